@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "b24plan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "b24plan", targets: ["b24plan"])
+    ],
+    targets: [
+        // MARK: C system libraries (a module map and a one-line shim each)
+
+        /// OpenSSL's libcrypto: SHA-256 of plans and migration files.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
+        ),
+
+        // MARK: Pure core
+
+        /// Source files, located JSON, plan model, Bitrix24 catalogue, lint rules, renderers. No network, no database.
+        .target(name: "ReleasePlan", dependencies: ["CCrypto"]),
+
+        // MARK: Command line
+
+        /// Argument parsing, commands, output selection and exit codes.
+        .executableTarget(name: "b24plan", dependencies: ["ReleasePlan"]),
+
+        // MARK: Tests
+
+        .testTarget(name: "ReleasePlanTests", dependencies: ["ReleasePlan"]),
+        /// Runs the built `b24plan` binary and checks exit codes and output.
+        .testTarget(name: "b24planTests", dependencies: ["ReleasePlan"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

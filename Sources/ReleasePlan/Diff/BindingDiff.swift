@@ -1,0 +1,112 @@
+/// The diff of placement and event bindings: matched by (code, handler); a code with exactly one
+/// binding on each side whose handler differs is one change (`~`), not a removal and an addition.
+enum BindingDiff {
+    static func placements(_ before: [PlacementBinding], _ after: [PlacementBinding]) -> [PlanChange] {
+        let previousCodes = Set(before.map { $0.placement.uppercased() })
+        return diff(
+            before: before.map { ($0.key, PlanValue.placement($0)) }, after: after.map { ($0.key, PlanValue.placement($0)) },
+            kind: .placement, path: "placements",
+            requiresAdded: { key in previousCodes.contains(key.code) ? .minor : .major },
+            requiresChanged: { old, new in
+                let significant = ["handler", "title", "options"]
+                return significant.contains { old.field($0) != new.field($0) } ? .minor : .patch
+            },
+            addedReason: { key in
+                previousCodes.contains(key.code)
+                    ? "adding a second handler to placement `\(key.code)`" : "adding placement `\(key.code)`"
+            },
+            noun: "placement")
+    }
+
+    static func events(_ before: [EventBinding], _ after: [EventBinding]) -> [PlanChange] {
+        diff(
+            before: before.map { ($0.key, PlanValue.event($0)) }, after: after.map { ($0.key, PlanValue.event($0)) },
+            kind: .event, path: "events", requiresAdded: { _ in .minor }, requiresChanged: { _, _ in .minor },
+            addedReason: { key in "adding event `\(key.code)`" }, noun: "event")
+    }
+
+    private static func diff(
+        before: [(BindingKey, PlanValue)], after: [(BindingKey, PlanValue)], kind: PlanChange.Kind, path: String,
+        requiresAdded: (BindingKey) -> Bump, requiresChanged: (PlanValue, PlanValue) -> Bump,
+        addedReason: (BindingKey) -> String, noun: String
+    ) -> [PlanChange] {
+        let old = Dictionary(before, uniquingKeysWith: { first, _ in first })
+        let new = Dictionary(after, uniquingKeysWith: { first, _ in first })
+        let newIndex = Dictionary(after.enumerated().map { ($1.0, $0) }, uniquingKeysWith: { first, _ in first })
+        var removed = old.keys.filter { new[$0] == nil }
+        var added = new.keys.filter { old[$0] == nil }
+        var changes: [PlanChange] = []
+        // A code with exactly one binding on each side and a different handler: one `~`.
+        let oldCount = Dictionary(grouping: old.keys, by: \.code).mapValues(\.count)
+        let newCount = Dictionary(grouping: new.keys, by: \.code).mapValues(\.count)
+        for addedKey in added.sorted() where oldCount[addedKey.code] == 1 && newCount[addedKey.code] == 1 {
+            guard let removedKey = removed.first(where: { $0.code == addedKey.code }) else { continue }
+            removed.removeAll { $0 == removedKey }
+            added.removeAll { $0 == addedKey }
+            changes.append(
+                PlanChange(
+                    kind: kind, action: .changed, id: addedKey.code, before: old[removedKey], after: new[addedKey],
+                    requires: .minor, reason: "changing the handler of \(noun) `\(addedKey.code)`",
+                    path: [.key(path), .index(newIndex[addedKey] ?? 0)]))
+        }
+        for key in added {
+            changes.append(
+                PlanChange(
+                    kind: kind, action: .added, id: key.code, before: nil, after: new[key], requires: requiresAdded(key),
+                    reason: addedReason(key), path: [.key(path), .index(newIndex[key] ?? 0)]))
+        }
+        for key in removed {
+            changes.append(
+                PlanChange(
+                    kind: kind, action: .removed, id: key.code, before: old[key], after: nil, requires: .minor,
+                    reason: "removing \(noun) `\(key.code)`", path: [.key(path)]))
+        }
+        for (key, value) in new {
+            guard let previous = old[key], previous != value else { continue }
+            let requires = requiresChanged(previous, value)
+            changes.append(
+                PlanChange(
+                    kind: kind, action: .changed, id: key.code, before: previous, after: value, requires: requires,
+                    reason: "changing \(noun) `\(key.code)`", path: [.key(path), .index(newIndex[key] ?? 0)]))
+        }
+        return changes.sorted { lhs, rhs in
+            (lhs.id, lhs.action.rawValue, lhs.after?.field("handler")?.description ?? lhs.before?.field("handler")?.description ?? "")
+                < (rhs.id, rhs.action.rawValue, rhs.after?.field("handler")?.description ?? rhs.before?.field("handler")?.description ?? "")
+        }
+    }
+}
+
+extension PlanValue {
+    func field(_ key: String) -> PlanValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+
+    static func placement(_ binding: PlacementBinding) -> PlanValue {
+        var object: [String: PlanValue] = ["placement": .string(binding.placement), "handler": .string(binding.handler)]
+        if let title = binding.title { object["title"] = .string(title) }
+        if let description = binding.description { object["description"] = .string(description) }
+        if let groupName = binding.groupName { object["groupName"] = .string(groupName) }
+        if let langAll = binding.langAll {
+            object["langAll"] = .object(
+                langAll.mapValues { text in
+                    var entry: [String: PlanValue] = [:]
+                    if let title = text.title { entry["title"] = .string(title) }
+                    if let description = text.description { entry["description"] = .string(description) }
+                    if let groupName = text.groupName { entry["groupName"] = .string(groupName) }
+                    return .object(entry)
+                })
+        }
+        if let options = binding.options { object["options"] = .object(options) }
+        return .object(object)
+    }
+
+    static func event(_ binding: EventBinding) -> PlanValue {
+        var object: [String: PlanValue] = [
+            "event": .string(binding.event), "handler": .string(binding.handler),
+            "eventType": .string(binding.eventType.rawValue),
+        ]
+        if let authType = binding.authType { object["authType"] = .number(String(authType)) }
+        return .object(object)
+    }
+}

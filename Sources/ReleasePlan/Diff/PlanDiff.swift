@@ -1,0 +1,173 @@
+/// Compares a new plan with the published one, item by item, and says what bump each change needs.
+public enum PlanDiff {
+    /// The changes from `previous` to `plan`, in a deterministic order (kind, then id, then action).
+    public static func changes(from previous: ReleasePlan, to plan: ReleasePlan) -> [PlanChange] {
+        var changes: [PlanChange] = []
+        changes += scopeChanges(previous, plan)
+        changes += BindingDiff.placements(previous.placements, plan.placements)
+        changes += BindingDiff.events(previous.events, plan.events)
+        changes += migrationChanges(previous, plan)
+        changes += monetizationChanges(previous, plan)
+        changes += minimumVersionChanges(previous, plan)
+        changes += setChanges(
+            .requiredMethod, before: previous.requiredMethods, after: plan.requiredMethods, path: "requiredMethods",
+            addRequires: .minor, removeRequires: .patch, noun: "required method")
+        changes += changelogChanges(previous, plan)
+        changes += setChanges(
+            .handlerHosts, before: previous.handlerHosts ?? [], after: plan.handlerHosts ?? [], path: "handlerHosts",
+            addRequires: .patch, removeRequires: .patch, noun: "handler host")
+        return changes
+    }
+
+    /// The largest bump any change requires (patch when nothing changed).
+    public static func requiredBump(_ changes: [PlanChange]) -> Bump {
+        changes.map(\.requires).max() ?? .patch
+    }
+
+    /// The first change that requires `bump`: the one messages name.
+    public static func firstChange(requiring bump: Bump, in changes: [PlanChange]) -> PlanChange? {
+        changes.first { $0.requires == bump }
+    }
+
+    private static func scopeChanges(_ previous: ReleasePlan, _ plan: ReleasePlan) -> [PlanChange] {
+        let before = Set(previous.scopeCodes)
+        var changes: [PlanChange] = []
+        for (index, code) in plan.scopeCodes.enumerated() where !before.contains(code) {
+            changes.append(
+                PlanChange(
+                    kind: .scope, action: .added, id: code, before: nil, after: .string(code), requires: .major,
+                    reason: "adding scope `\(code)`", path: ["scopes", .index(index)]))
+        }
+        let after = Set(plan.scopeCodes)
+        for code in previous.scopeCodes where !after.contains(code) {
+            changes.append(
+                PlanChange(
+                    kind: .scope, action: .removed, id: code, before: .string(code), after: nil, requires: .minor,
+                    reason: "removing scope `\(code)`", path: ["scopes"]))
+        }
+        return deduplicated(changes).sorted { ($0.id, $0.action.rawValue) < ($1.id, $1.action.rawValue) }
+    }
+
+    private static func migrationChanges(_ previous: ReleasePlan, _ plan: ReleasePlan) -> [PlanChange] {
+        let before = Dictionary(previous.migrations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(plan.migrations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var changes: [PlanChange] = []
+        for id in Set(before.keys).union(after.keys).sorted() {
+            let old = before[id].map(PlanValue.migration)
+            let new = after[id].map(PlanValue.migration)
+            let index = plan.migrations.firstIndex { $0.id == id }
+            let path: JSONPath = index.map { ["migrations", .index($0)] } ?? ["migrations"]
+            switch (old, new) {
+            case (nil, let new?):
+                changes.append(
+                    PlanChange(
+                        kind: .migration, action: .added, id: String(id), before: nil, after: new, requires: .patch,
+                        reason: "adding migration \(id)", path: path))
+            case (let old?, nil):
+                changes.append(
+                    PlanChange(
+                        kind: .migration, action: .removed, id: String(id), before: old, after: nil, requires: .patch,
+                        reason: "removing migration \(id)", path: path))
+            case (let old?, let new?) where old != new:
+                changes.append(
+                    PlanChange(
+                        kind: .migration, action: .changed, id: String(id), before: old, after: new, requires: .patch,
+                        reason: "changing migration \(id)", path: path))
+            default: break
+            }
+        }
+        return changes
+    }
+
+    private static func monetizationChanges(_ previous: ReleasePlan, _ plan: ReleasePlan) -> [PlanChange] {
+        var changes: [PlanChange] = []
+        let oldModel = previous.monetization?.model ?? .free
+        let newModel = plan.monetization?.model ?? .free
+        if oldModel != newModel {
+            changes.append(
+                PlanChange(
+                    kind: .monetization, action: .changed, id: "model", before: .string(oldModel.rawValue),
+                    after: .string(newModel.rawValue), requires: .major,
+                    reason: "changing the monetization model from \(oldModel.rawValue) to \(newModel.rawValue)",
+                    path: ["monetization", "model"]))
+        }
+        let oldTrial = previous.monetization?.trialDays
+        let newTrial = plan.monetization?.trialDays
+        if oldTrial != newTrial {
+            changes.append(
+                PlanChange(
+                    kind: .monetization, action: oldTrial == nil ? .added : newTrial == nil ? .removed : .changed,
+                    id: "trialDays", before: oldTrial.map { .number(String($0)) }, after: newTrial.map { .number(String($0)) },
+                    requires: .patch, reason: "changing the trial period", path: ["monetization", "trialDays"]))
+        }
+        return changes
+    }
+
+    private static func minimumVersionChanges(_ previous: ReleasePlan, _ plan: ReleasePlan) -> [PlanChange] {
+        let old = previous.minimumBitrix24Version
+        let new = plan.minimumBitrix24Version
+        guard old != new else { return [] }
+        return [
+            PlanChange(
+                kind: .minimumBitrix24Version, action: old == nil ? .added : new == nil ? .removed : .changed,
+                id: "minimumBitrix24Version", before: old.map(PlanValue.string), after: new.map(PlanValue.string),
+                requires: .minor, reason: "changing minimumBitrix24Version", path: ["minimumBitrix24Version"])
+        ]
+    }
+
+    private static func changelogChanges(_ previous: ReleasePlan, _ plan: ReleasePlan) -> [PlanChange] {
+        var changes: [PlanChange] = []
+        for language in Set(previous.changelog.keys).union(plan.changelog.keys).sorted() {
+            let old = previous.changelog[language]
+            let new = plan.changelog[language]
+            guard old != new else { continue }
+            changes.append(
+                PlanChange(
+                    kind: .changelog, action: old == nil ? .added : new == nil ? .removed : .changed, id: language,
+                    before: old.map(PlanValue.string), after: new.map(PlanValue.string), requires: .patch,
+                    reason: "changing the changelog", path: new == nil ? ["changelog"] : ["changelog", .key(language)]))
+        }
+        return changes
+    }
+
+    private static func setChanges(
+        _ kind: PlanChange.Kind, before: [String], after: [String], path: String, addRequires: Bump, removeRequires: Bump,
+        noun: String
+    ) -> [PlanChange] {
+        let old = Set(before)
+        let new = Set(after)
+        var changes: [PlanChange] = []
+        for (index, item) in after.enumerated() where !old.contains(item) {
+            changes.append(
+                PlanChange(
+                    kind: kind, action: .added, id: item, before: nil, after: .string(item), requires: addRequires,
+                    reason: "adding \(noun) `\(item)`", path: [.key(path), .index(index)]))
+        }
+        for item in before where !new.contains(item) {
+            changes.append(
+                PlanChange(
+                    kind: kind, action: .removed, id: item, before: .string(item), after: nil, requires: removeRequires,
+                    reason: "removing \(noun) `\(item)`", path: [.key(path)]))
+        }
+        return deduplicated(changes).sorted { ($0.id, $0.action.rawValue) < ($1.id, $1.action.rawValue) }
+    }
+
+    private static func deduplicated(_ changes: [PlanChange]) -> [PlanChange] {
+        var seen = Set<String>()
+        return changes.filter { seen.insert($0.action.rawValue + "\u{0}" + $0.id).inserted }
+    }
+}
+
+extension PlanValue {
+    /// A migration entry as the diff shows it.
+    static func migration(_ migration: Migration) -> PlanValue {
+        var object: [String: PlanValue] = [
+            "id": .number(String(migration.id)), "name": .string(migration.name), "file": .string(migration.file),
+        ]
+        if let sha256 = migration.sha256 { object["sha256"] = .string(sha256) }
+        if migration.perPortal { object["perPortal"] = .bool(true) }
+        if let batchSize = migration.batchSize { object["batchSize"] = .number(String(batchSize)) }
+        if !migration.transaction { object["transaction"] = .bool(false) }
+        return .object(object)
+    }
+}

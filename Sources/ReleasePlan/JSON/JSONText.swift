@@ -1,0 +1,25 @@
+/// Writing JSON text by hand where the output must be byte-for-byte stable.
+public enum JSONText {
+    /// A JSON string literal with the escapes JSON requires (and `/` left alone).
+    public static func quoted(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    output += "\\u" + String(scalar.value, radix: 16).leftPadded(4)
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output + "\""
+    }
+}

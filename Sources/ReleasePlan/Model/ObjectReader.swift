@@ -1,0 +1,161 @@
+/// Collects what decoding finds, and which top-level keys it could not decode.
+final class DecodeContext {
+    let source: SourceFile
+    var diagnostics: [Diagnostic] = []
+    var damagedKeys: Set<String> = []
+
+    init(source: SourceFile) { self.source = source }
+
+    func report(_ rule: RuleCode, _ message: String, range: SourceRange, path: JSONPath, damages: Bool = true) {
+        diagnostics.append(Diagnostic(rule, message, in: source, range: range, path: path))
+        if damages, let key = path.topLevelKey { damagedKeys.insert(key) }
+    }
+
+    /// Reports a value of the wrong JSON type or form (B24P003).
+    func wrongType(_ node: JSONNode, at path: JSONPath, expected: String) {
+        report("B24P003", PlanMessages.wrongType(path: path, expected: expected, found: node.typeName), range: node.range, path: path)
+    }
+
+    func badValue(_ node: JSONNode, at path: JSONPath, _ message: String) {
+        report("B24P003", message, range: node.range, path: path)
+    }
+}
+
+/// Reads one JSON object of the plan: reports unknown keys (B24P002), a wrong type (B24P003),
+/// missing required keys (B24P004) and duplicate keys (B24P005), and hands out typed values.
+struct ObjectReader {
+    let node: JSONNode
+    let path: JSONPath
+    let context: DecodeContext
+    private let values: [String: JSONNode]
+
+    /// Nil (after reporting B24P003) when `node` is not an object.
+    init?(_ node: JSONNode, at path: JSONPath, context: DecodeContext, known: [String], required: [String], what: String) {
+        guard let members = node.members else {
+            context.wrongType(node, at: path, expected: "an object")
+            return nil
+        }
+        self.node = node
+        self.path = path
+        self.context = context
+        var values: [String: JSONNode] = [:]
+        var firstKeyRange: [String: SourceRange] = [:]
+        for member in members {
+            if let first = firstKeyRange[member.key] {
+                let line = context.source.location(of: first.start).line
+                context.report(
+                    "B24P005", PlanMessages.duplicateKey(member.key, what: what, firstLine: line),
+                    range: member.keyRange, path: path / member.key, damages: false)
+            } else {
+                firstKeyRange[member.key] = member.keyRange
+            }
+            values[member.key] = member.value
+            if !known.contains(member.key) {
+                let hint = Suggestion.phrase(for: member.key, in: known)
+                context.report(
+                    "B24P002", PlanMessages.unknownKey(member.key, what: what) + hint,
+                    range: member.keyRange, path: path / member.key, damages: false)
+            }
+        }
+        for key in required where values[key] == nil {
+            context.report(
+                "B24P004", PlanMessages.missingKey(key, what: what),
+                range: SourceRange(start: node.range.start, end: node.range.start + 1), path: path / key)
+        }
+        self.values = values
+    }
+
+    func has(_ key: String) -> Bool { values[key] != nil }
+
+    /// The value of a key (the last one when the key is duplicated, as JSON readers do).
+    func value(_ key: String) -> JSONNode? { values[key] }
+
+    func string(_ key: String, nonEmpty: Bool = false) -> String? {
+        guard let node = values[key] else { return nil }
+        guard let text = node.string else {
+            context.wrongType(node, at: path / key, expected: "a string")
+            return nil
+        }
+        if nonEmpty && text.trimmingWhitespace().isEmpty {
+            context.badValue(node, at: path / key, PlanMessages.emptyString(path / key))
+            return nil
+        }
+        return text
+    }
+
+    func integer(_ key: String, minimum: Int) -> Int? {
+        guard let node = values[key] else { return nil }
+        guard case .number = node.value, let number = node.integer else {
+            context.wrongType(node, at: path / key, expected: "an integer")
+            return nil
+        }
+        guard number >= minimum else {
+            context.badValue(node, at: path / key, PlanMessages.tooSmall(path / key, minimum: minimum))
+            return nil
+        }
+        return number
+    }
+
+    func bool(_ key: String) -> Bool? {
+        guard let node = values[key] else { return nil }
+        guard let flag = node.bool else {
+            context.wrongType(node, at: path / key, expected: "true or false")
+            return nil
+        }
+        return flag
+    }
+
+    func oneOf<Value: RawRepresentable & CaseIterable>(_ key: String, _: Value.Type) -> Value?
+    where Value.RawValue == String {
+        guard let text = string(key) else { return nil }
+        if let value = Value(rawValue: text) { return value }
+        let allowed = Value.allCases.map(\.rawValue)
+        context.badValue(
+            values[key]!, at: path / key,
+            PlanMessages.notOneOf(text, path: path / key, allowed: allowed) + Suggestion.phrase(for: text, in: allowed))
+        return nil
+    }
+
+    /// An array of strings; wrong elements are reported and left out.
+    func stringArray(_ key: String, nonEmptyArray: Bool = false) -> [String]? {
+        guard let node = values[key] else { return nil }
+        guard let elements = node.elements else {
+            context.wrongType(node, at: path / key, expected: "an array of strings")
+            return nil
+        }
+        if nonEmptyArray && elements.isEmpty {
+            context.badValue(node, at: path / key, PlanMessages.emptyArray(path / key))
+            return nil
+        }
+        var strings: [String] = []
+        for (index, element) in elements.enumerated() {
+            guard let text = element.string else {
+                context.wrongType(element, at: path / key / index, expected: "a string")
+                continue
+            }
+            strings.append(text)
+        }
+        return strings
+    }
+
+    /// An array whose elements are decoded by `decode` (nil elements are left out).
+    func array<Element>(_ key: String, _ decode: (JSONNode, JSONPath) -> Element?) -> [Element]? {
+        guard let node = values[key] else { return nil }
+        guard let elements = node.elements else {
+            context.wrongType(node, at: path / key, expected: "an array")
+            return nil
+        }
+        return elements.enumerated().compactMap { index, element in decode(element, path / key / index) }
+    }
+}
+
+extension String {
+    /// The text without leading and trailing whitespace and newlines.
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+}

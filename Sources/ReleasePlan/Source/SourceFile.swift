@@ -1,0 +1,37 @@
+/// The bytes of one input file together with its path and line table.
+public struct SourceFile: Sendable {
+    /// The path as the user gave it (diagnostics print it unchanged).
+    public let path: String
+    /// The file's bytes, exactly as read (a UTF-8 BOM included).
+    public let bytes: [UInt8]
+    /// Line starts of `bytes`, for turning byte offsets into line and column.
+    public let lines: LineTable
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        self.lines = LineTable(bytes)
+    }
+
+    public init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// The 1-based line and column of a byte offset (0-based).
+    public func location(of offset: Int) -> SourceLocation {
+        lines.location(of: offset)
+    }
+
+    /// The text of a 1-based line without its line break.
+    public func lineText(_ line: Int) -> String {
+        let range = lines.byteRange(ofLine: line)
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    /// The text of a byte range.
+    public func text(_ range: SourceRange) -> String {
+        let start = max(0, min(range.start, bytes.count))
+        let end = max(start, min(range.end, bytes.count))
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+}
