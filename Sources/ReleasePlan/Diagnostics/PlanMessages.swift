@@ -28,3 +28,161 @@ extension JSONPath {
     /// The path as messages show it (`(root)` for the whole document).
     var displayName: String { components.isEmpty ? "(root)" : description }
 }
+
+extension PlanMessages {
+    static func previousPlanUnusable(_ path: String, reason: String) -> String {
+        "the previous plan \(path) cannot be used: \(reason)"
+    }
+}
+
+extension PlanMessages {
+    static func suppressionWithoutReason(_ rule: String) -> String {
+        "the suppression of \(rule) has no reason: say in \"reason\" why the finding is acceptable"
+    }
+    static func unusedSuppression(_ rule: String, at path: String) -> String {
+        "the suppression of \(rule) at \(path.isEmpty ? "(root)" : path) matched nothing; remove it"
+    }
+}
+
+extension PlanMessages {
+    static func badVersion(_ version: String, scheme: Versioning) -> String {
+        switch scheme {
+        case .semver:
+            return "version \"\(version)\" is not semver MAJOR.MINOR.PATCH (for example 1.3.0); "
+                + "set \"versioning\": \"free\" to number versions otherwise"
+        case .free:
+            return "version \"\(version)\" is not a dot-separated version (segments must be non-empty and without spaces)"
+        }
+    }
+    static func differentApp(_ app: String, previous: String, path: String) -> String {
+        "this plan is for app \"\(app)\" but the previous plan \(path) is for \"\(previous)\""
+    }
+    static func versionNotGreater(_ version: String, previous: String, path: String) -> String {
+        "version \(version) is not greater than the published \(previous) (\(path))"
+    }
+    static func bumpTooSmall(reason: String, required: Bump, next: String, declared: String) -> String {
+        let article = required == .patch ? "a" : "a"
+        return "\(reason) requires \(article) \(required.rawValue) version (\(next)); the plan declares \(declared)"
+    }
+    static func bumpNote(previous: String, declared: Bump) -> String {
+        "the published version is \(previous); this plan's version is a \(declared.rawValue) bump"
+    }
+    static let emptyChangelog = "the changelog has no entries: add the text the moderator reads, e.g. \"en\": \"…\""
+    static func emptyChangelogEntry(_ language: String) -> String { "the changelog for \"\(language)\" is empty" }
+    static func changelogLanguageDropped(_ language: String) -> String {
+        "the changelog has no \"\(language)\" text; the published release had one"
+    }
+    static func shortChangelog(_ language: String, length: Int, minimum: Int) -> String {
+        "the changelog for \"\(language)\" has \(length) characters; say what changed in at least \(minimum)"
+    }
+}
+
+extension PlanMessages {
+    static func unknownScope(_ code: String) -> String { "unknown scope \"\(code)\"" }
+    static func deprecatedScope(_ code: String, replacement: String) -> String {
+        "scope \"\(code)\" is deprecated; request \"\(replacement)\" instead"
+    }
+    static func unusedScope(_ code: String) -> String {
+        "scope \"\(code)\" is requested but no placement, event or required method uses it; "
+            + "give a \"purpose\" for the moderator or remove it"
+    }
+    static let placementScopeMissing =
+        "the plan has placements but does not request the scope \"placement\", which placement.bind needs"
+    static func scopeUpgradeMissing(_ added: [String]) -> String {
+        let list = added.map { "\"\($0)\"" }.joined(separator: ", ")
+        return "scope\(added.count == 1 ? "" : "s") \(list) added since the published release, but \"scopeUpgrade\" is not set: "
+            + "choose \"reinstall\" or \"incremental\" to say how installed portals get \(added.count == 1 ? "it" : "them")"
+    }
+}
+
+extension PlanMessages {
+    static func unknownPlacement(_ code: String) -> String { "unknown placement \"\(code)\"" }
+    static func placementNeedsScope(_ code: String, scope: String) -> String {
+        "placement \(code) needs the scope \"\(scope)\", which the plan does not request"
+    }
+    static func messengerWithoutIM(_ code: String) -> String {
+        "messenger placement \(code) without the scope \"im\": the documentation disagrees whether registering it needs im; request it to be safe"
+    }
+    static func secondHandler(_ code: String, first: Int) -> String {
+        "\(code) allows one handler per app; placements[\(first)] already binds one"
+    }
+    static func requiredOption(_ option: String, placement: String) -> String {
+        "\(placement) needs options.\(option)"
+    }
+    static func droppedOption(_ option: String, placement: String, kept: [String]) -> String {
+        let keeps = kept.isEmpty ? "keeps no options" : "keeps only " + kept.joined(separator: ", ")
+        return "option \"\(option)\" is dropped by the portal: \(placement) \(keeps)"
+    }
+    static func unknownEvent(_ name: String) -> String { "unknown event \"\(name)\"" }
+    static func eventNeedsScope(_ name: String, scope: String) -> String {
+        "event \(name) needs the scope \"\(scope)\", which the plan does not request"
+    }
+}
+
+extension PlanMessages {
+    static func minimumVersionRaised(from old: String?, to new: String) -> String {
+        let from = old.map { "raised from \($0) to \(new)" } ?? "set to \(new)"
+        return "minimumBitrix24Version \(from): portals below \(new) will not get this update"
+    }
+}
+
+extension PlanMessages {
+    static func handlerNotURL(_ handler: String) -> String { "handler \"\(handler)\" is not an absolute https URL" }
+    static func handlerNotHTTPS(_ handler: String) -> String {
+        "handler \(handler) must use https (http is accepted only for loopback hosts)"
+    }
+    static func hostNotListed(_ host: String, hosts: [String]) -> String {
+        "handler host \(host) is not in handlerHosts (\(hosts.joined(separator: ", ")))"
+    }
+    static func duplicateBinding(_ noun: String, key: BindingKey, first: String) -> String {
+        "duplicate \(noun) \(key.code) with handler \(key.handler) (first at \(first))"
+    }
+}
+
+extension PlanMessages {
+    static func duplicateMigrationID(_ id: Int, first: Int) -> String {
+        "migration id \(id) is used twice (first at migrations[\(first)])"
+    }
+    static func migrationIDOutOfSequence(_ id: Int, expected: Int) -> String {
+        "migration ids must run 1, 2, 3, … without gaps: expected \(expected) here, found \(id)"
+    }
+    static func migrationFileUnreadable(_ file: String, reason: String) -> String {
+        "migration file \(file) cannot be read: \(reason)"
+    }
+    static func digestMismatch(_ file: String, digest: String) -> String {
+        "sha256 does not match \(file): the file's digest is \(digest) (b24plan lint --fix writes it)"
+    }
+    static func digestMissing(_ file: String, digest: String) -> String {
+        "migration has no sha256; the digest of \(file) is \(digest) (b24plan lint --fix writes it)"
+    }
+    static func publishedMigrationEdited(_ id: Int, name: String, edits: [String]) -> String {
+        "published migration \(id) (\(name)) was edited (\(edits.joined(separator: ", ")) changed); add a new migration instead"
+    }
+    static func publishedMigrationRenumbered(_ name: String, from: Int, to: Int) -> String {
+        "published migration \(name) was renumbered from \(from) to \(to)"
+    }
+    static func publishedMigrationRemoved(_ id: Int, name: String) -> String {
+        "published migration \(id) (\(name)) was removed; migrations are cumulative since the first release"
+    }
+}
+
+extension PlanMessages {
+    static func destructiveSQL(_ subject: String) -> String {
+        "destructive SQL: \(subject) destroys data the previous release may still read"
+    }
+    static func incompatibleSQL(_ subject: String) -> String {
+        "backward-incompatible SQL: \(subject) breaks the previous release while it still runs"
+    }
+    static func indexWithoutConcurrently(_ subject: String) -> String {
+        "\(subject) without CONCURRENTLY locks writes on PostgreSQL while it builds (CONCURRENTLY needs \"transaction\": false)"
+    }
+    static func concurrentIndexInTransaction(_ subject: String) -> String {
+        "\(subject) cannot run inside a transaction: set \"transaction\": false on this migration"
+    }
+    static func unboundedDataChange(_ subject: String) -> String {
+        "\(subject) has no WHERE: it changes every row in one transaction; make the migration perPortal or add a WHERE"
+    }
+    static func perPortalWithoutMemberID(_ file: String) -> String {
+        "perPortal migration \(file) does not use :member_id, so each portal's run would touch every portal's rows"
+    }
+}

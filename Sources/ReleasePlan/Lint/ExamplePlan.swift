@@ -1,0 +1,38 @@
+/// Builds the example plans of rule documentation: a small clean plan with some keys replaced.
+enum ExamplePlan {
+    /// Keys every example starts from, in this order.
+    static let defaults: KeyValuePairs<String, String> = [
+        "app": "\"acme.example\"",
+        "version": "\"1.1.0\"",
+        "changelog": "{ \"en\": \"Shows the deals linked to each task.\" }",
+        "scopes": "[\"crm\"]",
+        "requiredMethods": "[\"crm.deal.get\"]",
+    ]
+
+    /// The JSON text of a plan: the defaults with `overrides` applied (a value of `nil` drops the
+    /// key), then the remaining overrides appended in the order given.
+    static func json(_ overrides: KeyValuePairs<String, String?> = [:], version: String? = nil) -> String {
+        var lines: [String] = []
+        var used = Set<String>()
+        var overrideMap: [String: String?] = [:]
+        for (key, value) in overrides { overrideMap[key] = value }
+        if let version { overrideMap["version"] = "\"\(version)\"" }
+        for (key, value) in defaults {
+            if let override = overrideMap[key] {
+                used.insert(key)
+                if let override { lines.append("  \"\(key)\": \(override)") }
+            } else {
+                lines.append("  \"\(key)\": \(value)")
+            }
+        }
+        for (key, value) in overrides where !used.contains(key) && key != "version" {
+            if let value { lines.append("  \"\(key)\": \(value)") }
+        }
+        return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// The published plan examples compare against (version 1.0.0).
+    static func previous(_ overrides: KeyValuePairs<String, String?> = [:]) -> String {
+        json(overrides, version: "1.0.0")
+    }
+}

@@ -1,0 +1,36 @@
+/// Everything a rule may look at: the plan, the published plan before it, and the migration files.
+public struct LintContext: Sendable {
+    public var document: PlanDocument
+    /// The published plan this release follows; nil for an initial release (or when it is unusable).
+    public var previous: PlanDocument?
+    /// The migration files, by index in `plan.migrations`; absent when the file could not be read.
+    public var migrationFiles: [Int: SourceFile]
+    /// Why a migration file could not be read, by index in `plan.migrations`.
+    public var migrationFileErrors: [Int: FileSystemError]
+
+    public init(
+        document: PlanDocument, previous: PlanDocument? = nil, migrationFiles: [Int: SourceFile] = [:],
+        migrationFileErrors: [Int: FileSystemError] = [:]
+    ) {
+        self.document = document
+        self.previous = previous
+        self.migrationFiles = migrationFiles
+        self.migrationFileErrors = migrationFileErrors
+    }
+
+    public var plan: ReleasePlan { document.plan }
+
+    /// The plan's version, when it parses under its versioning scheme.
+    public var version: Version? { Version(plan.version, scheme: plan.versioning) }
+
+    /// Migration ids of the published plan: migrations with these ids are not new.
+    public var publishedMigrationIDs: Set<Int> { Set(previous?.plan.migrations.map(\.id) ?? []) }
+
+    /// A diagnostic in the plan file at `path`.
+    public func diagnostic(
+        _ rule: RuleCode, _ message: String, at path: JSONPath, pointingAtKey: Bool = false,
+        severity: Severity? = nil, notes: [String] = []
+    ) -> Diagnostic {
+        document.diagnostic(rule, message, at: path, pointingAtKey: pointingAtKey, severity: severity, notes: notes)
+    }
+}

@@ -1,0 +1,51 @@
+/// Reads a plan with everything it refers to, runs every rule and applies suppressions.
+public struct Linter: Sendable {
+    public var fileSystem: any FileSystem
+
+    public init(fileSystem: any FileSystem = LocalFileSystem()) {
+        self.fileSystem = fileSystem
+    }
+
+    /// The outcome of linting one plan file.
+    public struct Result: Sendable {
+        public var diagnostics: [Diagnostic]
+        /// Every file read, by path (for renderers that print source lines).
+        public var sources: [String: SourceFile]
+        /// The context the rules saw; nil when the plan could not be read, parsed or decoded.
+        public var context: LintContext?
+    }
+
+    /// Lints the plan at `path` against `againstPath`, or the previous plan found next to it.
+    public func lint(path: String, against againstPath: String? = nil) -> Result {
+        var sources: [String: SourceFile] = [:]
+        let loaded = PlanLoader(fileSystem: fileSystem).load(path)
+        if let source = loaded.source { sources[path] = source }
+        guard let document = loaded.document else {
+            return Result(diagnostics: Diagnostic.sortedForOutput(loaded.diagnostics), sources: sources, context: nil)
+        }
+        var diagnostics = loaded.diagnostics
+        let previous = PreviousPlanLocator(fileSystem: fileSystem).locate(for: document, against: againstPath)
+        diagnostics += previous.diagnostics
+        if let source = previous.document?.source { sources[source.path] = source }
+
+        var context = LintContext(document: document, previous: previous.document)
+        let directory = FilePath.directory(of: path)
+        for (index, migration) in document.plan.migrations.enumerated() {
+            let filePath = FilePath.join(directory, migration.file)
+            do {
+                let source = SourceFile(path: filePath, bytes: try fileSystem.read(filePath))
+                context.migrationFiles[index] = source
+                sources[filePath] = source
+            } catch let error as FileSystemError {
+                context.migrationFileErrors[index] = error
+            } catch {
+                context.migrationFileErrors[index] = FileSystemError(path: filePath, reason: "\(error)")
+            }
+        }
+        for family in LintRegistry.families {
+            diagnostics += family.check(context)
+        }
+        diagnostics = SuppressionRules.apply(document.plan.suppress, to: diagnostics, in: context)
+        return Result(diagnostics: Diagnostic.sortedForOutput(diagnostics), sources: sources, context: context)
+    }
+}

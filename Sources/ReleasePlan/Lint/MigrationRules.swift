@@ -1,0 +1,151 @@
+import Foundation
+
+/// B24P301–B24P304: migration numbering, files, digests, and published migrations left alone.
+struct MigrationRules: LintRule {
+    static let createTable = "CREATE TABLE deal_links (id TEXT PRIMARY KEY, member_id TEXT NOT NULL);\n"
+    static let createTableDigest = SHA256.hex(Array(createTable.utf8))
+
+    func check(_ context: LintContext) -> [Diagnostic] {
+        guard context.document.isIntact("migrations") else { return [] }
+        return numbering(context) + files(context) + published(context)
+    }
+
+    private func numbering(_ context: LintContext) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var seen: [Int: Int] = [:]
+        var reportedGap = false
+        for (index, migration) in context.plan.migrations.enumerated() {
+            let path: JSONPath = ["migrations", .index(index), "id"]
+            if let first = seen[migration.id] {
+                diagnostics.append(
+                    context.diagnostic("B24P301", PlanMessages.duplicateMigrationID(migration.id, first: first), at: path))
+                continue
+            }
+            seen[migration.id] = index
+            if migration.id != index + 1, !reportedGap {
+                reportedGap = true
+                diagnostics.append(
+                    context.diagnostic("B24P301", PlanMessages.migrationIDOutOfSequence(migration.id, expected: index + 1), at: path))
+            }
+        }
+        return diagnostics
+    }
+
+    private func files(_ context: LintContext) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for (index, migration) in context.plan.migrations.enumerated() {
+            let path: JSONPath = ["migrations", .index(index)]
+            if let error = context.migrationFileErrors[index] {
+                diagnostics.append(
+                    context.diagnostic("B24P302", PlanMessages.migrationFileUnreadable(migration.file, reason: error.reason), at: path / "file"))
+                continue
+            }
+            guard let file = context.migrationFiles[index] else { continue }
+            let digest = SHA256.hex(file.bytes)
+            if let declared = migration.sha256 {
+                if declared.lowercased() != digest {
+                    diagnostics.append(
+                        context.diagnostic("B24P303", PlanMessages.digestMismatch(migration.file, digest: digest), at: path / "sha256"))
+                }
+            } else {
+                diagnostics.append(context.diagnostic("B24P303", PlanMessages.digestMissing(migration.file, digest: digest), at: path))
+            }
+        }
+        return diagnostics
+    }
+
+    private func published(_ context: LintContext) -> [Diagnostic] {
+        guard let previous = context.previous, previous.isIntact("migrations") else { return [] }
+        var diagnostics: [Diagnostic] = []
+        let current = context.plan.migrations
+        for old in previous.plan.migrations {
+            if let index = current.firstIndex(where: { $0.id == old.id }) {
+                let edits = Self.edits(from: old, to: current[index])
+                if !edits.isEmpty {
+                    diagnostics.append(
+                        context.diagnostic(
+                            "B24P304", PlanMessages.publishedMigrationEdited(old.id, name: old.name, edits: edits),
+                            at: ["migrations", .index(index)]))
+                }
+            } else if let index = current.firstIndex(where: { $0.name == old.name || ($0.sha256 != nil && $0.sha256 == old.sha256) }) {
+                diagnostics.append(
+                    context.diagnostic(
+                        "B24P304", PlanMessages.publishedMigrationRenumbered(old.name, from: old.id, to: current[index].id),
+                        at: ["migrations", .index(index), "id"]))
+            } else {
+                diagnostics.append(
+                    context.diagnostic("B24P304", PlanMessages.publishedMigrationRemoved(old.id, name: old.name), at: ["migrations"]))
+            }
+        }
+        return diagnostics
+    }
+
+    /// The fields of a published migration that differ ("name", "sha256", …); `batchSize` may change.
+    static func edits(from old: Migration, to new: Migration) -> [String] {
+        var edits: [String] = []
+        if old.name != new.name { edits.append("name") }
+        if FilePath.normalize(old.file) != FilePath.normalize(new.file) { edits.append("file") }
+        if old.sha256?.lowercased() != new.sha256?.lowercased() { edits.append("sha256") }
+        if old.perPortal != new.perPortal { edits.append("perPortal") }
+        if old.transaction != new.transaction { edits.append("transaction") }
+        return edits
+    }
+
+    var documentation: [RuleDocumentation] {
+        let file = ["migrations/0001_create_deal_links.sql": Self.createTable]
+        let migration =
+            "{ \"id\": 1, \"name\": \"create_deal_links\", \"file\": \"migrations/0001_create_deal_links.sql\", \"sha256\": \"\(Self.createTableDigest)\" }"
+        return [
+            RuleDocumentation(
+                "B24P301",
+                explanation: """
+                    `migrations` is the cumulative list since the first release, numbered 1, 2, 3, … without gaps \
+                    or repeats, so that every database applies them in the same order.
+                    """,
+                bad: RuleExample(plan: ExamplePlan.json(["migrations": "[\(migration.replacingFirst("\"id\": 1", with: "\"id\": 2"))]"]), files: file),
+                good: RuleExample(plan: ExamplePlan.json(["migrations": "[\(migration)]"]), files: file)),
+            RuleDocumentation(
+                "B24P302",
+                explanation: """
+                    A migration's `file` is relative to the plan file and must exist and be readable.
+                    """,
+                bad: RuleExample(plan: ExamplePlan.json(["migrations": "[\(migration)]"])),
+                good: RuleExample(plan: ExamplePlan.json(["migrations": "[\(migration)]"]), files: file)),
+            RuleDocumentation(
+                "B24P303",
+                explanation: """
+                    Each migration records the SHA-256 of its file, so that an edit after review is noticed. \
+                    The message prints the file's digest; `b24plan lint --fix` writes it for migrations that are \
+                    not yet published.
+                    """,
+                bad: RuleExample(
+                    plan: ExamplePlan.json([
+                        "migrations": "[{ \"id\": 1, \"name\": \"create_deal_links\", \"file\": \"migrations/0001_create_deal_links.sql\" }]"
+                    ]),
+                    files: file),
+                good: RuleExample(plan: ExamplePlan.json(["migrations": "[\(migration)]"]), files: file)),
+            RuleDocumentation(
+                "B24P304",
+                explanation: """
+                    A migration that was published has run on production databases. Editing, removing or \
+                    renumbering it makes the history disagree with the databases; write a new migration instead.
+                    """,
+                bad: RuleExample(
+                    plan: ExamplePlan.json([
+                        "migrations": "[\(migration.replacingFirst("create_deal_links\", \"file", with: "create_links\", \"file"))]"
+                    ]),
+                    previous: ExamplePlan.previous(["migrations": "[\(migration)]"]), files: file),
+                good: RuleExample(
+                    plan: ExamplePlan.json(["migrations": "[\(migration)]"]),
+                    previous: ExamplePlan.previous(["migrations": "[\(migration)]"]), files: file)),
+        ]
+    }
+}
+
+extension String {
+    /// The string with the first occurrence of `target` replaced.
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = range(of: target) else { return self }
+        return replacingCharacters(in: range, with: replacement)
+    }
+}

@@ -1,0 +1,101 @@
+/// B24P305–B24P309: what the SQL of each new migration does, read with a real tokenizer.
+/// Published migrations are not checked again: they have already run.
+struct SQLRules: LintRule {
+    func check(_ context: LintContext) -> [Diagnostic] {
+        let published = context.publishedMigrationIDs
+        var diagnostics: [Diagnostic] = []
+        for (index, migration) in context.plan.migrations.enumerated() where !published.contains(migration.id) {
+            guard let file = context.migrationFiles[index] else { continue }
+            let path: JSONPath = ["migrations", .index(index)]
+            let analysis = SQLAnalyzer.analyze(file.bytes)
+            for finding in analysis.findings {
+                guard let (rule, message) = Self.rule(for: finding, migration: migration) else { continue }
+                diagnostics.append(
+                    Diagnostic(rule, message, in: file, range: SourceRange(start: finding.offset, end: finding.offset + finding.length), path: path))
+            }
+            if migration.perPortal, !analysis.namedParameters.contains("member_id") {
+                diagnostics.append(
+                    context.diagnostic("B24P308", PlanMessages.perPortalWithoutMemberID(migration.file), at: path / "perPortal"))
+            }
+        }
+        return diagnostics
+    }
+
+    private static func rule(for finding: SQLFinding, migration: Migration) -> (RuleCode, String)? {
+        switch finding.kind {
+        case .destructive:
+            return ("B24P305", PlanMessages.destructiveSQL(finding.subject))
+        case .incompatible:
+            return ("B24P306", PlanMessages.incompatibleSQL(finding.subject))
+        case .indexWithoutConcurrently:
+            return ("B24P307", PlanMessages.indexWithoutConcurrently(finding.subject))
+        case .concurrentIndex:
+            return migration.transaction ? ("B24P307", PlanMessages.concurrentIndexInTransaction(finding.subject)) : nil
+        case .updateWithoutWhere, .deleteWithoutWhere:
+            return migration.perPortal ? nil : ("B24P309", PlanMessages.unboundedDataChange(finding.subject))
+        }
+    }
+
+    var documentation: [RuleDocumentation] {
+        func example(_ sql: String, perPortal: Bool = false, transaction: Bool = true) -> RuleExample {
+            let digest = SHA256.hex(Array(sql.utf8))
+            var entry =
+                "{ \"id\": 1, \"name\": \"change\", \"file\": \"migrations/0001_change.sql\", \"sha256\": \"\(digest)\""
+            if perPortal { entry += ", \"perPortal\": true, \"batchSize\": 500" }
+            if !transaction { entry += ", \"transaction\": false" }
+            return RuleExample(
+                plan: ExamplePlan.json(["migrations": "[\(entry) }]"]), files: ["migrations/0001_change.sql": sql])
+        }
+        return [
+            RuleDocumentation(
+                "B24P305",
+                explanation: """
+                    DROP TABLE, DROP COLUMN and TRUNCATE destroy data, and the previous release, still running \
+                    while the update rolls out, may read it. Stop using the data in one release and drop it in a \
+                    later one, with a suppression that says why it is safe.
+                    """,
+                bad: example("ALTER TABLE deal_links DROP COLUMN legacy_status;\n"),
+                good: example("ALTER TABLE deal_links ADD COLUMN status TEXT;\n")),
+            RuleDocumentation(
+                "B24P306",
+                explanation: """
+                    Renames, column type changes, SET NOT NULL and ADD COLUMN … NOT NULL without DEFAULT break \
+                    the code of the previous release, which keeps running until every server is updated. Add a \
+                    new nullable column (or one with a default), backfill it, and switch over in steps.
+                    """,
+                bad: example("ALTER TABLE deal_links RENAME COLUMN status TO link_status;\n"),
+                good: example("ALTER TABLE deal_links ADD COLUMN link_status TEXT DEFAULT 'linked';\n")),
+            RuleDocumentation(
+                "B24P307",
+                explanation: """
+                    On PostgreSQL, CREATE INDEX locks the table against writes while it builds. CREATE INDEX \
+                    CONCURRENTLY does not, but cannot run inside a transaction: give the migration \
+                    `"transaction": false`.
+                    """,
+                bad: example("CREATE INDEX deal_links_member ON deal_links (member_id);\n"),
+                good: example("CREATE INDEX CONCURRENTLY deal_links_member ON deal_links (member_id);\n", transaction: false)),
+            RuleDocumentation(
+                "B24P308",
+                explanation: """
+                    A `perPortal` migration runs once per installation with `:member_id` and `:batch_size` bound, \
+                    repeated until a batch changes no row. Without `:member_id` every run would touch every \
+                    portal's rows.
+                    """,
+                bad: example(
+                    "UPDATE deal_links SET status = 'linked' WHERE id IN (SELECT id FROM deal_links WHERE status IS NULL LIMIT :batch_size);\n",
+                    perPortal: true),
+                good: example(
+                    "UPDATE deal_links SET status = 'linked' WHERE id IN (SELECT id FROM deal_links WHERE member_id = :member_id AND status IS NULL LIMIT :batch_size);\n",
+                    perPortal: true)),
+            RuleDocumentation(
+                "B24P309",
+                explanation: """
+                    An UPDATE or DELETE without WHERE in a schema migration changes every row of every portal in \
+                    one transaction, holding locks for its whole length. Make it a `perPortal` migration that \
+                    works in batches, or add the WHERE that was meant.
+                    """,
+                bad: example("UPDATE deal_links SET status = 'linked';\n"),
+                good: example("UPDATE deal_links SET status = 'linked' WHERE status IS NULL;\n")),
+        ]
+    }
+}

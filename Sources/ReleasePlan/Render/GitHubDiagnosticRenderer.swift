@@ -1,0 +1,36 @@
+/// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=B24P204::message`, which
+/// GitHub shows as annotations on the pull request's diff.
+public enum GitHubDiagnosticRenderer {
+    public static func render(_ diagnostics: [Diagnostic]) -> String {
+        diagnostics.map(render).joined()
+    }
+
+    static func render(_ diagnostic: Diagnostic) -> String {
+        let command: String
+        switch diagnostic.severity {
+        case .error: command = "error"
+        case .warning: command = "warning"
+        case .note: command = "notice"
+        }
+        var properties = [
+            "file=\(escapeProperty(diagnostic.file))", "line=\(diagnostic.line)", "col=\(diagnostic.column)",
+        ]
+        if diagnostic.endLine == diagnostic.line, diagnostic.endColumn > diagnostic.column {
+            properties.append("endColumn=\(diagnostic.endColumn)")
+        }
+        properties.append("title=\(escapeProperty(diagnostic.rule.rawValue))")
+        var message = diagnostic.message
+        for note in diagnostic.notes { message += "\nnote: " + note }
+        return "::\(command) \(properties.joined(separator: ","))::\(escapeData(message))\n"
+    }
+
+    /// Escaping of a command's message (GitHub's `escapeData`).
+    static func escapeData(_ text: String) -> String {
+        text.replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
+    }
+
+    /// Escaping of a property value (GitHub's `escapeProperty`).
+    static func escapeProperty(_ text: String) -> String {
+        escapeData(text).replacing(":", with: "%3A").replacing(",", with: "%2C")
+    }
+}

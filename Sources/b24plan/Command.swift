@@ -1,0 +1,46 @@
+import ReleasePlan
+
+/// A subcommand: its help text, its options, and what it does.
+protocol Command {
+    var name: String { get }
+    /// One line for the command list.
+    var summary: String { get }
+    /// The usage line(s), without the leading "usage: ".
+    var usage: String { get }
+    /// A paragraph or two under the usage.
+    var discussion: String { get }
+    var options: [OptionSpec] { get }
+    func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode
+}
+
+extension Command {
+    /// The full `--help` text.
+    var help: String {
+        var text = "usage: \(usage)\n\n\(discussion)\n"
+        if !options.isEmpty {
+            text += "\noptions:\n"
+            for option in options + [OptionSpec.flag("help", "Show this help.")] {
+                let left = "  --\(option.name)" + (option.valueName.map { " \($0)" } ?? "")
+                let padded = left.count < 28 ? left + String(repeating: " ", count: 28 - left.count) : left + "\n" + String(repeating: " ", count: 28)
+                text += padded + option.help + "\n"
+            }
+        }
+        text += "\n" + ExitCodeHelp.text
+        return text
+    }
+
+    /// The `--format` value, defaulting to text.
+    func format(_ arguments: ParsedArguments) -> String { arguments.value("format") ?? "text" }
+}
+
+enum ExitCodeHelp {
+    static let text = """
+        exit codes:
+          0   success, no findings
+          1   errors in the input, or a failed step
+          2   changes present (diff --detailed-exitcode) or drift found
+          3   apply incomplete (a gate is pending or some portals are not done)
+          64  usage error
+
+        """
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Where the tool writes, and whether it may use colour there (a terminal, and NO_COLOR unset).
+struct Console {
+    var write: (String) -> Void
+    var writeError: (String) -> Void
+    var colorOut: Bool
+    var colorError: Bool
+    var environment: [String: String]
+
+    static func standard() -> Console {
+        let environment = ProcessInfo.processInfo.environment
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty || environment["TERM"] == "dumb"
+        return Console(
+            write: { FileHandle.standardOutput.write(Data($0.utf8)) },
+            writeError: { FileHandle.standardError.write(Data($0.utf8)) },
+            colorOut: !noColor && isatty(STDOUT_FILENO) == 1,
+            colorError: !noColor && isatty(STDERR_FILENO) == 1,
+            environment: environment)
+    }
+
+    var style: TextStyleChoice { TextStyleChoice(out: colorOut, error: colorError) }
+}
+
+/// Colour decisions for the two streams.
+struct TextStyleChoice {
+    var out: Bool
+    var error: Bool
+}

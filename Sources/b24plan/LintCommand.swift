@@ -1,0 +1,65 @@
+import Foundation
+import ReleasePlan
+
+/// `b24plan lint`: every check of DESIGN §4, in the format CI wants.
+struct LintCommand: Command {
+    let name = "lint"
+    let summary = "Check release plans: located diagnostics for CI"
+    let usage = "b24plan lint [--against FILE] [--format text|json|github|sarif] [--fix] FILE..."
+    let discussion = """
+        Checks each plan file against the Bitrix24 catalogue and against the published plan before it
+        (--against FILE, else the plan with the highest lower version in the same folder). Every
+        diagnostic points at file:line:column; 'b24plan explain CODE' tells what a rule wants.
+        --fix writes the right sha256 of migrations that are not yet published, editing nothing else.
+        """
+    let options: [OptionSpec] = [
+        .value("against", "FILE", "The published plan to compare with (one FILE only)."),
+        .value("format", "FORMAT", allowed: ["text", "json", "github", "sarif"], "Output format (default text)."),
+        .flag("fix", "Write missing or wrong sha256 values of unpublished migrations into the plan."),
+    ]
+
+    func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+        let files = arguments.positionals
+        guard !files.isEmpty else { throw UsageError(message: "lint needs at least one plan FILE") }
+        if arguments.value("against") != nil && files.count > 1 {
+            throw UsageError(message: "--against can be used with one FILE only")
+        }
+        let linter = Linter()
+        var diagnostics: [Diagnostic] = []
+        var sources: [String: SourceFile] = [:]
+        for file in files {
+            var result = linter.lint(path: file, against: arguments.value("against"))
+            if arguments.has("fix"), let context = result.context {
+                let edits = DigestFixer.edits(for: context)
+                if !edits.isEmpty {
+                    let fixed = TextEdit.apply(edits, to: context.document.source.bytes)
+                    do {
+                        try Data(fixed).write(to: URL(fileURLWithPath: file), options: .atomic)
+                        console.writeError("\(file): wrote \(edits.count) sha256 value\(edits.count == 1 ? "" : "s")\n")
+                    } catch {
+                        console.writeError("error: cannot write \(file): \(error.localizedDescription)\n")
+                        return .failure
+                    }
+                    result = linter.lint(path: file, against: arguments.value("against"))
+                }
+            }
+            diagnostics += result.diagnostics
+            sources.merge(result.sources) { first, _ in first }
+        }
+        switch format(arguments) {
+        case "json":
+            console.write(JSONDiagnosticRenderer.render(diagnostics))
+        case "github":
+            console.write(GitHubDiagnosticRenderer.render(diagnostics))
+        case "sarif":
+            console.write(SARIFRenderer.render(diagnostics, toolVersion: B24PlanVersion.current))
+        default:
+            let style = TextStyle(enabled: console.colorOut)
+            console.write(TextDiagnosticRenderer(sources: sources, style: style).render(diagnostics))
+            let summary = TextDiagnosticRenderer.summary(diagnostics)
+            let label = files.count == 1 ? files[0] : "\(files.count) plans"
+            console.write(style.bold("\(label): \(summary)") + "\n")
+        }
+        return diagnostics.hasErrors ? .failure : .success
+    }
+}

@@ -1,0 +1,127 @@
+import Testing
+import ReleasePlan
+
+/// Fixed placements: scopes (BITRIX24.md's table row by row), case-insensitivity, messenger and
+/// single-handler flags, required and kept options.
+struct CataloguePlacementTests {
+    /// Every placement of BITRIX24.md's "Placement → scope" table with its scope.
+    static let bitrix24MDRows: [(String, String?)] = [
+        ("LEFT_MENU", nil), ("PAGE_BACKGROUND_WORKER", nil), ("REST_APP_URI", nil), ("BI_ANALYTICS_MENU", nil),
+        ("CRM_ANALYTICS_MENU", "crm"), ("CRM_ANALYTICS_TOOLBAR", "crm"), ("CRM_DETAIL_SEARCH", "crm"),
+        ("CRM_FUNNELS_TOOLBAR", "crm"), ("CRM_REQUISITE_AUTOCOMPLETE", "crm"),
+        ("CRM_BANK_DETAIL_AUTOCOMPLETE", "crm"),
+        ("CRM_LEAD_DETAIL_TAB", "crm"), ("CRM_DEAL_DETAIL_TOOLBAR", "crm"), ("CRM_CONTACT_DETAIL_ACTIVITY", "crm"),
+        ("CRM_COMPANY_LIST_MENU", "crm"), ("CRM_QUOTE_LIST_TOOLBAR", "crm"),
+        ("CRM_SMART_INVOICE_ACTIVITY_TIMELINE_MENU", "crm"), ("CRM_DEAL_DOCUMENTGENERATOR_BUTTON", "crm"),
+        ("CRM_LEAD_ROBOT_DESIGNER_TOOLBAR", "crm"), ("CRM_ORDER_DETAIL_TAB", "crm"),
+        ("CRM_DYNAMIC_128_DETAIL_TAB", "crm"),
+        ("TASK_VIEW_TAB", "task"), ("TASK_VIEW_SIDEBAR", "task"), ("TASK_VIEW_TOP_PANEL", "task"),
+        ("TASK_LIST_CONTEXT_MENU", "task"), ("TASK_USER_LIST_TOOLBAR", "task"), ("TASK_GROUP_LIST_TOOLBAR", "task"),
+        ("TASK_ROBOT_DESIGNER_TOOLBAR", "task"),
+        ("IM_NAVIGATION", "im"), ("IM_CONTEXT_MENU", "im"), ("IM_SIDEBAR", "im"), ("IM_TEXTAREA", "im"),
+        ("IMMOBILE_CONTEXT_MENU", "im"),
+        ("CALL_CARD", "telephony"), ("TELEPHONY_ANALYTICS_MENU", "telephony"),
+        ("SONET_GROUP_DETAIL_TAB", "sonet_group"), ("SONET_GROUP_TOOLBAR", "sonet_group"),
+        ("SONET_GROUP_ROBOT_DESIGNER_TOOLBAR", "sonet_group"),
+        ("USER_PROFILE_MENU", "user"), ("USER_PROFILE_TOOLBAR", "user"),
+        ("CALENDAR_GRIDVIEW", "calendar"),
+        ("CONTACT_CENTER", "contact_center"),
+    ]
+
+    @Test("every placement of BITRIX24.md resolves with its scope", arguments: bitrix24MDRows)
+    func bitrix24MDPlacement(code: String, scope: String?) throws {
+        let placement = try #require(Bitrix24Catalogue.placement(code))
+        #expect(placement.code == code)
+        #expect(placement.scope == scope)
+    }
+
+    @Test("placements the docs or the SDK add", arguments: [
+        ("IM_SMILES_SELECTOR", "im"), ("LANDING_SETTINGS", "landing"), ("LANDING_BLOCK", "landing"),
+        ("CRM_SMART_INVOICE_FUNNELS_TOOLBAR", "crm"), ("CRM_REQUISITE_EDIT_FORM", "crm"), ("1C_PAGE", "crm"),
+        ("CRM_INVOICE_LIST_MENU", "crm"), ("CRM_INVOICE_LIST_TOOLBAR", "crm"),
+        ("CRM_INVOICE_DETAIL_TOOLBAR", "crm"), ("CRM_INVOICE_DOCUMENTGENERATOR_BUTTON", "crm"),
+    ] as [(String, String?)])
+    func docsPlacement(code: String, scope: String?) throws {
+        let placement = try #require(Bitrix24Catalogue.placement(code))
+        #expect(placement.scope == scope)
+    }
+
+    @Test("codes are case-insensitive and come back uppercased", arguments: [
+        ("left_menu", "LEFT_MENU"), ("Im_Textarea", "IM_TEXTAREA"), ("crm_deal_detail_tab", "CRM_DEAL_DETAIL_TAB"),
+        ("Crm_Dynamic_128_Detail_Tab", "CRM_DYNAMIC_128_DETAIL_TAB"), ("page_background_worker", "PAGE_BACKGROUND_WORKER"),
+    ])
+    func caseInsensitive(written: String, canonical: String) throws {
+        let placement = try #require(Bitrix24Catalogue.placement(written))
+        #expect(placement.code == canonical)
+        #expect(Bitrix24Catalogue.placement(canonical) == placement)
+    }
+
+    @Test("unknown codes give nil", arguments: [
+        "", "LEFT_MENUS", "LEFTMENU", "CRM_", "CRM_DEAL", "CRM_DETAIL_TAB", "CRM_FOO_DETAIL_TAB",
+        "CRM_DYNAMIC_DETAIL_TAB", "CRM_DYNAMIC_XXX_DETAIL_TAB", "CRM_DYNAMIC_12A_DETAIL_TAB", "CRM_DEAL_DETAIL_TABS",
+        "TASK_VIEW", "SETTING_CONNECTOR", " LEFT_MENU",
+    ])
+    func unknown(code: String) {
+        #expect(Bitrix24Catalogue.placement(code) == nil)
+    }
+
+    @Test("single-handler placements", arguments: [
+        ("REST_APP_URI", true), ("PAGE_BACKGROUND_WORKER", true), ("LEFT_MENU", false), ("IM_TEXTAREA", false),
+        ("CRM_DEAL_DETAIL_TAB", false),
+    ])
+    func singleHandler(code: String, single: Bool) throws {
+        #expect(try #require(Bitrix24Catalogue.placement(code)).allowsSingleHandler == single)
+    }
+
+    @Test("messenger placements", arguments: [
+        ("IM_NAVIGATION", true), ("IM_CONTEXT_MENU", true), ("IM_SIDEBAR", true), ("IM_TEXTAREA", true),
+        ("IMMOBILE_CONTEXT_MENU", true), ("IM_SMILES_SELECTOR", true), ("LEFT_MENU", false),
+        ("CALL_CARD", false), ("CRM_DEAL_LIST_MENU", false),
+    ])
+    func messenger(code: String, isMessenger: Bool) throws {
+        #expect(try #require(Bitrix24Catalogue.placement(code)).isMessenger == isMessenger)
+    }
+
+    @Test("required options", arguments: [
+        ("IM_NAVIGATION", ["iconName"]), ("IM_SIDEBAR", ["iconName"]), ("IM_TEXTAREA", ["iconName"]),
+        ("PAGE_BACKGROUND_WORKER", ["errorHandlerUrl"]), ("IM_CONTEXT_MENU", []), ("IMMOBILE_CONTEXT_MENU", []),
+        ("LEFT_MENU", []), ("CRM_DEAL_DETAIL_ACTIVITY", []),
+    ] as [(String, [String])])
+    func requiredOptions(code: String, required: [String]) throws {
+        #expect(try #require(Bitrix24Catalogue.placement(code)).requiredOptions == required)
+    }
+
+    @Test("kept options", arguments: [
+        ("PAGE_BACKGROUND_WORKER", ["errorHandlerUrl"]),
+        ("IM_NAVIGATION", ["iconName", "extranet", "role"]),
+        ("IM_SIDEBAR", ["iconName", "extranet", "context", "role", "color"]),
+        ("IM_TEXTAREA", ["iconName", "extranet", "context", "role", "color", "width", "height"]),
+        ("IM_CONTEXT_MENU", ["extranet", "context", "role"]),
+        ("IMMOBILE_CONTEXT_MENU", ["extranet", "context", "role"]),
+        ("CRM_DEAL_DETAIL_ACTIVITY", ["useBuiltInInterface", "newUserNotificationTitle", "newUserNotificationText"]),
+        ("CRM_DYNAMIC_7_DETAIL_ACTIVITY", ["useBuiltInInterface", "newUserNotificationTitle", "newUserNotificationText"]),
+        ("CRM_REQUISITE_AUTOCOMPLETE", ["countries"]), ("CRM_BANK_DETAIL_AUTOCOMPLETE", ["countries"]),
+        ("LEFT_MENU", []), ("REST_APP_URI", []), ("BI_ANALYTICS_MENU", []), ("CRM_DETAIL_SEARCH", []),
+        ("CRM_DEAL_DETAIL_TAB", []), ("TASK_VIEW_TAB", []),
+    ] as [(String, [String])])
+    func keptOptions(code: String, kept: [String]) throws {
+        #expect(try #require(Bitrix24Catalogue.placement(code)).keptOptions == Set(kept))
+    }
+
+    @Test("every required option is also kept")
+    func requiredAreKept() throws {
+        for code in Bitrix24Catalogue.placementCodes {
+            let placement = try #require(Bitrix24Catalogue.placement(code))
+            #expect(placement.keptOptions.isSuperset(of: placement.requiredOptions), "\(code)")
+        }
+    }
+
+    @Test("every placement scope is a known scope")
+    func scopesAreKnown() throws {
+        for code in Bitrix24Catalogue.placementCodes {
+            if let scope = try #require(Bitrix24Catalogue.placement(code)).scope {
+                #expect(Bitrix24Catalogue.scopes.contains(scope), "\(code): \(scope)")
+            }
+        }
+    }
+}
