@@ -20,12 +20,12 @@ let package = Package(
         // MARK: Pure core
 
         /// Source files, located JSON, plan model, Bitrix24 catalogue, lint rules, renderers. No network, no database.
-        .target(name: "ReleasePlan", dependencies: ["CCrypto"]),
+        .target(name: "ReleasePlan", dependencies: ["CCrypto"], exclude: ["README.md"]),
 
         // MARK: Command line
 
         /// Argument parsing, commands, output selection and exit codes.
-        .executableTarget(name: "b24plan", dependencies: ["ReleasePlan"]),
+        .executableTarget(name: "b24plan", dependencies: ["ReleasePlan"], exclude: ["README.md"]),
 
         // MARK: Tests
 

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@Suite("b24plan command line conventions")
+struct CommandLineTests {
+    @Test("--version prints the version")
+    func version() throws {
+        let output = try CLIRunner.run(["--version"])
+        #expect(output.code == 0)
+        #expect(output.stdout.hasPrefix("b24plan 0."))
+    }
+
+    @Test("--help on every command", arguments: ["lint", "explain"])
+    func help(command: String) throws {
+        let output = try CLIRunner.run([command, "--help"])
+        #expect(output.code == 0)
+        #expect(output.stdout.hasPrefix("usage: b24plan \(command)"))
+        #expect(output.stdout.contains("exit codes:"))
+        let viaHelp = try CLIRunner.run(["help", command])
+        #expect(viaHelp.stdout == output.stdout)
+    }
+
+    @Test("explain prints the rule, a bad example with what lint says, and a good one")
+    func explain() throws {
+        let output = try CLIRunner.run(["explain", "B24P204"])
+        #expect(output.code == 0)
+        #expect(output.stdout.hasPrefix("B24P204: Placement needs a scope the plan does not request (error)"))
+        #expect(output.stdout.contains("Bad:"))
+        #expect(output.stdout.contains("error[B24P204]: placement TASK_VIEW_TAB needs the scope \"task\""))
+        #expect(output.stdout.contains("Good:"))
+    }
+
+    @Test("explain --format json and the rule list")
+    func explainJSON() throws {
+        let output = try CLIRunner.run(["explain", "b24p305", "--format", "json"])
+        #expect(output.code == 0)
+        let json = try CLIRunner.json(output)
+        #expect(json["code"] as? String == "B24P305")
+        #expect(json["severity"] as? String == "error")
+        #expect(((json["bad"] as? [String: Any])?["files"] as? [String: String])?.isEmpty == false)
+
+        let list = try CLIRunner.run(["explain"])
+        #expect(list.stdout.split(separator: "\n").count == 41)
+        #expect(try CLIRunner.run(["explain", "B24P999"]).code == 64)
+    }
+
+    @Test("colour only on a terminal, never with NO_COLOR")
+    func colour() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let command = "\(CLIRunner.binary.path) lint Tests/Fixtures/schema-invalid/version-number.json"
+        let onTerminal = try runUnderTerminal(command, environment: [:])
+        #expect(onTerminal.contains("\u{1B}[1;31merror"))
+        let noColor = try runUnderTerminal(command, environment: ["NO_COLOR": "1"])
+        #expect(noColor.contains("error[B24P003]"))
+        #expect(!noColor.contains("\u{1B}["))
+    }
+
+    /// Runs a shell command with a pseudo-terminal as stdout (util-linux `script`).
+    private func runUnderTerminal(_ command: String, environment: [String: String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        process.currentDirectoryURL = CLIRunner.packageRoot
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = nil
+        env["TERM"] = "xterm"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
