@@ -1,0 +1,32 @@
+/// A release compiled into what will happen: the update's classification, its changes, and the
+/// ordered steps. A plain value, so that `diff`, saved plans and `apply` share it.
+public struct CompiledPlan: Sendable, Equatable, Codable {
+    public var app: String
+    /// The published version; nil for an initial release.
+    public var from: String?
+    public var to: String
+    public var updateType: UpdateClassification.UpdateType
+    public var declaredBump: Bump?
+    public var requiredBump: Bump?
+    public var effectiveLevel: Bump?
+    public var moderation: Bitrix24TimelineRow?
+    public var changes: [PlanChange]
+    public var steps: [PlanStep]
+    /// What to enter in the partner account for this version.
+    public var partnerAccount: PartnerAccountValues
+    public var rollout: RolloutEstimate?
+    /// The plan as written (what `apply` executes from a saved plan).
+    public var plan: ReleasePlan
+    /// The scopes added since the published plan (what the scope audit looks for).
+    public var addedScopes: [String]
+
+    public func step(_ id: String) -> PlanStep? { steps.first { $0.id == id } }
+}
+
+/// The values a release needs in the partner account (partners.bitrix24.com), printed by `diff`.
+public struct PartnerAccountValues: Sendable, Equatable, Codable {
+    public var version: String
+    public var changelog: [String: String]
+    public var minimumBitrix24Version: String?
+    public var scopes: [String]
+}

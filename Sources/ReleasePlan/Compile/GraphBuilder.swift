@@ -1,0 +1,120 @@
+import Foundation
+
+/// Builds the execution graph in small ordered passes (DESIGN §6); each pass adds its steps and
+/// the edges that follow from what they need. The output order is the topological order.
+struct GraphBuilder {
+    var plan: ReleasePlan
+    /// Migrations new in this release, in id order.
+    var newMigrations: [Migration]
+    var moderation: Bitrix24TimelineRow?
+    var reconcile: ReconcileWork?
+    var addedScopes: [String]
+    var scopeUpgrade: ScopeUpgrade?
+
+    func build() -> [PlanStep] {
+        var steps: [PlanStep] = []
+        let schema = schemaMigrations(after: [])
+        steps += schema
+        let lastSchema = schema.last.map { [$0.id] } ?? []
+        steps += dataMigrations(after: lastSchema)
+        steps.append(deploy(after: lastSchema))
+        steps.append(partnerGate())
+        steps.append(moderationGate())
+        var tail = "gate.moderation"
+        if let reconcile {
+            steps.append(reconcileStep(reconcile, after: tail))
+            tail = "portals.reconcile"
+        }
+        if !addedScopes.isEmpty {
+            steps.append(scopeAudit(after: tail))
+        }
+        return steps
+    }
+
+    /// Pass 1: schema migrations, chained in id order.
+    private func schemaMigrations(after start: [String]) -> [PlanStep] {
+        var previous = start
+        return newMigrations.filter { !$0.perPortal }.map { migration in
+            let step = PlanStep(
+                id: "migrate.schema.\(migration.id)", kind: .migrateSchema, after: previous,
+                actions: [
+                    "run \(migration.file) (\(migration.name))"
+                        + (migration.transaction ? " in one transaction with its schema_migrations row" : " outside a transaction")
+                ],
+                migration: migration)
+            previous = [step.id]
+            return step
+        }
+    }
+
+    /// Pass 2: per-portal data migrations, after the schema, chained in id order.
+    private func dataMigrations(after start: [String]) -> [PlanStep] {
+        var previous = start
+        return newMigrations.filter(\.perPortal).map { migration in
+            let batch = migration.batchSize.map(String.init) ?? "the default"
+            let step = PlanStep(
+                id: "migrate.data.\(migration.id)", kind: .migrateData, after: previous,
+                actions: [
+                    "run \(migration.file) (\(migration.name)) for every active installation, :batch_size \(batch), "
+                        + "until a batch changes no row; each batch commits with its progress"
+                ],
+                migration: migration)
+            previous = [step.id]
+            return step
+        }
+    }
+
+    /// Pass 3: the deploy hook (a manual gate when the plan has no command).
+    private func deploy(after: [String]) -> PlanStep {
+        if let command = plan.deploy?.command, !command.isEmpty {
+            return PlanStep(
+                id: "deploy", kind: .deploy, after: after,
+                actions: ["run " + command.map(ShellQuoting.quote).joined(separator: " ")], command: command)
+        }
+        return PlanStep(
+            id: "deploy", kind: .deploy, after: after, manual: true,
+            actions: ["deploy version \(plan.version) of the app's code, then pass this gate"])
+    }
+
+    /// Pass 4: the partner account and moderation gates.
+    private func partnerGate() -> PlanStep {
+        PlanStep(
+            id: "gate.partner", kind: .gatePartner, after: ["deploy"], manual: true,
+            actions: ["enter version \(plan.version), its changelog, the minimum Bitrix24 version and the scopes in the partner account"])
+    }
+
+    private func moderationGate() -> PlanStep {
+        let estimate = moderation.map { " (estimate: \($0.minDays)–\($0.maxDays) days; \($0.minWeeks)–\($0.maxWeeks) weeks to users)" } ?? ""
+        return PlanStep(
+            id: "gate.moderation", kind: .gateModeration, after: ["gate.partner"], manual: true,
+            actions: ["wait for Marketplace moderation to approve version \(plan.version)\(estimate)"])
+    }
+
+    /// Pass 5: the per-portal reconcile and the scope audit.
+    private func reconcileStep(_ work: ReconcileWork, after: String) -> PlanStep {
+        var actions = ["on every active portal: one read batch (app.info, scope, placement.get, event.get), then write batches of ≤ 50 commands"]
+        actions += work.actions
+        return PlanStep(id: "portals.reconcile", kind: .portalsReconcile, after: [after], actions: actions)
+    }
+
+    private func scopeAudit(after: String) -> PlanStep {
+        let list = addedScopes.map { "`\($0)`" }.joined(separator: ", ")
+        let how: String
+        switch scopeUpgrade {
+        case .incremental?: how = "they get it through the app's extra OAuth flow"
+        default: how = "their admins must reinstall the app"
+        }
+        return PlanStep(
+            id: "portals.scope-audit", kind: .portalsScopeAudit, after: [after],
+            actions: ["list the installations whose token lacks \(list) (\(how)); see b24plan status --missing-scopes"])
+    }
+}
+
+/// Quoting an argv for display only (the deploy hook itself never goes through a shell).
+enum ShellQuoting {
+    static func quote(_ argument: String) -> String {
+        let safe = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@%+,".contains($0) }
+        if safe && !argument.isEmpty { return argument }
+        return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

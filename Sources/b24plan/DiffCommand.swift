@@ -1,0 +1,75 @@
+import Foundation
+import ReleasePlan
+
+/// `b24plan diff`: what changes against the published version, the update type, the bump, the
+/// moderation estimate and every step `apply` would run.
+struct DiffCommand: Command {
+    let name = "diff"
+    let summary = "Show the changes, update type, estimates and steps (a dry run)"
+    let usage =
+        "b24plan diff [--against FILE] [--format text|json|markdown] [--detailed-exitcode] [--out SAVED] [--installations N] FILE"
+    let discussion = """
+        Compares the plan with the published one (--against FILE, else the plan with the highest lower
+        version in the same folder), classifies the update (initial, patch, minor, major, critical),
+        estimates moderation and time to users, and prints every step that apply would run, in order.
+        Lint errors block the diff (exit 1). --out saves the compiled plan with the SHA-256 of every
+        input; 'b24plan apply SAVED' refuses it when any input changed since.
+        """
+    let options: [OptionSpec] = [
+        .value("against", "FILE", "The published plan to compare with."),
+        .value("format", "FORMAT", allowed: ["text", "json", "markdown"], "Output format (default text)."),
+        .flag("detailed-exitcode", "Exit 0 when nothing changed, 2 when something did, 1 on errors."),
+        .value("out", "SAVED", "Save the compiled plan (JSON) for a later 'apply SAVED'."),
+        .value("installations", "N", "Installation count for the rollout estimate."),
+        .value("parallel", "N", "Portals in flight, for the rollout estimate (default 32)."),
+        .value("reconcile", "WHEN", allowed: ["auto", "always"], "'always' adds the portal reconcile to repair drift."),
+    ]
+
+    func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+        guard arguments.positionals.count == 1, let file = arguments.positionals.first else {
+            throw UsageError(message: "diff needs exactly one plan FILE")
+        }
+        let compiler = try PlanCompiler.from(arguments)
+        let format = format(arguments)
+        guard let outcome = CompileStep(console: console).run(file, against: arguments.value("against"), compiler: compiler, format: format)
+        else { return .failure }
+        let compiled = outcome.compiled
+        switch format {
+        case "json":
+            console.write(JSONOutput.encode(DiffOutput(compiled, diagnostics: outcome.diagnostics)))
+        case "markdown":
+            console.write(DiffMarkdownRenderer.render(compiled, diagnostics: outcome.diagnostics))
+        default:
+            console.write(DiffTextRenderer(style: TextStyle(enabled: console.colorOut)).render(compiled))
+            if !outcome.diagnostics.isEmpty {
+                let style = TextStyle(enabled: console.colorOut)
+                console.write("\n" + TextDiagnosticRenderer(sources: outcome.sources, style: style).render(outcome.diagnostics))
+            }
+        }
+        if let out = arguments.value("out") {
+            let saved = SavedPlan(compiled: compiled, context: outcome.context)
+            do {
+                try Data(saved.encoded().utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                console.writeError("saved the plan to \(out); apply it with: b24plan apply \(out)\n")
+            } catch {
+                console.writeError("error: cannot write \(out): \(error.localizedDescription)\n")
+                return .failure
+            }
+        }
+        if arguments.has("detailed-exitcode") {
+            return compiled.changes.isEmpty ? .success : .changes
+        }
+        return .success
+    }
+}
+
+extension PlanCompiler {
+    /// The compiler options shared by diff, graph and apply.
+    static func from(_ arguments: ParsedArguments) throws -> PlanCompiler {
+        let installations = try arguments.positiveInteger("installations").map { (count: $0, source: "--installations") }
+        let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
+        guard parallel >= 1 else { throw UsageError(message: "option '--parallel' must be at least 1") }
+        let mode = ReconcileMode(rawValue: arguments.value("reconcile") ?? "auto") ?? .auto
+        return PlanCompiler(reconcile: mode, installations: installations, parallelism: parallel)
+    }
+}
