@@ -29,9 +29,11 @@ let package = Package(
 
         // MARK: Tests
 
-        .testTarget(name: "ReleasePlanTests", dependencies: ["ReleasePlan"]),
+        /// Helpers shared by the test targets (golden files).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ReleasePlanTests", dependencies: ["ReleasePlan", "TestSupport"]),
         /// Runs the built `b24plan` binary and checks exit codes and output.
-        .testTarget(name: "b24planTests", dependencies: ["ReleasePlan"]),
+        .testTarget(name: "b24planTests", dependencies: ["ReleasePlan", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

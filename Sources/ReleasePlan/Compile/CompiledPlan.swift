@@ -16,7 +16,7 @@ public struct CompiledPlan: Sendable, Equatable, Codable {
     public var partnerAccount: PartnerAccountValues
     public var rollout: RolloutEstimate?
     /// The plan as written (what `apply` executes from a saved plan).
-    public var plan: ReleasePlan
+    public var plan: Plan
     /// The scopes added since the published plan (what the scope audit looks for).
     public var addedScopes: [String]
 

@@ -3,7 +3,7 @@ import Foundation
 /// Builds the execution graph in small ordered passes (DESIGN §6); each pass adds its steps and
 /// the edges that follow from what they need. The output order is the topological order.
 struct GraphBuilder {
-    var plan: ReleasePlan
+    var plan: Plan
     /// Migrations new in this release, in id order.
     var newMigrations: [Migration]
     var moderation: Bitrix24TimelineRow?

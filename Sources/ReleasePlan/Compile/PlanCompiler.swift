@@ -21,9 +21,9 @@ public struct PlanCompiler: Sendable {
         self.parallelism = parallelism
     }
 
-    public func compile(_ plan: ReleasePlan, previous: ReleasePlan?) -> CompiledPlan {
+    public func compile(_ plan: Plan, previous: Plan?) -> CompiledPlan {
         let classification = UpdateClassification.classify(plan, previous: previous)
-        let changes = previous == nil ? PlanDiff.changes(from: ReleasePlan(), to: plan) : classification.changes
+        let changes = previous == nil ? PlanDiff.changes(from: Plan(), to: plan) : classification.changes
         let published = Set(previous?.migrations.map(\.id) ?? [])
         let addedScopes = changes.filter { $0.kind == .scope && $0.action == .added && previous != nil }.map(\.id)
         let reconcileWork = ReconcileWork(plan: plan, changes: changes, isInitial: previous == nil)

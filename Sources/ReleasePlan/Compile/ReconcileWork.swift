@@ -5,7 +5,7 @@ struct ReconcileWork {
     var writeCommandsPerPortal = 0
     var hasBindingChanges = false
 
-    init(plan: ReleasePlan, changes: [PlanChange], isInitial: Bool) {
+    init(plan: Plan, changes: [PlanChange], isInitial: Bool) {
         for change in changes where change.kind == .placement || change.kind == .event {
             hasBindingChanges = true
             let method = change.kind == .placement ? "placement" : "event"
@@ -31,7 +31,7 @@ struct ReconcileWork {
     }
 
     /// "; portals without scope `task` are reported as needs-reinstall" for items that need a scope.
-    private static func scopeNote(_ change: PlanChange, plan: ReleasePlan) -> String {
+    private static func scopeNote(_ change: PlanChange, plan: Plan) -> String {
         let scope: String?
         if change.kind == .placement {
             scope = Bitrix24Catalogue.placement(change.id)?.scope

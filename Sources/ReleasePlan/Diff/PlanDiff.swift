@@ -1,7 +1,7 @@
 /// Compares a new plan with the published one, item by item, and says what bump each change needs.
 public enum PlanDiff {
     /// The changes from `previous` to `plan`, in a deterministic order (kind, then id, then action).
-    public static func changes(from previous: ReleasePlan, to plan: ReleasePlan) -> [PlanChange] {
+    public static func changes(from previous: Plan, to plan: Plan) -> [PlanChange] {
         var changes: [PlanChange] = []
         changes += scopeChanges(previous, plan)
         changes += BindingDiff.placements(previous.placements, plan.placements)
@@ -29,7 +29,7 @@ public enum PlanDiff {
         changes.first { $0.requires == bump }
     }
 
-    private static func scopeChanges(_ previous: ReleasePlan, _ plan: ReleasePlan) -> [PlanChange] {
+    private static func scopeChanges(_ previous: Plan, _ plan: Plan) -> [PlanChange] {
         let before = Set(previous.scopeCodes)
         var changes: [PlanChange] = []
         for (index, code) in plan.scopeCodes.enumerated() where !before.contains(code) {
@@ -48,7 +48,7 @@ public enum PlanDiff {
         return deduplicated(changes).sorted { ($0.id, $0.action.rawValue) < ($1.id, $1.action.rawValue) }
     }
 
-    private static func migrationChanges(_ previous: ReleasePlan, _ plan: ReleasePlan) -> [PlanChange] {
+    private static func migrationChanges(_ previous: Plan, _ plan: Plan) -> [PlanChange] {
         let before = Dictionary(previous.migrations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let after = Dictionary(plan.migrations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var changes: [PlanChange] = []
@@ -79,7 +79,7 @@ public enum PlanDiff {
         return changes
     }
 
-    private static func monetizationChanges(_ previous: ReleasePlan, _ plan: ReleasePlan) -> [PlanChange] {
+    private static func monetizationChanges(_ previous: Plan, _ plan: Plan) -> [PlanChange] {
         var changes: [PlanChange] = []
         let oldModel = previous.monetization?.model ?? .free
         let newModel = plan.monetization?.model ?? .free
@@ -103,7 +103,7 @@ public enum PlanDiff {
         return changes
     }
 
-    private static func minimumVersionChanges(_ previous: ReleasePlan, _ plan: ReleasePlan) -> [PlanChange] {
+    private static func minimumVersionChanges(_ previous: Plan, _ plan: Plan) -> [PlanChange] {
         let old = previous.minimumBitrix24Version
         let new = plan.minimumBitrix24Version
         guard old != new else { return [] }
@@ -115,7 +115,7 @@ public enum PlanDiff {
         ]
     }
 
-    private static func changelogChanges(_ previous: ReleasePlan, _ plan: ReleasePlan) -> [PlanChange] {
+    private static func changelogChanges(_ previous: Plan, _ plan: Plan) -> [PlanChange] {
         var changes: [PlanChange] = []
         for language in Set(previous.changelog.keys).union(plan.changelog.keys).sorted() {
             let old = previous.changelog[language]

@@ -16,7 +16,7 @@ public struct UpdateClassification: Sendable, Equatable {
     public var changes: [PlanChange]
 
     /// Classifies `plan` against the published `previous` (nil: an initial release).
-    public static func classify(_ plan: ReleasePlan, previous: ReleasePlan?) -> UpdateClassification {
+    public static func classify(_ plan: Plan, previous: Plan?) -> UpdateClassification {
         guard let previous else {
             return UpdateClassification(
                 updateType: .initial, declaredBump: nil, requiredBump: nil, effectiveLevel: nil, moderation: nil,
@@ -46,7 +46,7 @@ public struct UpdateClassification: Sendable, Equatable {
 
     /// The semver difference between the two versions; nil under `versioning: free` or when either
     /// version does not parse.
-    public static func declaredBump(_ plan: ReleasePlan, previous: ReleasePlan) -> Bump? {
+    public static func declaredBump(_ plan: Plan, previous: Plan) -> Bump? {
         guard plan.versioning == .semver, let new = SemanticVersion(plan.version),
             let old = SemanticVersion(previous.version)
         else { return nil }

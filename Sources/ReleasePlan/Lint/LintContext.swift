@@ -18,7 +18,7 @@ public struct LintContext: Sendable {
         self.migrationFileErrors = migrationFileErrors
     }
 
-    public var plan: ReleasePlan { document.plan }
+    public var plan: Plan { document.plan }
 
     /// The plan's version, when it parses under its versioning scheme.
     public var version: Version? { Version(plan.version, scheme: plan.versioning) }

@@ -118,7 +118,7 @@ struct ScopeRules: LintRule {
 struct ScopeUsage {
     private var used: Set<String> = []
 
-    init(_ plan: ReleasePlan) {
+    init(_ plan: Plan) {
         if !plan.placements.isEmpty { used.insert("placement") }
         for binding in plan.placements {
             if let scope = Bitrix24Catalogue.placement(binding.placement)?.scope { used.insert(scope) }

@@ -1,4 +1,4 @@
-/// Decodes the located JSON tree of a plan into `ReleasePlan`, reporting B24P002–B24P005 (and
+/// Decodes the located JSON tree of a plan into `Plan`, reporting B24P002–B24P005 (and
 /// B24P010 for a suppression without a reason) without stopping at the first problem.
 public enum PlanDecoder {
     public static let topLevelKeys = [
@@ -26,7 +26,7 @@ public enum PlanDecoder {
         else {
             return Result(document: nil, diagnostics: context.diagnostics)
         }
-        var plan = ReleasePlan()
+        var plan = Plan()
         plan.app = reader.string("app", nonEmpty: true) ?? ""
         plan.version = reader.string("version") ?? ""
         plan.versioning = reader.oneOf("versioning", Versioning.self) ?? .semver

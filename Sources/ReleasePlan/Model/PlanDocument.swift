@@ -2,7 +2,7 @@
 public struct PlanDocument: Sendable {
     public var source: SourceFile
     public var root: JSONNode
-    public var plan: ReleasePlan
+    public var plan: Plan
     /// Top-level keys whose value could not be fully decoded; rules reading them stay quiet.
     public var damagedKeys: Set<String>
 

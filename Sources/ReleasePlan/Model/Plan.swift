@@ -2,7 +2,7 @@
 ///
 /// A plain value: decoding and checking happen elsewhere, so the model stays easy to compare,
 /// encode and hand to the compiler.
-public struct ReleasePlan: Sendable, Equatable, Codable {
+public struct Plan: Sendable, Equatable, Codable {
     public var app: String
     public var version: String
     public var versioning: Versioning
