@@ -23,7 +23,7 @@ struct DiffCommandTests {
     }
 
     @Test("JSON diff: the keys and values held-out checks read", arguments: [
-        ("1.0.0", "initial", nil, nil, nil, ["deploy", "gate.partner", "gate.moderation", "portals.reconcile"]),
+        ("1.0.0", "initial", nil, nil, nil, ["migrate.schema.1", "deploy", "gate.partner", "gate.moderation", "portals.reconcile"]),
         ("1.0.1", "patch", "patch", "patch", "bugfix", ["deploy", "gate.partner", "gate.moderation"]),
         ("1.1.0", "minor", "minor", "minor", "feature", ["deploy", "gate.partner", "gate.moderation", "portals.reconcile"]),
         ("2.0.0", "major", "major", "major", "major",

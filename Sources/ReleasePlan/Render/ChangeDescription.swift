@@ -12,9 +12,12 @@ enum ChangeDescription {
             let file = value?.field("file")?.stringValue ?? ""
             let perPortal = value?.field("perPortal") == .bool(true) ? ", per portal" : ""
             return "\(change.id) \(name) (\(file)\(perPortal))"
-        case .monetization, .minimumBitrix24Version:
+        case .monetization:
             if change.action == .changed { return "\(change.id): \(show(change.before)) → \(show(change.after))" }
             return "\(change.id): \(show(value))"
+        case .minimumBitrix24Version:
+            if change.action == .changed { return "\(show(change.before)) → \(show(change.after))" }
+            return show(value)
         case .changelog:
             return "\(change.id): \(truncate(show(value), 60))"
         case .scope, .requiredMethod, .handlerHosts:
