@@ -44,30 +44,4 @@ public struct PlanChange: Sendable, Equatable, Codable {
         self.reason = reason
         self.path = path
     }
-
-    enum CodingKeys: String, CodingKey {
-        case kind, action, id, before, after, requires
-    }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        kind = try container.decode(Kind.self, forKey: .kind)
-        action = try container.decode(Action.self, forKey: .action)
-        id = try container.decode(String.self, forKey: .id)
-        before = try container.decodeIfPresent(PlanValue.self, forKey: .before)
-        after = try container.decodeIfPresent(PlanValue.self, forKey: .after)
-        requires = try container.decode(Bump.self, forKey: .requires)
-        reason = ""
-        path = .root
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(action, forKey: .action)
-        try container.encode(id, forKey: .id)
-        try container.encode(before ?? .null, forKey: .before)
-        try container.encode(after ?? .null, forKey: .after)
-        try container.encode(requires, forKey: .requires)
-    }
 }
