@@ -22,10 +22,15 @@ let package = Package(
         /// Source files, located JSON, plan model, Bitrix24 catalogue, lint rules, renderers. No network, no database.
         .target(name: "ReleasePlan", dependencies: ["CCrypto"], exclude: ["README.md"]),
 
+        // MARK: State store
+
+        /// SQL: the Database protocol (SQLite, PostgreSQL), journal, migrations, installations, gates.
+        .target(name: "PlanStore", dependencies: ["ReleasePlan"], exclude: ["README.md"]),
+
         // MARK: Command line
 
         /// Argument parsing, commands, output selection and exit codes.
-        .executableTarget(name: "b24plan", dependencies: ["ReleasePlan"], exclude: ["README.md"]),
+        .executableTarget(name: "b24plan", dependencies: ["ReleasePlan", "PlanStore"], exclude: ["README.md"]),
 
         // MARK: Tests
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check schemas/release-plan.schema.json against the plans and fixtures of this repository.
+"""Check the JSON schemas in schemas/ against the plans, fixtures and the b24plan binary of this repository.
 
 Usage: python3 scripts/check-schemas.py [--b24plan PATH_TO_BINARY]
 
@@ -8,14 +8,23 @@ Usage: python3 scripts/check-schemas.py [--b24plan PATH_TO_BINARY]
   b. every plans/**/*.json validates against it;
   c. every file in Tests/Fixtures/schema-invalid/ is rejected by it;
   d. with --b24plan, `b24plan lint --format json FIXTURE` rejects every one of those fixtures too:
-     exit code 1 and at least one error with a rule among B24P002-B24P005 or B24P101.
+     exit code 1 and at least one error with a rule among B24P002-B24P005 or B24P101;
+  f. with --b24plan, schemas/diff-output.schema.json passes the checks of section a, and the real
+     `b24plan diff --format json PLAN` of every plan validates against it: plain, with
+     `--installations 5000` (adds `rollout`) and with `--reconcile always`;
+  g. with --b24plan, `b24plan graph --format dot PLAN` of every plan is accepted by Graphviz
+     (`dot -Tsvg` exits 0 and prints an `<svg`); a missing `dot` is a failure;
+  h. with --b24plan, `b24plan graph --format mermaid PLAN` of every plan starts with `graph TD` and
+     every `-->` edge names nodes declared above it.
 
-schemas/diff-output.schema.json is not checked yet. Needs Python 3 and `jsonschema` (PyPI).
+Needs Python 3, `jsonschema` (PyPI) and, for section g, Graphviz.
 Prints one summary line per section; exits 1 on any failure, 64 on a usage error.
 """
 
 import argparse
 import json
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,9 +37,13 @@ except ImportError:  # pragma: no cover - depends on the machine
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schemas" / "release-plan.schema.json"
+DIFF_SCHEMA = ROOT / "schemas" / "diff-output.schema.json"
 PLANS = ROOT / "plans"
 INVALID = ROOT / "Tests" / "Fixtures" / "schema-invalid"
 STRUCTURAL_RULES = {"B24P002", "B24P003", "B24P004", "B24P005", "B24P101"}
+# The `diff` variants section f validates: (label, extra arguments).
+DIFF_VARIANTS = [("plain", []), ("--installations 5000", ["--installations", "5000"]),
+                 ("--reconcile always", ["--reconcile", "always"])]
 
 
 def rel(path):
@@ -80,14 +93,8 @@ def lint_schema_text(node, where, problems):
             lint_schema_text(sub, f"{where}/{i}", problems)
 
 
-def check_schema():
-    """Section a. Returns a validator, or None when the schema is unusable."""
-    try:
-        schema = load_json(SCHEMA)
-    except (OSError, ValueError) as e:
-        print(f"  {rel(SCHEMA)}: cannot read: {e}")
-        print("FAIL schema: cannot read the schema")
-        return None, False
+def schema_problems(schema):
+    """The checks of section a on a loaded schema: valid 2020-12, $schema, $id, conventions."""
     problems = []
     try:
         Draft202012Validator.check_schema(schema)
@@ -98,6 +105,18 @@ def check_schema():
     if not schema.get("$id"):
         problems.append("no $id")
     lint_schema_text(schema, "#", problems)
+    return problems
+
+
+def check_schema():
+    """Section a. Returns a validator, or None when the schema is unusable."""
+    try:
+        schema = load_json(SCHEMA)
+    except (OSError, ValueError) as e:
+        print(f"  {rel(SCHEMA)}: cannot read: {e}")
+        print("FAIL schema: cannot read the schema")
+        return None, False
+    problems = schema_problems(schema)
     for p in problems:
         print(f"  {rel(SCHEMA)}: {p}")
     if problems:
@@ -208,9 +227,177 @@ def check_b24plan(binary):
     return True
 
 
+def plan_files():
+    return sorted(p for p in PLANS.rglob("*.json") if p.is_file())
+
+
+def run_b24plan(binary, args):
+    """Runs `binary ARGS` in the repository; returns (CompletedProcess or None, error text)."""
+    try:
+        return subprocess.run([binary, *args], cwd=ROOT, capture_output=True, timeout=120,
+                              stdin=subprocess.DEVNULL), None
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, f"cannot run {binary}: {e}"
+
+
+def last_stderr_line(run):
+    stderr = run.stderr.decode("utf-8", "replace").strip()
+    return stderr.splitlines()[-1] if stderr else ""
+
+
+def check_diff_output(binary):
+    """Section f."""
+    try:
+        schema = load_json(DIFF_SCHEMA)
+    except (OSError, ValueError) as e:
+        print(f"  {rel(DIFF_SCHEMA)}: cannot read: {e}")
+        print(f"FAIL diff: cannot read {rel(DIFF_SCHEMA)}")
+        return False
+    problems = schema_problems(schema)
+    for p in problems:
+        print(f"  {rel(DIFF_SCHEMA)}: {p}")
+    try:
+        Draft202012Validator.check_schema(schema)
+    except jsonschema.exceptions.SchemaError:
+        print(f"FAIL diff: {rel(DIFF_SCHEMA)} is not a usable schema")
+        return False
+    validator = Draft202012Validator(schema)
+    files = plan_files()
+    bad = checked = 0
+    for path in files:
+        for label, extra in DIFF_VARIANTS:
+            checked += 1
+            where = f"{rel(path)} ({label})"
+            run, error = run_b24plan(binary, ["diff", "--format", "json", *extra, str(path)])
+            if run is None:
+                print(f"  {where}: {error}")
+                bad += 1
+                continue
+            if run.returncode != 0:
+                print(f"  {where}: diff exit code {run.returncode}, expected 0")
+                if last_stderr_line(run):
+                    print("    stderr: " + last_stderr_line(run))
+                bad += 1
+                continue
+            try:
+                doc = json.loads(run.stdout.decode("utf-8"))
+            except ValueError as e:
+                print(f"  {where}: stdout is not one JSON document: {e}")
+                bad += 1
+                continue
+            errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+            for e in errors:
+                print(f"  {where}: {describe(e)}")
+            bad += bool(errors)
+    if not files:
+        print(f"FAIL diff: no plans found under {rel(PLANS)}/")
+        return False
+    if problems or bad:
+        what = [f"{len(problems)} problem(s) in {rel(DIFF_SCHEMA)}"] if problems else []
+        what += [f"{bad} of {checked} diff output(s) do not validate"] if bad else []
+        print(f"FAIL diff: {'; '.join(what)}")
+        return False
+    print(f"ok   diff: {rel(DIFF_SCHEMA)} is a valid draft 2020-12 schema; "
+          f"all {checked} diff output(s) of {len(files)} plan(s) validate against it")
+    return True
+
+
+def check_graph_dot(binary):
+    """Section g."""
+    dot = shutil.which("dot")
+    if dot is None:
+        print("FAIL dot: Graphviz `dot` is not on PATH (apt-get install graphviz)")
+        return False
+    files = plan_files()
+    bad = 0
+    for path in files:
+        run, error = run_b24plan(binary, ["graph", "--format", "dot", str(path)])
+        if run is None or run.returncode != 0:
+            print(f"  {rel(path)}: " + (error or f"graph exit code {run.returncode}, expected 0"))
+            if run is not None and last_stderr_line(run):
+                print("    stderr: " + last_stderr_line(run))
+            bad += 1
+            continue
+        try:
+            svg = subprocess.run([dot, "-Tsvg"], input=run.stdout, capture_output=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            print(f"  {rel(path)}: cannot run {dot}: {e}")
+            bad += 1
+            continue
+        if svg.returncode != 0 or b"<svg" not in svg.stdout:
+            reason = f"exit code {svg.returncode}" if svg.returncode != 0 else "no <svg in its output"
+            print(f"  {rel(path)}: dot -Tsvg rejects the graph: {reason}")
+            if last_stderr_line(svg):
+                print("    stderr: " + last_stderr_line(svg))
+            bad += 1
+    if not files:
+        print(f"FAIL dot: no plans found under {rel(PLANS)}/")
+        return False
+    if bad:
+        print(f"FAIL dot: {bad} of {len(files)} graph(s) not rendered by Graphviz")
+        return False
+    print(f"ok   dot: all {len(files)} graph(s) render with Graphviz dot -Tsvg")
+    return True
+
+
+MERMAID_NODE = re.compile(r"^([A-Za-z0-9_]+)\s*(\[|\(|\{|>)")
+MERMAID_ID = re.compile(r"^[A-Za-z0-9_]+$")
+MERMAID_IGNORED = re.compile(r"^(%%|classDef\s|class\s|style\s|linkStyle\s)")
+
+
+def mermaid_problems(text):
+    """`graph TD` first, then every `-->` edge between ids declared on earlier lines."""
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines or not lines[0].startswith("graph TD"):
+        return [f"does not start with `graph TD` (first line: {lines[0] if lines else '(empty)'!r})"], 0
+    declared, problems, edges = set(), [], 0
+    for number, line in enumerate(lines[1:], start=2):
+        if "-->" in line:
+            # `a --> b`, `a -->|label| b`, `a --> b --> c`
+            ends = [re.sub(r"^\|[^|]*\|", "", part.strip()).strip() for part in line.split("-->")]
+            for end in ends:
+                if not MERMAID_ID.match(end):
+                    problems.append(f"line {number}: edge end {end!r} is not a node id: {line}")
+                elif end not in declared:
+                    problems.append(f"line {number}: edge names {end!r}, not declared above it: {line}")
+            edges += len(ends) - 1
+        elif MERMAID_NODE.match(line):
+            declared.add(MERMAID_NODE.match(line).group(1))
+        elif not MERMAID_IGNORED.match(line):
+            problems.append(f"line {number}: neither a node nor an edge: {line}")
+    return problems, edges
+
+
+def check_graph_mermaid(binary):
+    """Section h."""
+    files = plan_files()
+    bad = 0
+    for path in files:
+        run, error = run_b24plan(binary, ["graph", "--format", "mermaid", str(path)])
+        if run is None or run.returncode != 0:
+            print(f"  {rel(path)}: " + (error or f"graph exit code {run.returncode}, expected 0"))
+            if run is not None and last_stderr_line(run):
+                print("    stderr: " + last_stderr_line(run))
+            bad += 1
+            continue
+        problems, _ = mermaid_problems(run.stdout.decode("utf-8", "replace"))
+        for p in problems:
+            print(f"  {rel(path)}: mermaid {p}")
+        bad += bool(problems)
+    if not files:
+        print(f"FAIL mermaid: no plans found under {rel(PLANS)}/")
+        return False
+    if bad:
+        print(f"FAIL mermaid: {bad} of {len(files)} mermaid graph(s) malformed")
+        return False
+    print(f"ok   mermaid: all {len(files)} mermaid graph(s) start with `graph TD` and link declared nodes")
+    return True
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--b24plan", metavar="PATH", help="b24plan binary to cross-check the invalid fixtures with")
+    parser.add_argument("--b24plan", metavar="PATH", help="b24plan binary to cross-check the invalid fixtures, diff output and graphs with")
     try:
         args = parser.parse_args()
     except SystemExit as e:
@@ -227,7 +414,9 @@ def main():
         if "/" in binary:
             binary = str(Path(binary).resolve())
         ok &= check_b24plan(binary)
-    # schemas/diff-output.schema.json (when present) is not checked yet: skipped silently.
+        ok &= check_diff_output(binary)
+        ok &= check_graph_dot(binary)
+        ok &= check_graph_mermaid(binary)
     return 0 if ok else 1
 
 

@@ -1,0 +1,63 @@
+/// The app's own installations table, read through the mapping of `b24plan.config.json`: member
+/// ids page by page (never every row in memory), and one installation's tokens when needed.
+public struct InstallationStore {
+    public let database: any Database
+    public let mapping: AppConfig.Installations
+
+    public init(database: any Database, mapping: AppConfig.Installations) {
+        self.database = database
+        self.mapping = mapping
+    }
+
+    /// The condition that selects active installations, plus an optional extra one (`--where`).
+    func condition(_ extra: String?) -> String {
+        var clauses = ["(\(mapping.whereClause))"]
+        if let extra, !extra.isEmpty { clauses.append("(\(extra))") }
+        return clauses.joined(separator: " AND ")
+    }
+
+    /// Active member ids after `after` in member-id order, at most `limit`.
+    public func memberIDs(after: String?, limit: Int, where extra: String? = nil) throws -> [String] {
+        let m = mapping
+        var sql = "SELECT \(m.memberId) AS member_id FROM \(m.table) WHERE \(condition(extra))"
+        var parameters: [SQLValue] = []
+        if let after {
+            sql += " AND \(m.memberId) > ?"
+            parameters.append(.text(after))
+        }
+        sql += " ORDER BY \(m.memberId) LIMIT ?"
+        parameters.append(SQLValue(limit))
+        return try database.query(sql, parameters).compactMap { $0["member_id"].string }
+    }
+
+    /// Calls `body` for every active member id, a page at a time.
+    public func forEachMemberID(pageSize: Int = 500, where extra: String? = nil, _ body: (String) throws -> Void) throws {
+        var last: String?
+        while true {
+            let page = try memberIDs(after: last, limit: pageSize, where: extra)
+            for id in page { try body(id) }
+            guard page.count == pageSize, let tail = page.last else { return }
+            last = tail
+        }
+    }
+
+    /// How many installations are active.
+    public func count(where extra: String? = nil) throws -> Int {
+        try database.query("SELECT COUNT(*) AS n FROM \(mapping.table) WHERE \(condition(extra))").first?["n"].int ?? 0
+    }
+
+    /// The default table `b24plan init --installations-table` creates, for apps starting fresh.
+    public static func createDefaultTableSQL(_ mapping: AppConfig.Installations, dialect: SQLDialect) -> String {
+        """
+        CREATE TABLE IF NOT EXISTS \(mapping.table) (
+          \(mapping.memberId) TEXT PRIMARY KEY,
+          domain TEXT,
+          \(mapping.endpoint) TEXT NOT NULL,
+          \(mapping.accessToken) TEXT,
+          \(mapping.refreshToken) TEXT,
+          \(mapping.expiresAt) BIGINT,
+          active INTEGER NOT NULL DEFAULT 1
+        )
+        """
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// The record of what apply did: runs (one per app and version), steps, per-portal tasks and gates.
+/// Everything here is in the `b24plan_` tables of the state store.
+public final class Journal: @unchecked Sendable {
+    public let database: any Database
+    public let now: @Sendable () -> Date
+
+    public init(database: any Database, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.now = now
+    }
+
+    var timestamp: String { Timestamp.string(now()) }
+
+    /// Creates or upgrades the journal tables; refuses a store written by a newer b24plan.
+    public func migrate() throws {
+        try database.execute("CREATE TABLE IF NOT EXISTS b24plan_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        let current = try database.query("SELECT value FROM b24plan_meta WHERE key = 'schema_version'").first?["value"].int ?? 0
+        if current > JournalSchema.version {
+            throw DatabaseError(
+                message: "the state store was written by a newer b24plan (journal schema \(current); this one knows \(JournalSchema.version))")
+        }
+        let migrations = JournalSchema.migrations(database.dialect)
+        for version in (current + 1)...max(current + 1, JournalSchema.version) where version <= JournalSchema.version {
+            try database.transaction {
+                for statement in migrations[version] ?? [] { try database.execute(statement) }
+                try database.execute(
+                    "INSERT INTO b24plan_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [.text(String(version))])
+            }
+        }
+    }
+
+    // MARK: Runs
+
+    public enum RunState: String, Sendable, CaseIterable {
+        case running, incomplete, done, failed, baseline
+    }
+
+    public struct Run: Sendable, Equatable {
+        public var id: Int
+        public var app: String
+        public var version: String
+        public var planSHA256: String
+        public var state: RunState
+        public var startedAt: String
+        public var updatedAt: String
+        public var finishedAt: String?
+    }
+
+    private static let runColumns = "id, app, version, plan_sha256, state, started_at, updated_at, finished_at"
+
+    private func run(from row: SQLRow) -> Run {
+        Run(
+            id: row["id"].int ?? 0, app: row["app"].string ?? "", version: row["version"].string ?? "",
+            planSHA256: row["plan_sha256"].string ?? "", state: RunState(rawValue: row["state"].string ?? "") ?? .running,
+            startedAt: row["started_at"].string ?? "", updatedAt: row["updated_at"].string ?? "",
+            finishedAt: row["finished_at"].string)
+    }
+
+    public func run(app: String, version: String) throws -> Run? {
+        try database.query("SELECT \(Self.runColumns) FROM b24plan_runs WHERE app = ? AND version = ?", [.text(app), .text(version)])
+            .first.map(run(from:))
+    }
+
+    /// The most recently updated run, of one app or of any.
+    public func latestRun(app: String? = nil) throws -> Run? {
+        let rows: [SQLRow]
+        if let app {
+            rows = try database.query(
+                "SELECT \(Self.runColumns) FROM b24plan_runs WHERE app = ? ORDER BY updated_at DESC, id DESC LIMIT 1", [.text(app)])
+        } else {
+            rows = try database.query("SELECT \(Self.runColumns) FROM b24plan_runs ORDER BY updated_at DESC, id DESC LIMIT 1")
+        }
+        return rows.first.map(run(from:))
+    }
+
+    /// The run of (app, version), created when it does not exist; applying again resumes it.
+    public func openRun(app: String, version: String, planSHA256: String, state: RunState = .running) throws -> Run {
+        let time = timestamp
+        try database.execute(
+            """
+            INSERT INTO b24plan_runs (app, version, plan_sha256, state, started_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (app, version) DO UPDATE SET plan_sha256 = excluded.plan_sha256, state = excluded.state,
+              updated_at = excluded.updated_at, finished_at = NULL
+            """,
+            [.text(app), .text(version), .text(planSHA256), .text(state.rawValue), .text(time), .text(time)])
+        guard let run = try run(app: app, version: version) else {
+            throw DatabaseError(message: "the run of \(app) \(version) could not be recorded")
+        }
+        return run
+    }
+
+    public func setRunState(_ runID: Int, _ state: RunState) throws {
+        let time = timestamp
+        let finished: SQLValue = state == .running ? .null : .text(time)
+        try database.execute(
+            "UPDATE b24plan_runs SET state = ?, updated_at = ?, finished_at = ? WHERE id = ?",
+            [.text(state.rawValue), .text(time), finished, SQLValue(runID)])
+    }
+
+    // MARK: Steps
+
+    public enum StepState: String, Sendable, CaseIterable {
+        case pending, running, done, failed, waiting
+    }
+
+    public struct StepRecord: Sendable, Equatable {
+        public var stepID: String
+        public var state: StepState
+        public var startedAt: String?
+        public var finishedAt: String?
+        public var detail: String?
+        public var outputTail: String?
+    }
+
+    public func steps(run runID: Int) throws -> [String: StepRecord] {
+        let rows = try database.query(
+            "SELECT step_id, state, started_at, finished_at, detail, output_tail FROM b24plan_steps WHERE run_id = ?",
+            [SQLValue(runID)])
+        var records: [String: StepRecord] = [:]
+        for row in rows {
+            let id = row["step_id"].string ?? ""
+            records[id] = StepRecord(
+                stepID: id, state: StepState(rawValue: row["state"].string ?? "") ?? .pending,
+                startedAt: row["started_at"].string, finishedAt: row["finished_at"].string, detail: row["detail"].string,
+                outputTail: row["output_tail"].string)
+        }
+        return records
+    }
+
+    /// Records a step's state: `started_at` is kept from the first time it ran, `finished_at` is set
+    /// when it is done or failed.
+    public func setStep(run runID: Int, step: String, state: StepState, detail: String? = nil, outputTail: String? = nil) throws {
+        let time = timestamp
+        let started: SQLValue = state == .pending || state == .waiting ? .null : .text(time)
+        let finished: SQLValue = state == .done || state == .failed ? .text(time) : .null
+        try database.execute(
+            """
+            INSERT INTO b24plan_steps (run_id, step_id, state, started_at, finished_at, detail, output_tail)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (run_id, step_id) DO UPDATE SET state = excluded.state,
+              started_at = COALESCE(b24plan_steps.started_at, excluded.started_at),
+              finished_at = excluded.finished_at, detail = excluded.detail,
+              output_tail = COALESCE(excluded.output_tail, b24plan_steps.output_tail)
+            """,
+            [SQLValue(runID), .text(step), .text(state.rawValue), started, finished, SQLValue(detail), SQLValue(outputTail)])
+        try database.execute("UPDATE b24plan_runs SET updated_at = ? WHERE id = ?", [.text(time), SQLValue(runID)])
+    }
+
+    // MARK: Gates
+
+    public struct Gate: Sendable, Equatable {
+        public var stepID: String
+        public var passedBy: String
+        public var passedAt: String
+    }
+
+    public func gate(app: String, version: String, step: String) throws -> Gate? {
+        try database.query(
+            "SELECT step_id, passed_by, passed_at FROM b24plan_gates WHERE app = ? AND version = ? AND step_id = ?",
+            [.text(app), .text(version), .text(step)]
+        ).first.map { Gate(stepID: $0["step_id"].string ?? "", passedBy: $0["passed_by"].string ?? "", passedAt: $0["passed_at"].string ?? "") }
+    }
+
+    /// Records who passed a gate and when; false (and nothing written) when it was already passed.
+    @discardableResult
+    public func passGate(app: String, version: String, step: String, by person: String) throws -> Bool {
+        let changed = try database.execute(
+            "INSERT INTO b24plan_gates (app, version, step_id, passed_by, passed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [.text(app), .text(version), .text(step), .text(person), .text(timestamp)])
+        return changed > 0
+    }
+}

@@ -1,0 +1,73 @@
+/// b24plan's own tables (prefixed `b24plan_`), versioned so a newer b24plan can upgrade them.
+enum JournalSchema {
+    /// Bumped when a migration is appended to `migrations`.
+    static let version = 1
+
+    /// Migrations of the journal schema, by version; each runs once, in order.
+    static func migrations(_ dialect: SQLDialect) -> [Int: [String]] {
+        let id = dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY"
+        return [
+            1: [
+                """
+                CREATE TABLE IF NOT EXISTS b24plan_runs (
+                  id \(id),
+                  app TEXT NOT NULL,
+                  version TEXT NOT NULL,
+                  plan_sha256 TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  started_at TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  finished_at TEXT,
+                  UNIQUE (app, version)
+                )
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS b24plan_steps (
+                  run_id BIGINT NOT NULL,
+                  step_id TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  started_at TEXT,
+                  finished_at TEXT,
+                  detail TEXT,
+                  output_tail TEXT,
+                  PRIMARY KEY (run_id, step_id)
+                )
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS b24plan_portal_tasks (
+                  run_id BIGINT NOT NULL,
+                  step_id TEXT NOT NULL,
+                  member_id TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  batches BIGINT NOT NULL DEFAULT 0,
+                  rows_changed BIGINT NOT NULL DEFAULT 0,
+                  attempts BIGINT NOT NULL DEFAULT 0,
+                  last_error TEXT,
+                  missing_scopes TEXT,
+                  lease_owner TEXT,
+                  lease_expires_at TEXT,
+                  updated_at TEXT NOT NULL,
+                  PRIMARY KEY (run_id, step_id, member_id)
+                )
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS b24plan_gates (
+                  app TEXT NOT NULL,
+                  version TEXT NOT NULL,
+                  step_id TEXT NOT NULL,
+                  passed_by TEXT NOT NULL,
+                  passed_at TEXT NOT NULL,
+                  PRIMARY KEY (app, version, step_id)
+                )
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS b24plan_locks (
+                  app TEXT PRIMARY KEY,
+                  owner TEXT NOT NULL,
+                  expires_at TEXT NOT NULL
+                )
+                """,
+            ]
+        ]
+    }
+}

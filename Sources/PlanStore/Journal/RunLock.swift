@@ -1,0 +1,85 @@
+import Foundation
+
+/// Stops a second `apply` of the same app: a PostgreSQL advisory lock (held by the connection), or
+/// on SQLite a lease row in `b24plan_locks` that expires, so a crashed apply does not block forever.
+public final class RunLock: @unchecked Sendable {
+    public let app: String
+    public let owner: String
+    let database: any Database
+    let leaseSeconds: TimeInterval
+    let now: @Sendable () -> Date
+    private var released = false
+
+    /// Why the lock could not be taken: someone else holds it.
+    public struct HeldError: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    private init(database: any Database, app: String, owner: String, leaseSeconds: TimeInterval, now: @escaping @Sendable () -> Date) {
+        self.database = database
+        self.app = app
+        self.owner = owner
+        self.leaseSeconds = leaseSeconds
+        self.now = now
+    }
+
+    /// A name for this process: host, pid and a random part.
+    public static func defaultOwner() -> String {
+        "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
+    }
+
+    public static func acquire(
+        database: any Database, app: String, owner: String = defaultOwner(), leaseSeconds: TimeInterval = 120,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> RunLock {
+        let lock = RunLock(database: database, app: app, owner: owner, leaseSeconds: leaseSeconds, now: now)
+        switch database.dialect {
+        case .postgres:
+            let row = try database.query("SELECT pg_try_advisory_lock(hashtext(?)) AS locked", [.text(lock.key)]).first
+            guard row?["locked"].int == 1 else {
+                throw HeldError(message: "another b24plan apply of \(app) is running (it holds the PostgreSQL advisory lock)")
+            }
+        case .sqlite:
+            try lock.takeLease()
+        }
+        return lock
+    }
+
+    var key: String { "b24plan:" + app }
+
+    private func takeLease() throws {
+        try database.transaction {
+            let current = Timestamp.string(now())
+            if let row = try database.query("SELECT owner, expires_at FROM b24plan_locks WHERE app = ?", [.text(app)]).first,
+                let holder = row["owner"].string, holder != owner, let expires = row["expires_at"].string, expires > current
+            {
+                throw HeldError(
+                    message: "another b24plan apply of \(app) is running (\(holder), lease until \(expires)); "
+                        + "if that process is gone, the lease expires by itself")
+            }
+            try database.execute(
+                "INSERT INTO b24plan_locks (app, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT (app) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at",
+                [.text(app), .text(owner), .text(Timestamp.string(now().addingTimeInterval(leaseSeconds)))])
+        }
+    }
+
+    /// Extends the SQLite lease (call it during long work); a no-op on PostgreSQL.
+    public func renew() throws {
+        guard database.dialect == .sqlite, !released else { return }
+        try database.execute(
+            "UPDATE b24plan_locks SET expires_at = ? WHERE app = ? AND owner = ?",
+            [.text(Timestamp.string(now().addingTimeInterval(leaseSeconds))), .text(app), .text(owner)])
+    }
+
+    public func release() {
+        guard !released else { return }
+        released = true
+        switch database.dialect {
+        case .postgres:
+            _ = try? database.query("SELECT pg_advisory_unlock(hashtext(?))", [.text(key)])
+        case .sqlite:
+            _ = try? database.execute("DELETE FROM b24plan_locks WHERE app = ? AND owner = ?", [.text(app), .text(owner)])
+        }
+    }
+}

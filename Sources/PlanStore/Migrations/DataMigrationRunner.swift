@@ -1,0 +1,131 @@
+import Foundation
+import ReleasePlan
+
+/// Runs a `perPortal` migration: for every active installation, batches with `:member_id` and
+/// `:batch_size` bound, until a batch changes no row. Each batch commits together with the portal's
+/// progress row, so a crash loses at most the batch in flight and never applies one twice.
+public final class DataMigrationRunner: @unchecked Sendable {
+    /// A database connection with its journal: one per worker.
+    public struct Connection: @unchecked Sendable {
+        public var database: any Database
+        public var journal: Journal
+
+        public init(database: any Database, journal: Journal) {
+            self.database = database
+            self.journal = journal
+        }
+    }
+
+    /// Progress after each portal (for the progress line).
+    public struct Progress: Sendable, Equatable {
+        public var portalsDone: Int
+        public var portalsTotal: Int
+        public var batches: Int
+        public var rowsChanged: Int
+    }
+
+    public static let defaultBatchSize = 1000
+    /// A portal still changing rows after this many batches is stopped: the migration never converges.
+    public static let maximumBatchesPerPortal = 100_000
+
+    let migration: Migration
+    let script: SQLScript
+    let runID: Int
+    let stepID: String
+    let onProgress: @Sendable (Progress) -> Void
+
+    public init(
+        migration: Migration, script: SQLScript, runID: Int, stepID: String,
+        onProgress: @escaping @Sendable (Progress) -> Void = { _ in }
+    ) {
+        self.migration = migration
+        self.script = script
+        self.runID = runID
+        self.stepID = stepID
+        self.onProgress = onProgress
+    }
+
+    private let lock = NSLock()
+    private var progress = Progress(portalsDone: 0, portalsTotal: 0, batches: 0, rowsChanged: 0)
+    private var firstError: MigrationError?
+    private var nextIndex = 0
+
+    /// Runs every portal of `memberIDs` on `connections` (one worker each); throws the first error
+    /// after the workers stop taking new portals.
+    public func run(memberIDs: [String], connections: [Connection]) throws -> Progress {
+        progress = Progress(portalsDone: 0, portalsTotal: memberIDs.count, batches: 0, rowsChanged: 0)
+        nextIndex = 0
+        let workers = max(1, connections.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let connection = connections[worker]
+            while true {
+                let memberID: String? = lock.withLock {
+                    guard firstError == nil, nextIndex < memberIDs.count else { return nil }
+                    defer { nextIndex += 1 }
+                    return memberIDs[nextIndex]
+                }
+                guard let memberID else { return }
+                do {
+                    try runPortal(memberID, on: connection)
+                } catch {
+                    let failure = (error as? MigrationError) ?? MigrationError(file: script.path, line: 1, message: "\(error)")
+                    lock.withLock { if firstError == nil { firstError = failure } }
+                }
+            }
+        }
+        if let firstError { throw firstError }
+        return lock.withLock { progress }
+    }
+
+    private func runPortal(_ memberID: String, on connection: Connection) throws {
+        let journal = connection.journal
+        var task = try journal.portalTask(run: runID, step: stepID, member: memberID) ?? Journal.PortalTask(memberID: memberID)
+        var batches = 0
+        var rows = 0
+        let values: [String: SQLValue] = [
+            "member_id": .text(memberID), "batch_size": SQLValue(migration.batchSize ?? Self.defaultBatchSize),
+        ]
+        while task.state != .done {
+            guard task.batches < Self.maximumBatchesPerPortal else {
+                throw MigrationError(
+                    file: script.path, line: 1,
+                    message: "portal \(memberID) still changes rows after \(task.batches) batches: the migration never reaches a batch that changes nothing")
+            }
+            do {
+                task = try connection.database.transaction {
+                    var changed = 0
+                    for statement in script.statements {
+                        let parameters = try SQLScript.bind(statement, values: values, file: script.path)
+                        do {
+                            changed += try connection.database.execute(statement.sql, parameters)
+                        } catch let error as DatabaseError {
+                            throw MigrationError(file: script.path, line: statement.line, message: "portal \(memberID): \(error.message)")
+                        }
+                    }
+                    var updated = task
+                    updated.batches += 1
+                    updated.rowsChanged += changed
+                    updated.state = changed == 0 ? .done : .running
+                    try journal.savePortalTask(run: runID, step: stepID, updated)
+                    rows += changed
+                    return updated
+                }
+                batches += 1
+            } catch let error as MigrationError {
+                var failed = task
+                failed.state = .failed
+                failed.attempts += 1
+                failed.lastError = error.description
+                try? journal.savePortalTask(run: runID, step: stepID, failed)
+                throw error
+            }
+        }
+        let snapshot: Progress = lock.withLock {
+            progress.portalsDone += 1
+            progress.batches += batches
+            progress.rowsChanged += rows
+            return progress
+        }
+        onProgress(snapshot)
+    }
+}
