@@ -17,6 +17,11 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
         ),
 
+        /// SQLite, the embedded default state store.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        /// libpq, the PostgreSQL client library.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+
         // MARK: Pure core
 
         /// Source files, located JSON, plan model, Bitrix24 catalogue, lint rules, renderers. No network, no database.
@@ -25,12 +30,17 @@ let package = Package(
         // MARK: State store
 
         /// SQL: the Database protocol (SQLite, PostgreSQL), journal, migrations, installations, gates.
-        .target(name: "PlanStore", dependencies: ["ReleasePlan"], exclude: ["README.md"]),
+        .target(name: "PlanStore", dependencies: ["ReleasePlan", "CSQLite", "CLibPQ"], exclude: ["README.md"]),
+
+        // MARK: Portals and apply
+
+        /// HTTP: the Bitrix24 REST client, per-portal reconcile, and the apply executor that walks the graph.
+        .target(name: "Rollout", dependencies: ["ReleasePlan", "PlanStore"], exclude: ["README.md"]),
 
         // MARK: Command line
 
         /// Argument parsing, commands, output selection and exit codes.
-        .executableTarget(name: "b24plan", dependencies: ["ReleasePlan", "PlanStore"], exclude: ["README.md"]),
+        .executableTarget(name: "b24plan", dependencies: ["ReleasePlan", "PlanStore", "Rollout"], exclude: ["README.md"]),
 
         // MARK: Tests
 
@@ -39,6 +49,7 @@ let package = Package(
         .testTarget(name: "ReleasePlanTests", dependencies: ["ReleasePlan", "TestSupport"]),
         /// Runs the built `b24plan` binary and checks exit codes and output.
         .testTarget(name: "b24planTests", dependencies: ["ReleasePlan", "TestSupport"]),
+        .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ReleasePlan", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

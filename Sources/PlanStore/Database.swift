@@ -2,7 +2,7 @@
 ///
 /// Statements take bound parameters only, written `?` (the PostgreSQL implementation numbers them
 /// `$1, $2, …`). One connection; callers serialise use (implementations are not re-entrant).
-public protocol Database: AnyObject {
+public protocol Database: AnyObject, Sendable {
     var dialect: SQLDialect { get }
 
     /// Runs one statement; returns the number of rows it changed.
@@ -14,6 +14,7 @@ public protocol Database: AnyObject {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     /// Nesting is an error.
+    @discardableResult
     func transaction<T>(_ body: () throws -> T) throws -> T
 
     /// Whether a transaction is open on this connection.

@@ -44,7 +44,7 @@ struct ReconcileWork {
 }
 
 extension PlanValue {
-    var stringValue: String? {
+    public var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
     }

@@ -45,6 +45,7 @@ public struct SavedPlan: Sendable, Equatable, Codable {
     /// Why a saved plan cannot be used.
     public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         public var message: String
+        public init(message: String) { self.message = message }
         public var description: String { message }
     }
 

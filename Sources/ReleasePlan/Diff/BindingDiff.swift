@@ -77,7 +77,7 @@ enum BindingDiff {
 }
 
 extension PlanValue {
-    func field(_ key: String) -> PlanValue? {
+    public func field(_ key: String) -> PlanValue? {
         if case .object(let object) = self { return object[key] }
         return nil
     }

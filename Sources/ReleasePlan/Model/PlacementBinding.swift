@@ -67,6 +67,11 @@ public struct BindingKey: Sendable, Hashable, Comparable, Codable {
     public var code: String
     public var handler: String
 
+    public init(code: String, handler: String) {
+        self.code = code
+        self.handler = handler
+    }
+
     public static func < (lhs: BindingKey, rhs: BindingKey) -> Bool {
         (lhs.code, lhs.handler) < (rhs.code, rhs.handler)
     }

@@ -1,0 +1,74 @@
+/// One installation's credentials, and writing back what the OAuth server and a renamed portal say.
+extension InstallationStore {
+    public struct Installation: Sendable, Equatable {
+        public var memberID: String
+        /// The portal's REST address, ending in `/rest/`.
+        public var endpoint: String
+        public var accessToken: String
+        public var refreshToken: String
+        /// Unix seconds, when known.
+        public var expiresAt: Int?
+
+        public init(memberID: String, endpoint: String, accessToken: String, refreshToken: String, expiresAt: Int?) {
+            self.memberID = memberID
+            self.endpoint = endpoint
+            self.accessToken = accessToken
+            self.refreshToken = refreshToken
+            self.expiresAt = expiresAt
+        }
+    }
+
+    /// Active installations after `after`, in member-id order, at most `limit` (a page).
+    public func installations(after: String?, limit: Int, where extra: String? = nil, memberIDs: [String]? = nil) throws -> [Installation] {
+        let m = mapping
+        var sql = """
+            SELECT \(m.memberId) AS member_id, \(m.endpoint) AS endpoint, \(m.accessToken) AS access_token,
+              \(m.refreshToken) AS refresh_token, \(m.expiresAt) AS expires_at
+            FROM \(m.table) WHERE \(condition(extra))
+            """
+        var parameters: [SQLValue] = []
+        if let memberIDs {
+            guard !memberIDs.isEmpty else { return [] }
+            sql += " AND \(m.memberId) IN (" + memberIDs.map { _ in "?" }.joined(separator: ", ") + ")"
+            parameters += memberIDs.map(SQLValue.text)
+        }
+        if let after {
+            sql += " AND \(m.memberId) > ?"
+            parameters.append(.text(after))
+        }
+        sql += " ORDER BY \(m.memberId) LIMIT ?"
+        parameters.append(SQLValue(limit))
+        return try database.query(sql, parameters).map { row in
+            Installation(
+                memberID: row["member_id"].string ?? "", endpoint: row["endpoint"].string ?? "",
+                accessToken: row["access_token"].string ?? "", refreshToken: row["refresh_token"].string ?? "",
+                expiresAt: row["expires_at"].int)
+        }
+    }
+
+    /// Stores rotated tokens (and the endpoint the OAuth server reports). Called BEFORE the new
+    /// access token is used, so a crash never loses the only valid refresh token.
+    public func saveTokens(memberID: String, accessToken: String, refreshToken: String, expiresAt: Int?, endpoint: String?) throws {
+        let m = mapping
+        var sql = "UPDATE \(m.table) SET \(m.accessToken) = ?, \(m.refreshToken) = ?, \(m.expiresAt) = ?"
+        var parameters: [SQLValue] = [.text(accessToken), .text(refreshToken), expiresAt.map(SQLValue.init) ?? .null]
+        if let endpoint, !endpoint.isEmpty {
+            sql += ", \(m.endpoint) = ?"
+            parameters.append(.text(endpoint))
+        }
+        sql += " WHERE \(m.memberId) = ?"
+        parameters.append(.text(memberID))
+        try database.execute(sql, parameters)
+    }
+
+    /// Stores a renamed portal's new REST address.
+    public func saveEndpoint(memberID: String, endpoint: String) throws {
+        try database.execute(
+            "UPDATE \(mapping.table) SET \(mapping.endpoint) = ? WHERE \(mapping.memberId) = ?", [.text(endpoint), .text(memberID)])
+    }
+
+    /// Marks an installation inactive with the config's `deactivate` assignment; the row stays.
+    public func markInactive(memberID: String) throws {
+        try database.execute("UPDATE \(mapping.table) SET \(mapping.deactivate) WHERE \(mapping.memberId) = ?", [.text(memberID)])
+    }
+}

@@ -1,0 +1,240 @@
+import CLibPQ
+import Foundation
+
+/// A `Database` on one PostgreSQL connection through libpq.
+///
+/// Statements are sent with `PQexecParams`: `?` markers become `$1…$n` (see
+/// `PostgresPlaceholders`), parameters travel in text format (integers typed `int8`, reals
+/// `float8`, blobs `bytea` in hex; text and NULL left for the server to infer), and result columns
+/// are read by type OID. Every call is serialised by a recursive lock, which `transaction` holds
+/// for the whole body. Messages never contain the password. This is the only file that imports
+/// `CLibPQ`.
+public final class PostgresDatabase: Database, @unchecked Sendable {
+    public let dialect: SQLDialect = .postgres
+
+    /// The connection URL with the password replaced by `***`.
+    public let redactedURL: String
+
+    private var connection: OpaquePointer?
+    private let lock = NSRecursiveLock()
+    /// Fragments of the connection string that must never appear in a message.
+    private let secrets: [String]
+
+    /// Connects with a libpq connection string or a `postgres://` / `postgresql://` URL.
+    public init(connectionString: String) throws {
+        redactedURL = DatabaseURL.postgres(connectionString: connectionString).redacted
+        secrets = Self.passwords(in: connectionString)
+        let conn = PQconnectdb(connectionString)
+        guard let conn, PQstatus(conn) == CONNECTION_OK else {
+            let reason = conn.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            PQfinish(conn)
+            throw DatabaseError(message: Self.scrub("cannot connect to \(redactedURL): \(Self.trimmed(reason))", secrets))
+        }
+        connection = conn
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)  // NOTICEs (e.g. "already exists, skipping") would go to stderr.
+        guard PQsetClientEncoding(conn, "UTF8") == 0 else {
+            let reason = String(cString: PQerrorMessage(conn))
+            close()
+            throw DatabaseError(message: Self.scrub("cannot use UTF8 on \(redactedURL): \(Self.trimmed(reason))", secrets))
+        }
+    }
+
+    deinit { close() }
+
+    // MARK: Database
+
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [SQLValue]) throws -> Int {
+        try locked {
+            let result = try run(sql, parameters)
+            defer { PQclear(result) }
+            // PQcmdTuples counts the rows a SELECT returned: that is not a change.
+            if PQresultStatus(result) == PGRES_TUPLES_OK && String(cString: PQcmdStatus(result)).hasPrefix("SELECT") { return 0 }
+            return Int(String(cString: PQcmdTuples(result))) ?? 0
+        }
+    }
+
+    public func query(_ sql: String, _ parameters: [SQLValue]) throws -> [SQLRow] {
+        try locked {
+            let result = try run(sql, parameters)
+            defer { PQclear(result) }
+            let columnCount = PQnfields(result)
+            let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+            let types = (0..<columnCount).map { PQftype(result, $0) }
+            return (0..<PQntuples(result)).map { row in
+                SQLRow(columns: columns, values: (0..<columnCount).map { column in
+                    Self.value(result, row, column, type: types[Int(column)])
+                })
+            }
+        }
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try locked {
+            guard !Self.inBlock(try open("BEGIN")) else {
+                throw DatabaseError(message: "a transaction is already open on this connection (transactions do not nest)", sql: "BEGIN")
+            }
+            PQclear(try run("BEGIN", []))
+            do {
+                let value = try body()
+                let result = try run("COMMIT", [])
+                defer { PQclear(result) }
+                // COMMIT of a transaction in which a statement failed answers ROLLBACK, not an error.
+                if String(cString: PQcmdStatus(result)) == "ROLLBACK" {
+                    throw DatabaseError(message: "the transaction was rolled back because a statement in it failed", sql: "COMMIT", code: "25P02")
+                }
+                return value
+            } catch {
+                if let conn = connection, Self.inBlock(conn) {
+                    PQclear(PQexec(conn, "ROLLBACK"))
+                }
+                throw error
+            }
+        }
+    }
+
+    public var isInTransaction: Bool {
+        locked { connection.map(Self.inBlock) ?? false }
+    }
+
+    /// Whether a transaction block is open (PQTRANS_UNKNOWN, a broken connection, is not one).
+    private static func inBlock(_ conn: OpaquePointer) -> Bool {
+        let status = PQtransactionStatus(conn)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
+    }
+
+    public func close() {
+        locked {
+            if let conn = connection { PQfinish(conn) }
+            connection = nil
+        }
+    }
+
+    // MARK: Statements
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private func open(_ sql: String) throws -> OpaquePointer {
+        guard let connection else { throw DatabaseError(message: "the connection to \(redactedURL) is closed", sql: sql) }
+        return connection
+    }
+
+    /// Sends one statement and returns its successful result (the caller clears it).
+    private func run(_ sql: String, _ parameters: [SQLValue]) throws -> OpaquePointer {
+        let conn = try open(sql)
+        let (numbered, expected) = PostgresPlaceholders.rewrite(sql)
+        guard expected == parameters.count else {
+            throw DatabaseError(message: "the statement takes \(expected) parameters, \(parameters.count) given", sql: sql)
+        }
+        let types: [Oid] = parameters.map(Self.typeOID)
+        let texts: [UnsafeMutablePointer<CChar>?] = parameters.map { Self.text(of: $0).flatMap { strdup($0) } }
+        defer { texts.forEach { free($0) } }
+        let result = texts.map { UnsafePointer($0) }.withUnsafeBufferPointer { values in
+            types.withUnsafeBufferPointer { oids in
+                PQexecParams(conn, numbered, Int32(parameters.count), oids.baseAddress, values.baseAddress, nil, nil, 0)
+            }
+        }
+        guard let result else {
+            throw DatabaseError(message: Self.scrub(Self.trimmed(String(cString: PQerrorMessage(conn))), secrets), sql: sql)
+        }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
+            defer { PQclear(result) }
+            let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let message = primary ?? Self.trimmed(String(cString: PQerrorMessage(conn)))
+            throw DatabaseError(message: Self.scrub(message, secrets + Self.longTexts(parameters)), sql: sql, code: state)
+        }
+        return result
+    }
+
+    // MARK: Values
+
+    private static func typeOID(_ value: SQLValue) -> Oid {
+        switch value {
+        case .integer: return 20  // int8
+        case .real: return 701  // float8
+        case .blob: return 17  // bytea
+        case .text, .null: return 0  // inferred by the server, so text fits any column type
+        }
+    }
+
+    private static func text(of value: SQLValue) -> String? {
+        switch value {
+        case .null: return nil
+        case .integer(let number): return String(number)
+        case .real(let number):
+            if number.isNaN { return "NaN" }
+            if number.isInfinite { return number < 0 ? "-Infinity" : "Infinity" }
+            return String(number)
+        case .text(let text): return text
+        case .blob(let bytes):
+            let digits = Array("0123456789abcdef".utf8)
+            var hex: [UInt8] = Array("\\x".utf8)
+            hex.reserveCapacity(2 + bytes.count * 2)
+            for byte in bytes {
+                hex.append(digits[Int(byte >> 4)])
+                hex.append(digits[Int(byte & 0x0F)])
+            }
+            return String(decoding: hex, as: UTF8.self)
+        }
+    }
+
+    private static func value(_ result: OpaquePointer, _ row: Int32, _ column: Int32, type: Oid) -> SQLValue {
+        if PQgetisnull(result, row, column) != 0 { return .null }
+        guard let raw = PQgetvalue(result, row, column) else { return .null }
+        switch type {
+        case 17:  // bytea
+            var length = 0
+            guard let bytes = PQunescapeBytea(UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), &length) else { return .blob([]) }
+            defer { PQfreemem(bytes) }
+            return .blob(Array(UnsafeBufferPointer(start: bytes, count: length)))
+        default:
+            let length = Int(PQgetlength(result, row, column))
+            let text = String(decoding: UnsafeRawBufferPointer(start: raw, count: length), as: UTF8.self)
+            switch type {
+            case 20, 21, 23:  // int8, int2, int4
+                return Int64(text).map(SQLValue.integer) ?? .text(text)
+            case 700, 701, 1700:  // float4, float8, numeric
+                return Double(text).map(SQLValue.real) ?? .text(text)
+            case 16:  // bool
+                return .integer(text == "t" ? 1 : 0)
+            default:
+                return .text(text)
+            }
+        }
+    }
+
+    // MARK: Secrets
+
+    /// The password of a URL (raw and percent-decoded) and any `password=` value.
+    private static func passwords(in connection: String) -> [String] {
+        var found: [String] = []
+        if let scheme = connection.range(of: "://"), let at = connection[scheme.upperBound...].lastIndex(of: "@") {
+            let credentials = connection[scheme.upperBound..<at]
+            if let colon = credentials.firstIndex(of: ":") { found.append(String(credentials[credentials.index(after: colon)...])) }
+        }
+        for piece in connection.split(whereSeparator: { "?& ".contains($0) }) where piece.hasPrefix("password=") {
+            found.append(String(piece.dropFirst("password=".count)))
+        }
+        found += found.compactMap { $0.removingPercentEncoding }
+        return found.filter { !$0.isEmpty }
+    }
+
+    /// Text parameters long enough to be a token: hidden when a server message quotes them.
+    private static func longTexts(_ parameters: [SQLValue]) -> [String] {
+        parameters.compactMap { if case .text(let text) = $0, text.count >= 16 { return text } else { return nil } }
+    }
+
+    private static func scrub(_ message: String, _ secrets: [String]) -> String {
+        secrets.reduce(message) { $0.replacingOccurrences(of: $1, with: "***") }
+    }
+
+    private static func trimmed(_ message: String) -> String {
+        message.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,220 @@
+import CSQLite
+import Foundation
+
+/// A `Database` on one SQLite file: WAL journal, 5 s busy timeout, foreign keys on.
+///
+/// Every call is serialised by a recursive lock, which `transaction` holds for the whole body, so
+/// other threads wait while a transaction is open and the body may call back into the connection.
+/// Each statement is prepared, bound with `SQLITE_TRANSIENT` copies and finalized after use.
+/// This is the only file that imports `CSQLite`.
+public final class SQLiteDatabase: Database, @unchecked Sendable {
+    public let dialect: SQLDialect = .sqlite
+
+    /// The file this connection opened.
+    public let path: String
+
+    private var handle: OpaquePointer?
+    private let lock = NSRecursiveLock()
+
+    /// Tells SQLite to copy bound text and blobs (the C macro `SQLITE_TRANSIENT`).
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    /// Opens (creating it and its parent folders on first use) the SQLite database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        if path != ":memory:" && !path.hasPrefix("file:") {
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+            } catch {
+                throw DatabaseError(message: "cannot create the folder \(parent.path) for \(path): \(error.localizedDescription)")
+            }
+        }
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        let status = sqlite3_open_v2(path, &db, flags, nil)
+        guard status == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(db)
+            throw DatabaseError(message: "cannot open the SQLite database \(path): \(message)", code: String(status))
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, 5000)
+        do {
+            try execute("PRAGMA journal_mode = WAL", [])
+            try execute("PRAGMA foreign_keys = ON", [])
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    // MARK: Database
+
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [SQLValue]) throws -> Int {
+        try locked {
+            let db = try open(sql)
+            let before = sqlite3_total_changes(db)
+            try run(sql, parameters, on: db) { _ in }
+            // sqlite3_changes keeps the count of the last INSERT/UPDATE/DELETE, so a statement that
+            // changed nothing (DDL, SELECT) would report a stale number without this check.
+            return sqlite3_total_changes(db) == before ? 0 : Int(sqlite3_changes(db))
+        }
+    }
+
+    public func query(_ sql: String, _ parameters: [SQLValue]) throws -> [SQLRow] {
+        try locked {
+            var rows: [SQLRow] = []
+            try run(sql, parameters, on: try open(sql)) { statement in
+                rows.append(Self.row(of: statement))
+            }
+            return rows
+        }
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try locked {
+            let db = try open("BEGIN IMMEDIATE")
+            guard sqlite3_get_autocommit(db) != 0 else {
+                throw DatabaseError(message: "a transaction is already open on this connection (transactions do not nest)", sql: "BEGIN IMMEDIATE")
+            }
+            try run("BEGIN IMMEDIATE", [], on: db) { _ in }
+            do {
+                let value = try body()
+                try run("COMMIT", [], on: db) { _ in }
+                return value
+            } catch {
+                // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL).
+                if sqlite3_get_autocommit(db) == 0 { try? run("ROLLBACK", [], on: db) { _ in } }
+                throw error
+            }
+        }
+    }
+
+    public var isInTransaction: Bool {
+        locked { handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }
+    }
+
+    public func close() {
+        locked {
+            if let db = handle { sqlite3_close_v2(db) }
+            handle = nil
+        }
+    }
+
+    // MARK: Statements
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private func open(_ sql: String) throws -> OpaquePointer {
+        guard let handle else { throw DatabaseError(message: "the SQLite database \(path) is closed", sql: sql) }
+        return handle
+    }
+
+    private func error(_ db: OpaquePointer, _ status: Int32, _ sql: String) -> DatabaseError {
+        DatabaseError(message: String(cString: sqlite3_errmsg(db)), sql: sql, code: String(status))
+    }
+
+    /// Prepares `sql` (exactly one statement), binds `parameters`, steps it to the end calling
+    /// `onRow` for each row, and finalizes it.
+    private func run(_ sql: String, _ parameters: [SQLValue], on db: OpaquePointer, onRow: (OpaquePointer) -> Void) throws {
+        var statement: OpaquePointer?
+        var multiple = false
+        let prepared = sql.withCString { text -> Int32 in
+            var tail: UnsafePointer<CChar>?
+            let status = sqlite3_prepare_v2(db, text, -1, &statement, &tail)
+            if status == SQLITE_OK, let rest = tail, rest.pointee != 0 {
+                // Anything after the first statement must be blank or comments.
+                var extra: OpaquePointer?
+                if sqlite3_prepare_v2(db, rest, -1, &extra, nil) != SQLITE_OK || extra != nil { multiple = true }
+                sqlite3_finalize(extra)
+            }
+            return status
+        }
+        defer { sqlite3_finalize(statement) }
+        if multiple { throw DatabaseError(message: "only one statement may be run per call", sql: sql) }
+        guard prepared == SQLITE_OK else { throw error(db, prepared, sql) }
+        guard let statement else {
+            // Blank or comment-only SQL: nothing to run.
+            guard parameters.isEmpty else { throw DatabaseError(message: "the statement takes 0 parameters, \(parameters.count) given", sql: sql) }
+            return
+        }
+        let expected = Int(sqlite3_bind_parameter_count(statement))
+        guard expected == parameters.count else {
+            throw DatabaseError(message: "the statement takes \(expected) parameters, \(parameters.count) given", sql: sql)
+        }
+        for (offset, value) in parameters.enumerated() {
+            let status = Self.bind(value, at: Int32(offset + 1), of: statement)
+            guard status == SQLITE_OK else { throw error(db, status, sql) }
+        }
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_ROW {
+                onRow(statement)
+            } else if status == SQLITE_DONE {
+                return
+            } else {
+                throw error(db, status, sql)
+            }
+        }
+    }
+
+    private static func bind(_ value: SQLValue, at index: Int32, of statement: OpaquePointer) -> Int32 {
+        switch value {
+        case .null:
+            return sqlite3_bind_null(statement, index)
+        case .integer(let number):
+            return sqlite3_bind_int64(statement, index, number)
+        case .real(let number):
+            return sqlite3_bind_double(statement, index, number)
+        case .text(let text):
+            // withCString always yields a pointer, so "" binds an empty string, not NULL.
+            let length = Int32(text.utf8.count)
+            return text.withCString { sqlite3_bind_text(statement, index, $0, length, transient) }
+        case .blob(let bytes):
+            // A nil pointer would bind NULL: an empty blob needs zeroblob(0).
+            if bytes.isEmpty { return sqlite3_bind_zeroblob(statement, index, 0) }
+            return bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
+        }
+    }
+
+    private static func row(of statement: OpaquePointer) -> SQLRow {
+        let count = sqlite3_column_count(statement)
+        var columns: [String] = []
+        var values: [SQLValue] = []
+        columns.reserveCapacity(Int(count))
+        values.reserveCapacity(Int(count))
+        for column in 0..<count {
+            columns.append(sqlite3_column_name(statement, column).map { String(cString: $0) } ?? "")
+            values.append(value(at: column, of: statement))
+        }
+        return SQLRow(columns: columns, values: values)
+    }
+
+    private static func value(at column: Int32, of statement: OpaquePointer) -> SQLValue {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER:
+            return .integer(sqlite3_column_int64(statement, column))
+        case SQLITE_FLOAT:
+            return .real(sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
+            guard let text = sqlite3_column_text(statement, column) else { return .text("") }
+            let length = Int(sqlite3_column_bytes(statement, column))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
+        case SQLITE_BLOB:
+            let length = Int(sqlite3_column_bytes(statement, column))
+            guard length > 0, let bytes = sqlite3_column_blob(statement, column) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: bytes, count: length)))
+        default:
+            return .null
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import PlanStore
+import ReleasePlan
+
+/// Walks a compiled plan's steps in graph order and records each in the journal. A step runs when
+/// every step before it is done; an unpassed gate waits (its dependents wait too, other steps go
+/// on); a failed step stops the run. Applying again resumes: done steps are not run twice.
+public final class ApplyExecutor: @unchecked Sendable {
+    /// What the executor needs from outside.
+    public struct Environment: @unchecked Sendable {
+        public var database: any Database
+        public var journal: Journal
+        public var config: AppConfig
+        /// The folder of the plan file: migration files are relative to it.
+        public var planDirectory: String
+        public var fileSystem: any FileSystem
+        /// Opens another connection for parallel per-portal migrations (PostgreSQL); nil: one worker.
+        public var openConnection: (() throws -> any Database)?
+        public var parallel: Int
+        public var deployHook: any DeployHook
+        public var portalSteps: (any PortalStepRunner)?
+        public var reporter: any ApplyReporter
+        /// How messages name the plan (`b24plan gate pass STEP <planReference>`).
+        public var planReference = "PLAN"
+        /// Steps to run again even when the journal says done (`apply --retry` re-runs the portal steps).
+        public var rerun: Set<String> = []
+
+        public init(
+            database: any Database, journal: Journal, config: AppConfig, planDirectory: String,
+            fileSystem: any FileSystem = LocalFileSystem(), openConnection: (() throws -> any Database)? = nil,
+            parallel: Int = 1, deployHook: any DeployHook, portalSteps: (any PortalStepRunner)? = nil,
+            reporter: any ApplyReporter = SilentReporter()
+        ) {
+            self.database = database
+            self.journal = journal
+            self.config = config
+            self.planDirectory = planDirectory
+            self.fileSystem = fileSystem
+            self.openConnection = openConnection
+            self.parallel = parallel
+            self.deployHook = deployHook
+            self.portalSteps = portalSteps
+            self.reporter = reporter
+        }
+    }
+
+    let environment: Environment
+
+    public init(_ environment: Environment) {
+        self.environment = environment
+    }
+
+    /// A problem found before any step ran (nothing was changed).
+    public struct PreconditionError: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    public func apply(_ compiled: CompiledPlan, planSHA256: String) throws -> ApplyOutcome {
+        let journal = environment.journal
+        let history = try MigrationHistory(database: environment.database, table: environment.config.migrationsTable)
+        try history.ensureTable()
+        try checkPublishedMigrations(compiled, history: history)
+        let run = try journal.openRun(app: compiled.app, version: compiled.to, planSHA256: planSHA256)
+        var states = try journal.steps(run: run.id).mapValues(\.state)
+        var outcome = ApplyOutcome(runID: run.id, states: [:], pendingGates: [], blocked: [], failure: nil)
+        for step in compiled.steps {
+            if states[step.id] == .done && !environment.rerun.contains(step.id) { continue }
+            guard step.after.allSatisfy({ states[$0] == .done }) else {
+                outcome.blocked.append(step.id)
+                if states[step.id] == nil {
+                    try journal.setStep(run: run.id, step: step.id, state: .pending)
+                    states[step.id] = .pending
+                }
+                continue
+            }
+            environment.reporter.stepStarted(step)
+            let state: Journal.StepState
+            let detail: String
+            do {
+                (state, detail) = try execute(step, compiled: compiled, runID: run.id, history: history)
+            } catch {
+                let message = "\(error)"
+                try? journal.setStep(run: run.id, step: step.id, state: .failed, detail: message)
+                states[step.id] = .failed
+                outcome.failure = (step.id, message)
+                environment.reporter.stepFinished(step, state: .failed, detail: message)
+                break
+            }
+            try journal.setStep(run: run.id, step: step.id, state: state, detail: detail)
+            states[step.id] = state
+            if state == .waiting && step.manual { outcome.pendingGates.append(step.id) }
+            environment.reporter.stepFinished(step, state: state, detail: detail)
+        }
+        for step in compiled.steps { outcome.states[step.id] = states[step.id] ?? .pending }
+        let runState: Journal.RunState = outcome.failure != nil ? .failed : outcome.isComplete ? .done : .incomplete
+        try journal.setRunState(run.id, runState)
+        return outcome
+    }
+
+    private func execute(_ step: PlanStep, compiled: CompiledPlan, runID: Int, history: MigrationHistory) throws -> (Journal.StepState, String) {
+        switch step.kind {
+        case .migrateSchema:
+            guard let migration = step.migration else { throw PreconditionError(message: "\(step.id) has no migration") }
+            let file = try migrationFile(migration)
+            let runner = SchemaMigrationRunner(database: environment.database, history: history, journal: environment.journal, runID: runID)
+            switch try runner.run(migration, file: file, stepID: step.id) {
+            case .alreadyApplied: return (.done, "already in \(history.table)")
+            case .applied(let milliseconds): return (.done, "applied in \(milliseconds) ms")
+            }
+        case .migrateData:
+            return try runDataMigration(step, runID: runID)
+        case .deploy:
+            guard let command = step.command, !command.isEmpty else { return try gate(step, compiled: compiled) }
+            let result = try DeployStep(hook: environment.deployHook, reporter: environment.reporter)
+                .run(step, command: command, directory: environment.planDirectory)
+            try environment.journal.setStep(run: runID, step: step.id, state: .running, outputTail: result.tail)
+            return (.done, result.detail)
+        case .gatePartner, .gateModeration:
+            return try gate(step, compiled: compiled)
+        case .portalsReconcile, .portalsScopeAudit:
+            guard let runner = environment.portalSteps else {
+                throw PreconditionError(message: "\(step.id) needs the portal client, which this command was not given")
+            }
+            return try runner.run(step, compiled: compiled, runID: runID, reporter: environment.reporter)
+        }
+    }
+
+    private func gate(_ step: PlanStep, compiled: CompiledPlan) throws -> (Journal.StepState, String) {
+        if let gate = try environment.journal.gate(app: compiled.app, version: compiled.to, step: step.id) {
+            return (.done, "passed by \(gate.passedBy) at \(gate.passedAt)")
+        }
+        return (.waiting, "waiting: pass it with b24plan gate pass \(step.id) \(environment.planReference)")
+    }
+
+    private func runDataMigration(_ step: PlanStep, runID: Int) throws -> (Journal.StepState, String) {
+        guard let migration = step.migration else { throw PreconditionError(message: "\(step.id) has no migration") }
+        let file = try migrationFile(migration)
+        if let declared = migration.sha256, declared.lowercased() != SHA256.hex(file.bytes) {
+            throw MigrationError(file: file.path, line: 1, message: "the file changed since the plan was written (sha256 differs)")
+        }
+        let script = SQLScript(path: file.path, bytes: file.bytes)
+        let installations = InstallationStore(database: environment.database, mapping: environment.config.installations)
+        var memberIDs: [String] = []
+        try installations.forEachMemberID { memberIDs.append($0) }
+        var connections = [DataMigrationRunner.Connection(database: environment.database, journal: environment.journal)]
+        if environment.database.dialect == .postgres, let open = environment.openConnection {
+            for _ in 1..<max(1, environment.parallel) {
+                let database = try open()
+                connections.append(DataMigrationRunner.Connection(database: database, journal: Journal(database: database, now: environment.journal.now)))
+            }
+        }
+        defer { for connection in connections.dropFirst() { connection.database.close() } }
+        let reporter = environment.reporter
+        try environment.journal.setStep(run: runID, step: step.id, state: .running)
+        let runner = DataMigrationRunner(migration: migration, script: script, runID: runID, stepID: step.id) { progress in
+            reporter.progress(step, "\(progress.portalsDone)/\(progress.portalsTotal) portals, \(progress.rowsChanged) rows in \(progress.batches) batches")
+        }
+        let summary = try runner.run(memberIDs: memberIDs, connections: connections)
+        return (.done, "\(summary.portalsTotal) portals, \(summary.rowsChanged) rows changed in \(summary.batches) batches")
+    }
+
+    private func migrationFile(_ migration: Migration) throws -> SourceFile {
+        let path = FilePath.join(environment.planDirectory, migration.file)
+        do {
+            return SourceFile(path: path, bytes: try environment.fileSystem.read(path))
+        } catch {
+            throw MigrationError(file: path, line: 1, message: "cannot read the migration file: \((error as? FileSystemError)?.reason ?? "\(error)")")
+        }
+    }
+
+    /// Migrations of earlier releases must be in `schema_migrations` with the same checksum.
+    private func checkPublishedMigrations(_ compiled: CompiledPlan, history: MigrationHistory) throws {
+        let new = Set(compiled.steps.compactMap { $0.migration?.id })
+        let recorded = try history.entries()
+        for migration in compiled.plan.migrations where !new.contains(migration.id) {
+            guard let entry = recorded[migration.id] else {
+                throw PreconditionError(
+                    message: "migration \(migration.id) (\(migration.name)) of an earlier release is not in \(history.table): "
+                        + "apply that release first, or record the live database with b24plan baseline")
+            }
+            if let sha256 = migration.sha256, sha256.lowercased() != entry.checksum {
+                throw PreconditionError(
+                    message: "\(history.table) records migration \(migration.id) with checksum \(entry.checksum), but the plan says \(sha256)")
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// One HTTP exchange. Redirects are never followed (a renamed portal's 302 is handled by the caller,
+/// because a followed redirect drops the POST body).
+public struct HTTPRequest: Sendable, Equatable {
+    public var method: String
+    public var url: String
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(method: String, url: String, headers: [String: String] = [:], body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+public struct HTTPResponse: Sendable, Equatable {
+    public var status: Int
+    /// Header names lower-cased.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Sends HTTP requests: the live implementation, or a scripted one in tests.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+}
+
+/// A request that got no HTTP answer (connection refused, timeout, …).
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// HTTP through FoundationNetworking's URLSession (libcurl underneath on Linux).
+public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionTaskDelegate, @unchecked Sendable {
+    private var session: URLSession!
+    public let timeout: TimeInterval
+
+    /// `connectionsPerHost` matters: every portal of a test farm is one host.
+    public init(connectionsPerHost: Int = 64, timeout: TimeInterval = 60) {
+        self.timeout = timeout
+        super.init()
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = connectionsPerHost
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpShouldSetCookies = false
+        session = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
+    }
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        guard let url = URL(string: request.url) else { throw TransportError(message: "invalid URL") }
+        var urlRequest = URLRequest(url: url, timeoutInterval: timeout)
+        urlRequest.httpMethod = request.method
+        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        if !request.body.isEmpty { urlRequest.httpBody = Data(request.body) }
+        do {
+            let (data, response) = try await session.data(for: urlRequest)
+            guard let http = response as? HTTPURLResponse else { throw TransportError(message: "not an HTTP response") }
+            var headers: [String: String] = [:]
+            for (name, value) in http.allHeaderFields {
+                if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+            }
+            return HTTPResponse(status: http.statusCode, headers: headers, body: [UInt8](data))
+        } catch let error as TransportError {
+            throw error
+        } catch {
+            throw TransportError(message: (error as NSError).localizedDescription)
+        }
+    }
+
+    public func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
+    }
+
+    public func invalidate() { session.invalidateAndCancel() }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import ReleasePlan
+
+/// The REST client of one portal: paces requests with its leaky bucket, retries what can be
+/// retried, refreshes the token once on a 401, follows a rename (302) by re-sending the POST to the
+/// new address, and throws what cannot be fixed here. One task uses a session at a time.
+public final class PortalSession: @unchecked Sendable {
+    public let memberID: String
+    public private(set) var endpoint: String
+    private var accessToken: String
+    private var refreshToken: String
+    public private(set) var bucket = LeakyBucket.standard
+    /// Granted scopes as the last token refresh reported them.
+    public private(set) var refreshedScopes: [String]?
+    /// Requests sent (HTTP exchanges, a batch counting one).
+    public private(set) var requests = 0
+
+    let transport: any HTTPTransport
+    let clock: any RolloutClock
+    let refresher: TokenRefresher
+    let store: any CredentialStore
+    let policy: RetryPolicy
+    private var refreshed = false
+    private var operatingResetAt: [String: Double] = [:]
+    private var random = SystemRandomNumberGenerator()
+
+    public init(
+        memberID: String, endpoint: String, accessToken: String, refreshToken: String, transport: any HTTPTransport,
+        clock: any RolloutClock, refresher: TokenRefresher, store: any CredentialStore, policy: RetryPolicy = RetryPolicy()
+    ) {
+        self.memberID = memberID
+        self.endpoint = endpoint.hasSuffix("/") ? endpoint : endpoint + "/"
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.transport = transport
+        self.clock = clock
+        self.refresher = refresher
+        self.store = store
+        self.policy = policy
+    }
+
+    /// Switches to Enterprise pacing (`app.info` LICENSE_FAMILY "ent").
+    public func useEnterprisePacing() { bucket.adopt(.enterprise) }
+
+    /// Calls one method and returns its `result`.
+    public func call(_ method: String, _ parameters: [String: PlanValue] = [:]) async throws -> PlanValue {
+        let json = try await send(method, parameters)
+        return json.field("result") ?? .null
+    }
+
+    /// One `batch` request of ≤ 50 commands with `halt=0`: each command's result or error by key.
+    public func batch(_ commands: [BatchCommand]) async throws -> BatchResult {
+        precondition(commands.count <= 50, "a batch holds at most 50 commands")
+        var cmd: [String: PlanValue] = [:]
+        for command in commands { cmd[command.key] = .string(command.encoded) }
+        let json = try await send("batch", ["halt": .number("0"), "cmd": .object(cmd)])
+        let outer = json.field("result") ?? .null
+        var result = BatchResult()
+        for (key, value) in (outer.field("result") ?? .null).entries { result.results[key] = value }
+        for (key, value) in (outer.field("result_error") ?? .null).entries {
+            let code = value.field("error")?.text ?? "ERROR"
+            result.errors[key] = .api(code: code, message: value.field("error_description")?.text ?? "", status: 200)
+        }
+        return result
+    }
+
+    private func send(_ method: String, _ parameters: [String: PlanValue]) async throws -> PlanValue {
+        var serverErrors = 0
+        var rateLimited = 0
+        var redirects = 0
+        while true {
+            try Task.checkCancellation()
+            if let resetAt = operatingResetAt[method] {
+                let wait = resetAt - clock.unixTime()
+                if wait > 0 { try await clock.sleep(seconds: min(wait, policy.operationLimitMaximum)) }
+                operatingResetAt[method] = nil
+            }
+            let wait = bucket.reserve(at: clock.now())
+            if wait > 0 { try await clock.sleep(seconds: wait) }
+            var body = parameters
+            body["auth"] = .string(accessToken)
+            let request = HTTPRequest(
+                method: "POST", url: endpoint + method, headers: ["Content-Type": "application/json", "Accept": "application/json"],
+                body: Array(PlanValue.object(body).description.utf8))
+            requests += 1
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(request)
+            } catch {
+                serverErrors += 1
+                guard serverErrors < policy.serverErrorAttempts else { throw BitrixError.transport("\(error)") }
+                try await backOff(serverErrors)
+                continue
+            }
+            if (301...308).contains(response.status), let location = response.headers["location"] {
+                redirects += 1
+                guard redirects <= 3 else { throw BitrixError.http(status: response.status) }
+                endpoint = Self.endpoint(fromLocation: location, method: method)
+                try store.saveEndpoint(memberID: memberID, endpoint: endpoint)
+                continue
+            }
+            let json = BitrixResponse.json(response.body)
+            guard let error = BitrixResponse.error(json, status: response.status) else {
+                if let json { return json }
+                throw BitrixError.malformed("\(method) answered HTTP \(response.status) without JSON")
+            }
+            switch error {
+            case .api(let code, _, let status) where code == "QUERY_LIMIT_EXCEEDED" || (status == 503 && code.isEmpty):
+                bucket.markFull(at: clock.now())
+                rateLimited += 1
+                guard rateLimited < policy.rateLimitAttempts else { throw error }
+                try await backOff(rateLimited)
+            case .api(let code, _, _) where code == "OPERATION_TIME_LIMIT":
+                rateLimited += 1
+                guard rateLimited < policy.rateLimitAttempts else { throw error }
+                let reset = BitrixResponse.operatingResetAt(json) ?? (clock.unixTime() + policy.operationLimitFallback)
+                operatingResetAt[method] = min(reset, clock.unixTime() + policy.operationLimitMaximum)
+            case .api(let code, _, _) where (code == "expired_token" || code == "invalid_token") && !refreshed:
+                refreshed = true
+                let tokens = try await refresher.refresh(memberID: memberID, refreshToken: refreshToken)
+                accessToken = tokens.accessToken
+                refreshToken = tokens.refreshToken
+                refreshedScopes = tokens.scopes
+                if let newEndpoint = tokens.endpoint, !newEndpoint.isEmpty {
+                    endpoint = newEndpoint.hasSuffix("/") ? newEndpoint : newEndpoint + "/"
+                }
+            case .http(let status) where status >= 500:
+                serverErrors += 1
+                guard serverErrors < policy.serverErrorAttempts else { throw error }
+                try await backOff(serverErrors)
+            case .api(let code, _, let status) where status >= 500 && code != "PORTAL_DELETED" && code != "OVERLOAD_LIMIT":
+                serverErrors += 1
+                guard serverErrors < policy.serverErrorAttempts else { throw error }
+                try await backOff(serverErrors)
+            default:
+                throw error
+            }
+        }
+    }
+
+    private func backOff(_ attempt: Int) async throws {
+        let jitter = Double.random(in: 0...1, using: &random)
+        try await clock.sleep(seconds: policy.delay(attempt: attempt, jitter: jitter))
+    }
+
+    /// The new REST address from a 302's Location: `<new endpoint><method>[?query]` minus the method.
+    static func endpoint(fromLocation location: String, method: String) -> String {
+        var base = location
+        if let query = base.firstIndex(of: "?") { base = String(base[..<query]) }
+        for suffix in [method + ".json", method] where base.hasSuffix(suffix) {
+            base = String(base.dropLast(suffix.count))
+            break
+        }
+        return base.hasSuffix("/") ? base : base + "/"
+    }
+}
+
+/// One command of a `batch`: a key, a method and its parameters.
+public struct BatchCommand: Sendable, Equatable {
+    public var key: String
+    public var method: String
+    public var parameters: [String: PlanValue]
+
+    public init(key: String, method: String, parameters: [String: PlanValue] = [:]) {
+        self.key = key
+        self.method = method
+        self.parameters = parameters
+    }
+
+    /// `method?url-encoded-params` as `batch` wants it.
+    public var encoded: String {
+        parameters.isEmpty ? method : method + "?" + PHPQuery.encode(parameters)
+    }
+}
+
+/// The per-command outcome of a batch.
+public struct BatchResult: Sendable, Equatable {
+    public var results: [String: PlanValue] = [:]
+    public var errors: [String: BitrixError] = [:]
+}

@@ -1,0 +1,65 @@
+import PlanStore
+import ReleasePlan
+
+/// Reconciles one portal: one read batch, the portal's own diff, write batches of ≤ 50 commands
+/// (`halt=0`); "Handler already binded" counts as success. Read-only for drift.
+public struct PortalReconcileTask: Sendable {
+    public enum Mode: Sendable, Equatable {
+        /// Change the portal; write the release notice when the plan has one.
+        case apply
+        /// Only read and compare (drift).
+        case readOnly
+    }
+
+    public let reconciler: PortalReconciler
+    public let mode: Mode
+
+    public init(plan: Plan, mode: Mode) {
+        self.reconciler = PortalReconciler(plan: plan)
+        self.mode = mode
+    }
+
+    public func run(_ session: PortalSession) async -> PortalOutcome {
+        do {
+            let methods = reconciler.plan.requiredMethods
+            let read = try await session.batch(PortalSnapshot.readCommands(requiredMethods: methods))
+            let snapshot = try PortalSnapshot(batch: read, requiredMethods: methods)
+            if snapshot.enterprise { session.useEnterprisePacing() }
+            let work = reconciler.work(for: snapshot, includeNotice: mode == .apply)
+            var outcome = PortalOutcome(state: .done, missingScopes: work.missingScopes, differences: work.differences)
+            var notes: [String] = []
+            if !snapshot.unavailableMethods.isEmpty {
+                notes.append("methods not available on this portal: " + snapshot.unavailableMethods.joined(separator: ", "))
+            }
+            if mode == .apply {
+                for start in stride(from: 0, to: work.commands.count, by: 50) {
+                    let chunk = Array(work.commands[start..<min(start + 50, work.commands.count)])
+                    let result = try await session.batch(chunk)
+                    outcome.writes += chunk.count
+                    for command in chunk {
+                        guard let error = result.errors[command.key], !error.isAlreadyBound else { continue }
+                        if error.code == "ERROR_PLACEMENT_NOT_FOUND" || error.code == "ERROR_EVENT_NOT_FOUND" {
+                            outcome.state = .needsReinstall
+                            notes.append("\(command.method) refused for lack of a scope: \(error.description)")
+                        } else if outcome.state != .needsReinstall {
+                            outcome.state = .failed
+                            notes.append("\(command.method) \(command.parameters["PLACEMENT"]?.text ?? command.parameters["event"]?.text ?? ""): \(error.description)")
+                        }
+                    }
+                }
+            }
+            if outcome.state == .done && (!work.missingScopes.isEmpty || !snapshot.installed) {
+                outcome.state = .needsReinstall
+            }
+            if !snapshot.installed { notes.insert("app.info says INSTALLED: false (widgets hidden, events not sent)", at: 0) }
+            if !work.missingScopes.isEmpty {
+                notes.append("token lacks " + work.missingScopes.joined(separator: ", ")
+                    + (work.skipped.isEmpty ? "" : "; skipped " + work.skipped.joined(separator: ", ")))
+            }
+            outcome.lastError = notes.isEmpty ? nil : notes.joined(separator: "; ")
+            return outcome
+        } catch {
+            return PortalOutcome.from(error)
+        }
+    }
+}

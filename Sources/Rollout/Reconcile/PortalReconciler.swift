@@ -1,0 +1,180 @@
+import ReleasePlan
+
+/// The portal's own diff: what to unbind, bind and rebind so its placements and events match the
+/// plan, compared as the portal stores them (kept options only, LANG_ALL titles), skipping items
+/// whose scope the token lacks. Pure: the runner sends the commands.
+public struct PortalReconciler: Sendable {
+    public let plan: Plan
+
+    public init(plan: Plan) { self.plan = plan }
+
+    /// The commands and findings for one portal.
+    public struct Work: Sendable, Equatable {
+        /// Unbinds first, then binds (a change is an unbind and a bind), then the notice.
+        public var commands: [BatchCommand] = []
+        /// One line per difference, for drift and logs ("+ placement TASK_VIEW_TAB → …").
+        public var differences: [String] = []
+        /// Plan scopes the token lacks.
+        public var missingScopes: [String] = []
+        /// Items left out because their scope is missing.
+        public var skipped: [String] = []
+
+        /// Whether anything differs from the plan (the notice is not a difference).
+        public var hasDrift: Bool { !differences.isEmpty }
+    }
+
+    public func work(for snapshot: PortalSnapshot, includeNotice: Bool) -> Work {
+        var work = Work()
+        let granted = snapshot.scopes
+        work.missingScopes = plan.scopeCodes.filter { !granted.contains($0) && !granted.contains(Bitrix24Catalogue.normalizedScope($0)) }
+        placementWork(snapshot, into: &work)
+        eventWork(snapshot, into: &work)
+        let binds = work.commands.filter { $0.method.hasSuffix(".bind") }
+        let unbinds = work.commands.filter { $0.method.hasSuffix(".unbind") }
+        work.commands = unbinds + binds
+        if includeNotice, let notice = plan.notice {
+            work.commands.append(noticeCommand(notice, snapshot: snapshot, missing: work.missingScopes))
+        }
+        for index in work.commands.indices { work.commands[index].key = "w\(index)" }
+        return work
+    }
+
+    private func hasScope(_ scope: String?, in granted: Set<String>) -> Bool {
+        guard let scope else { return true }
+        return granted.contains(scope) || granted.contains { Bitrix24Catalogue.normalizedScope($0) == scope }
+    }
+
+    private func placementWork(_ snapshot: PortalSnapshot, into work: inout Work) {
+        let canBind = snapshot.scopes.contains("placement")
+        var stored: [BindingKey: PortalSnapshot.StoredPlacement] = [:]
+        for item in snapshot.placements { stored[BindingKey(code: item.placement, handler: item.handler)] = item }
+        var wanted = Set<BindingKey>()
+        for binding in plan.placements {
+            let key = binding.key
+            wanted.insert(key)
+            let scope = Bitrix24Catalogue.placement(binding.placement)?.scope
+            let present = stored[key]
+            if let present, matches(binding, present, language: snapshot.language) { continue }
+            guard canBind, hasScope(scope, in: snapshot.scopes) else {
+                work.skipped.append("placement \(key.code) → \(key.handler)")
+                continue
+            }
+            if present != nil {
+                work.differences.append("~ placement \(key.code) → \(key.handler) (title or options differ)")
+                work.commands.append(unbindPlacement(key))
+            } else {
+                work.differences.append("+ placement \(key.code) → \(key.handler)")
+            }
+            work.commands.append(bindPlacement(binding))
+        }
+        for (key, _) in stored.sorted(by: { $0.key < $1.key }) where !wanted.contains(key) {
+            work.differences.append("- placement \(key.code) → \(key.handler)")
+            work.commands.append(unbindPlacement(key))
+        }
+    }
+
+    private func eventWork(_ snapshot: PortalSnapshot, into work: inout Work) {
+        var stored: [BindingKey: PortalSnapshot.StoredEvent] = [:]
+        for item in snapshot.events { stored[BindingKey(code: item.event, handler: item.handler)] = item }
+        var wanted = Set<BindingKey>()
+        for binding in plan.events {
+            let key = binding.key
+            wanted.insert(key)
+            let present = stored[key]
+            if let present, present.authType == String(binding.authType ?? 0), present.offline == (binding.eventType == .offline) {
+                continue
+            }
+            guard hasScope(Bitrix24Catalogue.event(binding.event)?.scope, in: snapshot.scopes) else {
+                work.skipped.append("event \(key.code) → \(key.handler)")
+                continue
+            }
+            if let present {
+                work.differences.append("~ event \(key.code) → \(key.handler) (auth type or event type differ)")
+                work.commands.append(unbindEvent(key, authType: present.authType, offline: present.offline))
+            } else {
+                work.differences.append("+ event \(key.code) → \(key.handler)")
+            }
+            work.commands.append(bindEvent(binding))
+        }
+        for (key, item) in stored.sorted(by: { $0.key < $1.key }) where !wanted.contains(key) {
+            work.differences.append("- event \(key.code) → \(key.handler)")
+            work.commands.append(unbindEvent(key, authType: item.authType, offline: item.offline))
+        }
+    }
+
+    /// Whether the stored placement is what binding `binding` would store.
+    func matches(_ binding: PlacementBinding, _ stored: PortalSnapshot.StoredPlacement, language: String?) -> Bool {
+        let expectedTitle = Self.storedTitle(binding, language: language) ?? ""
+        guard (stored.title ?? "") == expectedTitle else { return false }
+        return Self.keptOptions(binding) == stored.options
+    }
+
+    /// The title the portal stores: LANG_ALL's in the portal's language, else the first LANG_ALL
+    /// entry's (in the order sent: sorted), else TITLE.
+    static func storedTitle(_ binding: PlacementBinding, language: String?) -> String? {
+        if let langAll = binding.langAll, !langAll.isEmpty {
+            if let language, let title = langAll[language]?.title { return title }
+            if let first = langAll.keys.sorted().first, let title = langAll[first]?.title { return title }
+        }
+        return binding.title
+    }
+
+    /// The options the portal keeps for this placement, as text.
+    static func keptOptions(_ binding: PlacementBinding) -> [String: String] {
+        let kept = Bitrix24Catalogue.placement(binding.placement)?.keptOptions ?? []
+        var options: [String: String] = [:]
+        for (key, value) in binding.options ?? [:] where kept.contains(key) { options[key] = value.text ?? value.description }
+        return options
+    }
+
+    private func bindPlacement(_ binding: PlacementBinding) -> BatchCommand {
+        var parameters: [String: PlanValue] = ["PLACEMENT": .string(binding.placement.uppercased()), "HANDLER": .string(binding.handler)]
+        if let title = binding.title { parameters["TITLE"] = .string(title) }
+        if let description = binding.description { parameters["DESCRIPTION"] = .string(description) }
+        if let group = binding.groupName { parameters["GROUP_NAME"] = .string(group) }
+        if let langAll = binding.langAll, !langAll.isEmpty {
+            parameters["LANG_ALL"] = .object(
+                langAll.mapValues { text in
+                    var entry: [String: PlanValue] = [:]
+                    if let title = text.title { entry["TITLE"] = .string(title) }
+                    if let description = text.description { entry["DESCRIPTION"] = .string(description) }
+                    if let group = text.groupName { entry["GROUP_NAME"] = .string(group) }
+                    return .object(entry)
+                })
+        }
+        if let options = binding.options, !options.isEmpty { parameters["OPTIONS"] = .object(options) }
+        return BatchCommand(key: "", method: "placement.bind", parameters: parameters)
+    }
+
+    private func unbindPlacement(_ key: BindingKey) -> BatchCommand {
+        BatchCommand(key: "", method: "placement.unbind", parameters: ["PLACEMENT": .string(key.code), "HANDLER": .string(key.handler)])
+    }
+
+    private func bindEvent(_ binding: EventBinding) -> BatchCommand {
+        BatchCommand(
+            key: "", method: "event.bind",
+            parameters: [
+                "event": .string(binding.event.uppercased()), "handler": .string(binding.handler),
+                "auth_type": .number(String(binding.authType ?? 0)), "event_type": .string(binding.eventType.rawValue),
+            ])
+    }
+
+    private func unbindEvent(_ key: BindingKey, authType: String, offline: Bool) -> BatchCommand {
+        BatchCommand(
+            key: "", method: "event.unbind",
+            parameters: [
+                "event": .string(key.code), "handler": .string(key.handler), "auth_type": .string(authType),
+                "event_type": .string(offline ? "offline" : "online"),
+            ])
+    }
+
+    private func noticeCommand(_ notice: Notice, snapshot: PortalSnapshot, missing: [String]) -> BatchCommand {
+        let changelog = snapshot.language.flatMap { plan.changelog[$0] } ?? plan.changelog["en"]
+            ?? plan.changelog.keys.sorted().first.flatMap { plan.changelog[$0] } ?? ""
+        let value: PlanValue = .object([
+            "version": .string(plan.version), "changelog": .string(changelog),
+            "missingScopes": .array(missing.map(PlanValue.string)), "reinstallRequired": .bool(!missing.isEmpty),
+        ])
+        return BatchCommand(key: "", method: "app.option.set", parameters: ["options": .object([notice.option: value])])
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import PlanStore
+import ReleasePlan
+
+/// Runs `portals.reconcile` and `portals.scope-audit` for the apply executor.
+public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
+    public let fleet: PortalFleet
+    public let selection: PortalFleet.Selection
+    public let journal: Journal
+
+    public init(fleet: PortalFleet, journal: Journal, selection: PortalFleet.Selection = .unfinished) {
+        self.fleet = fleet
+        self.journal = journal
+        self.selection = selection
+    }
+
+    public func run(_ step: PlanStep, compiled: CompiledPlan, runID: Int, reporter: any ApplyReporter) throws -> (Journal.StepState, String) {
+        let fleet = self.fleet
+        let selection = self.selection
+        let started = Date()
+        let progress: @Sendable (PortalFleet.Summary) -> Void = { summary in
+            let elapsed = max(0.001, Date().timeIntervalSince(started))
+            reporter.progress(step, Self.progressText(summary, elapsed: elapsed))
+        }
+        switch step.kind {
+        case .portalsReconcile:
+            let task = PortalReconcileTask(plan: compiled.plan, mode: .apply)
+            _ = try BlockingTask.run {
+                try await fleet.run(runID: runID, stepID: step.id, selection: selection, onProgress: progress) { session, _ in
+                    await task.run(session)
+                }
+            }
+        case .portalsScopeAudit:
+            let added = compiled.addedScopes
+            let reconciled = Dictionary(
+                (try journal.portalTasks(run: runID, step: "portals.reconcile")).map { ($0.memberID, $0) },
+                uniquingKeysWith: { first, _ in first })
+            _ = try BlockingTask.run {
+                try await fleet.run(runID: runID, stepID: step.id, selection: selection, onProgress: progress) { session, installation in
+                    await ScopeAudit(addedScopes: added).run(session, reconciled: reconciled[installation.memberID])
+                }
+            }
+        default:
+            throw BitrixError.malformed("\(step.id) is not a portal step")
+        }
+        let counts = try journal.portalCounts(run: runID, step: step.id)
+        let detail = Self.countsText(counts)
+        let unfinished = (counts[.failed] ?? 0) + (counts[.pending] ?? 0) + (counts[.running] ?? 0)
+        return (unfinished == 0 ? .done : .waiting, detail)
+    }
+
+    static func countsText(_ counts: [Journal.PortalState: Int]) -> String {
+        let order: [Journal.PortalState] = [.done, .needsReinstall, .inactive, .failed, .pending]
+        return order.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+    }
+
+    static func progressText(_ summary: PortalFleet.Summary, elapsed: Double) -> String {
+        let rate = Double(summary.processed) / elapsed
+        return "\(summary.processed) portals (\(countsText(summary.counts))), \(String(format: "%.1f", rate))/s"
+    }
+}
+
+/// `portals.scope-audit` for one portal: which newly added scopes its token lacks.
+struct ScopeAudit: Sendable {
+    let addedScopes: [String]
+
+    func run(_ session: PortalSession, reconciled: Journal.PortalTask?) async -> PortalOutcome {
+        if let reconciled, reconciled.state == .done || reconciled.state == .needsReinstall {
+            let missing = Set((reconciled.missingScopes ?? "").split(separator: ",").map(String.init))
+            let lacking = addedScopes.filter(missing.contains)
+            return PortalOutcome(state: lacking.isEmpty ? .done : .needsReinstall, missingScopes: lacking)
+        }
+        do {
+            let granted = Set(try await session.call("scope").elementsOrEmpty.compactMap(\.text))
+            let lacking = addedScopes.filter { !granted.contains($0) }
+            return PortalOutcome(state: lacking.isEmpty ? .done : .needsReinstall, missingScopes: lacking)
+        } catch {
+            return PortalOutcome.from(error)
+        }
+    }
+}
+
+/// Runs async work from synchronous code (the CLI and the executor are synchronous).
+public enum BlockingTask {
+    final class Box<T>: @unchecked Sendable {
+        var result: Result<T, Error>?
+    }
+
+    public static func run<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = Box<T>()
+        let semaphore = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        return try box.result!.get()
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import PlanStore
+import ReleasePlan
+import Rollout
+
+/// `b24plan apply`: executes the plan's steps in order, resumably, recording each in the journal.
+struct ApplyCommand: Command {
+    let name = "apply"
+    let summary = "Execute the plan: migrations, deploy, gates, portals (resumable)"
+    let usage = "b24plan apply FILE|SAVED [--database URL] [--yes] [--parallel N] [--format text|json]"
+    let discussion = """
+        Compiles FILE (or loads a plan saved by 'diff --out', refusing it if any input changed), shows
+        it and asks for confirmation on a terminal (--yes skips the question; it is required when stdin
+        is not a terminal), then runs the steps in graph order. Applying again resumes the same run:
+        done steps are not repeated. Stops at an unpassed gate with exit code 3 and prints the command
+        that passes it; a failed step exits 1 and leaves the database and the journal consistent.
+        """
+    var options: [OptionSpec] {
+        [
+            .flag("yes", "Do not ask for confirmation."),
+            .value("parallel", "N", "Portals in flight (per-portal migrations on PostgreSQL, reconcile); default 32."),
+            .value("format", "FORMAT", allowed: ["text", "json"], "Output format (default text)."),
+            .value("against", "FILE", "The published plan to compare with (plan files only)."),
+            .value("reconcile", "WHEN", allowed: ["auto", "always"], "'always' adds the portal reconcile to repair drift."),
+            .value("retry", "WHICH", allowed: ["failed", "needs-reinstall"], "Re-run the portal steps for only these portals."),
+        ] + StoreOptions.options
+    }
+
+    func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+        guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
+            throw UsageError(message: "apply needs exactly one plan FILE or saved plan")
+        }
+        let json = format(arguments) == "json"
+        let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
+        let config = try StoreOptions.config(arguments)
+        let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
+        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
+        let compiled = loaded.compiled
+        if !json {
+            console.write(DiffTextRenderer(style: TextStyle(enabled: console.colorOut)).render(compiled) + "\n")
+        }
+        if !arguments.has("yes") {
+            guard isatty(STDIN_FILENO) == 1 else {
+                throw UsageError(message: "apply asks for confirmation on a terminal; pass --yes to apply without asking")
+            }
+            console.writeError("Apply this plan to \(url.redacted)? Only 'yes' is accepted: ")
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                console.writeError("apply cancelled\n")
+                return .failure
+            }
+        }
+        let (database, journal) = try StoreOptions.open(url)
+        defer { database.close() }
+        let lock = try RunLock.acquire(database: database, app: compiled.app)
+        defer { lock.release() }
+        let selection = arguments.value("retry").flatMap(PortalFleet.Selection.init(rawValue:)) ?? .unfinished
+        let portalSteps = LazyPortalSteps(selection: selection) {
+            try PortalOptions.fleet(database: database, journal: journal, config: config, parallel: parallel, environment: console.environment)
+        }
+        var environment = ApplyExecutor.Environment(
+            database: database, journal: journal, config: config, planDirectory: loaded.directory,
+            openConnection: { try DatabaseConnector.open(url) }, parallel: parallel, deployHook: ChildProcessDeployHook(),
+            portalSteps: portalSteps, reporter: ConsoleReporter(console: console, jsonMode: json))
+        environment.planReference = loaded.planPath
+        if selection != .unfinished {
+            environment.rerun = Set(compiled.steps.filter { $0.kind == .portalsReconcile || $0.kind == .portalsScopeAudit }.map(\.id))
+        }
+        let outcome = try ApplyExecutor(environment).apply(compiled, planSHA256: loaded.planSHA256)
+        let portalsUnfinished = try journal.portalCounts(run: outcome.runID, step: "portals.reconcile")
+            .filter { $0.key != .done && $0.key != .inactive }.values.reduce(0, +)
+        let code: ExitCode = outcome.failure != nil ? .failure : outcome.isComplete && portalsUnfinished == 0 ? .success : .incomplete
+        if json {
+            console.write(JSONOutput.encode(ApplyDocument(compiled, outcome: outcome)))
+        } else {
+            console.write("\n" + summary(outcome, compiled: compiled, planPath: loaded.planPath))
+        }
+        return code
+    }
+
+    private func summary(_ outcome: ApplyOutcome, compiled: CompiledPlan, planPath: String) -> String {
+        if let failure = outcome.failure {
+            return "apply failed at \(failure.step); fix the cause and run apply again to resume.\n"
+        }
+        if outcome.isComplete { return "apply complete: \(compiled.app) \(compiled.to), \(compiled.steps.count) steps done.\n" }
+        var text = "apply incomplete: \(compiled.app) \(compiled.to)\n"
+        for gate in outcome.pendingGates {
+            text += "  waiting for \(gate): when it is done, run\n    b24plan gate pass \(gate) \(planPath)\n"
+        }
+        if !outcome.blocked.isEmpty { text += "  not started yet: \(outcome.blocked.joined(separator: ", "))\n" }
+        return text + "then run apply again.\n"
+    }
+}
+
+/// `apply --format json`.
+struct ApplyDocument: Encodable {
+    struct Step: Encodable {
+        var id: String
+        var state: String
+    }
+    struct Failure: Encodable {
+        var step: String
+        var message: String
+    }
+
+    var run: Int
+    var app: String
+    var version: String
+    var complete: Bool
+    var steps: [Step]
+    var pendingGates: [String]
+    var failure: Failure?
+
+    init(_ compiled: CompiledPlan, outcome: ApplyOutcome) {
+        run = outcome.runID
+        app = compiled.app
+        version = compiled.to
+        complete = outcome.isComplete
+        steps = compiled.steps.map { Step(id: $0.id, state: outcome.states[$0.id]?.rawValue ?? "pending") }
+        pendingGates = outcome.pendingGates
+        failure = outcome.failure.map { Failure(step: $0.step, message: $0.message) }
+    }
+}
+
+/// Builds the portal client only when a portal step runs (so plans without one need no credentials).
+struct LazyPortalSteps: PortalStepRunner, @unchecked Sendable {
+    let selection: PortalFleet.Selection
+    let makeFleet: () throws -> PortalFleet
+
+    init(selection: PortalFleet.Selection, makeFleet: @escaping () throws -> PortalFleet) {
+        self.selection = selection
+        self.makeFleet = makeFleet
+    }
+
+    func run(_ step: PlanStep, compiled: CompiledPlan, runID: Int, reporter: any ApplyReporter) throws -> (Journal.StepState, String) {
+        let fleet = try makeFleet()
+        guard let journal = fleet.journal else { throw UsageError(message: "the portal steps need the journal") }
+        return try PortalSteps(fleet: fleet, journal: journal, selection: selection).run(step, compiled: compiled, runID: runID, reporter: reporter)
+    }
+}

@@ -1,0 +1,99 @@
+import PlanStore
+import ReleasePlan
+
+/// What `status` shows (and its JSON, DESIGN §9).
+struct StatusReport: Encodable {
+    struct Step: Encodable {
+        var id: String
+        var state: String
+        var startedAt: String?
+        var finishedAt: String?
+        var detail: String?
+
+        enum CodingKeys: String, CodingKey { case id, state, startedAt, finishedAt, detail }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(state, forKey: .state)
+            try container.encode(startedAt, forKey: .startedAt)
+            try container.encode(finishedAt, forKey: .finishedAt)
+            try container.encode(detail, forKey: .detail)
+        }
+    }
+
+    var run: Int
+    var app: String
+    var version: String
+    var state: String
+    var steps: [Step]
+    var portals: [String: Int]
+    var missingScopes: [String: [String]]?
+
+    static func build(run: Journal.Run, journal: Journal, compiled: CompiledPlan?, missingScopes: Bool) throws -> StatusReport {
+        let records = try journal.steps(run: run.id)
+        let order = compiled?.steps.map(\.id) ?? records.keys.sorted(by: StepOrder.precedes)
+        let steps = order.map { id in
+            let record = records[id]
+            return Step(
+                id: id, state: record?.state.rawValue ?? "pending", startedAt: record?.startedAt, finishedAt: record?.finishedAt,
+                detail: record?.detail)
+        }
+        let counts = try journal.portalCounts(run: run.id, step: "portals.reconcile")
+        var portals: [String: Int] = [:]
+        for state in ["done", "needs-reinstall", "inactive", "failed", "pending"] {
+            portals[state] = counts[Journal.PortalState(rawValue: state) ?? .pending] ?? 0
+        }
+        portals["pending"] = (portals["pending"] ?? 0) + (counts[.running] ?? 0)
+        var scopes: [String: [String]]?
+        if missingScopes {
+            scopes = [:]
+            for task in try journal.portalTasks(run: run.id, step: "portals.scope-audit") {
+                for scope in (task.missingScopes ?? "").split(separator: ",").map(String.init) where !scope.isEmpty {
+                    scopes?[scope, default: []].append(task.memberID)
+                }
+            }
+        }
+        return StatusReport(
+            run: run.id, app: run.app, version: run.version, state: run.state.rawValue, steps: steps, portals: portals,
+            missingScopes: scopes)
+    }
+
+    func text(style: TextStyle) -> String {
+        var out = style.bold("\(app) \(version)") + " — run \(run), \(state)\n\n"
+        for step in steps {
+            let times = [step.startedAt.map { "started \($0)" }, step.finishedAt.map { "finished \($0)" }].compactMap { $0 }
+            out += "  " + step.id.padding(22) + step.state.padding(9) + times.joined(separator: ", ") + "\n"
+            if let detail = step.detail, step.state != "done" {
+                out += "      " + (detail.split(separator: "\n").first.map(String.init) ?? "") + "\n"
+            }
+        }
+        let total = portals.values.reduce(0, +)
+        if total > 0 {
+            out += "\nportals: " + ["done", "needs-reinstall", "inactive", "failed", "pending"]
+                .map { "\(portals[$0] ?? 0) \($0)" }.joined(separator: ", ") + "\n"
+        }
+        if let missingScopes {
+            out += "\nmissing scopes:\n"
+            if missingScopes.isEmpty { out += "  none recorded\n" }
+            for scope in missingScopes.keys.sorted() {
+                let members = missingScopes[scope] ?? []
+                out += "  \(scope): \(members.count) installation\(members.count == 1 ? "" : "s")\n"
+                for member in members { out += "    \(member)\n" }
+            }
+        }
+        return out
+    }
+}
+
+/// Graph order of step ids when no plan is at hand: migrations by id, then the fixed steps.
+enum StepOrder {
+    static func precedes(_ a: String, _ b: String) -> Bool { key(a) < key(b) }
+
+    static func key(_ id: String) -> (Int, Int, String) {
+        let fixed = ["deploy", "gate.partner", "gate.moderation", "portals.reconcile", "portals.scope-audit"]
+        if id.hasPrefix("migrate.schema.") { return (0, Int(id.dropFirst("migrate.schema.".count)) ?? 0, id) }
+        if id.hasPrefix("migrate.data.") { return (1, Int(id.dropFirst("migrate.data.".count)) ?? 0, id) }
+        return (2, fixed.firstIndex(of: id) ?? fixed.count, id)
+    }
+}
