@@ -52,7 +52,7 @@ struct LintCommand: Command {
         case "github":
             console.write(GitHubDiagnosticRenderer.render(diagnostics))
         case "sarif":
-            console.write(SARIFRenderer.render(diagnostics, toolVersion: B24PlanVersion.current))
+            console.write(SARIFRenderer.render(diagnostics, toolVersion: B24PlanVersion.current, sources: sources))
         default:
             let style = TextStyle(enabled: console.colorOut)
             console.write(TextDiagnosticRenderer(sources: sources, style: style).render(diagnostics))

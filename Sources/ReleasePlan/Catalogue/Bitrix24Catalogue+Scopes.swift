@@ -21,6 +21,11 @@ extension Bitrix24Catalogue {
     /// The deprecated scope codes (B24P214): still accepted, should not be used.
     public static let deprecatedScopes: Set<String> = ["tasks", "tasks_extended", "tasksmobile"]
 
+    /// What to request instead of a deprecated scope (B24P214's message).
+    public static let deprecatedScopeReplacements: [String: String] = [
+        "tasks": "task", "tasks_extended": "task", "tasksmobile": "task",
+    ]
+
     /// Scope codes that count as another scope when matching scopes to uses (DESIGN B24P211).
     static let scopeAliases: [String: String] = [
         "tasks": "task"

@@ -21,7 +21,8 @@ enum BindingDiff {
     static func events(_ before: [EventBinding], _ after: [EventBinding]) -> [PlanChange] {
         diff(
             before: before.map { ($0.key, PlanValue.event($0)) }, after: after.map { ($0.key, PlanValue.event($0)) },
-            kind: .event, path: "events", requiresAdded: { _ in .minor }, requiresChanged: { _, _ in .minor },
+            kind: .event, path: "events", requiresAdded: { _ in .minor },
+            requiresChanged: { old, new in old.field("handler") != new.field("handler") ? .minor : .patch },
             addedReason: { key in "adding event `\(key.code)`" }, noun: "event")
     }
 

@@ -50,7 +50,7 @@ public struct JSONPath: Sendable, Hashable, Comparable, CustomStringConvertible,
                 if Self.isPlainKey(key) {
                     text += text.isEmpty ? key : "." + key
                 } else {
-                    text += "[\"" + key.replacingOccurrences(of: "\"", with: "\\\"") + "\"]"
+                    text += "[\"" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"]"
                 }
             case .index(let index):
                 text += "[\(index)]"

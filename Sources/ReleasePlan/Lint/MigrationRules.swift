@@ -22,10 +22,11 @@ struct MigrationRules: LintRule {
                 continue
             }
             seen[migration.id] = index
-            if migration.id != index + 1, !reportedGap {
+            let expected = seen.count
+            if migration.id != expected, !reportedGap {
                 reportedGap = true
                 diagnostics.append(
-                    context.diagnostic("B24P301", PlanMessages.migrationIDOutOfSequence(migration.id, expected: index + 1), at: path))
+                    context.diagnostic("B24P301", PlanMessages.migrationIDOutOfSequence(migration.id, expected: expected), at: path))
             }
         }
         return diagnostics

@@ -10,7 +10,11 @@ struct PlacementRules: LintRule {
             let path: JSONPath = ["placements", .index(index)]
             guard let placement = Bitrix24Catalogue.placement(binding.placement) else {
                 let message =
-                    Bitrix24Catalogue.placementProblem(binding.placement).map { PlanMessages.unknownPlacement(binding.placement) + ": " + $0 }
+                    Bitrix24Catalogue.placementProblem(binding.placement).map { problem in
+                        let sentence = problem.hasPrefix(binding.placement.uppercased() + ": ")
+                            ? String(problem.dropFirst(binding.placement.count + 2)) : problem
+                        return PlanMessages.unknownPlacement(binding.placement) + ": " + sentence
+                    }
                     ?? PlanMessages.unknownPlacement(binding.placement)
                         + Suggestion.phrase(for: binding.placement.uppercased(), in: Bitrix24Catalogue.placementCodes)
                 diagnostics.append(context.diagnostic("B24P202", message, at: path / "placement"))

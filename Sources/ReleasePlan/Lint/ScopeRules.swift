@@ -16,7 +16,7 @@ struct ScopeRules: LintRule {
             if Bitrix24Catalogue.deprecatedScopes.contains(code) {
                 diagnostics.append(
                     context.diagnostic(
-                        "B24P214", PlanMessages.deprecatedScope(code, replacement: Bitrix24Catalogue.normalizedScope(code)),
+                        "B24P214", PlanMessages.deprecatedScope(code, replacement: Bitrix24Catalogue.deprecatedScopeReplacements[code] ?? "task"),
                         at: path))
             }
             if scope.purpose == nil, context.document.isIntact("placements", "events", "requiredMethods"),

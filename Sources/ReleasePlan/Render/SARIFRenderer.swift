@@ -3,7 +3,8 @@
 public enum SARIFRenderer {
     public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
 
-    public static func render(_ diagnostics: [Diagnostic], toolVersion: String) -> String {
+    /// `sources` turn byte columns into the UTF-16 columns SARIF's `columnKind` declares.
+    public static func render(_ diagnostics: [Diagnostic], toolVersion: String, sources: [String: SourceFile] = [:]) -> String {
         let documentation = LintRegistry.documentation
         let ruleIndex = Dictionary(uniqueKeysWithValues: documentation.enumerated().map { ($1.code, $0) })
         let rules = documentation.map { doc in
@@ -21,11 +22,7 @@ public enum SARIFRenderer {
                     Location(
                         physicalLocation: PhysicalLocation(
                             artifactLocation: ArtifactLocation(uri: diagnostic.file),
-                            region: Region(
-                                startLine: diagnostic.line, startColumn: diagnostic.column,
-                                endLine: max(diagnostic.endLine, diagnostic.line),
-                                endColumn: diagnostic.endLine == diagnostic.line
-                                    ? max(diagnostic.endColumn, diagnostic.column + 1) : diagnostic.endColumn)))
+                            region: region(diagnostic, source: sources[diagnostic.file])))
                 ])
         }
         let log = Log(
@@ -39,6 +36,22 @@ public enum SARIFRenderer {
                     columnKind: "utf16CodeUnits", results: results)
             ])
         return JSONOutput.encode(log)
+    }
+
+    /// The region with columns in UTF-16 code units (SARIF's default `columnKind`).
+    static func region(_ diagnostic: Diagnostic, source: SourceFile?) -> Region {
+        func column(_ line: Int, _ byteColumn: Int) -> Int {
+            guard let source, line >= 1, line <= source.lines.lineCount else { return byteColumn }
+            let range = source.lines.byteRange(ofLine: line)
+            let end = min(range.upperBound, range.lowerBound + max(0, byteColumn - 1))
+            let prefix = String(decoding: source.bytes[range.lowerBound..<end], as: UTF8.self)
+            return prefix.utf16.count + 1 + max(0, byteColumn - 1 - (end - range.lowerBound))
+        }
+        let endLine = max(diagnostic.endLine, diagnostic.line)
+        var endColumn = column(endLine, diagnostic.endColumn)
+        let startColumn = column(diagnostic.line, diagnostic.column)
+        if endLine == diagnostic.line { endColumn = max(endColumn, startColumn + 1) }
+        return Region(startLine: diagnostic.line, startColumn: startColumn, endLine: endLine, endColumn: endColumn)
     }
 
     static func level(_ severity: Severity) -> String {
