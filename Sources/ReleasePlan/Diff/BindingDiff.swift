@@ -70,10 +70,10 @@ enum BindingDiff {
                     kind: kind, action: .changed, id: key.code, before: previous, after: value, requires: requires,
                     reason: "changing \(noun) `\(key.code)`", path: [.key(path), .index(newIndex[key] ?? 0)]))
         }
-        return changes.sorted { lhs, rhs in
-            (lhs.id, lhs.action.rawValue, lhs.after?.field("handler")?.description ?? lhs.before?.field("handler")?.description ?? "")
-                < (rhs.id, rhs.action.rawValue, rhs.after?.field("handler")?.description ?? rhs.before?.field("handler")?.description ?? "")
+        let keyed = changes.map { change in
+            (change, change.id, change.action.rawValue, (change.after ?? change.before)?.field("handler")?.stringValue ?? "")
         }
+        return keyed.sorted { ($0.1, $0.2, $0.3) < ($1.1, $1.2, $1.3) }.map(\.0)
     }
 }
 
