@@ -50,6 +50,7 @@ let package = Package(
         /// Runs the built `b24plan` binary and checks exit codes and output.
         .testTarget(name: "b24planTests", dependencies: ["ReleasePlan", "TestSupport"]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ReleasePlan", "TestSupport"]),
+        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "PlanStore", "ReleasePlan", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

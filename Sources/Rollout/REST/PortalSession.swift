@@ -22,6 +22,9 @@ public final class PortalSession: @unchecked Sendable {
     let policy: RetryPolicy
     private var refreshed = false
     private var operatingResetAt: [String: Double] = [:]
+    /// `time.operating_reset_at` of each method's last successful answer: error answers carry no
+    /// `time` block, so an OPERATION_TIME_LIMIT waits until this.
+    private var lastKnownResetAt: [String: Double] = [:]
     private var random = SystemRandomNumberGenerator()
 
     public init(
@@ -57,6 +60,9 @@ public final class PortalSession: @unchecked Sendable {
         let outer = json.field("result") ?? .null
         var result = BatchResult()
         for (key, value) in (outer.field("result") ?? .null).entries { result.results[key] = value }
+        for (key, value) in (outer.field("result_time") ?? .null).entries {
+            if let reset = BitrixResponse.operatingResetAt(.object(["time": value])) { result.operatingResetAt[key] = reset }
+        }
         for (key, value) in (outer.field("result_error") ?? .null).entries {
             let code = value.field("error")?.text ?? "ERROR"
             result.errors[key] = .api(code: code, message: value.field("error_description")?.text ?? "", status: 200)
@@ -101,11 +107,14 @@ public final class PortalSession: @unchecked Sendable {
             }
             let json = BitrixResponse.json(response.body)
             guard let error = BitrixResponse.error(json, status: response.status) else {
-                if let json { return json }
+                if let json {
+                    if let reset = BitrixResponse.operatingResetAt(json) { lastKnownResetAt[method] = reset }
+                    return json
+                }
                 throw BitrixError.malformed("\(method) answered HTTP \(response.status) without JSON")
             }
             switch error {
-            case .api(let code, _, let status) where code == "QUERY_LIMIT_EXCEEDED" || (status == 503 && code.isEmpty):
+            case .api(let code, _, _) where code == "QUERY_LIMIT_EXCEEDED":
                 bucket.markFull(at: clock.now())
                 rateLimited += 1
                 guard rateLimited < policy.rateLimitAttempts else { throw error }
@@ -113,7 +122,9 @@ public final class PortalSession: @unchecked Sendable {
             case .api(let code, _, _) where code == "OPERATION_TIME_LIMIT":
                 rateLimited += 1
                 guard rateLimited < policy.rateLimitAttempts else { throw error }
-                let reset = BitrixResponse.operatingResetAt(json) ?? (clock.unixTime() + policy.operationLimitFallback)
+                let now = clock.unixTime()
+                let known = lastKnownResetAt[method].flatMap { $0 > now ? $0 : nil }
+                let reset = BitrixResponse.operatingResetAt(json) ?? known ?? (now + policy.operationLimitFallback)
                 operatingResetAt[method] = min(reset, clock.unixTime() + policy.operationLimitMaximum)
             case .api(let code, _, _) where (code == "expired_token" || code == "invalid_token") && !refreshed:
                 refreshed = true
@@ -136,6 +147,15 @@ public final class PortalSession: @unchecked Sendable {
                 throw error
             }
         }
+    }
+
+    /// Waits until a method's time budget is back (OPERATION_TIME_LIMIT inside a batch), bounded by
+    /// the policy; `resetAt` nil uses the last known reset time or the fallback.
+    public func waitForOperatingReset(method: String, resetAt: Double?) async throws {
+        let now = clock.unixTime()
+        let known = lastKnownResetAt[method].flatMap { $0 > now ? $0 : nil }
+        let target = resetAt ?? known ?? (now + policy.operationLimitFallback)
+        try await clock.sleep(seconds: min(max(0, target - now), policy.operationLimitMaximum))
     }
 
     private func backOff(_ attempt: Int) async throws {
@@ -177,4 +197,6 @@ public struct BatchCommand: Sendable, Equatable {
 public struct BatchResult: Sendable, Equatable {
     public var results: [String: PlanValue] = [:]
     public var errors: [String: BitrixError] = [:]
+    /// `result_time[key].operating_reset_at`, when the portal gives it.
+    public var operatingResetAt: [String: Double] = [:]
 }

@@ -19,6 +19,23 @@ public struct PortalReconcileTask: Sendable {
         self.mode = mode
     }
 
+    /// Sends a write batch; commands refused with OPERATION_TIME_LIMIT are sent again (in order, in a
+    /// new batch) once the method's budget is back, a few times at most.
+    func sendRetryingTimeLimits(_ commands: [BatchCommand], session: PortalSession, attempts: Int = 3) async throws -> BatchResult {
+        var result = try await session.batch(commands)
+        for _ in 0..<attempts {
+            let limited = commands.filter { result.errors[$0.key]?.code == "OPERATION_TIME_LIMIT" }
+            guard let first = limited.first else { break }
+            try await session.waitForOperatingReset(method: first.method, resetAt: limited.compactMap { result.operatingResetAt[$0.key] }.max())
+            let retried = try await session.batch(limited)
+            for command in limited {
+                result.errors[command.key] = retried.errors[command.key]
+                result.results[command.key] = retried.results[command.key]
+            }
+        }
+        return result
+    }
+
     public func run(_ session: PortalSession) async -> PortalOutcome {
         do {
             let methods = reconciler.plan.requiredMethods
@@ -34,7 +51,7 @@ public struct PortalReconcileTask: Sendable {
             if mode == .apply {
                 for start in stride(from: 0, to: work.commands.count, by: 50) {
                     let chunk = Array(work.commands[start..<min(start + 50, work.commands.count)])
-                    let result = try await session.batch(chunk)
+                    let result = try await sendRetryingTimeLimits(chunk, session: session)
                     outcome.writes += chunk.count
                     for command in chunk {
                         guard let error = result.errors[command.key], !error.isAlreadyBound else { continue }

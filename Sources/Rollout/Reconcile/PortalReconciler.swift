@@ -1,3 +1,4 @@
+import Foundation
 import ReleasePlan
 
 /// The portal's own diff: what to unbind, bind and rebind so its placements and events match the
@@ -35,7 +36,8 @@ public struct PortalReconciler: Sendable {
         if includeNotice, let notice = plan.notice {
             work.commands.append(noticeCommand(notice, snapshot: snapshot, missing: work.missingScopes))
         }
-        for index in work.commands.indices { work.commands[index].key = "w\(index)" }
+        // Zero-padded: the portal runs a batch's commands in the order of their keys as text.
+        for index in work.commands.indices { work.commands[index].key = String(format: "w%04d", index) }
         return work
     }
 
@@ -74,21 +76,25 @@ public struct PortalReconciler: Sendable {
     }
 
     private func eventWork(_ snapshot: PortalSnapshot, into work: inout Work) {
-        var stored: [BindingKey: PortalSnapshot.StoredEvent] = [:]
-        for item in snapshot.events { stored[BindingKey(code: item.event, handler: item.handler)] = item }
-        var wanted = Set<BindingKey>()
+        // The portal keys a registration by (event, handler, user): match stored entries exactly,
+        // and unbind every stored entry no plan binding claims (duplicates for other users too).
+        var unclaimed = snapshot.events
         for binding in plan.events {
             let key = binding.key
-            wanted.insert(key)
-            let present = stored[key]
-            if let present, present.authType == String(binding.authType ?? 0), present.offline == (binding.eventType == .offline) {
+            let authType = String(binding.authType ?? 0)
+            let offline = binding.eventType == .offline
+            if let index = unclaimed.firstIndex(where: {
+                $0.event == key.code && $0.handler == key.handler && $0.authType == authType && $0.offline == offline
+            }) {
+                unclaimed.remove(at: index)
                 continue
             }
             guard hasScope(Bitrix24Catalogue.event(binding.event)?.scope, in: snapshot.scopes) else {
                 work.skipped.append("event \(key.code) → \(key.handler)")
                 continue
             }
-            if let present {
+            if let index = unclaimed.firstIndex(where: { $0.event == key.code && $0.handler == key.handler }) {
+                let present = unclaimed.remove(at: index)
                 work.differences.append("~ event \(key.code) → \(key.handler) (auth type or event type differ)")
                 work.commands.append(unbindEvent(key, authType: present.authType, offline: present.offline))
             } else {
@@ -96,7 +102,8 @@ public struct PortalReconciler: Sendable {
             }
             work.commands.append(bindEvent(binding))
         }
-        for (key, item) in stored.sorted(by: { $0.key < $1.key }) where !wanted.contains(key) {
+        for item in unclaimed.sorted(by: { ($0.event, $0.handler, $0.authType) < ($1.event, $1.handler, $1.authType) }) {
+            let key = BindingKey(code: item.event, handler: item.handler)
             work.differences.append("- event \(key.code) → \(key.handler)")
             work.commands.append(unbindEvent(key, authType: item.authType, offline: item.offline))
         }
