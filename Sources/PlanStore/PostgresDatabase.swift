@@ -62,9 +62,11 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
             let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
             let types = (0..<columnCount).map { PQftype(result, $0) }
             return (0..<PQntuples(result)).map { row in
-                SQLRow(columns: columns, values: (0..<columnCount).map { column in
-                    Self.value(result, row, column, type: types[Int(column)])
-                })
+                SQLRow(
+                    columns: columns,
+                    values: (0..<columnCount).map { column in
+                        Self.value(result, row, column, type: types[Int(column)])
+                    })
             }
         }
     }
@@ -81,7 +83,8 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
                 defer { PQclear(result) }
                 // COMMIT of a transaction in which a statement failed answers ROLLBACK, not an error.
                 if String(cString: PQcmdStatus(result)) == "ROLLBACK" {
-                    throw DatabaseError(message: "the transaction was rolled back because a statement in it failed", sql: "COMMIT", code: "25P02")
+                    throw DatabaseError(
+                        message: "the transaction was rolled back because a statement in it failed", sql: "COMMIT", code: "25P02")
                 }
                 return value
             } catch {

@@ -30,7 +30,8 @@ enum PostgresPlaceholders {
                 index += 1
                 copied = index
             case UInt8(ascii: "'"):
-                let escapes = index > 0 && (bytes[index - 1] | 0x20) == UInt8(ascii: "e")
+                let escapes =
+                    index > 0 && (bytes[index - 1] | 0x20) == UInt8(ascii: "e")
                     && (index < 2 || !isIdentifier(bytes[index - 2]))
                 index = endOfQuoted(bytes, from: index, quote: byte, backslashEscapes: escapes)
             case UInt8(ascii: "\""):
@@ -57,7 +58,7 @@ enum PostgresPlaceholders {
     private static func isIdentifier(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "$"), 0x80...:
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "$"), 0x80...:
             return true
         default:
             return false

@@ -80,7 +80,8 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
         try locked {
             let db = try open("BEGIN IMMEDIATE")
             guard sqlite3_get_autocommit(db) != 0 else {
-                throw DatabaseError(message: "a transaction is already open on this connection (transactions do not nest)", sql: "BEGIN IMMEDIATE")
+                throw DatabaseError(
+                    message: "a transaction is already open on this connection (transactions do not nest)", sql: "BEGIN IMMEDIATE")
             }
             try run("BEGIN IMMEDIATE", [], on: db) { _ in }
             do {
@@ -144,7 +145,9 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
         guard prepared == SQLITE_OK else { throw error(db, prepared, sql) }
         guard let statement else {
             // Blank or comment-only SQL: nothing to run.
-            guard parameters.isEmpty else { throw DatabaseError(message: "the statement takes 0 parameters, \(parameters.count) given", sql: sql) }
+            guard parameters.isEmpty else {
+                throw DatabaseError(message: "the statement takes 0 parameters, \(parameters.count) given", sql: sql)
+            }
             return
         }
         let expected = Int(sqlite3_bind_parameter_count(statement))

@@ -55,7 +55,8 @@ struct ApplyCommand: Command {
         defer { lock.release() }
         let selection = arguments.value("retry").flatMap(PortalFleet.Selection.init(rawValue:)) ?? .unfinished
         let portalSteps = LazyPortalSteps(selection: selection) {
-            try PortalOptions.fleet(database: database, journal: journal, config: config, parallel: parallel, environment: console.environment)
+            try PortalOptions.fleet(
+                database: database, journal: journal, config: config, parallel: parallel, environment: console.environment)
         }
         var environment = ApplyExecutor.Environment(
             database: database, journal: journal, config: config, planDirectory: loaded.directory,
@@ -134,6 +135,7 @@ struct LazyPortalSteps: PortalStepRunner, @unchecked Sendable {
     func run(_ step: PlanStep, compiled: CompiledPlan, runID: Int, reporter: any ApplyReporter) throws -> (Journal.StepState, String) {
         let fleet = try makeFleet()
         guard let journal = fleet.journal else { throw UsageError(message: "the portal steps need the journal") }
-        return try PortalSteps(fleet: fleet, journal: journal, selection: selection).run(step, compiled: compiled, runID: runID, reporter: reporter)
+        return try PortalSteps(fleet: fleet, journal: journal, selection: selection).run(
+            step, compiled: compiled, runID: runID, reporter: reporter)
     }
 }

@@ -27,21 +27,25 @@ struct BaselineCommand: Command {
         let history = try MigrationHistory(database: database, table: config.migrationsTable)
         let summary: Baseline.Summary
         do {
-            summary = try Baseline(database: database, journal: journal, history: history).record(loaded.compiled, planSHA256: loaded.planSHA256)
+            summary = try Baseline(database: database, journal: journal, history: history).record(
+                loaded.compiled, planSHA256: loaded.planSHA256)
         } catch let disagreement as Baseline.Disagreement {
             console.writeError("error: \(disagreement.message); nothing was written\n")
             return .failure
         }
         let compiled = loaded.compiled
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(BaselineDocument(
-                run: summary.runID, app: compiled.app, version: compiled.to, recorded: summary.recorded,
-                alreadyRecorded: summary.alreadyRecorded)))
+            console.write(
+                JSONOutput.encode(
+                    BaselineDocument(
+                        run: summary.runID, app: compiled.app, version: compiled.to, recorded: summary.recorded,
+                        alreadyRecorded: summary.alreadyRecorded)))
         } else {
             let list = summary.recorded.isEmpty ? "none" : summary.recorded.map(String.init).joined(separator: ", ")
             console.write(
                 "baseline: \(compiled.app) \(compiled.to) recorded as published; migrations recorded as applied: \(list)"
-                    + (summary.alreadyRecorded.isEmpty ? "" : " (already there: \(summary.alreadyRecorded.map(String.init).joined(separator: ", ")))")
+                    + (summary.alreadyRecorded.isEmpty
+                        ? "" : " (already there: \(summary.alreadyRecorded.map(String.init).joined(separator: ", ")))")
                     + "\n")
         }
         return .success

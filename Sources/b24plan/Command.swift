@@ -21,7 +21,9 @@ extension Command {
             text += "\noptions:\n"
             for option in options + [OptionSpec.flag("help", "Show this help.")] {
                 let left = "  --\(option.name)" + (option.valueName.map { " \($0)" } ?? "")
-                let padded = left.count < 28 ? left + String(repeating: " ", count: 28 - left.count) : left + "\n" + String(repeating: " ", count: 28)
+                let padded =
+                    left.count < 28
+                    ? left + String(repeating: " ", count: 28 - left.count) : left + "\n" + String(repeating: " ", count: 28)
                 text += padded + option.help + "\n"
             }
         }

@@ -4,7 +4,12 @@ import ReleasePlan
 struct CommandLineTool {
     var console: Console
 
-    var commands: [any Command] { [LintCommand(), DiffCommand(), GraphCommand(), ApplyCommand(), GateCommand(), StatusCommand(), InitCommand(), BaselineCommand(), DriftCommand(), ReconcileCommand(), ExplainCommand()] }
+    var commands: [any Command] {
+        [
+            LintCommand(), DiffCommand(), GraphCommand(), ApplyCommand(), GateCommand(), StatusCommand(), InitCommand(), BaselineCommand(),
+            DriftCommand(), ReconcileCommand(), ExplainCommand(),
+        ]
+    }
 
     var overview: String {
         var text = """

@@ -30,7 +30,8 @@ struct DriftCommand: Command {
         let (database, _) = try StoreOptions.open(try StoreOptions.url(arguments, config: config, environment: console.environment))
         defer { database.close() }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
-        let fleet = try PortalOptions.fleet(database: database, journal: nil, config: config, parallel: parallel, environment: console.environment)
+        let fleet = try PortalOptions.fleet(
+            database: database, journal: nil, config: config, parallel: parallel, environment: console.environment)
         let task = PortalReconcileTask(plan: loaded.compiled.plan, mode: .readOnly)
         let summary = try BlockingTask.run { [arguments] in
             try await fleet.run(
@@ -40,9 +41,11 @@ struct DriftCommand: Command {
         }
         let drifted = summary.drifted.sorted { $0.memberID < $1.memberID }
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(DriftDocument(
-                portals: summary.processed, drifted: drifted.map { .init(memberId: $0.memberID, differences: $0.differences) },
-                states: Dictionary(uniqueKeysWithValues: summary.counts.map { ($0.key.rawValue, $0.value) }))))
+            console.write(
+                JSONOutput.encode(
+                    DriftDocument(
+                        portals: summary.processed, drifted: drifted.map { .init(memberId: $0.memberID, differences: $0.differences) },
+                        states: Dictionary(uniqueKeysWithValues: summary.counts.map { ($0.key.rawValue, $0.value) }))))
         } else {
             for portal in drifted {
                 console.write("\(portal.memberID):\n" + portal.differences.map { "  \($0)\n" }.joined())

@@ -34,7 +34,8 @@ struct ExplainCommand: Command {
 
     private func listRules(format: String, console: Console) {
         if format == "json" {
-            console.write(JSONOutput.encode(RuleTable.entries.map { RuleSummary(code: $0.code.rawValue, severity: $0.severity, title: $0.title) }))
+            console.write(
+                JSONOutput.encode(RuleTable.entries.map { RuleSummary(code: $0.code.rawValue, severity: $0.severity, title: $0.title) }))
             return
         }
         for entry in RuleTable.entries {

@@ -38,13 +38,17 @@ struct GateCommand: Command {
         let passed = try journal.passGate(app: compiled.app, version: compiled.to, step: stepID, by: person)
         let gate = try journal.gate(app: compiled.app, version: compiled.to, step: stepID)
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(GateDocument(
-                app: compiled.app, version: compiled.to, step: stepID, passedBy: gate?.passedBy ?? person,
-                passedAt: gate?.passedAt ?? "", alreadyPassed: !passed)))
+            console.write(
+                JSONOutput.encode(
+                    GateDocument(
+                        app: compiled.app, version: compiled.to, step: stepID, passedBy: gate?.passedBy ?? person,
+                        passedAt: gate?.passedAt ?? "", alreadyPassed: !passed)))
         } else if passed {
-            console.write("passed \(stepID) of \(compiled.app) \(compiled.to) (by \(person)); continue with: b24plan apply \(loaded.planPath)\n")
+            console.write(
+                "passed \(stepID) of \(compiled.app) \(compiled.to) (by \(person)); continue with: b24plan apply \(loaded.planPath)\n")
         } else {
-            console.write("\(stepID) of \(compiled.app) \(compiled.to) was already passed by \(gate?.passedBy ?? "?") at \(gate?.passedAt ?? "?")\n")
+            console.write(
+                "\(stepID) of \(compiled.app) \(compiled.to) was already passed by \(gate?.passedBy ?? "?") at \(gate?.passedAt ?? "?")\n")
         }
         return .success
     }

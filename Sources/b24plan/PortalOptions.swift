@@ -12,15 +12,19 @@ enum PortalOptions {
     ]
 
     /// Nil when the credentials are missing (the caller decides whether that matters).
-    static func fleet(database: any Database, journal: Journal?, config: AppConfig, parallel: Int, environment: [String: String]) throws -> PortalFleet {
+    static func fleet(database: any Database, journal: Journal?, config: AppConfig, parallel: Int, environment: [String: String]) throws
+        -> PortalFleet
+    {
         guard let clientID = environment["B24_CLIENT_ID"], !clientID.isEmpty, let secret = environment["B24_CLIENT_SECRET"], !secret.isEmpty
         else {
-            throw UsageError(message: "the portal steps need B24_CLIENT_ID and B24_CLIENT_SECRET in the environment (to refresh expired tokens)")
+            throw UsageError(
+                message: "the portal steps need B24_CLIENT_ID and B24_CLIENT_SECRET in the environment (to refresh expired tokens)")
         }
         let installations = InstallationStore(database: database, mapping: config.installations)
         let store = InstallationCredentialStore(installations: installations)
         let transport = URLSessionTransport(connectionsPerHost: max(8, parallel * 2))
-        let refresher = TokenRefresher(transport: transport, tokenURL: config.tokenURL, clientID: clientID, clientSecret: secret, store: store)
+        let refresher = TokenRefresher(
+            transport: transport, tokenURL: config.tokenURL, clientID: clientID, clientSecret: secret, store: store)
         let factory = PortalClientFactory(transport: transport, clock: SystemClock(), refresher: refresher, store: store)
         return PortalFleet(installations: installations, journal: journal, client: factory, parallel: parallel)
     }

@@ -33,9 +33,11 @@ struct ReconcileCommand: Command {
         let config = try StoreOptions.config(arguments)
         let (database, journal) = try StoreOptions.open(try StoreOptions.url(arguments, config: config, environment: console.environment))
         defer { database.close() }
-        let run = try journal.run(app: compiled.app, version: compiled.to)
+        let run =
+            try journal.run(app: compiled.app, version: compiled.to)
             ?? journal.openRun(app: compiled.app, version: compiled.to, planSHA256: loaded.planSHA256, state: .incomplete)
-        let fleet = try PortalOptions.fleet(database: database, journal: journal, config: config, parallel: 1, environment: console.environment)
+        let fleet = try PortalOptions.fleet(
+            database: database, journal: journal, config: config, parallel: 1, environment: console.environment)
         let task = PortalReconcileTask(plan: compiled.plan, mode: .apply)
         let existing = try journal.portalTask(run: run.id, step: "portals.reconcile", member: memberIDs[0])
         if existing != nil {
@@ -46,12 +48,14 @@ struct ReconcileCommand: Command {
                 await task.run(session)
             }
         }
-        guard summary.processed == 1, let outcome = try journal.portalTask(run: run.id, step: "portals.reconcile", member: memberIDs[0]) else {
+        guard summary.processed == 1, let outcome = try journal.portalTask(run: run.id, step: "portals.reconcile", member: memberIDs[0])
+        else {
             console.writeError("error: no active installation with member_id \(memberIDs[0])\n")
             return .failure
         }
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(["memberId": outcome.memberID, "state": outcome.state.rawValue, "detail": outcome.lastError ?? ""]))
+            console.write(
+                JSONOutput.encode(["memberId": outcome.memberID, "state": outcome.state.rawValue, "detail": outcome.lastError ?? ""]))
         } else {
             console.write("\(outcome.memberID): \(outcome.state.rawValue)" + (outcome.lastError.map { " — \($0)" } ?? "") + "\n")
         }

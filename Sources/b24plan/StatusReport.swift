@@ -70,7 +70,9 @@ struct StatusReport: Encodable {
         }
         let total = portals.values.reduce(0, +)
         if total > 0 {
-            out += "\nportals: " + ["done", "needs-reinstall", "inactive", "failed", "pending"]
+            out +=
+                "\nportals: "
+                + ["done", "needs-reinstall", "inactive", "failed", "pending"]
                 .map { "\(portals[$0] ?? 0) \($0)" }.joined(separator: ", ") + "\n"
         }
         if let missingScopes {

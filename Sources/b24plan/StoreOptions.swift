@@ -17,7 +17,8 @@ enum StoreOptions {
 
     /// `--database`, else `B24PLAN_DATABASE_URL`, else the config's `database`, else the default.
     static func url(_ arguments: ParsedArguments, config: AppConfig, environment: [String: String]) throws -> DatabaseURL {
-        let text = arguments.value("database") ?? environment["B24PLAN_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let text =
+            arguments.value("database") ?? environment["B24PLAN_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? config.database ?? DatabaseURL.defaultURL
         do {
             return try DatabaseURL(text)

@@ -71,7 +71,9 @@ struct ConfigReader {
             return nil
         }
         for member in members where !known.contains(member.key) {
-            report("unknown key \"\(member.key)\" in the config" + Suggestion.phrase(for: member.key, in: known), member.keyRange, path / member.key)
+            report(
+                "unknown key \"\(member.key)\" in the config" + Suggestion.phrase(for: member.key, in: known), member.keyRange,
+                path / member.key)
         }
         return members
     }

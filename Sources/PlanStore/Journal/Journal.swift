@@ -19,7 +19,8 @@ public final class Journal: @unchecked Sendable {
         let current = try database.query("SELECT value FROM b24plan_meta WHERE key = 'schema_version'").first?["value"].int ?? 0
         if current > JournalSchema.version {
             throw DatabaseError(
-                message: "the state store was written by a newer b24plan (journal schema \(current); this one knows \(JournalSchema.version))")
+                message:
+                    "the state store was written by a newer b24plan (journal schema \(current); this one knows \(JournalSchema.version))")
         }
         let migrations = JournalSchema.migrations(database.dialect)
         for version in (current + 1)...max(current + 1, JournalSchema.version) where version <= JournalSchema.version {
@@ -162,7 +163,9 @@ public final class Journal: @unchecked Sendable {
         try database.query(
             "SELECT step_id, passed_by, passed_at FROM b24plan_gates WHERE app = ? AND version = ? AND step_id = ?",
             [.text(app), .text(version), .text(step)]
-        ).first.map { Gate(stepID: $0["step_id"].string ?? "", passedBy: $0["passed_by"].string ?? "", passedAt: $0["passed_at"].string ?? "") }
+        ).first.map {
+            Gate(stepID: $0["step_id"].string ?? "", passedBy: $0["passed_by"].string ?? "", passedAt: $0["passed_at"].string ?? "")
+        }
     }
 
     /// Records who passed a gate and when; false (and nothing written) when it was already passed.

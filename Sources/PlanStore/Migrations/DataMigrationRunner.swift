@@ -89,7 +89,9 @@ public final class DataMigrationRunner: @unchecked Sendable {
             guard task.batches < Self.maximumBatchesPerPortal else {
                 throw MigrationError(
                     file: script.path, line: 1,
-                    message: "portal \(memberID) still changes rows after \(task.batches) batches: the migration never reaches a batch that changes nothing")
+                    message:
+                        "portal \(memberID) still changes rows after \(task.batches) batches: the migration never reaches a batch that changes nothing"
+                )
             }
             do {
                 task = try connection.database.transaction {

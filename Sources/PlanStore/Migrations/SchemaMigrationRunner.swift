@@ -44,7 +44,8 @@ public struct SchemaMigrationRunner {
         if let statement = script.statements.first(where: { !$0.parameterNames.isEmpty }) {
             throw MigrationError(
                 file: file.path, line: statement.line,
-                message: "a schema migration cannot use named parameters (:\(statement.parameterNames[0])); only perPortal migrations get them")
+                message:
+                    "a schema migration cannot use named parameters (:\(statement.parameterNames[0])); only perPortal migrations get them")
         }
         try journal.setStep(run: runID, step: stepID, state: .running)
         let started = Date()

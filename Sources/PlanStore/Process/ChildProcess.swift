@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs an argv as a child process — never through a shell — with a clean signal state.
@@ -49,15 +49,17 @@ public struct ChildProcess: Sendable {
     public var newProcessGroup: Bool
 
     /// A child running `arguments`; see the properties for the other options.
-    public init(_ arguments: [String],
-                label: String = "command",
-                workingDirectory: String? = nil,
-                environment: [String: String]? = nil,
-                standardInput: StandardInput = .null,
-                tailLines: Int = 50,
-                timeout: Double? = nil,
-                killGrace: Double = 5,
-                newProcessGroup: Bool = true) {
+    public init(
+        _ arguments: [String],
+        label: String = "command",
+        workingDirectory: String? = nil,
+        environment: [String: String]? = nil,
+        standardInput: StandardInput = .null,
+        tailLines: Int = 50,
+        timeout: Double? = nil,
+        killGrace: Double = 5,
+        newProcessGroup: Bool = true
+    ) {
         self.arguments = arguments
         self.label = label
         self.workingDirectory = workingDirectory

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension ChildProcess {
@@ -55,8 +55,10 @@ extension ChildProcess {
         /// `true` when the calling `Task` was cancelled and the child was signalled.
         public var cancelled: Bool
 
-        public init(exitCode: Int32?, signal: Int32?, tail: [String], duration: Double,
-                    timedOut: Bool = false, cancelled: Bool = false) {
+        public init(
+            exitCode: Int32?, signal: Int32?, tail: [String], duration: Double,
+            timedOut: Bool = false, cancelled: Bool = false
+        ) {
             self.exitCode = exitCode
             self.signal = signal
             self.tail = tail
@@ -72,9 +74,13 @@ extension ChildProcess {
         /// " (timed out)" or " (cancelled)".
         public var summary: String {
             var text: String
-            if let exitCode { text = "exit \(exitCode)" }
-            else if let signal { text = "killed by signal \(signal)" }
-            else { text = "unknown status" }
+            if let exitCode {
+                text = "exit \(exitCode)"
+            } else if let signal {
+                text = "killed by signal \(signal)"
+            } else {
+                text = "unknown status"
+            }
             if timedOut { text += " (timed out)" }
             if cancelled { text += " (cancelled)" }
             return text

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Cuts a byte stream into lines: at each `\n`, and at `maxBytes` when a line runs on

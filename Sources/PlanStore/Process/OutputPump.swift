@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Seconds on a monotonic clock.
 func monotonicSeconds() -> Double {
@@ -27,7 +28,7 @@ final class OutputPump: @unchecked Sendable {
     private let buffer: UnsafeMutableRawBufferPointer
 
     private let stateLock = NSLock()
-    private var rawStatus: Int32?          // guarded by stateLock
+    private var rawStatus: Int32?  // guarded by stateLock
     private var exitedAt: Double?
     private var termSentAt: Double?
     private var killSent = false
@@ -41,8 +42,10 @@ final class OutputPump: @unchecked Sendable {
         startedAt = monotonicSeconds()
         fds = [child.stdoutFD, child.stderrFD]
         for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        splitters = [LineSplitter(maxBytes: ChildProcess.maxLineBytes),
-                     LineSplitter(maxBytes: ChildProcess.maxLineBytes)]
+        splitters = [
+            LineSplitter(maxBytes: ChildProcess.maxLineBytes),
+            LineSplitter(maxBytes: ChildProcess.maxLineBytes),
+        ]
         tail = TailBuffer(capacity: config.tailLines)
         buffer = .allocate(byteCount: 64 * 1024, alignment: 16)
     }
@@ -115,7 +118,7 @@ final class OutputPump: @unchecked Sendable {
             var rc: pid_t
             repeat { rc = waitpid(pid, &status, WNOHANG) } while rc == -1 && errno == EINTR
             if rc == pid || (rc == -1 && errno == ECHILD) {
-                rawStatus = rc == pid ? status : -1   // -1: reaped elsewhere, status unknown
+                rawStatus = rc == pid ? status : -1  // -1: reaped elsewhere, status unknown
                 return true
             }
             return false
@@ -168,7 +171,7 @@ final class OutputPump: @unchecked Sendable {
     private func waitForOutput(timeout: Int32, onLine: (ChildProcess.Line) -> Void) {
         var polls = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         let ready = poll(&polls, nfds_t(polls.count), timeout)
-        guard ready > 0 else { return }   // timeout or EINTR: the caller's loop re-checks
+        guard ready > 0 else { return }  // timeout or EINTR: the caller's loop re-checks
         for (index, entry) in polls.enumerated() where entry.fd >= 0 && entry.revents != 0 {
             drain(index, onLine: onLine)
         }

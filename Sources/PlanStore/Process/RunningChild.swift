@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A child started with ``ChildProcess/start()``.
 ///
@@ -14,7 +15,7 @@ public final class RunningChild: @unchecked Sendable {
     public let pid: pid_t
 
     private let pump: OutputPump
-    private let pumpLock = NSLock()       // serialises waits
+    private let pumpLock = NSLock()  // serialises waits
     private let linesLock = NSLock()
     private var collected: [ChildProcess.Line] = []
     private var finalResult: ChildProcess.Result?

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The raw result of a successful spawn: the child's pid and the parent's read ends.
@@ -12,10 +12,16 @@ struct SpawnedChild {
 /// GNU extensions that Swift's `Glibc` module does not import (it is built without
 /// `_GNU_SOURCE`), looked up once at run time. All exist in glibc ≥ 2.34.
 enum GNUExtensions {
-    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>,
-                                         UnsafePointer<CChar>) -> Int32
-    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>,
-                                             Int32) -> Int32
+    typealias AddChdir =
+        @convention(c) (
+            UnsafeMutablePointer<posix_spawn_file_actions_t>,
+            UnsafePointer<CChar>
+        ) -> Int32
+    typealias AddCloseFrom =
+        @convention(c) (
+            UnsafeMutablePointer<posix_spawn_file_actions_t>,
+            Int32
+        ) -> Int32
     typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
 
     /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29).
@@ -91,8 +97,9 @@ extension ChildProcess {
         do {
             switch standardInput {
             case .null:
-                try check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0),
-                          "posix_spawn_file_actions_addopen")
+                try check(
+                    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0),
+                    "posix_spawn_file_actions_addopen")
             case .fileDescriptor(let fd):
                 try check(posix_spawn_file_actions_adddup2(&actions, fd, 0), "posix_spawn_file_actions_adddup2")
             }

@@ -11,16 +11,26 @@ extension Bitrix24Catalogue {
     /// Which CRM entities each suffix accepts in `CRM_<ENTITY>_<SUFFIX>` (BITRIX24.md). `DYNAMIC` means
     /// `DYNAMIC_<typeId>` and exists only on portals that have that smart-process type.
     static let crmSuffixTable: [(suffixes: [String], entities: [String])] = [
-        (["DETAIL_TAB", "DETAIL_ACTIVITY", "LIST_TOOLBAR"],
-         ["LEAD", "DEAL", "CONTACT", "COMPANY", "QUOTE", "SMART_INVOICE", "ORDER", "DYNAMIC"]),
-        (["DETAIL_TOOLBAR", "DOCUMENTGENERATOR_BUTTON"],
-         ["LEAD", "DEAL", "CONTACT", "COMPANY", "QUOTE", "SMART_INVOICE", "DYNAMIC"]),
-        (["LIST_MENU"],
-         ["ACTIVITY", "LEAD", "DEAL", "CONTACT", "COMPANY", "QUOTE", "SMART_INVOICE", "DYNAMIC"]),
-        (["ACTIVITY_TIMELINE_MENU"],
-         ["LEAD", "DEAL", "QUOTE", "SMART_INVOICE", "DYNAMIC"]),
-        (["ROBOT_DESIGNER_TOOLBAR"],
-         ["LEAD", "DEAL", "SMART_INVOICE", "DYNAMIC"]),
+        (
+            ["DETAIL_TAB", "DETAIL_ACTIVITY", "LIST_TOOLBAR"],
+            ["LEAD", "DEAL", "CONTACT", "COMPANY", "QUOTE", "SMART_INVOICE", "ORDER", "DYNAMIC"]
+        ),
+        (
+            ["DETAIL_TOOLBAR", "DOCUMENTGENERATOR_BUTTON"],
+            ["LEAD", "DEAL", "CONTACT", "COMPANY", "QUOTE", "SMART_INVOICE", "DYNAMIC"]
+        ),
+        (
+            ["LIST_MENU"],
+            ["ACTIVITY", "LEAD", "DEAL", "CONTACT", "COMPANY", "QUOTE", "SMART_INVOICE", "DYNAMIC"]
+        ),
+        (
+            ["ACTIVITY_TIMELINE_MENU"],
+            ["LEAD", "DEAL", "QUOTE", "SMART_INVOICE", "DYNAMIC"]
+        ),
+        (
+            ["ROBOT_DESIGNER_TOOLBAR"],
+            ["LEAD", "DEAL", "SMART_INVOICE", "DYNAMIC"]
+        ),
     ]
 
     /// Legacy entities that BITRIX24.md's table leaves out but the docs and the PHP SDK still list:
@@ -28,12 +38,12 @@ extension Bitrix24Catalogue {
     /// and `widgets/crm/list-toolbar.md`; `CRM_INVOICE_DETAIL_TOOLBAR` and
     /// `CRM_INVOICE_DOCUMENTGENERATOR_BUTTON` in the SDK's `PlacementLocationCode`).
     static let crmLegacySuffixTable: [(suffixes: [String], entities: [String])] = [
-        (["LIST_MENU", "LIST_TOOLBAR", "DETAIL_TOOLBAR", "DOCUMENTGENERATOR_BUTTON"], ["INVOICE"]),
+        (["LIST_MENU", "LIST_TOOLBAR", "DETAIL_TOOLBAR", "DOCUMENTGENERATOR_BUTTON"], ["INVOICE"])
     ]
 
     /// Options a CRM suffix keeps (BITRIX24.md); every other suffix keeps none.
     static let crmSuffixKeptOptions: [String: [String]] = [
-        "DETAIL_ACTIVITY": ["useBuiltInInterface", "newUserNotificationTitle", "newUserNotificationText"],
+        "DETAIL_ACTIVITY": ["useBuiltInInterface", "newUserNotificationTitle", "newUserNotificationText"]
     ]
 
     /// Every CRM suffix, longest first, so a code is split at its longest matching suffix.

@@ -7,14 +7,20 @@ extension Bitrix24Catalogue {
     /// not. Where the docs give another scope than BITRIX24.md, BITRIX24.md wins.
     static let placementScopeTable: [(scope: String?, codes: [String])] = [
         (nil, ["LEFT_MENU", "PAGE_BACKGROUND_WORKER", "REST_APP_URI", "BI_ANALYTICS_MENU"]),
-        ("crm", [
-            "CRM_ANALYTICS_MENU", "CRM_ANALYTICS_TOOLBAR", "CRM_DETAIL_SEARCH", "CRM_FUNNELS_TOOLBAR",
-            "CRM_REQUISITE_AUTOCOMPLETE", "CRM_BANK_DETAIL_AUTOCOMPLETE",
-        ]),
-        ("task", [
-            "TASK_VIEW_TAB", "TASK_VIEW_SIDEBAR", "TASK_VIEW_TOP_PANEL", "TASK_LIST_CONTEXT_MENU",
-            "TASK_USER_LIST_TOOLBAR", "TASK_GROUP_LIST_TOOLBAR", "TASK_ROBOT_DESIGNER_TOOLBAR",
-        ]),
+        (
+            "crm",
+            [
+                "CRM_ANALYTICS_MENU", "CRM_ANALYTICS_TOOLBAR", "CRM_DETAIL_SEARCH", "CRM_FUNNELS_TOOLBAR",
+                "CRM_REQUISITE_AUTOCOMPLETE", "CRM_BANK_DETAIL_AUTOCOMPLETE",
+            ]
+        ),
+        (
+            "task",
+            [
+                "TASK_VIEW_TAB", "TASK_VIEW_SIDEBAR", "TASK_VIEW_TOP_PANEL", "TASK_LIST_CONTEXT_MENU",
+                "TASK_USER_LIST_TOOLBAR", "TASK_GROUP_LIST_TOOLBAR", "TASK_ROBOT_DESIGNER_TOOLBAR",
+            ]
+        ),
         ("im", ["IM_NAVIGATION", "IM_CONTEXT_MENU", "IM_SIDEBAR", "IM_TEXTAREA", "IMMOBILE_CONTEXT_MENU"]),
         ("telephony", ["CALL_CARD", "TELEPHONY_ANALYTICS_MENU"]),
         ("sonet_group", ["SONET_GROUP_DETAIL_TAB", "SONET_GROUP_TOOLBAR", "SONET_GROUP_ROBOT_DESIGNER_TOOLBAR"]),

@@ -48,7 +48,7 @@ public enum Bitrix24Catalogue {
     public static func placementProblem(_ code: String) -> String? {
         let upper = code.uppercased()
         guard placement(upper) == nil, let parsed = parseCRMPlacement(upper),
-              isCRMEntity(parsed.entity), !crmSuffix(parsed.suffix, accepts: parsed.entity)
+            isCRMEntity(parsed.entity), !crmSuffix(parsed.suffix, accepts: parsed.entity)
         else {
             return nil
         }

@@ -84,7 +84,8 @@ struct GraphBuilder {
     }
 
     private func moderationGate() -> PlanStep {
-        let estimate = moderation.map { " (estimate: \($0.minDays)–\($0.maxDays) days; \($0.minWeeks)–\($0.maxWeeks) weeks to users)" } ?? ""
+        let estimate =
+            moderation.map { " (estimate: \($0.minDays)–\($0.maxDays) days; \($0.minWeeks)–\($0.maxWeeks) weeks to users)" } ?? ""
         return PlanStep(
             id: "gate.moderation", kind: .gateModeration, after: ["gate.partner"], manual: true,
             actions: ["wait for Marketplace moderation to approve version \(plan.version)\(estimate)"])
@@ -92,7 +93,9 @@ struct GraphBuilder {
 
     /// Pass 5: the per-portal reconcile and the scope audit.
     private func reconcileStep(_ work: ReconcileWork, after: String) -> PlanStep {
-        var actions = ["on every active portal: one read batch (app.info, scope, placement.get, event.get), then write batches of ≤ 50 commands"]
+        var actions = [
+            "on every active portal: one read batch (app.info, scope, placement.get, event.get), then write batches of ≤ 50 commands"
+        ]
         actions += work.actions
         return PlanStep(id: "portals.reconcile", kind: .portalsReconcile, after: [after], actions: actions)
     }

@@ -65,7 +65,8 @@ public struct SavedPlan: Sendable, Equatable, Codable {
         }
         guard saved.format == currentFormat else {
             throw LoadError(
-                message: "\(path) is a saved plan of format \(saved.format); this b24plan reads format \(currentFormat): run diff --out again")
+                message:
+                    "\(path) is a saved plan of format \(saved.format); this b24plan reads format \(currentFormat): run diff --out again")
         }
         if let stale = saved.staleInputs(fileSystem: fileSystem).first {
             throw LoadError(message: "saved plan is stale: \(stale) since it was saved; run b24plan diff --out again and review it")

@@ -10,8 +10,9 @@ public enum Suggestion {
             let other = Array(candidate.lowercased().utf8)
             if abs(other.count - target.count) > limit { continue }
             let distance = editDistance(target, other, limit: limit)
-            if distance <= limit, best == nil || distance < best!.distance
-                || (distance == best!.distance && candidate < best!.word)
+            if distance <= limit,
+                best == nil || distance < best!.distance
+                    || (distance == best!.distance && candidate < best!.word)
             {
                 best = (distance, candidate)
             }

@@ -26,7 +26,7 @@ struct CompatibilityRules: LintRule {
                     previous: ExamplePlan.previous(["minimumBitrix24Version": "\"24.300.0\""])),
                 good: RuleExample(
                     plan: ExamplePlan.json(["minimumBitrix24Version": "\"24.300.0\""]),
-                    previous: ExamplePlan.previous(["minimumBitrix24Version": "\"24.300.0\""]))),
+                    previous: ExamplePlan.previous(["minimumBitrix24Version": "\"24.300.0\""])))
         ]
     }
 }

@@ -26,9 +26,13 @@ struct EventRules: LintRule {
                     are case-insensitive. An unknown name fails event.bind with ERROR_EVENT_NOT_FOUND.
                     """,
                 bad: RuleExample(
-                    plan: ExamplePlan.json(["events": "[{ \"event\": \"ONCRMDEALCHANGE\", \"handler\": \"https://app.acme.example/hook\" }]"])),
+                    plan: ExamplePlan.json([
+                        "events": "[{ \"event\": \"ONCRMDEALCHANGE\", \"handler\": \"https://app.acme.example/hook\" }]"
+                    ])),
                 good: RuleExample(
-                    plan: ExamplePlan.json(["events": "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://app.acme.example/hook\" }]"]))),
+                    plan: ExamplePlan.json([
+                        "events": "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://app.acme.example/hook\" }]"
+                    ]))),
             RuleDocumentation(
                 "B24P205",
                 explanation: """

@@ -51,9 +51,12 @@ struct HandlerRules: LintRule {
                     developing.
                     """,
                 bad: RuleExample(
-                    plan: ExamplePlan.json(["events": "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"http://app.acme.example/hook\" }]"])),
+                    plan: ExamplePlan.json(["events": "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"http://app.acme.example/hook\" }]"]
+                    )),
                 good: RuleExample(
-                    plan: ExamplePlan.json(["events": "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://app.acme.example/hook\" }]"]))),
+                    plan: ExamplePlan.json([
+                        "events": "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://app.acme.example/hook\" }]"
+                    ]))),
             RuleDocumentation(
                 "B24P208",
                 explanation: """

@@ -38,7 +38,8 @@ struct MigrationRules: LintRule {
             let path: JSONPath = ["migrations", .index(index)]
             if let error = context.migrationFileErrors[index] {
                 diagnostics.append(
-                    context.diagnostic("B24P302", PlanMessages.migrationFileUnreadable(migration.file, reason: error.reason), at: path / "file"))
+                    context.diagnostic(
+                        "B24P302", PlanMessages.migrationFileUnreadable(migration.file, reason: error.reason), at: path / "file"))
                 continue
             }
             guard let file = context.migrationFiles[index] else { continue }
@@ -103,7 +104,8 @@ struct MigrationRules: LintRule {
                     `migrations` is the cumulative list since the first release, numbered 1, 2, 3, … without gaps \
                     or repeats, so that every database applies them in the same order.
                     """,
-                bad: RuleExample(plan: ExamplePlan.json(["migrations": "[\(migration.replacingFirst("\"id\": 1", with: "\"id\": 2"))]"]), files: file),
+                bad: RuleExample(
+                    plan: ExamplePlan.json(["migrations": "[\(migration.replacingFirst("\"id\": 1", with: "\"id\": 2"))]"]), files: file),
                 good: RuleExample(plan: ExamplePlan.json(["migrations": "[\(migration)]"]), files: file)),
             RuleDocumentation(
                 "B24P302",
@@ -121,7 +123,8 @@ struct MigrationRules: LintRule {
                     """,
                 bad: RuleExample(
                     plan: ExamplePlan.json([
-                        "migrations": "[{ \"id\": 1, \"name\": \"create_deal_links\", \"file\": \"migrations/0001_create_deal_links.sql\" }]"
+                        "migrations":
+                            "[{ \"id\": 1, \"name\": \"create_deal_links\", \"file\": \"migrations/0001_create_deal_links.sql\" }]"
                     ]),
                     files: file),
                 good: RuleExample(plan: ExamplePlan.json(["migrations": "[\(migration)]"]), files: file)),

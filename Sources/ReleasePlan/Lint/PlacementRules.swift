@@ -11,12 +11,13 @@ struct PlacementRules: LintRule {
             guard let placement = Bitrix24Catalogue.placement(binding.placement) else {
                 let message =
                     Bitrix24Catalogue.placementProblem(binding.placement).map { problem in
-                        let sentence = problem.hasPrefix(binding.placement.uppercased() + ": ")
+                        let sentence =
+                            problem.hasPrefix(binding.placement.uppercased() + ": ")
                             ? String(problem.dropFirst(binding.placement.count + 2)) : problem
                         return PlanMessages.unknownPlacement(binding.placement) + ": " + sentence
                     }
                     ?? PlanMessages.unknownPlacement(binding.placement)
-                        + Suggestion.phrase(for: binding.placement.uppercased(), in: Bitrix24Catalogue.placementCodes)
+                    + Suggestion.phrase(for: binding.placement.uppercased(), in: Bitrix24Catalogue.placementCodes)
                 diagnostics.append(context.diagnostic("B24P202", message, at: path / "placement"))
                 continue
             }
@@ -26,7 +27,8 @@ struct PlacementRules: LintRule {
                         context.diagnostic("B24P215", PlanMessages.messengerWithoutIM(placement.code), at: path / "placement"))
                 } else {
                     diagnostics.append(
-                        context.diagnostic("B24P204", PlanMessages.placementNeedsScope(placement.code, scope: scope), at: path / "placement"))
+                        context.diagnostic(
+                            "B24P204", PlanMessages.placementNeedsScope(placement.code, scope: scope), at: path / "placement"))
                 }
             }
             if placement.allowsSingleHandler {

@@ -11,7 +11,9 @@ struct SQLRules: LintRule {
             for finding in analysis.findings {
                 guard let (rule, message) = Self.rule(for: finding, migration: migration) else { continue }
                 diagnostics.append(
-                    Diagnostic(rule, message, in: file, range: SourceRange(start: finding.offset, end: finding.offset + finding.length), path: path))
+                    Diagnostic(
+                        rule, message, in: file, range: SourceRange(start: finding.offset, end: finding.offset + finding.length), path: path
+                    ))
             }
             if migration.perPortal, !analysis.namedParameters.contains("member_id") {
                 diagnostics.append(

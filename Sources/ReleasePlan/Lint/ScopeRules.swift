@@ -16,7 +16,8 @@ struct ScopeRules: LintRule {
             if Bitrix24Catalogue.deprecatedScopes.contains(code) {
                 diagnostics.append(
                     context.diagnostic(
-                        "B24P214", PlanMessages.deprecatedScope(code, replacement: Bitrix24Catalogue.deprecatedScopeReplacements[code] ?? "task"),
+                        "B24P214",
+                        PlanMessages.deprecatedScope(code, replacement: Bitrix24Catalogue.deprecatedScopeReplacements[code] ?? "task"),
                         at: path))
             }
             if scope.purpose == nil, context.document.isIntact("placements", "events", "requiredMethods"),
@@ -108,8 +109,10 @@ struct ScopeRules: LintRule {
                 explanation: """
                     The scopes `tasks`, `tasks_extended` and `tasksmobile` are deprecated; request `task` instead.
                     """,
-                bad: RuleExample(plan: ExamplePlan.json(["scopes": "[\"crm\", \"tasks\"]", "requiredMethods": "[\"crm.deal.get\", \"tasks.task.get\"]"])),
-                good: RuleExample(plan: ExamplePlan.json(["scopes": "[\"crm\", \"task\"]", "requiredMethods": "[\"crm.deal.get\", \"tasks.task.get\"]"]))),
+                bad: RuleExample(
+                    plan: ExamplePlan.json(["scopes": "[\"crm\", \"tasks\"]", "requiredMethods": "[\"crm.deal.get\", \"tasks.task.get\"]"])),
+                good: RuleExample(
+                    plan: ExamplePlan.json(["scopes": "[\"crm\", \"task\"]", "requiredMethods": "[\"crm.deal.get\", \"tasks.task.get\"]"]))),
         ]
     }
 }

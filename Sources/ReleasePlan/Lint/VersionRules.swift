@@ -124,10 +124,12 @@ struct VersionRules: LintRule {
                     in. It must have at least one language, no empty text, and every language the published \
                     plan had.
                     """,
-                bad: RuleExample(plan: ExamplePlan.json(["changelog": "{ \"en\": \"Shows the deals linked to each task.\", \"ru\": \"\" }"])),
+                bad: RuleExample(
+                    plan: ExamplePlan.json(["changelog": "{ \"en\": \"Shows the deals linked to each task.\", \"ru\": \"\" }"])),
                 good: RuleExample(
                     plan: ExamplePlan.json([
-                        "changelog": "{ \"en\": \"Shows the deals linked to each task.\", \"ru\": \"Показывает сделки, связанные с задачей.\" }"
+                        "changelog":
+                            "{ \"en\": \"Shows the deals linked to each task.\", \"ru\": \"Показывает сделки, связанные с задачей.\" }"
                     ]))),
             RuleDocumentation(
                 "B24P105",

@@ -6,7 +6,8 @@ public enum DiffMarkdownRenderer {
         out += "| | |\n|---|---|\n"
         out += "| Update type | **\(plan.updateType.rawValue)** |\n"
         if plan.from != nil {
-            out += "| Version bump | requires **\(plan.requiredBump?.rawValue ?? "patch")**, declares \(plan.declaredBump?.rawValue ?? "none (free versioning)") |\n"
+            out +=
+                "| Version bump | requires **\(plan.requiredBump?.rawValue ?? "patch")**, declares \(plan.declaredBump?.rawValue ?? "none (free versioning)") |\n"
         }
         if let row = plan.moderation {
             out += "| Moderation | \(row.minDays)–\(row.maxDays) days (\(row.row) update) |\n"
@@ -45,7 +46,8 @@ public enum DiffMarkdownRenderer {
         if !diagnostics.isEmpty {
             out += "\n<details><summary>\(diagnostics.count) lint finding\(diagnostics.count == 1 ? "" : "s")</summary>\n\n"
             for diagnostic in diagnostics {
-                out += "- `\(diagnostic.file):\(diagnostic.line):\(diagnostic.column)` \(diagnostic.severity.rawValue) "
+                out +=
+                    "- `\(diagnostic.file):\(diagnostic.line):\(diagnostic.column)` \(diagnostic.severity.rawValue) "
                     + "[\(diagnostic.rule)]: \(escape(diagnostic.message))\n"
             }
             out += "\n</details>\n"

@@ -12,7 +12,8 @@ public struct DiffTextRenderer: Sendable {
             out += "  No changes against \(plan.from ?? "nothing").\n"
         }
         for change in plan.changes {
-            out += "  " + symbol(change.action) + " " + ChangeDescription.kindLabel(change.kind).padded(16)
+            out +=
+                "  " + symbol(change.action) + " " + ChangeDescription.kindLabel(change.kind).padded(16)
                 + ChangeDescription.item(change)
             if plan.from != nil { out += style.dim("  (\(change.requires.rawValue))") }
             out += "\n"

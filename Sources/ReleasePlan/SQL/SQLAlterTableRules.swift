@@ -13,17 +13,17 @@ enum SQLAlterTableRules {
     /// Words that, right after an action-level `DROP`, mean "not a column" (lowercase).
     static let nonColumnAfterDrop: Set<String> = [
         "constraint", "default", "not", "identity", "expression", "index", "key",
-        "primary", "foreign", "check", "partition", "period"
+        "primary", "foreign", "check", "partition", "period",
     ]
     /// Words that, right after `ADD`, start a table constraint instead of a column (lowercase).
     static let nonColumnAfterAdd: Set<String> = [
         "constraint", "primary", "unique", "check", "foreign", "exclude", "index", "key",
-        "fulltext", "spatial", "partition"
+        "fulltext", "spatial", "partition",
     ]
     /// Words in a column definition that fill existing rows, making `NOT NULL` safe (lowercase).
     static let defaultProviders: Set<String> = [
         "default", "generated", "identity", "serial", "smallserial", "bigserial",
-        "serial2", "serial4", "serial8", "autoincrement", "auto_increment"
+        "serial2", "serial4", "serial8", "autoincrement", "auto_increment",
     ]
     /// Object words allowed between `RENAME` and the old name (lowercase).
     static let renameTargets: Set<String> = ["column", "constraint", "index", "key"]

@@ -72,10 +72,11 @@ public enum SQLAnalyzer {
             return
         }
         for name in names {
-            findings.append(SQLFinding(
-                kind: .destructive, offset: offset, length: length,
-                subject: "DROP TABLE \(name)", table: name
-            ))
+            findings.append(
+                SQLFinding(
+                    kind: .destructive, offset: offset, length: length,
+                    subject: "DROP TABLE \(name)", table: name
+                ))
         }
     }
 
@@ -84,7 +85,8 @@ public enum SQLAnalyzer {
         guard reader.isKeyword(2, "concurrently") else { return }
         let (offset, length) = reader.span(0, through: 2)
         let names = reader.readNameList(at: reader.skipping(3, "if", "exists"))
-        let subject = names.isEmpty
+        let subject =
+            names.isEmpty
             ? "DROP INDEX CONCURRENTLY"
             : "DROP INDEX CONCURRENTLY " + names.joined(separator: ", ")
         findings.append(SQLFinding(kind: .concurrentIndex, offset: offset, length: length, subject: subject))
@@ -100,10 +102,11 @@ public enum SQLAnalyzer {
             return
         }
         for name in names {
-            findings.append(SQLFinding(
-                kind: .destructive, offset: offset, length: length,
-                subject: "TRUNCATE TABLE \(name)", table: name
-            ))
+            findings.append(
+                SQLFinding(
+                    kind: .destructive, offset: offset, length: length,
+                    subject: "TRUNCATE TABLE \(name)", table: name
+                ))
         }
     }
 
@@ -130,10 +133,11 @@ public enum SQLAnalyzer {
         if let indexName { words.append(indexName) }
         if let table { words.append("ON \(table)") }
         let (offset, length) = reader.span(0, through: lastKeyword)
-        findings.append(SQLFinding(
-            kind: isConcurrent ? .concurrentIndex : .indexWithoutConcurrently,
-            offset: offset, length: length,
-            subject: words.joined(separator: " "), table: table
-        ))
+        findings.append(
+            SQLFinding(
+                kind: isConcurrent ? .concurrentIndex : .indexWithoutConcurrently,
+                offset: offset, length: length,
+                subject: words.joined(separator: " "), table: table
+            ))
     }
 }

@@ -91,9 +91,9 @@ enum SQLByteClass {
     static func isOperatorByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "+"), minus, star, slash, UInt8(ascii: "<"), UInt8(ascii: ">"),
-             UInt8(ascii: "="), UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "@"),
-             UInt8(ascii: "#"), UInt8(ascii: "%"), UInt8(ascii: "^"), UInt8(ascii: "&"),
-             UInt8(ascii: "|"):
+            UInt8(ascii: "="), UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "@"),
+            UInt8(ascii: "#"), UInt8(ascii: "%"), UInt8(ascii: "^"), UInt8(ascii: "&"),
+            UInt8(ascii: "|"):
             return true
         default:
             return false

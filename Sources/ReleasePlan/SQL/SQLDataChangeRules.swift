@@ -79,10 +79,11 @@ enum SQLDataChangeRules {
         cursor = reader.skipping(cursor, "only")
         let table = cursor < range.upperBound ? reader.readName(at: cursor)?.text : nil
         let (offset, length) = reader.span(verb, through: verb)
-        findings.append(SQLFinding(
-            kind: .updateWithoutWhere, offset: offset, length: length,
-            subject: ["UPDATE", table].compactMap { $0 }.joined(separator: " "), table: table
-        ))
+        findings.append(
+            SQLFinding(
+                kind: .updateWithoutWhere, offset: offset, length: length,
+                subject: ["UPDATE", table].compactMap { $0 }.joined(separator: " "), table: table
+            ))
     }
 
     /// `DELETE [FROM] [ONLY] t …` without `WHERE`: underline `DELETE FROM` (or `DELETE`).
@@ -94,9 +95,10 @@ enum SQLDataChangeRules {
         let cursor = reader.skipping(hasFrom ? verb + 2 : verb + 1, "only")
         let table = cursor < range.upperBound ? reader.readName(at: cursor)?.text : nil
         let (offset, length) = reader.span(verb, through: hasFrom ? verb + 1 : verb)
-        findings.append(SQLFinding(
-            kind: .deleteWithoutWhere, offset: offset, length: length,
-            subject: ["DELETE FROM", table].compactMap { $0 }.joined(separator: " "), table: table
-        ))
+        findings.append(
+            SQLFinding(
+                kind: .deleteWithoutWhere, offset: offset, length: length,
+                subject: ["DELETE FROM", table].compactMap { $0 }.joined(separator: " "), table: table
+            ))
     }
 }

@@ -67,7 +67,7 @@ public struct SQLToken: Sendable, Equatable, Hashable {
         var index = range.lowerBound
         for expected in keyword.utf8 {
             guard index < range.upperBound,
-                  SQLToken.asciiLowercased(source[index]) == SQLToken.asciiLowercased(expected)
+                SQLToken.asciiLowercased(source[index]) == SQLToken.asciiLowercased(expected)
             else { return false }
             index += 1
         }
@@ -77,7 +77,7 @@ public struct SQLToken: Sendable, Equatable, Hashable {
     /// True when this is a punctuation or single-byte operator token spelled `character`.
     public func isSymbol(_ character: Unicode.Scalar, in source: [UInt8]) -> Bool {
         guard range.count == 1, range.lowerBound < source.count,
-              kind == .punctuation || kind == .operator
+            kind == .punctuation || kind == .operator
         else { return false }
         return character.isASCII && source[range.lowerBound] == UInt8(character.value)
     }

@@ -138,8 +138,10 @@ public enum SQLTokenizer {
     static func scanNumber(_ source: [UInt8], from start: Int) -> Int {
         func byte(_ index: Int) -> UInt8 { index < source.count ? source[index] : 0 }
         let radix = byte(start + 1) | 0x20
-        if byte(start) == UInt8(ascii: "0"), radix == UInt8(ascii: "x") || radix == UInt8(ascii: "o")
-            || radix == UInt8(ascii: "b"), SQLByteClass.isHexDigit(byte(start + 2)) {
+        if byte(start) == UInt8(ascii: "0"),
+            radix == UInt8(ascii: "x") || radix == UInt8(ascii: "o")
+                || radix == UInt8(ascii: "b"), SQLByteClass.isHexDigit(byte(start + 2))
+        {
             return scan(source, from: start + 2) { SQLByteClass.isHexDigit($0) || $0 == SQLByteClass.underscore }
         }
         let isDigitOrUnderscore: (UInt8) -> Bool = { SQLByteClass.isDigit($0) || $0 == SQLByteClass.underscore }
@@ -164,7 +166,8 @@ public enum SQLTokenizer {
             let next: UInt8 = index + 1 < source.count ? source[index + 1] : 0
             let byte = source[index]
             if (byte == SQLByteClass.minus && next == SQLByteClass.minus)
-                || (byte == SQLByteClass.slash && next == SQLByteClass.star) {
+                || (byte == SQLByteClass.slash && next == SQLByteClass.star)
+            {
                 break
             }
             index += 1

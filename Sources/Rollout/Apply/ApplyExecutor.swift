@@ -98,7 +98,9 @@ public final class ApplyExecutor: @unchecked Sendable {
         return outcome
     }
 
-    private func execute(_ step: PlanStep, compiled: CompiledPlan, runID: Int, history: MigrationHistory) throws -> (Journal.StepState, String) {
+    private func execute(_ step: PlanStep, compiled: CompiledPlan, runID: Int, history: MigrationHistory) throws -> (
+        Journal.StepState, String
+    ) {
         switch step.kind {
         case .migrateSchema:
             guard let migration = step.migration else { throw PreconditionError(message: "\(step.id) has no migration") }
@@ -147,14 +149,17 @@ public final class ApplyExecutor: @unchecked Sendable {
         if environment.database.dialect == .postgres, let open = environment.openConnection {
             for _ in 1..<max(1, environment.parallel) {
                 let database = try open()
-                connections.append(DataMigrationRunner.Connection(database: database, journal: Journal(database: database, now: environment.journal.now)))
+                connections.append(
+                    DataMigrationRunner.Connection(database: database, journal: Journal(database: database, now: environment.journal.now)))
             }
         }
         defer { for connection in connections.dropFirst() { connection.database.close() } }
         let reporter = environment.reporter
         try environment.journal.setStep(run: runID, step: step.id, state: .running)
         let runner = DataMigrationRunner(migration: migration, script: script, runID: runID, stepID: step.id) { progress in
-            reporter.progress(step, "\(progress.portalsDone)/\(progress.portalsTotal) portals, \(progress.rowsChanged) rows in \(progress.batches) batches")
+            reporter.progress(
+                step,
+                "\(progress.portalsDone)/\(progress.portalsTotal) portals, \(progress.rowsChanged) rows in \(progress.batches) batches")
         }
         let summary = try runner.run(memberIDs: memberIDs, connections: connections)
         return (.done, "\(summary.portalsTotal) portals, \(summary.rowsChanged) rows changed in \(summary.batches) batches")
@@ -165,7 +170,8 @@ public final class ApplyExecutor: @unchecked Sendable {
         do {
             return SourceFile(path: path, bytes: try environment.fileSystem.read(path))
         } catch {
-            throw MigrationError(file: path, line: 1, message: "cannot read the migration file: \((error as? FileSystemError)?.reason ?? "\(error)")")
+            throw MigrationError(
+                file: path, line: 1, message: "cannot read the migration file: \((error as? FileSystemError)?.reason ?? "\(error)")")
         }
     }
 
@@ -181,7 +187,8 @@ public final class ApplyExecutor: @unchecked Sendable {
             }
             if let sha256 = migration.sha256, sha256.lowercased() != entry.checksum {
                 throw PreconditionError(
-                    message: "\(history.table) records migration \(migration.id) with checksum \(entry.checksum), but the plan says \(sha256)")
+                    message:
+                        "\(history.table) records migration \(migration.id) with checksum \(entry.checksum), but the plan says \(sha256)")
             }
         }
     }

@@ -10,7 +10,9 @@ public struct ChildProcessDeployHook: DeployHook {
         self.timeout = timeout
     }
 
-    public func run(_ command: [String], directory: String, onLine: @escaping @Sendable (String) -> Void) throws -> (exitCode: Int32?, tail: [String]) {
+    public func run(_ command: [String], directory: String, onLine: @escaping @Sendable (String) -> Void) throws -> (
+        exitCode: Int32?, tail: [String]
+    ) {
         let process = ChildProcess(command, label: "deploy command", workingDirectory: directory, timeout: timeout)
         let result = try process.run { line in onLine(line.text) }
         return (result.signal == nil ? result.exitCode : nil, result.tail)

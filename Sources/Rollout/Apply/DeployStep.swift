@@ -5,7 +5,9 @@ import ReleasePlan
 public protocol DeployHook: Sendable {
     /// Runs `command` in `directory`, calling `onLine` for each output line; returns the exit code
     /// (nil when killed by a signal) and the last lines of output.
-    func run(_ command: [String], directory: String, onLine: @escaping @Sendable (String) -> Void) throws -> (exitCode: Int32?, tail: [String])
+    func run(_ command: [String], directory: String, onLine: @escaping @Sendable (String) -> Void) throws -> (
+        exitCode: Int32?, tail: [String]
+    )
 }
 
 struct DeployStep {
@@ -21,7 +23,8 @@ struct DeployStep {
         let tail = result.tail.suffix(20).joined(separator: "\n")
         guard result.exitCode == 0 else {
             let how = result.exitCode.map { "exited with \($0)" } ?? "was killed by a signal"
-            throw DeployFailure(message: "the deploy command \(command.joined(separator: " ")) \(how)" + (tail.isEmpty ? "" : "; last output:\n" + tail))
+            throw DeployFailure(
+                message: "the deploy command \(command.joined(separator: " ")) \(how)" + (tail.isEmpty ? "" : "; last output:\n" + tail))
         }
         return ("the deploy command exited with 0", tail)
     }

@@ -13,7 +13,8 @@ public enum BitrixError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .api(let code, let message, let status): return message.isEmpty ? "\(code) (HTTP \(status))" : "\(code): \(message) (HTTP \(status))"
+        case .api(let code, let message, let status):
+            return message.isEmpty ? "\(code) (HTTP \(status))" : "\(code): \(message) (HTTP \(status))"
         case .http(let status): return "HTTP \(status) without a Bitrix24 error"
         case .transport(let message): return "no answer: \(message)"
         case .oauth(let code, let status): return "OAuth refresh refused: \(code) (HTTP \(status))"

@@ -112,7 +112,10 @@ public struct PortalClientFactory: Sendable {
     public let store: any CredentialStore
     public let policy: RetryPolicy
 
-    public init(transport: any HTTPTransport, clock: any RolloutClock, refresher: TokenRefresher, store: any CredentialStore, policy: RetryPolicy = RetryPolicy()) {
+    public init(
+        transport: any HTTPTransport, clock: any RolloutClock, refresher: TokenRefresher, store: any CredentialStore,
+        policy: RetryPolicy = RetryPolicy()
+    ) {
         self.transport = transport
         self.clock = clock
         self.refresher = refresher

@@ -10,7 +10,9 @@ public struct PortalOutcome: Sendable, Equatable {
     /// Write commands sent.
     public var writes = 0
 
-    public init(state: Journal.PortalState, missingScopes: [String] = [], lastError: String? = nil, differences: [String] = [], writes: Int = 0) {
+    public init(
+        state: Journal.PortalState, missingScopes: [String] = [], lastError: String? = nil, differences: [String] = [], writes: Int = 0
+    ) {
         self.state = state
         self.missingScopes = missingScopes
         self.lastError = lastError
@@ -25,7 +27,9 @@ public struct PortalOutcome: Sendable, Equatable {
         switch error {
         case .oauth(let code, let status):
             if code == "invalid_grant" {
-                return PortalOutcome(state: .needsReinstall, lastError: "the refresh token is expired or was already used: the portal must reinstall the app")
+                return PortalOutcome(
+                    state: .needsReinstall, lastError: "the refresh token is expired or was already used: the portal must reinstall the app"
+                )
             }
             if code == "invalid_client" || status == 404 || code == "not_found" || code == "PORTAL_DELETED" {
                 return PortalOutcome(state: .inactive, lastError: error.description)

@@ -26,7 +26,8 @@ public struct PortalReconcileTask: Sendable {
         for _ in 0..<attempts {
             let limited = commands.filter { result.errors[$0.key]?.code == "OPERATION_TIME_LIMIT" }
             guard let first = limited.first else { break }
-            try await session.waitForOperatingReset(method: first.method, resetAt: limited.compactMap { result.operatingResetAt[$0.key] }.max())
+            try await session.waitForOperatingReset(
+                method: first.method, resetAt: limited.compactMap { result.operatingResetAt[$0.key] }.max())
             let retried = try await session.batch(limited)
             for command in limited {
                 result.errors[command.key] = retried.errors[command.key]
@@ -60,7 +61,9 @@ public struct PortalReconcileTask: Sendable {
                             notes.append("\(command.method) refused for lack of a scope: \(error.description)")
                         } else if outcome.state != .needsReinstall {
                             outcome.state = .failed
-                            notes.append("\(command.method) \(command.parameters["PLACEMENT"]?.text ?? command.parameters["event"]?.text ?? ""): \(error.description)")
+                            notes.append(
+                                "\(command.method) \(command.parameters["PLACEMENT"]?.text ?? command.parameters["event"]?.text ?? ""): \(error.description)"
+                            )
                         }
                     }
                 }
@@ -70,8 +73,9 @@ public struct PortalReconcileTask: Sendable {
             }
             if !snapshot.installed { notes.insert("app.info says INSTALLED: false (widgets hidden, events not sent)", at: 0) }
             if !work.missingScopes.isEmpty {
-                notes.append("token lacks " + work.missingScopes.joined(separator: ", ")
-                    + (work.skipped.isEmpty ? "" : "; skipped " + work.skipped.joined(separator: ", ")))
+                notes.append(
+                    "token lacks " + work.missingScopes.joined(separator: ", ")
+                        + (work.skipped.isEmpty ? "" : "; skipped " + work.skipped.joined(separator: ", ")))
             }
             outcome.lastError = notes.isEmpty ? nil : notes.joined(separator: "; ")
             return outcome

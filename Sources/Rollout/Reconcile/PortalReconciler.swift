@@ -176,7 +176,8 @@ public struct PortalReconciler: Sendable {
     }
 
     private func noticeCommand(_ notice: Notice, snapshot: PortalSnapshot, missing: [String]) -> BatchCommand {
-        let changelog = snapshot.language.flatMap { plan.changelog[$0] } ?? plan.changelog["en"]
+        let changelog =
+            snapshot.language.flatMap { plan.changelog[$0] } ?? plan.changelog["en"]
             ?? plan.changelog.keys.sorted().first.flatMap { plan.changelog[$0] } ?? ""
         let value: PlanValue = .object([
             "version": .string(plan.version), "changelog": .string(changelog),

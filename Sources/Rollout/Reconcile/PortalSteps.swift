@@ -14,7 +14,8 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         self.selection = selection
     }
 
-    public func run(_ step: PlanStep, compiled: CompiledPlan, runID: Int, reporter: any ApplyReporter) throws -> (Journal.StepState, String) {
+    public func run(_ step: PlanStep, compiled: CompiledPlan, runID: Int, reporter: any ApplyReporter) throws -> (Journal.StepState, String)
+    {
         let fleet = self.fleet
         let selection = self.selection
         let started = Date()
