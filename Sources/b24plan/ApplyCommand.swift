@@ -52,6 +52,7 @@ struct ApplyCommand: Command {
         let (database, journal) = try StoreOptions.open(url)
         defer { database.close() }
         let lock = try RunLock.acquire(database: database, app: compiled.app)
+        _ = lock.keepAlive()
         defer { lock.release() }
         let selection = arguments.value("retry").flatMap(PortalFleet.Selection.init(rawValue:)) ?? .unfinished
         let portalSteps = LazyPortalSteps(selection: selection) {

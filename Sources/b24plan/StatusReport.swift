@@ -65,7 +65,9 @@ struct StatusReport: Encodable {
             let times = [step.startedAt.map { "started \($0)" }, step.finishedAt.map { "finished \($0)" }].compactMap { $0 }
             out += "  " + step.id.padding(22) + step.state.padding(9) + times.joined(separator: ", ") + "\n"
             if let detail = step.detail, step.state != "done" {
-                out += "      " + (detail.split(separator: "\n").first.map(String.init) ?? "") + "\n"
+                let lines = detail.split(separator: "\n", omittingEmptySubsequences: false)
+                let shown = step.state == "failed" ? lines : Array(lines.prefix(1))
+                out += shown.map { "      " + $0 }.joined(separator: "\n") + "\n"
             }
         }
         let total = portals.values.reduce(0, +)

@@ -11,20 +11,25 @@ public final class Journal: @unchecked Sendable {
         self.now = now
     }
 
-    var timestamp: String { Timestamp.string(now()) }
+    /// Now, as the journal writes it.
+    public var timestamp: String { Timestamp.string(now()) }
 
     /// Creates or upgrades the journal tables; refuses a store written by a newer b24plan.
     public func migrate() throws {
-        try database.execute("CREATE TABLE IF NOT EXISTS b24plan_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        let current = try database.query("SELECT value FROM b24plan_meta WHERE key = 'schema_version'").first?["value"].int ?? 0
-        if current > JournalSchema.version {
-            throw DatabaseError(
-                message:
-                    "the state store was written by a newer b24plan (journal schema \(current); this one knows \(JournalSchema.version))")
-        }
-        let migrations = JournalSchema.migrations(database.dialect)
-        for version in (current + 1)...max(current + 1, JournalSchema.version) where version <= JournalSchema.version {
-            try database.transaction {
+        // One transaction, serialised across processes (PostgreSQL: an advisory lock; SQLite:
+        // BEGIN IMMEDIATE), so workers starting together do not race creating the tables.
+        try database.transaction {
+            if database.dialect == .postgres {
+                _ = try database.query("SELECT pg_advisory_xact_lock(hashtext('b24plan:journal')) IS NULL AS locked")
+            }
+            try database.execute("CREATE TABLE IF NOT EXISTS b24plan_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            let current = try database.query("SELECT value FROM b24plan_meta WHERE key = 'schema_version'").first?["value"].int ?? 0
+            if current > JournalSchema.version {
+                throw DatabaseError(
+                    message: "the state store was written by a newer b24plan (journal schema \(current); this one knows \(JournalSchema.version))")
+            }
+            let migrations = JournalSchema.migrations(database.dialect)
+            for version in (current + 1)...max(current + 1, JournalSchema.version) where version <= JournalSchema.version {
                 for statement in migrations[version] ?? [] { try database.execute(statement) }
                 try database.execute(
                     "INSERT INTO b24plan_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

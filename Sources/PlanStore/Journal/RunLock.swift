@@ -9,6 +9,7 @@ public final class RunLock: @unchecked Sendable {
     let leaseSeconds: TimeInterval
     let now: @Sendable () -> Date
     private var released = false
+    private var keepAliveTimer: DispatchSourceTimer?
 
     /// Why the lock could not be taken: someone else holds it.
     public struct HeldError: Error, Sendable, CustomStringConvertible {
@@ -52,7 +53,8 @@ public final class RunLock: @unchecked Sendable {
         try database.transaction {
             let current = Timestamp.string(now())
             if let row = try database.query("SELECT owner, expires_at FROM b24plan_locks WHERE app = ?", [.text(app)]).first,
-                let holder = row["owner"].string, holder != owner, let expires = row["expires_at"].string, expires > current
+                let holder = row["owner"].string, holder != owner, let expires = row["expires_at"].string, expires > current,
+                !Self.isDeadLocalOwner(holder)
             {
                 throw HeldError(
                     message: "another b24plan apply of \(app) is running (\(holder), lease until \(expires)); "
@@ -62,6 +64,26 @@ public final class RunLock: @unchecked Sendable {
                 "INSERT INTO b24plan_locks (app, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT (app) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at",
                 [.text(app), .text(owner), .text(Timestamp.string(now().addingTimeInterval(leaseSeconds)))])
         }
+    }
+
+    /// Whether `owner` names a process on this host that no longer exists (a crashed apply), so
+    /// its lease need not be waited out.
+    static func isDeadLocalOwner(_ owner: String) -> Bool {
+        let parts = owner.split(separator: ":")
+        guard parts.count >= 3, String(parts[0]) == ProcessInfo.processInfo.hostName, let pid = Int32(parts[1]), pid > 0 else {
+            return false
+        }
+        return kill(pid, 0) == -1 && errno == ESRCH
+    }
+
+    /// Renews the lease every `interval` seconds until the returned timer is cancelled (SQLite only).
+    public func keepAlive(every interval: TimeInterval = 30) -> DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler { [self] in try? renew() }
+        timer.resume()
+        keepAliveTimer = timer
+        return timer
     }
 
     /// Extends the SQLite lease (call it during long work); a no-op on PostgreSQL.
@@ -75,6 +97,7 @@ public final class RunLock: @unchecked Sendable {
     public func release() {
         guard !released else { return }
         released = true
+        keepAliveTimer?.cancel()
         switch database.dialect {
         case .postgres:
             _ = try? database.query("SELECT pg_advisory_unlock(hashtext(?))", [.text(key)])

@@ -56,25 +56,36 @@ public final class DataMigrationRunner: @unchecked Sendable {
         progress = Progress(portalsDone: 0, portalsTotal: memberIDs.count, batches: 0, rowsChanged: 0)
         nextIndex = 0
         let workers = max(1, connections.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let connection = connections[worker]
-            while true {
-                let memberID: String? = lock.withLock {
-                    guard firstError == nil, nextIndex < memberIDs.count else { return nil }
-                    defer { nextIndex += 1 }
-                    return memberIDs[nextIndex]
-                }
-                guard let memberID else { return }
-                do {
-                    try runPortal(memberID, on: connection)
-                } catch {
-                    let failure = (error as? MigrationError) ?? MigrationError(file: script.path, line: 1, message: "\(error)")
-                    lock.withLock { if firstError == nil { firstError = failure } }
-                }
+        let group = DispatchGroup()
+        for worker in 0..<workers {
+            group.enter()
+            // One thread per connection: concurrentPerform would cap the workers at the core count.
+            let thread = Thread { [self] in
+                defer { group.leave() }
+                work(on: connections[worker], memberIDs: memberIDs)
             }
+            thread.start()
         }
+        group.wait()
         if let firstError { throw firstError }
         return lock.withLock { progress }
+    }
+
+    private func work(on connection: Connection, memberIDs: [String]) {
+        while true {
+            let memberID: String? = lock.withLock {
+                guard firstError == nil, nextIndex < memberIDs.count else { return nil }
+                defer { nextIndex += 1 }
+                return memberIDs[nextIndex]
+            }
+            guard let memberID else { return }
+            do {
+                try runPortal(memberID, on: connection)
+            } catch {
+                let failure = (error as? MigrationError) ?? MigrationError(file: script.path, line: 1, message: "\(error)")
+                lock.withLock { if firstError == nil { firstError = failure } }
+            }
+        }
     }
 
     private func runPortal(_ memberID: String, on connection: Connection) throws {

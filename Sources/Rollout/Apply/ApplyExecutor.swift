@@ -111,7 +111,7 @@ public final class ApplyExecutor: @unchecked Sendable {
             case .applied(let milliseconds): return (.done, "applied in \(milliseconds) ms")
             }
         case .migrateData:
-            return try runDataMigration(step, runID: runID)
+            return try runDataMigration(step, runID: runID, history: history)
         case .deploy:
             guard let command = step.command, !command.isEmpty else { return try gate(step, compiled: compiled) }
             let result = try DeployStep(hook: environment.deployHook, reporter: environment.reporter)
@@ -135,12 +135,24 @@ public final class ApplyExecutor: @unchecked Sendable {
         return (.waiting, "waiting: pass it with b24plan gate pass \(step.id) \(environment.planReference)")
     }
 
-    private func runDataMigration(_ step: PlanStep, runID: Int) throws -> (Journal.StepState, String) {
+    /// A per-portal migration runs on every installation, then gets its `schema_migrations` row
+    /// like any migration (so the next release sees it applied).
+    private func runDataMigration(_ step: PlanStep, runID: Int, history: MigrationHistory) throws -> (Journal.StepState, String) {
         guard let migration = step.migration else { throw PreconditionError(message: "\(step.id) has no migration") }
         let file = try migrationFile(migration)
-        if let declared = migration.sha256, declared.lowercased() != SHA256.hex(file.bytes) {
+        let checksum = SHA256.hex(file.bytes)
+        if let declared = migration.sha256, declared.lowercased() != checksum {
             throw MigrationError(file: file.path, line: 1, message: "the file changed since the plan was written (sha256 differs)")
         }
+        if let recorded = try history.entry(migration.id) {
+            guard recorded.checksum == checksum else {
+                throw MigrationError(
+                    file: file.path, line: 1,
+                    message: "\(history.table) records migration \(migration.id) with checksum \(recorded.checksum), but the file's is \(checksum)")
+            }
+            return (.done, "already in \(history.table)")
+        }
+        let started = Date()
         let script = SQLScript(path: file.path, bytes: file.bytes)
         let installations = InstallationStore(database: environment.database, mapping: environment.config.installations)
         var memberIDs: [String] = []
@@ -162,6 +174,9 @@ public final class ApplyExecutor: @unchecked Sendable {
                 "\(progress.portalsDone)/\(progress.portalsTotal) portals, \(progress.rowsChanged) rows in \(progress.batches) batches")
         }
         let summary = try runner.run(memberIDs: memberIDs, connections: connections)
+        try history.record(
+            version: migration.id, name: migration.name, checksum: checksum, appliedAt: environment.journal.timestamp,
+            milliseconds: Int(Date().timeIntervalSince(started) * 1000))
         return (.done, "\(summary.portalsTotal) portals, \(summary.rowsChanged) rows changed in \(summary.batches) batches")
     }
 

@@ -1,0 +1,129 @@
+"""Farm configuration: the deterministic generator (`--generate`) and the installations table
+(`--sqlite`), which is filled once the farm knows its port."""
+
+import hashlib
+import json
+import random
+import re
+import sqlite3
+
+from farm_portal import FAULT_ALIASES, FAULTS
+
+VALID_UNTIL = 4102444800  # 2100-01-01: generated tokens do not expire on their own
+EXPIRED_AT = 946684800  # 2000-01-01: the `expired_token` fault
+
+# The sample app's first release (plans/acme.dealsync/1.0.0.json), installed on every portal.
+DEFAULT_PLACEMENTS = [{
+    "placement": "CRM_DEAL_DETAIL_TAB", "handler": "https://app.acme.example/placements/deal-tab",
+    "title": "DealSync", "description": "Items linked to this deal",
+    "langAll": {"en": {"title": "DealSync", "description": "Items linked to this deal"},
+                "ru": {"title": "DealSync", "description": "Связанные со сделкой элементы"}},
+}]
+DEFAULT_EVENTS = [{"event": "ONCRMDEALUPDATE", "handler": "https://app.acme.example/events/crm-deal",
+                   "event_type": "online", "auth_type": 0}]
+
+
+def parse_faults(text):
+    """`"deleted=0.05,slow=3"` -> {"deleted": ("share", 0.05), "slow": ("count", 3)}."""
+    result = {}
+    for item in filter(None, (part.strip() for part in (text or "").split(","))):
+        name, sep, value = item.partition("=")
+        name = FAULT_ALIASES.get(name.strip(), name.strip())
+        if name not in FAULTS:
+            raise ValueError("unknown fault %r (known: %s)" % (name, ", ".join(sorted(FAULTS))))
+        value = value.strip() if sep else "1.0"
+        if re.fullmatch(r"\d+", value):
+            result[name] = ("count", int(value))
+        else:
+            share = float(value)
+            if not 0.0 <= share <= 1.0:
+                raise ValueError("share for %s must be within 0..1" % name)
+            result[name] = ("share", share)
+    return result
+
+
+def _digest(*parts):
+    return hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def _chosen(n, seed, label, amount):
+    kind, value = amount
+    count = min(n, value if kind == "count" else int(round(value * n)))
+    return set(random.Random("%s:%s" % (seed, label)).sample(range(n), count))
+
+
+def plan_bindings(path):
+    """Placements and events of a b24plan release plan, in the farm's config form."""
+    with open(path, encoding="utf-8") as handle:
+        plan = json.load(handle)
+    placements = [dict(p) for p in plan.get("placements", [])]
+    events = [{"event": e["event"], "handler": e.get("handler", ""),
+               "event_type": e.get("eventType", "online"), "auth_type": e.get("authType", 0)}
+              for e in plan.get("events", [])]
+    return placements, events
+
+
+def generate(n, seed=1, faults="", scopes=("crm", "placement", "task"), newest_scope="task",
+             enterprise=0.1, languages=("en",), bindings=None, app_code="acme.dealsync", app_version="1",
+             unknown_methods=(), flaky_rate=0.3):
+    """A config of n portals: member ids m00001…, tokens and faults all derived from the seed."""
+    fault_spec = parse_faults(faults)
+    by_fault = {name: _chosen(n, seed, name, amount) for name, amount in fault_spec.items()}
+    enterprise_set = _chosen(n, seed, "licence", ("share", enterprise))
+    placements, events = bindings if bindings is not None else (DEFAULT_PLACEMENTS, DEFAULT_EVENTS)
+    width = max(5, len(str(n)))
+    portals = []
+    for index in range(n):
+        member_id = "m%0*d" % (width, index + 1)
+        name = "portal-%0*d" % (width, index + 1)
+        portal_faults = sorted(f for f, chosen in by_fault.items() if index in chosen)
+        portal = {
+            "member_id": member_id, "name": name,
+            "access_token": _digest(seed, member_id, "access", 0)[:48],
+            "refresh_token": _digest(seed, member_id, "refresh", 0)[:48],
+            "expires_at": EXPIRED_AT if "expired_token" in portal_faults else VALID_UNTIL,
+            "scopes": list(scopes), "license": "ru_ent10000" if index in enterprise_set else "ru_project",
+            "language": languages[index % len(languages)], "installed": True,
+            "placements": placements, "events": events, "faults": portal_faults,
+        }
+        if "renamed" in portal_faults:
+            portal["new_name"] = name + "-renamed"
+        portals.append(portal)
+    return {
+        "seed": seed, "client_id": "local.farm%s" % _digest(seed, "client")[:12],
+        "client_secret": _digest(seed, "secret")[:40], "latency_ms": 0,
+        "app": {"code": app_code, "version": str(app_version)}, "newest_scope": newest_scope,
+        "flaky_rate": flaky_rate, "flaky_applied_share": 0.5, "flaky_max_consecutive": 2,
+        "unknown_methods": list(unknown_methods), "portals": portals,
+    }
+
+
+def load(path):
+    with open(path, encoding="utf-8") as handle:
+        config = json.load(handle)
+    if not isinstance(config, dict) or not isinstance(config.get("portals"), list):
+        raise ValueError("%s: expected an object with a \"portals\" list" % path)
+    return config
+
+
+def write_installations(path, farm, table="portals"):
+    """Creates (if needed) and fills the app's installations table; the farm's state wins."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", table):
+        raise ValueError("bad table name %r" % table)
+    connection = sqlite3.connect(path, timeout=30)
+    try:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS %s (member_id TEXT PRIMARY KEY, domain TEXT, "
+            "client_endpoint TEXT NOT NULL, access_token TEXT, refresh_token TEXT, expires_at BIGINT, "
+            "active INTEGER NOT NULL DEFAULT 1)" % table)
+        rows = [(p.member_id, "%s.bitrix24.test" % p.name, farm.endpoint(p.name), p.access_token,
+                 p.refresh_token, p.expires_at) for p in farm.portals.values()]
+        connection.executemany(
+            "INSERT INTO %s (member_id, domain, client_endpoint, access_token, refresh_token, expires_at, "
+            "active) VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT(member_id) DO UPDATE SET "
+            "domain = excluded.domain, client_endpoint = excluded.client_endpoint, "
+            "access_token = excluded.access_token, refresh_token = excluded.refresh_token, "
+            "expires_at = excluded.expires_at, active = 1" % table, rows)
+        connection.commit()
+    finally:
+        connection.close()

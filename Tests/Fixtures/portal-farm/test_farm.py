@@ -1,0 +1,641 @@
+"""Tests of the fake portal farm through real HTTP.
+
+    cd /work/main && python3 -m unittest discover -s Tests/Fixtures/portal-farm
+"""
+
+import asyncio
+import http.client
+import json
+import math
+import os
+import select
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import unittest.mock
+import urllib.error
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FARM = os.path.join(HERE, "farm.py")
+
+# member_id -> what the portal is used for / how the test config changes it
+SETUP = {
+    "m00005": {"license": "ru_ent10000"},
+    "m00007": {"faults": ["expired_token"]},
+    "m00008": {"faults": ["dead_refresh"]},
+    "m00009": {"faults": ["deleted"]},
+    "m00010": {"faults": ["uninstalled"]},
+    "m00011": {"faults": ["renamed"], "new_name": "portal-00011-new"},
+    "m00012": {"faults": ["not_installed"]},
+    "m00013": {"faults": ["missing_scope"]},
+    "m00014": {"faults": ["flaky_5xx"], "flaky_rate": 1.0, "flaky_applied_share": 1.0, "flaky_max_consecutive": 1},
+    "m00015": {"faults": ["slow"]},
+    "m00016": {"faults": ["rate_limited"]},
+    "m00017": {"faults": ["operation_limit"]},
+    "m00021": {"language": "ru"},
+    "m00023": {"faults": ["operation_limit"]},
+    "m00024": {"unknown_methods": ["crm.item.list"]},
+    "m00026": {"faults": ["flaky_5xx"], "flaky_rate": 1.0, "flaky_applied_share": 0.0, "flaky_max_consecutive": 1},
+    "m00027": {"crm_dynamic_types": [128]},
+}
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def start_farm(config_path, *extra, preexec_fn=None):
+    """Starts farm.py and returns (process, port) once it printed its PORT line."""
+    process = subprocess.Popen([sys.executable, "-B", FARM, "--config", config_path, *extra],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               preexec_fn=preexec_fn)
+    ready, _, _ = select.select([process.stdout], [], [], 20)
+    if not ready:
+        process.kill()
+        raise RuntimeError("farm printed no PORT line")
+    line = process.stdout.readline().decode()
+    if not line.startswith("PORT "):
+        process.kill()
+        raise RuntimeError("unexpected first line %r" % line)
+    return process, int(line.split()[1])
+
+
+def stop_farm(process):
+    """Closes the farm's stdin (it exits on EOF), with SIGKILL after a deadline."""
+    if not process.stdin.closed:
+        process.stdin.close()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.stdout.close()
+
+
+class FarmTestCase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.TemporaryDirectory()
+        cls.config_path = os.path.join(cls.folder.name, "farm.json")
+        subprocess.run([sys.executable, "-B", FARM, "--generate", "50", "--seed", "11", "--enterprise", "0",
+                        "--unknown-methods", "tasks.task.futuremethod", "--out", cls.config_path], check=True)
+        with open(cls.config_path) as handle:
+            config = json.load(handle)
+        for portal in config["portals"]:
+            portal.update(SETUP.get(portal["member_id"], {}))
+        with open(cls.config_path, "w") as handle:
+            json.dump(config, handle)
+        cls.config = config
+        cls.portals = {p["member_id"]: p for p in config["portals"]}
+        cls.sqlite_path = os.path.join(cls.folder.name, "installations.db")
+        cls.process, cls.port = start_farm(cls.config_path, "--sqlite", cls.sqlite_path)
+        cls.base = "http://127.0.0.1:%d" % cls.port
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_farm(cls.process)
+        cls.folder.cleanup()
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def url(self, member_id, method, name=None):
+        return "%s/p/%s/rest/%s" % (self.base, name or self.portals[member_id]["name"], method)
+
+    def token(self, member_id):
+        return self.portals[member_id]["access_token"]
+
+    def http(self, url, body=None, content_type=None, headers=None, method=None):
+        """(status, headers, raw body) without following redirects."""
+        request = urllib.request.Request(url, data=body, method=method or ("POST" if body is not None else "GET"))
+        if content_type:
+            request.add_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with OPENER.open(request, timeout=15) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    def rest(self, member_id, method, params=None, form=False, token=True, name=None):
+        """Calls a REST method; returns (status, decoded JSON or raw bytes)."""
+        params = dict(params or {})
+        if token:
+            params["auth"] = self.token(member_id) if token is True else token
+        if form:
+            body, content_type = self.form(params).encode(), "application/x-www-form-urlencoded"
+        else:
+            body, content_type = json.dumps(params).encode(), "application/json"
+        status, _, raw = self.http(self.url(member_id, method, name), body, content_type)
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, raw
+
+    @staticmethod
+    def form(params, prefix=None):
+        pairs = []
+        for key, value in params.items():
+            name = "%s[%s]" % (prefix, key) if prefix else key
+            if isinstance(value, dict):
+                pairs.append(FarmTestCase.form(value, name))
+            else:
+                pairs.append(urllib.parse.urlencode({name: value}))
+        return "&".join(p for p in pairs if p)
+
+    def control(self, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        status, _, raw = self.http(self.base + "/_farm/" + path, data, "application/json" if data else None)
+        self.assertEqual(status, 200, raw)
+        return json.loads(raw)
+
+    def oauth(self, refresh_token, client_id=None, client_secret=None, post=False):
+        params = {"grant_type": "refresh_token", "client_id": client_id or self.config["client_id"],
+                  "client_secret": client_secret or self.config["client_secret"], "refresh_token": refresh_token}
+        if post:
+            status, _, raw = self.http(self.base + "/oauth/token/", urllib.parse.urlencode(params).encode(),
+                                       "application/x-www-form-urlencoded")
+        else:
+            status, _, raw = self.http(self.base + "/oauth/token/?" + urllib.parse.urlencode(params))
+        return status, json.loads(raw)
+
+    def assertError(self, answer, status, code, description=None):
+        self.assertEqual(answer[0], status, answer)
+        self.assertIsInstance(answer[1], dict, answer)
+        self.assertEqual(answer[1].get("error"), code, answer)
+        if description is not None:
+            self.assertEqual(answer[1].get("error_description"), description)
+
+    def keep_alive_calls(self, member_id, count, method="app.info", body=None):
+        """`count` quick requests over one keep-alive connection; returns the statuses."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        payload = json.dumps(body or {"auth": self.token(member_id)})
+        statuses = []
+        try:
+            for _ in range(count):
+                connection.request("POST", "/p/%s/rest/%s" % (self.portals[member_id]["name"], method), payload,
+                                   {"Content-Type": "application/json"})
+                response = connection.getresponse()
+                raw = response.read()
+                statuses.append(response.status)
+                if response.status == 503:
+                    self.assertEqual(json.loads(raw), {"error": "QUERY_LIMIT_EXCEEDED",
+                                                       "error_description": "Too many requests"})
+        finally:
+            connection.close()
+        return statuses
+
+
+class BasicsTests(FarmTestCase):
+    def test_app_info_and_time_block(self):
+        status, answer = self.rest("m00001", "app.info")
+        self.assertEqual(status, 200)
+        info = answer["result"]
+        for key in ("ID", "CODE", "VERSION", "STATUS", "INSTALLED", "PAYMENT_EXPIRED", "DAYS", "LANGUAGE_ID",
+                    "LICENSE", "LICENSE_TYPE", "LICENSE_FAMILY"):
+            self.assertIn(key, info)
+        self.assertEqual((info["CODE"], info["INSTALLED"], info["LICENSE_FAMILY"]), ("acme.dealsync", True, "project"))
+        self.assertEqual(set(answer["time"]), {"start", "finish", "duration", "processing", "date_start",
+                                               "date_finish", "operating", "operating_reset_at"})
+        self.assertEqual(self.rest("m00005", "app.info")[1]["result"]["LICENSE_FAMILY"], "ent")
+        self.assertIs(self.rest("m00012", "app.info")[1]["result"]["INSTALLED"], False)
+
+    def test_scope_and_missing_scope(self):
+        self.assertEqual(self.rest("m00001", "scope")[1]["result"], ["crm", "placement", "task"])
+        self.assertEqual(self.rest("m00013", "scope")[1]["result"], ["crm", "placement"])
+
+    def test_auth_forms_and_errors(self):
+        url = self.url("m00001", "scope.json")
+        status, _, raw = self.http(url, b"", "application/json", {"Authorization": "Bearer " + self.token("m00001")})
+        self.assertEqual(status, 200, raw)
+        status, _, raw = self.http(url + "?auth=" + self.token("m00001"), b"")
+        self.assertEqual(status, 200, raw)
+        self.assertError(self.rest("m00001", "scope", token=False), 401, "NO_AUTH_FOUND")
+        self.assertError(self.rest("m00001", "scope", token="nope"), 401, "invalid_token")
+        self.assertError(self.rest("m00001", "scope", token=self.token("m00002")), 401, "invalid_token")
+        self.assertError(self.rest("m00001", "crm.nothing.here"), 404, "ERROR_METHOD_NOT_FOUND")
+
+    def test_php_style_json_output(self):
+        status, _, raw = self.http(self.url("m00001", "placement.get"),
+                                   json.dumps({"auth": self.token("m00001")}).encode(), "application/json")
+        self.assertEqual(status, 200)
+        self.assertIn(b"https:\\/\\/app.acme.example", raw)
+
+    def test_deleted_and_uninstalled(self):
+        self.assertError(self.rest("m00009", "app.info"), 500, "PORTAL_DELETED")
+        self.assertError(self.rest("m00010", "app.info"), 401, "APPLICATION_NOT_FOUND")
+
+    def test_slow(self):
+        started = time.monotonic()
+        self.assertEqual(self.rest("m00015", "scope")[0], 200)
+        self.assertGreaterEqual(time.monotonic() - started, 0.2)
+
+    def test_method_get(self):
+        def probe(member_id, name):
+            return self.rest(member_id, "method.get", {"name": name})[1]["result"]
+        self.assertEqual(probe("m00024", "crm.item.list"), {"isExisting": False, "isAvailable": False})
+        self.assertEqual(probe("m00024", "crm.deal.get"), {"isExisting": True, "isAvailable": True})
+        self.assertEqual(probe("m00013", "tasks.task.list"), {"isExisting": True, "isAvailable": False})
+        self.assertEqual(probe("m00001", "tasks.task.futuremethod")["isExisting"], False)
+        self.assertError(self.rest("m00001", "tasks.task.futuremethod"), 404, "ERROR_METHOD_NOT_FOUND")
+
+    def test_app_options(self):
+        notice = {"release_notice": {"version": "1.3.0", "missingScopes": ["task"]}}
+        self.assertEqual(self.rest("m00028", "app.option.set", {"options": notice})[1]["result"], True)
+        self.assertEqual(self.rest("m00028", "app.option.set", {"options": {"a": "1"}}, form=True)[1]["result"], True)
+        self.assertEqual(self.rest("m00028", "app.option.get")[1]["result"],
+                         {"release_notice": notice["release_notice"], "a": "1"})
+        self.assertEqual(self.rest("m00028", "app.option.get", {"option": "a"})[1]["result"], "1")
+
+    def test_expect_continue_and_many_connections(self):
+        body = json.dumps({"auth": self.token("m00029")}).encode()
+
+        async def one(expect):
+            reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+            head = "POST /p/portal-00029/rest/scope HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            head += "Content-Length: %d\r\n%s\r\n" % (len(body), "Expect: 100-continue\r\n" if expect else "")
+            writer.write(head.encode())
+            if expect:
+                self.assertEqual(await reader.readuntil(b"\r\n\r\n"), b"HTTP/1.1 100 Continue\r\n\r\n")
+            writer.write(body)
+            status = (await reader.readuntil(b"\r\n\r\n")).split(b" ")[1]
+            writer.close()
+            return status
+
+        async def many():
+            first = await one(True)
+            rest = await asyncio.gather(*(one(False) for _ in range(40)))
+            return [first] + rest
+        self.assertEqual(set(asyncio.run(many())), {b"200"})
+
+
+class PlacementTests(FarmTestCase):
+    def bind(self, member_id, params, form=True):
+        return self.rest(member_id, "placement.bind", params, form=form)
+
+    def placements(self, member_id):
+        return self.rest(member_id, "placement.get")[1]["result"]
+
+    def test_bind_get_duplicate_unbind(self):
+        handler = "https://app.acme.example/list"
+        self.assertEqual(self.bind("m00002", {"PLACEMENT": "CRM_DEAL_LIST_MENU", "HANDLER": handler, "TITLE": "T",
+                                              "OPTIONS": {"foo": "1"}}), (200, self.bind_ok()))
+        stored = [p for p in self.placements("m00002") if p["placement"] == "CRM_DEAL_LIST_MENU"][0]
+        self.assertEqual(stored["options"], [])
+        self.assertIsNone(stored["description"])
+        self.assertEqual((stored["title"], stored["handler"], stored["userId"]), ("T", handler, 0))
+        self.assertError(self.bind("m00002", {"PLACEMENT": "CRM_DEAL_LIST_MENU", "HANDLER": handler, "TITLE": "X"}),
+                         400, "ERROR_CORE", "Unable to set placement handler: Handler already binded")
+        unbind = {"PLACEMENT": "CRM_DEAL_LIST_MENU", "HANDLER": handler}
+        self.assertEqual(self.rest("m00002", "placement.unbind", unbind)[1]["result"], {"count": 1})
+        self.assertEqual(self.rest("m00002", "placement.unbind", unbind)[1]["result"], {"count": 0})
+        self.assertEqual(self.rest("m00002", "placement.unbind", {"PLACEMENT": "NOPE"})[1]["result"], {"count": 0})
+        for suffix in ("a", "b"):
+            self.bind("m00002", {"PLACEMENT": "CRM_LEAD_DETAIL_TAB", "HANDLER": handler + suffix})
+        self.assertEqual(self.rest("m00002", "placement.unbind", {"PLACEMENT": "CRM_LEAD_DETAIL_TAB", "HANDLER": ""})
+                         [1]["result"], {"count": 2})
+
+    @staticmethod
+    def bind_ok():
+        return {"result": True, "time": unittest.mock.ANY}
+
+    def test_options_kept_and_required(self):
+        self.bind("m00002", {"PLACEMENT": "CRM_REQUISITE_AUTOCOMPLETE", "HANDLER": "https://h/r",
+                             "OPTIONS": {"countries": "1,14", "junk": "x"}})
+        self.assertError(self.bind("m00030", {"PLACEMENT": "IM_SIDEBAR", "HANDLER": "https://h/i"}),
+                         400, "ERROR_PLACEMENT_NOT_FOUND")
+        self.control("portal/m00030/scopes", {"scopes": ["crm", "placement", "im"]})
+        self.assertError(self.bind("m00030", {"PLACEMENT": "IM_SIDEBAR", "HANDLER": "https://h/i"}),
+                         400, "ERROR_ARGUMENT")
+        self.assertEqual(self.bind("m00030", {"PLACEMENT": "IM_SIDEBAR", "HANDLER": "https://h/i",
+                                              "OPTIONS": {"iconName": "fa-x", "color": "red", "width": "9"}},
+                                   form=False)[0], 200)
+        stored = {p["placement"]: p for p in self.placements("m00002") + self.placements("m00030")}
+        self.assertEqual(stored["CRM_REQUISITE_AUTOCOMPLETE"]["options"], {"countries": "1,14"})
+        self.assertEqual(stored["IM_SIDEBAR"]["options"], {"iconName": "fa-x", "color": "red"})
+
+    def test_one_handler_placements(self):
+        self.assertEqual(self.bind("m00031", {"PLACEMENT": "REST_APP_URI", "HANDLER": "https://h/1"})[0], 200)
+        self.assertError(self.bind("m00031", {"PLACEMENT": "REST_APP_URI", "HANDLER": "https://h/1"}),
+                         400, "ERROR_PLACEMENT_MAX_COUNT")
+        self.assertError(self.bind("m00031", {"PLACEMENT": "REST_APP_URI", "HANDLER": "https://h/2"}),
+                         400, "ERROR_PLACEMENT_MAX_COUNT")
+
+    def test_background_worker_needs_error_handler(self):
+        status, answer = self.bind("m00031", {"PLACEMENT": "PAGE_BACKGROUND_WORKER", "HANDLER": "https://h/w"})
+        self.assertEqual(status, 200)
+        self.assertEqual(answer["error"], "EMPTY_ERROR_HANDLER_URL")
+        self.assertNotIn("result", answer)
+        self.assertEqual(self.bind("m00031", {"PLACEMENT": "PAGE_BACKGROUND_WORKER", "HANDLER": "https://h/w",
+                                              "OPTIONS": {"errorHandlerUrl": "https://h/e"}})[0], 200)
+        stored = [p for p in self.placements("m00031") if p["placement"] == "PAGE_BACKGROUND_WORKER"]
+        self.assertEqual(stored[0]["options"], {"errorHandlerUrl": "https://h/e"})
+
+    def test_scope_checks(self):
+        self.assertError(self.bind("m00013", {"PLACEMENT": "TASK_VIEW_TAB", "HANDLER": "https://h/t"}),
+                         400, "ERROR_PLACEMENT_NOT_FOUND")
+        self.assertEqual(self.bind("m00001", {"PLACEMENT": "TASK_VIEW_TAB", "HANDLER": "https://h/t"})[0], 200)
+        for code in ("CRM_NOPE", "CRM_ORDER_DETAIL_TOOLBAR", "CRM_DYNAMIC_128_DETAIL_TAB", "CALL_CARD"):
+            self.assertError(self.bind("m00001", {"PLACEMENT": code, "HANDLER": "https://h/t"}),
+                             400, "ERROR_PLACEMENT_NOT_FOUND")
+        self.assertEqual(self.bind("m00027", {"PLACEMENT": "CRM_DYNAMIC_128_DETAIL_TAB", "HANDLER": "https://h"})[0],
+                         200)
+        self.control("portal/m00022/scopes", {"scopes": ["crm"]})
+        self.assertError(self.rest("m00022", "placement.get"), 403, "insufficient_scope")
+
+    def test_lang_all_title(self):
+        lang_all = {"de": {"TITLE": "De"}, "ru": {"TITLE": "Ru", "DESCRIPTION": "Opisanie"}}
+        for member_id in ("m00021", "m00032"):
+            self.bind(member_id, {"PLACEMENT": "LEFT_MENU", "HANDLER": "https://h/l", "TITLE": "Plain",
+                                  "LANG_ALL": lang_all})
+        ru = [p for p in self.placements("m00021") if p["placement"] == "LEFT_MENU"][0]
+        en = [p for p in self.placements("m00032") if p["placement"] == "LEFT_MENU"][0]
+        self.assertEqual((ru["title"], ru["description"]), ("Ru", "Opisanie"))
+        self.assertEqual((en["title"], en["description"]), ("De", None))
+        self.assertEqual(en["langAll"]["ru"]["TITLE"], "Ru")
+
+    def test_flaky_write_applied_before_error(self):
+        params = {"PLACEMENT": "LEFT_MENU", "HANDLER": "https://h/flaky"}
+        status, body = self.bind("m00014", params)
+        self.assertIn(status, (500, 502, 503))
+        self.assertIsInstance(body, bytes)  # HTML or empty, never JSON
+        self.assertError(self.bind("m00014", params), 400, "ERROR_CORE")
+        status, body = self.bind("m00026", params)
+        self.assertIn(status, (500, 502, 503))
+        self.assertEqual(self.bind("m00026", params)[0], 200)
+
+    def test_operation_time_limit(self):
+        status, headers, raw = self.http(self.url("m00017", "placement.bind"), json.dumps(
+            {"auth": self.token("m00017"), "PLACEMENT": "LEFT_MENU", "HANDLER": "https://h/o"}).encode(),
+            "application/json")
+        answer = json.loads(raw)
+        self.assertEqual((status, answer["error"]), (429, "OPERATION_TIME_LIMIT"))
+        self.assertIsNone(headers.get("Retry-After"))
+        reset_at = answer["time"]["operating_reset_at"]
+        self.assertGreaterEqual(reset_at, time.time() + 0.5)
+        batch = {"cmd": {"b": "placement.bind?PLACEMENT=LEFT_MENU&HANDLER=https%3A%2F%2Fh%2Fo"}, "halt": 0}
+        self.assertError(self.rest("m00023", "batch", batch), 429, "OPERATION_TIME_LIMIT")
+        self.assertError(self.rest("m00017", "placement.bind", {"PLACEMENT": "LEFT_MENU", "HANDLER": "https://h/o"}),
+                         429, "OPERATION_TIME_LIMIT")
+        time.sleep(max(0.0, math.ceil(time.time() + 1) - time.time()) + 0.05)
+        self.assertEqual(self.rest("m00017", "placement.bind", {"PLACEMENT": "LEFT_MENU",
+                                                                "HANDLER": "https://h/o"})[0], 200)
+        self.assertEqual(self.rest("m00023", "batch", batch)[1]["result"]["result"], {"b": True})
+
+
+class EventTests(FarmTestCase):
+    def test_bind_get_duplicate_unbind(self):
+        params = {"event": "onCrmDealAdd", "handler": "https://h/e", "auth_type": 0, "event_type": "online"}
+        self.assertEqual(self.rest("m00003", "event.bind", params)[1]["result"], True)
+        self.assertError(self.rest("m00003", "event.bind", params), 400, "ERROR_CORE",
+                         "Unable to set event handler: Handler already binded")
+        self.assertEqual(self.rest("m00003", "event.bind", dict(params, auth_type=1), form=True)[0], 200)
+        events = [e for e in self.rest("m00003", "event.get")[1]["result"] if e["event"] == "ONCRMDEALADD"]
+        self.assertEqual(events, [{"event": "ONCRMDEALADD", "handler": "https://h/e", "auth_type": "0", "offline": 0},
+                                  {"event": "ONCRMDEALADD", "handler": "https://h/e", "auth_type": "1", "offline": 0}])
+        self.assertEqual(self.rest("m00003", "event.unbind", {"event": "ONCRMDEALADD", "handler": "https://h/e"})
+                         [1]["result"], {"count": 2})
+
+    def test_event_scopes(self):
+        self.assertError(self.rest("m00013", "event.bind", {"event": "ONTASKADD", "handler": "https://h"}),
+                         400, "ERROR_EVENT_NOT_FOUND")
+        self.assertError(self.rest("m00003", "event.bind", {"event": "ONUSERADD", "handler": "https://h"}),
+                         400, "ERROR_EVENT_NOT_FOUND")
+        self.assertError(self.rest("m00003", "event.bind", {"event": "ONNOTHING", "handler": "https://h"}),
+                         400, "ERROR_EVENT_NOT_FOUND")
+        self.assertEqual(self.rest("m00003", "event.bind", {"event": "ONAPPUPDATE", "handler": "https://h"})[0], 200)
+        self.assertEqual(self.rest("m00003", "event.bind", {"event": "ONTASKUPDATE", "handler": "https://h"})[0], 200)
+
+
+class BatchTests(FarmTestCase):
+    def batch(self, member_id, cmd, halt=0, form=False):
+        status, answer = self.rest(member_id, "batch", {"cmd": cmd, "halt": halt}, form=form)
+        self.assertEqual(status, 200, answer)
+        self.assertEqual(set(answer["result"]), {"result", "result_error", "result_total", "result_next",
+                                                 "result_time"})
+        self.assertIn("time", answer)
+        return answer["result"]
+
+    def test_object_and_array_forms(self):
+        named = self.batch("m00020", {"info": "app.info", "scope": "scope"})
+        self.assertEqual(named["result"]["scope"], ["crm", "placement", "task"])
+        self.assertEqual((named["result_error"], named["result_total"], named["result_next"]), ([], [], []))
+        self.assertEqual(set(named["result_time"]), {"info", "scope"})
+        listed = self.batch("m00020", ["scope", "app.info"])
+        self.assertIsInstance(listed["result"], list)
+        self.assertEqual(listed["result"][0], ["crm", "placement", "task"])
+        self.assertIsInstance(listed["result_time"], list)
+        form = self.batch("m00020", {"0": "scope", "1": "method.get?name=crm.deal.get"}, form=True)
+        self.assertEqual(form["result"], [["crm", "placement", "task"], {"isExisting": True, "isAvailable": True}])
+        mixed = self.batch("m00020", ["placement.bind?PLACEMENT=NOPE&HANDLER=x", "scope"])
+        self.assertEqual(mixed["result"], {"1": ["crm", "placement", "task"]})
+        self.assertEqual(mixed["result_error"], [{"error": "ERROR_PLACEMENT_NOT_FOUND",
+                                                  "error_description": "Placement not found"}])
+
+    def test_more_than_fifty(self):
+        answer = self.batch("m00020", ["scope"] * 55)
+        self.assertEqual(len(answer["result"]), 50)
+        self.assertIsInstance(answer["result"], list)
+        self.assertEqual(sorted(answer["result_error"], key=int), [str(i) for i in range(50, 55)])
+        self.assertEqual(answer["result_error"]["52"]["error"], "ERROR_BATCH_LENGTH_EXCEEDED")
+
+    def test_halt_nested_and_php_params(self):
+        halted = self.batch("m00020", {"bad": "event.bind?event=ONNOTHING&handler=x", "good": "scope"}, halt=1)
+        self.assertEqual((halted["result"], list(halted["result_error"])), ([], ["bad"]))
+        going = self.batch("m00020", {"bad": "event.bind?event=ONNOTHING&handler=x", "good": "scope"}, halt=0)
+        self.assertEqual(list(going["result"]), ["good"])
+        nested = self.batch("m00020", {"n": "batch?cmd[a]=scope"})
+        self.assertEqual(nested["result_error"]["n"]["error"], "ERROR_BATCH_METHOD_NOT_ALLOWED")
+        query = urllib.parse.urlencode({"PLACEMENT": "PAGE_BACKGROUND_WORKER", "HANDLER": "https://h/w",
+                                        "OPTIONS[errorHandlerUrl]": "https://h/e", "OPTIONS[junk]": "1"})
+        written = self.batch("m00020", {"w": "placement.bind?" + query, "g": "placement.get"})
+        self.assertEqual(written["result"]["w"], True)
+        worker = [p for p in written["result"]["g"] if p["placement"] == "PAGE_BACKGROUND_WORKER"][0]
+        self.assertEqual(worker["options"], {"errorHandlerUrl": "https://h/e"})
+
+
+class RateLimitTests(FarmTestCase):
+    def test_fifty_then_503_then_recovery(self):
+        statuses = self.keep_alive_calls("m00004", 50)
+        self.assertEqual(statuses, [200] * 50)
+        self.assertIn(503, self.keep_alive_calls("m00004", 10))
+        time.sleep(1.1)
+        self.assertEqual(self.keep_alive_calls("m00004", 1), [200])
+        stats = self.control("stats")
+        self.assertGreaterEqual(stats["query_limit_exceeded_by_portal"]["m00004"], 1)
+        self.assertLessEqual(stats["max_bucket"]["m00004"], 50)
+
+    def test_enterprise_250(self):
+        self.assertEqual(self.keep_alive_calls("m00005", 250), [200] * 250)
+        self.assertIn(503, self.keep_alive_calls("m00005", 20))
+
+    def test_batch_counts_once(self):
+        body = {"auth": self.token("m00025"), "cmd": ["scope", "app.info", "event.get"]}
+        self.assertEqual(self.keep_alive_calls("m00025", 50, "batch", body), [200] * 50)
+        self.assertIn(503, self.keep_alive_calls("m00025", 10, "batch", body))
+
+    def test_rate_limited_fault(self):
+        self.assertError(self.rest("m00016", "scope"), 503, "QUERY_LIMIT_EXCEEDED", "Too many requests")
+        time.sleep(0.6)
+        self.assertEqual(self.rest("m00016", "scope")[0], 200)
+
+
+class OAuthTests(FarmTestCase):
+    def test_rotation(self):
+        old = self.portals["m00006"]
+        status, answer = self.oauth(old["refresh_token"])
+        self.assertEqual(status, 200, answer)
+        self.assertNotEqual(answer["access_token"], old["access_token"])
+        self.assertNotEqual(answer["refresh_token"], old["refresh_token"])
+        self.assertEqual(answer["expires_in"], 3600)
+        self.assertAlmostEqual(answer["expires"], time.time() + 3600, delta=5)
+        self.assertEqual((answer["domain"], answer["member_id"], answer["scope"], answer["status"]),
+                         ("oauth.bitrix.info", "m00006", "crm,placement,task", "L"))
+        self.assertEqual(answer["client_endpoint"], self.url("m00006", ""))
+        self.assertIn("server_endpoint", answer)
+        self.assertEqual(self.oauth(old["refresh_token"]), (400, {"error": "invalid_grant",
+                                                                  "error_description": unittest.mock.ANY}))
+        self.assertEqual(self.rest("m00006", "scope", token=answer["access_token"])[0], 200)
+        status, second = self.oauth(answer["refresh_token"], post=True)
+        self.assertEqual(status, 200)
+        self.assertError(self.oauth(answer["refresh_token"]), 400, "invalid_grant")
+        self.assertEqual(self.control("portal/m00006")["refresh_token"], second["refresh_token"])
+
+    def test_token_endpoint_errors(self):
+        self.assertError(self.oauth(self.portals["m00001"]["refresh_token"], client_secret="wrong"),
+                         401, "invalid_client")
+        self.assertError(self.oauth("unknown"), 400, "invalid_grant")
+        self.assertError(self.oauth(self.portals["m00008"]["refresh_token"]), 400, "invalid_grant")
+        self.assertEqual(self.oauth(self.portals["m00009"]["refresh_token"])[0], 404)
+        self.assertError(self.oauth(self.portals["m00010"]["refresh_token"]), 401, "invalid_client")
+
+    def test_expired_token(self):
+        self.assertError(self.rest("m00007", "scope"), 401, "expired_token", "The access token provided has expired.")
+        status, answer = self.oauth(self.portals["m00007"]["refresh_token"])
+        self.assertEqual(status, 200)
+        self.assertEqual(self.rest("m00007", "scope", token=answer["access_token"])[0], 200)
+
+    def test_renamed_portal(self):
+        status, headers, _ = self.http(self.url("m00011", "app.info"), b"{}", "application/json")
+        self.assertEqual(status, 302)
+        new_endpoint = "%s/p/portal-00011-new/rest/" % self.base
+        self.assertEqual(headers["Location"], new_endpoint + "app.info")
+        status, headers, _ = self.http(self.url("m00011", "scope.json?x=1"), b"{}", "application/json")
+        self.assertEqual((status, headers["Location"]), (302, new_endpoint + "scope.json?x=1"))
+        self.assertEqual(self.rest("m00011", "app.info", name="portal-00011-new")[0], 200)
+        self.assertEqual(self.http(self.url("m00011", "app.info"), b"{}", "application/json")[0], 302)
+        self.assertEqual(self.oauth(self.portals["m00011"]["refresh_token"])[1]["client_endpoint"], new_endpoint)
+
+
+class ControlTests(FarmTestCase):
+    def test_stats_numbers(self):
+        self.control("reset-stats")
+        self.rest("m00018", "app.info")
+        query = "PLACEMENT=LEFT_MENU&HANDLER=https%3A%2F%2Fh%2F"
+        self.rest("m00018", "batch", {"cmd": {"a": query.join(["placement.bind?", "a"]),
+                                              "b": query.join(["placement.bind?", "b"]),
+                                              "c": query.join(["placement.bind?", "a"])}, "halt": 0})
+        self.rest("m00018", "placement.unbind", {"PLACEMENT": "LEFT_MENU", "HANDLER": "https://h/b"})
+        self.oauth("nope")
+        stats = self.control("stats")
+        self.assertEqual(stats["requests_total"], 3)
+        self.assertEqual(stats["requests_by_portal"], {"m00018": 3})
+        self.assertEqual(stats["max_rate_window"], {"m00018": 3})
+        self.assertGreater(stats["max_bucket"]["m00018"], 2.5)
+        self.assertEqual(stats["writes_total"], 3)
+        self.assertEqual(stats["errors_by_code"], {"ERROR_CORE": 1})
+        self.assertEqual((stats["refreshes_total"], stats["oauth_errors"]), (0, 1))
+        self.assertEqual(stats["query_limit_exceeded_by_portal"], {})
+
+    def test_portal_state_and_manual_changes(self):
+        self.rest("m00019", "placement.bind", {"PLACEMENT": "LEFT_MENU", "HANDLER": "https://h/m"})
+        state = self.control("portal/m00019")
+        for key in ("access_token", "refresh_token", "scopes", "placements", "events", "options", "name",
+                    "installed"):
+            self.assertIn(key, state)
+        before = self.control("stats")
+        self.assertEqual(self.control("portal/m00019/unbind", {"placement": "LEFT_MENU", "handler": "https://h/m"}),
+                         {"count": 1})
+        self.assertEqual(self.control("portal/m00019/unbind",
+                                      {"event": "ONCRMDEALUPDATE", "handler": "https://app.acme.example/events/crm-deal"}),
+                         {"count": 1})
+        after = self.control("stats")
+        self.assertEqual((after["requests_total"], after["writes_total"]),
+                         (before["requests_total"], before["writes_total"]))
+        self.control("portal/m00019/scopes", {"scopes": ["placement"]})
+        self.assertEqual(self.rest("m00019", "scope")[1]["result"], ["placement"])
+        self.assertEqual(self.control("portal/m00019")["events"], [])
+
+    def test_sqlite_installations(self):
+        with sqlite3.connect(self.sqlite_path) as connection:
+            rows = {r[0]: r for r in connection.execute(
+                "SELECT member_id, domain, client_endpoint, access_token, refresh_token, expires_at, active "
+                "FROM portals")}
+        self.assertEqual(len(rows), 50)
+        self.assertEqual(rows["m00011"][2], "%s/p/portal-00011/rest/" % self.base)
+        self.assertEqual(rows["m00001"][3], self.token("m00001"))
+        self.assertLess(rows["m00007"][5], time.time())
+        self.assertEqual(rows["m00001"][6], 1)
+
+
+class ProcessTests(unittest.TestCase):
+    def setUp(self):
+        self.folder = tempfile.TemporaryDirectory()
+        self.config_path = os.path.join(self.folder.name, "c.json")
+        subprocess.run([sys.executable, "-B", FARM, "--generate", "3", "--out", self.config_path], check=True)
+
+    def tearDown(self):
+        self.folder.cleanup()
+
+    def test_exits_on_stdin_eof(self):
+        process, _ = start_farm(self.config_path)
+        try:
+            process.stdin.close()
+            self.assertEqual(process.wait(timeout=10), 0)
+        finally:
+            stop_farm(process)
+
+    def test_sigterm_works_with_blocked_mask(self):
+        process, _ = start_farm(self.config_path,
+                                preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM]))
+        try:
+            process.terminate()
+            self.assertEqual(process.wait(timeout=10), 0)
+        finally:
+            stop_farm(process)
+
+    def test_shutdown_endpoint(self):
+        process, port = start_farm(self.config_path)
+        try:
+            with urllib.request.urlopen(urllib.request.Request(
+                    "http://127.0.0.1:%d/_farm/shutdown" % port, data=b"", method="POST"), timeout=10) as response:
+                self.assertEqual(json.loads(response.read()), {"ok": True})
+            self.assertEqual(process.wait(timeout=10), 0)
+        finally:
+            stop_farm(process)
+
+    def test_generator_is_deterministic(self):
+        def generate(out):
+            subprocess.run([sys.executable, "-B", FARM, "--generate", "200", "--seed", "5", "--faults",
+                            "deleted=0.1,slow=3,flaky=0.05", "--out", out], check=True)
+            with open(out, "rb") as handle:
+                return handle.read()
+        first = generate(os.path.join(self.folder.name, "a.json"))
+        self.assertEqual(first, generate(os.path.join(self.folder.name, "b.json")))
+        portals = json.loads(first)["portals"]
+        count = {f: sum(f in p["faults"] for p in portals) for f in ("deleted", "slow", "flaky_5xx")}
+        self.assertEqual(count, {"deleted": 20, "slow": 3, "flaky_5xx": 10})
+        self.assertEqual([p["member_id"] for p in portals[:2]], ["m00001", "m00002"])
+
+
+if __name__ == "__main__":
+    unittest.main()

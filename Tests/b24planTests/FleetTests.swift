@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+/// `apply` against the fake portal farm: every fault mode, pacing, token rotation, resume, drift.
+@Suite("the portal fleet against the fake farm", .serialized)
+struct FleetTests {
+    /// One fault per portal group; counts chosen so every mode is present in 300 portals.
+    static let faults =
+        "expired_token=15,dead_refresh=10,deleted=10,flaky_5xx=15,slow=5,rate_limited=10,renamed=10,"
+        + "not_installed=10,missing_scope=15,uninstalled=10,operation_limit=5"
+
+    /// A working folder with the sample plans, a config pointing at the farm, and a state store
+    /// whose installations table the farm fills; the published release 1.1.0 is baselined and the
+    /// gates of 2.0.0 are passed, so apply goes straight to the portals.
+    struct Setup {
+        let folder: URL
+        let database: URL
+        let farm: PortalFarm
+        let environment: [String: String]
+
+        init(portals: Int = 300, faults: String = FleetTests.faults, seed: Int = 7) throws {
+            folder = try CLIRunner.temporaryFolder()
+            database = folder.appendingPathComponent("state.db")
+            let plans = CLIRunner.packageRoot.appendingPathComponent("plans")
+            _ = try CLIRunner.runTool("/bin/cp", ["-R", plans.path, folder.path])
+            farm = try PortalFarm(
+                portals: portals, faults: faults, seed: seed,
+                bindFrom: folder.appendingPathComponent("plans/acme.dealsync/1.1.0.json").path, sqlite: database, folder: folder)
+            let config = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("farm-config.json"))) as? [String: Any]
+            environment = [
+                "B24_CLIENT_ID": config?["client_id"] as? String ?? "", "B24_CLIENT_SECRET": config?["client_secret"] as? String ?? "",
+                "B24PLAN_DATABASE_URL": "sqlite:" + database.path,
+            ]
+            let appConfig = "{ \"oauth\": { \"tokenUrl\": \"\(farm.baseURL)/oauth/token/\" } }\n"
+            try appConfig.write(to: folder.appendingPathComponent("b24plan.config.json"), atomically: true, encoding: .utf8)
+            for command in [
+                ["baseline", "plans/acme.dealsync/1.1.0.json"], ["gate", "pass", "gate.partner", "plans/acme.dealsync/2.0.0.json"],
+                ["gate", "pass", "gate.moderation", "plans/acme.dealsync/2.0.0.json"],
+            ] {
+                let output = try run(command)
+                guard output.code == 0 else { throw PortalFarm.FarmError(message: "\(command): \(output.stdout)\(output.stderr)") }
+            }
+        }
+
+        func run(_ arguments: [String]) throws -> CLIRunner.Output {
+            try CLIRunner.run(arguments, in: folder, environment: environment)
+        }
+
+        func states() throws -> [String: String] {
+            let rows = try CLIRunner.sqliteRows(
+                database, "SELECT member_id, state FROM b24plan_portal_tasks WHERE step_id = 'portals.reconcile'")
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["member_id"] as? String ?? "", $0["state"] as? String ?? "") })
+        }
+
+        func faults() throws -> [String: [String]] {
+            let config = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("farm-config.json"))) as? [String: Any]
+            var faults: [String: [String]] = [:]
+            for portal in config?["portals"] as? [[String: Any]] ?? [] {
+                faults[portal["member_id"] as? String ?? ""] = portal["faults"] as? [String] ?? []
+            }
+            return faults
+        }
+
+        func close() {
+            farm.stop()
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    /// The state a portal's faults imply (the strongest fault wins).
+    static func expectedState(_ faults: [String]) -> Set<String> {
+        let set = Set(faults)
+        if !set.isDisjoint(with: ["deleted", "uninstalled"]) { return ["inactive"] }
+        if set.contains("expired_token") && set.contains("dead_refresh") { return ["needs-reinstall"] }
+        if !set.isDisjoint(with: ["not_installed", "missing_scope"]) { return ["needs-reinstall"] }
+        if set.contains("flaky_5xx") { return ["done", "failed"] }
+        return ["done"]
+    }
+
+    @Test("300 portals with every fault mode: each ends in the state its fault implies, paced, tokens rotated and stored")
+    func applyWithEveryFault() throws {
+        let setup = try Setup()
+        defer { setup.close() }
+        let apply = try setup.run(["apply", "--yes", "--format", "json", "plans/acme.dealsync/2.0.0.json"])
+        #expect(apply.code == 3, "\(apply.stdout)\n\(apply.stderr.suffix(2000))")
+        let states = try setup.states()
+        let faults = try setup.faults()
+        #expect(states.count == 300)
+        for (member, portalFaults) in faults.sorted(by: { $0.key < $1.key }) {
+            #expect(Self.expectedState(portalFaults).contains(states[member] ?? "none"), "\(member) \(portalFaults) → \(states[member] ?? "none")")
+        }
+
+        let stats = try setup.farm.stats()
+        let maxBucket = (stats["max_bucket"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.doubleValue }
+        #expect(!maxBucket.isEmpty)
+        for (member, level) in maxBucket {
+            let allowed = (try setup.farm.portal(member)["license"] as? String ?? "").contains("ent") ? 250 : 50
+            #expect(level <= Double(allowed), "\(member) reached bucket \(level)")
+        }
+        let limited = stats["query_limit_exceeded_by_portal"] as? [String: Int] ?? [:]
+        for (member, count) in limited where count > 0 {
+            #expect(faults[member]?.contains("rate_limited") == true, "\(member) got QUERY_LIMIT_EXCEEDED \(count) times without the fault")
+        }
+
+        // Rotated tokens are the stored ones; renamed portals' new endpoints are stored.
+        for (member, portalFaults) in faults where portalFaults == ["expired_token"] || portalFaults == ["renamed"] {
+            let farmPortal = try setup.farm.portal(member)
+            let row = try #require(try CLIRunner.sqliteRows(
+                setup.database, "SELECT refresh_token, client_endpoint FROM portals WHERE member_id = '\(member)'").first)
+            if portalFaults == ["expired_token"] {
+                #expect(row["refresh_token"] as? String == farmPortal["refresh_token"] as? String, "\(member) stored a stale refresh token")
+            } else {
+                #expect((row["client_endpoint"] as? String)?.contains("renamed") == true, "\(member) endpoint \(row["client_endpoint"] ?? "")")
+            }
+        }
+
+        // Retrying failed portals (flaky ones that ran out of attempts) finishes them.
+        if states.values.contains("failed") {
+            _ = try setup.run(["apply", "--yes", "--retry", "failed", "plans/acme.dealsync/2.0.0.json"])
+            #expect(!(try setup.states()).values.contains("failed"))
+        }
+
+        // A second apply touches no portal that is done: zero writes.
+        _ = try setup.farm.control("/_farm/reset-stats", post: [:])
+        let again = try setup.run(["apply", "--yes", "plans/acme.dealsync/2.0.0.json"])
+        #expect(again.code == 3)
+        #expect(try setup.farm.stats()["writes_total"] as? Int == 0)
+
+        // status --missing-scopes lists the portals lacking `task`.
+        let status = try CLIRunner.json(try setup.run(["status", "--missing-scopes", "--format", "json", "plans/acme.dealsync/2.0.0.json"]))
+        let missing = (status["missingScopes"] as? [String: [String]])?["task"] ?? []
+        let lacking = faults.filter { $0.value.contains("missing_scope") && Self.expectedState($0.value) == ["needs-reinstall"] && !$0.value.contains("not_installed") && !$0.value.contains("expired_token") }.keys
+        #expect(Set(lacking).isSubset(of: Set(missing)), "missing: \(missing.sorted())")
+        #expect((status["portals"] as? [String: Int])?["needs-reinstall"] ?? 0 > 0)
+    }
+
+    @Test("drift finds a manual unbind, and only there; reconcile --member-id repairs it")
+    func drift() throws {
+        let setup = try Setup(portals: 20, faults: "")
+        defer { setup.close() }
+        let apply = try setup.run(["apply", "--yes", "plans/acme.dealsync/2.0.0.json"])
+        #expect(apply.code == 0, "\(apply.stdout)\(apply.stderr)")
+        #expect(try setup.run(["drift", "plans/acme.dealsync/2.0.0.json"]).code == 0)
+        _ = try setup.farm.control(
+            "/_farm/portal/m00007/unbind", post: ["placement": "TASK_VIEW_TAB", "handler": "https://app.acme.example/placements/task-tab"])
+        let drift = try setup.run(["drift", "--format", "json", "plans/acme.dealsync/2.0.0.json"])
+        #expect(drift.code == 2)
+        let document = try CLIRunner.json(drift)
+        let drifted = document["drifted"] as? [[String: Any]] ?? []
+        #expect(drifted.map { $0["memberId"] as? String } == ["m00007"])
+        let repair = try setup.run(["reconcile", "--member-id", "m00007", "plans/acme.dealsync/2.0.0.json"])
+        #expect(repair.code == 0, "\(repair.stdout)\(repair.stderr)")
+        #expect(try setup.run(["drift", "plans/acme.dealsync/2.0.0.json"]).code == 0)
+    }
+}
