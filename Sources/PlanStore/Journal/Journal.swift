@@ -26,7 +26,8 @@ public final class Journal: @unchecked Sendable {
             let current = try database.query("SELECT value FROM b24plan_meta WHERE key = 'schema_version'").first?["value"].int ?? 0
             if current > JournalSchema.version {
                 throw DatabaseError(
-                    message: "the state store was written by a newer b24plan (journal schema \(current); this one knows \(JournalSchema.version))")
+                    message: "the state store was written by a newer b24plan "
+                        + "(journal schema \(current); this one knows \(JournalSchema.version))")
             }
             let migrations = JournalSchema.migrations(database.dialect)
             for version in (current + 1)...max(current + 1, JournalSchema.version) where version <= JournalSchema.version {

@@ -148,7 +148,8 @@ public final class ApplyExecutor: @unchecked Sendable {
             guard recorded.checksum == checksum else {
                 throw MigrationError(
                     file: file.path, line: 1,
-                    message: "\(history.table) records migration \(migration.id) with checksum \(recorded.checksum), but the file's is \(checksum)")
+                    message: "\(history.table) records migration \(migration.id) with checksum \(recorded.checksum), "
+                        + "but the file's is \(checksum)")
             }
             return (.done, "already in \(history.table)")
         }
