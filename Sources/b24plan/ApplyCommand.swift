@@ -23,7 +23,7 @@ struct ApplyCommand: Command {
             .value("against", "FILE", "The published plan to compare with (plan files only)."),
             .value("reconcile", "WHEN", allowed: ["auto", "always"], "'always' adds the portal reconcile to repair drift."),
             .value("retry", "WHICH", allowed: ["failed", "needs-reinstall"], "Re-run the portal steps for only these portals."),
-        ] + StoreOptions.options
+        ] + PortalOptions.options + StoreOptions.options
     }
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
@@ -55,7 +55,9 @@ struct ApplyCommand: Command {
         _ = lock.keepAlive()
         defer { lock.release() }
         let selection = arguments.value("retry").flatMap(PortalFleet.Selection.init(rawValue:)) ?? .unfinished
-        let portalSteps = LazyPortalSteps(selection: selection) {
+        let portalSteps = LazyPortalSteps(
+            selection: selection, whereClause: arguments.value("where"), memberIDs: PortalOptions.memberIDs(arguments)
+        ) {
             try PortalOptions.fleet(
                 database: database, journal: journal, config: config, parallel: parallel, environment: console.environment)
         }
@@ -75,6 +77,11 @@ struct ApplyCommand: Command {
             console.write(JSONOutput.encode(ApplyDocument(compiled, outcome: outcome)))
         } else {
             console.write("\n" + summary(outcome, compiled: compiled, planPath: loaded.planPath))
+            for step in compiled.steps where step.kind == .portalsReconcile || step.kind == .portalsScopeAudit {
+                let counts = try journal.portalCounts(run: outcome.runID, step: step.id)
+                guard !counts.isEmpty else { continue }
+                console.write("  \(step.id): " + PortalSteps.countsText(counts) + "\n")
+            }
         }
         return code
     }
@@ -126,17 +133,21 @@ struct ApplyDocument: Encodable {
 /// Builds the portal client only when a portal step runs (so plans without one need no credentials).
 struct LazyPortalSteps: PortalStepRunner, @unchecked Sendable {
     let selection: PortalFleet.Selection
+    let whereClause: String?
+    let memberIDs: [String]?
     let makeFleet: () throws -> PortalFleet
 
-    init(selection: PortalFleet.Selection, makeFleet: @escaping () throws -> PortalFleet) {
+    init(selection: PortalFleet.Selection, whereClause: String?, memberIDs: [String]?, makeFleet: @escaping () throws -> PortalFleet) {
         self.selection = selection
+        self.whereClause = whereClause
+        self.memberIDs = memberIDs
         self.makeFleet = makeFleet
     }
 
     func run(_ step: PlanStep, compiled: CompiledPlan, runID: Int, reporter: any ApplyReporter) throws -> (Journal.StepState, String) {
         let fleet = try makeFleet()
         guard let journal = fleet.journal else { throw UsageError(message: "the portal steps need the journal") }
-        return try PortalSteps(fleet: fleet, journal: journal, selection: selection).run(
+        return try PortalSteps(fleet: fleet, journal: journal, selection: selection, where: whereClause, memberIDs: memberIDs).run(
             step, compiled: compiled, runID: runID, reporter: reporter)
     }
 }

@@ -152,4 +152,52 @@ struct FleetTests {
         #expect(repair.code == 0, "\(repair.stdout)\(repair.stderr)")
         #expect(try setup.run(["drift", "plans/acme.dealsync/2.0.0.json"]).code == 0)
     }
+
+    /// Placements and events of every portal, as the farm holds them (comparable across farms).
+    static func bindings(_ setup: Setup, portals: Int) throws -> [String] {
+        try (1...portals).map { index in
+            let member = String(format: "m%05d", index)
+            let portal = try setup.farm.portal(member)
+            let placements = try JSONSerialization.data(withJSONObject: portal["placements"] ?? [], options: [.sortedKeys])
+            let events = try JSONSerialization.data(withJSONObject: portal["events"] ?? [], options: [.sortedKeys])
+            return member + " " + String(decoding: placements, as: UTF8.self) + " " + String(decoding: events, as: UTF8.self)
+        }
+    }
+
+    @Test("SIGKILL in the middle of the rollout, then apply again: the farm ends as after an uninterrupted run")
+    func killAndResume() throws {
+        let portals = 60
+        let uninterrupted = try Setup(portals: portals, faults: "slow=\(portals)")
+        defer { uninterrupted.close() }
+        #expect(try uninterrupted.run(["apply", "--yes", "--parallel", "4", "plans/acme.dealsync/2.0.0.json"]).code == 0)
+
+        let killed = try Setup(portals: portals, faults: "slow=\(portals)")
+        defer { killed.close() }
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = ["apply", "--yes", "--parallel", "4", "plans/acme.dealsync/2.0.0.json"]
+        process.currentDirectoryURL = killed.folder
+        process.environment = ProcessInfo.processInfo.environment.merging(killed.environment) { _, new in new }
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        var recorded = 0
+        while Date() < deadline && process.isRunning {
+            recorded = (try? CLIRunner.sqliteRows(
+                killed.database, "SELECT COUNT(*) AS n FROM b24plan_portal_tasks WHERE step_id = 'portals.reconcile'"))?.first?["n"] as? Int ?? 0
+            if recorded >= 10 { break }
+            usleep(50_000)
+        }
+        #expect(process.isRunning, "apply finished before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(recorded >= 10 && recorded < portals, "killed after \(recorded) portals")
+
+        let resumed = try killed.run(["apply", "--yes", "--parallel", "4", "plans/acme.dealsync/2.0.0.json"])
+        #expect(resumed.code == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(try killed.states().values.allSatisfy { $0 == "done" })
+        #expect(try Self.bindings(killed, portals: portals) == Self.bindings(uninterrupted, portals: portals))
+    }
 }

@@ -8,16 +8,28 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
     public let selection: PortalFleet.Selection
     public let journal: Journal
 
-    public init(fleet: PortalFleet, journal: Journal, selection: PortalFleet.Selection = .unfinished) {
+    /// An extra SQL condition on the installations (`--where`).
+    public let whereClause: String?
+    /// Only these installations (`--member-id`).
+    public let memberIDs: [String]?
+
+    public init(
+        fleet: PortalFleet, journal: Journal, selection: PortalFleet.Selection = .unfinished, where whereClause: String? = nil,
+        memberIDs: [String]? = nil
+    ) {
         self.fleet = fleet
         self.journal = journal
         self.selection = selection
+        self.whereClause = whereClause
+        self.memberIDs = memberIDs
     }
 
     public func run(_ step: PlanStep, compiled: CompiledPlan, runID: Int, reporter: any ApplyReporter) throws -> (Journal.StepState, String)
     {
         let fleet = self.fleet
         let selection = self.selection
+        let whereClause = self.whereClause
+        let memberIDs = self.memberIDs
         let started = Date()
         let progress: @Sendable (PortalFleet.Summary) -> Void = { summary in
             let elapsed = max(0.001, Date().timeIntervalSince(started))
@@ -27,7 +39,9 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         case .portalsReconcile:
             let task = PortalReconcileTask(plan: compiled.plan, mode: .apply)
             _ = try BlockingTask.run {
-                try await fleet.run(runID: runID, stepID: step.id, selection: selection, onProgress: progress) { session, _ in
+                try await fleet.run(
+                    runID: runID, stepID: step.id, selection: selection, where: whereClause, memberIDs: memberIDs, onProgress: progress
+                ) { session, _ in
                     await task.run(session)
                 }
             }
@@ -37,7 +51,9 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
                 (try journal.portalTasks(run: runID, step: "portals.reconcile")).map { ($0.memberID, $0) },
                 uniquingKeysWith: { first, _ in first })
             _ = try BlockingTask.run {
-                try await fleet.run(runID: runID, stepID: step.id, selection: selection, onProgress: progress) { session, installation in
+                try await fleet.run(
+                    runID: runID, stepID: step.id, selection: selection, where: whereClause, memberIDs: memberIDs, onProgress: progress
+                ) { session, installation in
                     await ScopeAudit(addedScopes: added).run(session, reconciled: reconciled[installation.memberID])
                 }
             }
@@ -50,7 +66,7 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         return (unfinished == 0 ? .done : .waiting, detail)
     }
 
-    static func countsText(_ counts: [Journal.PortalState: Int]) -> String {
+    public static func countsText(_ counts: [Journal.PortalState: Int]) -> String {
         let order: [Journal.PortalState] = [.done, .needsReinstall, .inactive, .failed, .pending]
         return order.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
     }
