@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PlanStore
 
 /// What only one implementation has: SQLite's file handling, PostgreSQL's password hiding.
@@ -44,11 +45,13 @@ struct BackendSpecificTests {
         #expect(error.message.contains(file.path))
     }
 
-    @Test("a PostgreSQL connection error never shows the password", arguments: [
-        "postgres://alice:s3cr%40t-pw@127.0.0.1:1/db?connect_timeout=2",
-        "postgresql://alice:s3cr%40t-pw@127.0.0.1:1/db?password=s3cr%40t-pw&connect_timeout=2",
-        "postgres://alice:s3cr%40t-pw@127.0.0.1:1/db?sslmode=bogus",
-    ])
+    @Test(
+        "a PostgreSQL connection error never shows the password",
+        arguments: [
+            "postgres://alice:s3cr%40t-pw@127.0.0.1:1/db?connect_timeout=2",
+            "postgresql://alice:s3cr%40t-pw@127.0.0.1:1/db?password=s3cr%40t-pw&connect_timeout=2",
+            "postgres://alice:s3cr%40t-pw@127.0.0.1:1/db?sslmode=bogus",
+        ])
     func postgresPasswordHidden(_ url: String) throws {
         let error = try #require(throws: DatabaseError.self) { try PostgresDatabase(connectionString: url) }
         #expect(!error.message.contains("s3cr"), "\(error.message)")

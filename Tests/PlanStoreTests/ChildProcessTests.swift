@@ -1,9 +1,11 @@
 import Foundation
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
+
 @testable import PlanStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A fresh empty directory, with symlinks resolved (so `pwd` output compares equal).
 private func makeTempDir() throws -> String {
@@ -93,7 +95,7 @@ struct ChildProcessTests {
         var splitter = LineSplitter(maxBytes: ChildProcess.maxLineBytes)
         var pieces: [String] = []
         let bytes = Array(text.utf8)
-        for start in stride(from: 0, to: bytes.count, by: 1000) {   // odd-sized chunks
+        for start in stride(from: 0, to: bytes.count, by: 1000) {  // odd-sized chunks
             bytes[start..<min(start + 1000, bytes.count)].withUnsafeBytes { splitter.feed($0) { pieces.append($0) } }
         }
         splitter.finish { pieces.append($0) }
@@ -125,7 +127,12 @@ struct ChildProcessTests {
 
     @Test("a child that ignores SIGTERM gets SIGKILL after the grace period")
     func timeoutEscalates() throws {
-        let result = try sh("trap '' TERM; sleep 30; echo survived", { $0.timeout = 0.3; $0.killGrace = 0.5 }).run()
+        let result = try sh(
+            "trap '' TERM; sleep 30; echo survived",
+            {
+                $0.timeout = 0.3; $0.killGrace = 0.5
+            }
+        ).run()
         #expect(result.timedOut)
         #expect(result.signal == SIGKILL)
         #expect(result.duration >= 0.7)
@@ -145,7 +152,7 @@ struct ChildProcessTests {
         #expect(result.signal == SIGKILL)
         #expect(result.exitCode == nil)
         #expect(result.tail == ["ready"])
-        child.kill(signal: SIGKILL)   // after reaping: a no-op, never a recycled pid
+        child.kill(signal: SIGKILL)  // after reaping: a no-op, never a recycled pid
     }
 
     @Test("wait() collects all output")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PlanStore
 
 /// Connections, upserts, constraints and dialect helpers: the rest of the behavioural suite.

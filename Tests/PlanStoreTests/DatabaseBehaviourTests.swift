@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PlanStore
 
 /// The behaviour every `Database` must share, run once per backend (`Backend.allCases`).
@@ -12,7 +13,8 @@ struct DatabaseBehaviourTests {
         defer { fixture.tearDown() }
         let db = fixture.db
         let d = db.dialect
-        try db.execute("""
+        try db.execute(
+            """
             CREATE TABLE items (id \(d.autoIncrementPrimaryKey), i \(d.bigintType), r \(d.doubleType),
                                 t \(d.textType), b \(d.blobType), n \(d.textType))
             """)

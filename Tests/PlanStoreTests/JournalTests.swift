@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PlanStore
 
 /// A clock the test moves by hand, for `Journal(now:)` and `RunLock.acquire(now:)`.
@@ -51,8 +52,9 @@ struct JournalTests {
         #expect(error?.message.contains("newer b24plan") == true, "\(String(describing: error))")
         #expect(error?.message.contains("journal schema \(JournalSchema.version + 1)") == true)
         // Refusing wrote nothing: the newer version is still recorded.
-        #expect(try fixture.db.queryFirst("SELECT value FROM b24plan_meta WHERE key = 'schema_version'")?["value"].int
-            == JournalSchema.version + 1)
+        #expect(
+            try fixture.db.queryFirst("SELECT value FROM b24plan_meta WHERE key = 'schema_version'")?["value"].int
+                == JournalSchema.version + 1)
     }
 
     @Test("several processes migrating a fresh store at once all succeed (apply --worker starts together)", arguments: Backend.allCases)

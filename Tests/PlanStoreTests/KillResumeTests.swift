@@ -1,9 +1,11 @@
 import Foundation
 import ReleasePlan
 import Testing
+
 @testable import PlanStore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The crash test: `b24plan apply` is SIGKILLed in the middle of a per-portal data migration and
@@ -64,7 +66,8 @@ struct KillResumeTests {
         #expect(steps.map { [$0["step_id"], $0["state"]] } == [["migrate.data.2", "done"], ["migrate.schema.1", "done"]])
         let final = try Self.tasks(db)
         #expect(final.count == Self.portals)
-        #expect(final.allSatisfy { $0.state == .done && $0.rowsChanged == Self.rowsPerPortal }, "each portal's progress counts its rows once")
+        #expect(
+            final.allSatisfy { $0.state == .done && $0.rowsChanged == Self.rowsPerPortal }, "each portal's progress counts its rows once")
     }
 
     /// Polls the journal until ≥ 10 portals have committed a batch (deadline 120 s) and SIGKILLs the
@@ -145,7 +148,9 @@ struct KillResumeTests {
         try db.transaction {
             for index in 0..<portals {
                 let member = String(format: "member-%03d", index)
-                try db.execute("INSERT INTO portals (member_id, client_endpoint) VALUES (?, ?)", [.text(member), .text("https://\(member).example/rest/")])
+                try db.execute(
+                    "INSERT INTO portals (member_id, client_endpoint) VALUES (?, ?)",
+                    [.text(member), .text("https://\(member).example/rest/")])
                 let values = Array(repeating: "(?)", count: rowsPerPortal).joined(separator: ", ")
                 try db.execute("INSERT INTO items (member_id) VALUES \(values)", Array(repeating: .text(member), count: rowsPerPortal))
             }
@@ -157,12 +162,16 @@ struct KillResumeTests {
     static func writePlan(in folder: URL) throws -> [String] {
         let files = [
             ("0001_add_counter.sql", "ALTER TABLE items ADD COLUMN counter INTEGER NOT NULL DEFAULT 0;\n"),
-            ("0002_count_once.sql",
-             "UPDATE items SET counter = counter + 1\nWHERE id IN (SELECT id FROM items WHERE member_id = :member_id AND counter = 0 LIMIT :batch_size);\n"),
+            (
+                "0002_count_once.sql",
+                "UPDATE items SET counter = counter + 1\nWHERE id IN (SELECT id FROM items WHERE member_id = :member_id AND counter = 0 LIMIT :batch_size);\n"
+            ),
         ]
         let plans = folder.appendingPathComponent("plans/acme.kill")
         try FileManager.default.createDirectory(at: plans.appendingPathComponent("migrations"), withIntermediateDirectories: true)
-        for (name, sql) in files { try sql.write(to: plans.appendingPathComponent("migrations/\(name)"), atomically: true, encoding: .utf8) }
+        for (name, sql) in files {
+            try sql.write(to: plans.appendingPathComponent("migrations/\(name)"), atomically: true, encoding: .utf8)
+        }
         let digests = files.map { SHA256.hex(Array($0.1.utf8)) }
         let plan = """
             { "app": "acme.kill", "version": "1.0.0", "changelog": { "en": "The first release, with a backfill of every portal." },
@@ -237,7 +246,9 @@ enum StoreCLI {
         }
 
         func tearDown() {
-            guard let databaseName, let base = Backend.postgresURL, let admin = try? PostgresDatabase(connectionString: base) else { return }
+            guard let databaseName, let base = Backend.postgresURL, let admin = try? PostgresDatabase(connectionString: base) else {
+                return
+            }
             _ = try? admin.execute("DROP DATABASE IF EXISTS \(databaseName) WITH (FORCE)")
             admin.close()
         }

@@ -1,6 +1,7 @@
 import Foundation
 import ReleasePlan
 import Testing
+
 @testable import PlanStore
 
 @Suite("Data migrations and baseline")
@@ -79,7 +80,8 @@ struct DataMigrationRunnerTests {
         let bench = try MigrationBench(.postgres)
         defer { bench.tearDown() }
         let workers = ProcessInfo.processInfo.activeProcessorCount + 2
-        try bench.db.execute("CREATE TABLE items (id BIGSERIAL PRIMARY KEY, member_id TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, worker INTEGER)")
+        try bench.db.execute(
+            "CREATE TABLE items (id BIGSERIAL PRIMARY KEY, member_id TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, worker INTEGER)")
         try bench.db.execute("INSERT INTO items (member_id) SELECT 'member-' || g FROM generate_series(1, 40) AS g")
         var connections = [DataMigrationRunner.Connection(database: bench.db, journal: bench.journal)]
         for _ in 1..<workers {
@@ -89,9 +91,11 @@ struct DataMigrationRunnerTests {
         // Each batch takes ≥ 20 ms, so every worker that runs at all gets portals of its own.
         let file = MigrationBench.file(
             "0003_mark.sql",
-            "UPDATE items SET done = 1, worker = pg_backend_pid()\nWHERE id IN (SELECT id FROM items WHERE member_id = :member_id AND done = 0 LIMIT :batch_size);\nSELECT pg_sleep(0.02);\n")
+            "UPDATE items SET done = 1, worker = pg_backend_pid()\nWHERE id IN (SELECT id FROM items WHERE member_id = :member_id AND done = 0 LIMIT :batch_size);\nSELECT pg_sleep(0.02);\n"
+        )
         let runner = DataMigrationRunner(
-            migration: MigrationBench.migration(3, file, perPortal: true, batchSize: 10), script: SQLScript(path: file.path, bytes: file.bytes),
+            migration: MigrationBench.migration(3, file, perPortal: true, batchSize: 10),
+            script: SQLScript(path: file.path, bytes: file.bytes),
             runID: bench.runID, stepID: "migrate.data.3")
         let progress = try runner.run(memberIDs: (1...40).map { "member-\($0)" }, connections: connections)
         #expect(progress.rowsChanged == 40)
@@ -106,9 +110,11 @@ struct DataMigrationRunnerTests {
         _ = try Self.makeItems(bench.db)
         let file = MigrationBench.file(
             "0003_tenant.sql",
-            "UPDATE items SET done = 1\nWHERE id IN (SELECT id FROM items WHERE member_id = :member_id AND done = :tenant_flag LIMIT :batch_size);\n")
+            "UPDATE items SET done = 1\nWHERE id IN (SELECT id FROM items WHERE member_id = :member_id AND done = :tenant_flag LIMIT :batch_size);\n"
+        )
         let runner = DataMigrationRunner(
-            migration: MigrationBench.migration(3, file, perPortal: true, batchSize: 5), script: SQLScript(path: file.path, bytes: file.bytes),
+            migration: MigrationBench.migration(3, file, perPortal: true, batchSize: 5),
+            script: SQLScript(path: file.path, bytes: file.bytes),
             runID: bench.runID, stepID: "migrate.data.3")
         let error = #expect(throws: MigrationError.self) {
             try runner.run(memberIDs: Self.members, connections: [.init(database: bench.db, journal: bench.journal)])
@@ -135,7 +141,8 @@ struct DataMigrationRunnerTests {
     static func baselinePlan() -> CompiledPlan {
         let files = baselineFiles
         let plan = Plan(
-            app: "acme.baseline", version: "1.4.0", changelog: ["en": "Adopts b24plan for the live application."], scopes: [.init(code: "crm")],
+            app: "acme.baseline", version: "1.4.0", changelog: ["en": "Adopts b24plan for the live application."],
+            scopes: [.init(code: "crm")],
             requiredMethods: ["crm.deal.get"],
             migrations: [
                 MigrationBench.migration(1, files[0]), MigrationBench.migration(2, files[1], perPortal: true, batchSize: 100),
@@ -151,7 +158,8 @@ struct DataMigrationRunnerTests {
         let compiled = Self.baselinePlan()
         let existing = SHA256.hex(Self.baselineFiles[0].bytes)
         try bench.history.record(version: 1, name: "create", checksum: existing, appliedAt: "2024-05-01T10:00:00.000Z", milliseconds: 42)
-        let summary = try Baseline(database: bench.db, journal: bench.journal, history: bench.history).record(compiled, planSHA256: "plan-sha")
+        let summary = try Baseline(database: bench.db, journal: bench.journal, history: bench.history).record(
+            compiled, planSHA256: "plan-sha")
         #expect(summary.recorded == [2, 3])
         #expect(summary.alreadyRecorded == [1])
         let entries = try bench.history.entries()
@@ -176,7 +184,8 @@ struct DataMigrationRunnerTests {
         defer { bench.tearDown() }
         let other = String(repeating: "cd", count: 32)
         if unknownID {
-            try bench.history.record(version: 7, name: "from_elsewhere", checksum: other, appliedAt: "2024-05-01T10:00:00.000Z", milliseconds: 1)
+            try bench.history.record(
+                version: 7, name: "from_elsewhere", checksum: other, appliedAt: "2024-05-01T10:00:00.000Z", milliseconds: 1)
         } else {
             try bench.history.record(version: 1, name: "create", checksum: other, appliedAt: "2024-05-01T10:00:00.000Z", milliseconds: 1)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import ReleasePlan
 import Testing
+
 @testable import PlanStore
 
 /// One test's database with a migrated journal, a `schema_migrations` table and an open run.
@@ -26,7 +27,9 @@ struct MigrationBench {
 
     static func file(_ name: String, _ sql: String) -> SourceFile { SourceFile(path: "migrations/\(name)", bytes: Array(sql.utf8)) }
 
-    static func migration(_ id: Int, _ file: SourceFile, perPortal: Bool = false, batchSize: Int? = nil, transaction: Bool = true) -> Migration {
+    static func migration(_ id: Int, _ file: SourceFile, perPortal: Bool = false, batchSize: Int? = nil, transaction: Bool = true)
+        -> Migration
+    {
         Migration(
             id: id, name: String(file.path.split(separator: "/").last ?? ""), file: file.path, sha256: SHA256.hex(file.bytes),
             perPortal: perPortal, batchSize: batchSize, transaction: transaction)
@@ -48,7 +51,8 @@ struct MigrationBench {
 struct SchemaMigrationRunnerTests {
     static let createItems = MigrationBench.file(
         "0001_create_items.sql",
-        "-- items of each portal\nCREATE TABLE items (id INTEGER PRIMARY KEY, member_id TEXT NOT NULL);\nCREATE INDEX items_member ON items (member_id);\n")
+        "-- items of each portal\nCREATE TABLE items (id INTEGER PRIMARY KEY, member_id TEXT NOT NULL);\nCREATE INDEX items_member ON items (member_id);\n"
+    )
     static let addTouched = MigrationBench.file(
         "0002_add_touched.sql", "ALTER TABLE items ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;\n")
     /// `sha256sum` of `addTouched`, computed outside b24plan.
@@ -56,7 +60,8 @@ struct SchemaMigrationRunnerTests {
 
     /// The first statement is fine, the second (line 4) is not.
     static let failing = MigrationBench.file(
-        "0003_broken.sql", "CREATE TABLE first_table (id INTEGER);\n-- the next statement is wrong\n\nINSERT INTO no_such_table VALUES (1);\n")
+        "0003_broken.sql",
+        "CREATE TABLE first_table (id INTEGER);\n-- the next statement is wrong\n\nINSERT INTO no_such_table VALUES (1);\n")
 
     @Test("migrations apply in order with their history rows; running again is alreadyApplied", arguments: Backend.allCases)
     func appliesInOrder(_ backend: Backend) throws {
@@ -90,7 +95,8 @@ struct SchemaMigrationRunnerTests {
         let bench = try MigrationBench(backend)
         defer { bench.tearDown() }
         let recorded = String(repeating: "ab", count: 32)
-        try bench.history.record(version: 1, name: "create_items", checksum: recorded, appliedAt: "2025-01-01T00:00:00.000Z", milliseconds: 3)
+        try bench.history.record(
+            version: 1, name: "create_items", checksum: recorded, appliedAt: "2025-01-01T00:00:00.000Z", milliseconds: 3)
         let error = #expect(throws: MigrationError.self) { try bench.apply(1, Self.createItems) }
         let message = error?.description ?? ""
         #expect(message.contains(recorded), "\(message)")
@@ -159,7 +165,8 @@ struct SchemaMigrationRunnerTests {
             "0002_tag.sql", "CREATE TABLE tags (id INTEGER);\nDELETE FROM items\n WHERE member_id = :member_id;\n")
         let error = #expect(throws: MigrationError.self) { try bench.apply(2, file) }
         #expect(error?.line == 2)
-        #expect(error?.message.contains(":member_id") == true && error?.message.contains("perPortal") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.contains(":member_id") == true && error?.message.contains("perPortal") == true, "\(String(describing: error))")
         #expect(!bench.tableExists("tags"))
         #expect(try bench.history.entry(2) == nil)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PlanStore
 
 /// The lock that stops a second apply of the same app: an advisory lock on PostgreSQL, a lease row on SQLite.
@@ -64,8 +65,9 @@ struct RunLockTests {
         let app = "acme.lease"
         let other = try fixture.connect()
         let crashed = try RunLock.acquire(database: fixture.db, app: app, owner: "crashed", leaseSeconds: 120, now: clock.function)
-        #expect(try fixture.db.queryFirst("SELECT owner, expires_at FROM b24plan_locks WHERE app = ?", [.text(app)])
-            == SQLRow(columns: ["owner", "expires_at"], values: [.text("crashed"), .text(Timestamp.string(clock.now + 120))]))
+        #expect(
+            try fixture.db.queryFirst("SELECT owner, expires_at FROM b24plan_locks WHERE app = ?", [.text(app)])
+                == SQLRow(columns: ["owner", "expires_at"], values: [.text("crashed"), .text(Timestamp.string(clock.now + 120))]))
 
         clock.advance(119)
         #expect(throws: RunLock.HeldError.self) {

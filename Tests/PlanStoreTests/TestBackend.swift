@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PlanStore
 
 /// The implementations the behavioural suite runs against: each test takes one as its argument.

@@ -8,7 +8,9 @@ import Testing
 struct PortalReconcileTaskTests {
     typealias F = Fixtures
 
-    static func run(_ portal: FakePortal, plan: Plan = F.plan(), mode: PortalReconcileTask.Mode = .apply) async -> (PortalOutcome, PortalSession) {
+    static func run(_ portal: FakePortal, plan: Plan = F.plan(), mode: PortalReconcileTask.Mode = .apply) async -> (
+        PortalOutcome, PortalSession
+    ) {
         let session = portal.kit.session()
         let outcome = await PortalReconcileTask(plan: plan, mode: mode).run(session)
         return (outcome, session)
@@ -17,18 +19,23 @@ struct PortalReconcileTaskTests {
     static let emptyPortal = F.readResults(placements: "[]", events: "[]")
 
     @Test func readBatchThenWriteBatch() async throws {
-        let portal = FakePortal(read: F.readResults(placements: "[]", events: "[]", extra: #","method_0":{"isExisting":true,"isAvailable":true}"#))
+        let portal = FakePortal(
+            read: F.readResults(placements: "[]", events: "[]", extra: #","method_0":{"isExisting":true,"isAvailable":true}"#))
         let (outcome, session) = await Self.run(portal, plan: F.plan(requiredMethods: ["crm.deal.get"]))
         let requests = portal.kit.transport.requests
         #expect(requests.count == 2)
         #expect(requests.allSatisfy { $0.url == "https://acme.bitrix24.com/rest/batch" })
-        #expect(requests[0].batchCommands == [
-            "app_info": "app.info", "scope": "scope", "placements": "placement.get", "events": "event.get",
-            "method_0": "method.get?name=crm.deal.get",
-        ])
+        #expect(
+            requests[0].batchCommands == [
+                "app_info": "app.info", "scope": "scope", "placements": "placement.get", "events": "event.get",
+                "method_0": "method.get?name=crm.deal.get",
+            ])
         #expect(portal.writeBatches.count == 1)
         #expect(portal.writeBatches[0].keys.sorted() == ["w0000", "w0001", "w0002", "w0003", "w0004"])
-        #expect(portal.writeBatches[0].values.map { decodeCommand($0).method }.sorted() == ["event.bind", "event.bind", "placement.bind", "placement.bind", "placement.bind"])
+        #expect(
+            portal.writeBatches[0].values.map { decodeCommand($0).method }.sorted() == [
+                "event.bind", "event.bind", "placement.bind", "placement.bind", "placement.bind",
+            ])
         #expect(outcome == PortalOutcome(state: .done, differences: outcome.differences, writes: 5))
         #expect(outcome.differences.count == 5)
         #expect(session.requests == 2)
@@ -42,9 +49,12 @@ struct PortalReconcileTaskTests {
     }
 
     @Test func aCommandRefusedForLackOfScopeNeedsReinstall() async throws {
-        let portal = FakePortal(read: Self.emptyPortal, fail: { _, command in
-            command.contains("PAGE_BACKGROUND_WORKER") ? #"{"error":"ERROR_PLACEMENT_NOT_FOUND","error_description":"Placement not found"}"# : nil
-        })
+        let portal = FakePortal(
+            read: Self.emptyPortal,
+            fail: { _, command in
+                command.contains("PAGE_BACKGROUND_WORKER")
+                    ? #"{"error":"ERROR_PLACEMENT_NOT_FOUND","error_description":"Placement not found"}"# : nil
+            })
         let (outcome, _) = await Self.run(portal)
         #expect(outcome.state == .needsReinstall)
         #expect(outcome.lastError?.contains("ERROR_PLACEMENT_NOT_FOUND") == true)
@@ -52,10 +62,12 @@ struct PortalReconcileTaskTests {
     }
 
     @Test func anotherCommandErrorFailsWithTheError() async throws {
-        let portal = FakePortal(read: Self.emptyPortal, fail: { _, command in
-            command.hasPrefix("event.bind") && command.contains("ONAPPUPDATE")
-                ? #"{"error":"ERROR_ARGUMENT","error_description":"Argument 'HANDLER' is invalid"}"# : nil
-        })
+        let portal = FakePortal(
+            read: Self.emptyPortal,
+            fail: { _, command in
+                command.hasPrefix("event.bind") && command.contains("ONAPPUPDATE")
+                    ? #"{"error":"ERROR_ARGUMENT","error_description":"Argument 'HANDLER' is invalid"}"# : nil
+            })
         let (outcome, _) = await Self.run(portal)
         #expect(outcome.state == .failed)
         let error = try #require(outcome.lastError)
@@ -65,9 +77,12 @@ struct PortalReconcileTaskTests {
     }
 
     @Test func handlerAlreadyBindedCountsAsSuccess() async throws {
-        let portal = FakePortal(read: Self.emptyPortal, fail: { _, command in
-            command.hasPrefix("placement.bind") ? #"{"error":"ERROR_CORE","error_description":"Unable to set placement handler: Handler already binded"}"# : nil
-        })
+        let portal = FakePortal(
+            read: Self.emptyPortal,
+            fail: { _, command in
+                command.hasPrefix("placement.bind")
+                    ? #"{"error":"ERROR_CORE","error_description":"Unable to set placement handler: Handler already binded"}"# : nil
+            })
         let (outcome, _) = await Self.run(portal)
         #expect(outcome.state == .done)
         #expect(outcome.lastError == nil)
@@ -111,7 +126,9 @@ struct PortalReconcileTaskTests {
     }
 
     @Test func moreThanFiftyCommandsAreSplitIntoBatchesOfFifty() async throws {
-        let tabs = (0..<60).map { PlacementBinding(placement: "CRM_DEAL_DETAIL_TAB", handler: "https://app.example/tab/\($0)", title: "Tab \($0)") }
+        let tabs = (0..<60).map {
+            PlacementBinding(placement: "CRM_DEAL_DETAIL_TAB", handler: "https://app.example/tab/\($0)", title: "Tab \($0)")
+        }
         let portal = FakePortal(read: Self.emptyPortal)
         let (outcome, _) = await Self.run(portal, plan: F.plan(placements: tabs, events: [], notice: Notice(option: "release")))
         let batches = portal.writeBatches

@@ -22,7 +22,9 @@ struct PortalReconcileTaskWriteTests {
             PlacementBinding(placement: "CRM_DEAL_DETAIL_TAB", handler: "https://app.example/\(name)", title: "New \(name)")
         }
         let names = ["a", "b"] + (1...7).map { "n\($0)" } + ["c"]
-        let stored = ["a", "b", "c"].map { #"{"placement":"CRM_DEAL_DETAIL_TAB","handler":"https://app.example/\#($0)","options":[],"title":"Old"}"# }
+        let stored = ["a", "b", "c"].map {
+            #"{"placement":"CRM_DEAL_DETAIL_TAB","handler":"https://app.example/\#($0)","options":[],"title":"Old"}"#
+        }
         let portal = FakePortal(read: F.readResults(placements: "[" + stored.joined(separator: ",") + "]", events: "[]"))
         let session = portal.kit.session()
         let outcome = await PortalReconcileTask(plan: F.plan(placements: names.map(tab), events: []), mode: .apply).run(session)
@@ -36,7 +38,11 @@ struct PortalReconcileTaskWriteTests {
         for key in Self.wireOrder(write) {
             let command = decodeCommand(write.batchCommands[key]!)
             let handler = command.parameters["HANDLER"] ?? ""
-            if command.method == "placement.unbind" { bound.remove(handler) } else if command.method == "placement.bind" { bound.insert(handler) }
+            if command.method == "placement.unbind" {
+                bound.remove(handler)
+            } else if command.method == "placement.bind" {
+                bound.insert(handler)
+            }
         }
         #expect(bound == Set(names.map { "https://app.example/\($0)" }))
         #expect(Self.wireOrder(write) == (0..<13).map { String(format: "w%04d", $0) })
@@ -46,15 +52,21 @@ struct PortalReconcileTaskWriteTests {
     final class Once: @unchecked Sendable {
         private let lock = NSLock()
         private var used = false
-        func first() -> Bool { lock.withLock { defer { used = true }; return !used } }
+        func first() -> Bool {
+            lock.withLock {
+                defer { used = true }; return !used
+            }
+        }
     }
 
     @Test func aCommandHittingTheOperationTimeLimitIsRetriedNotFailed() async throws {
         let once = Once()
-        let portal = FakePortal(read: PortalReconcileTaskTests.emptyPortal, fail: { key, _ in
-            key == "w0000" && once.first()
-                ? #"{"error":"OPERATION_TIME_LIMIT","error_description":"Method is blocked due to operation time limit."}"# : nil
-        })
+        let portal = FakePortal(
+            read: PortalReconcileTaskTests.emptyPortal,
+            fail: { key, _ in
+                key == "w0000" && once.first()
+                    ? #"{"error":"OPERATION_TIME_LIMIT","error_description":"Method is blocked due to operation time limit."}"# : nil
+            })
         let outcome = await PortalReconcileTask(plan: F.plan(), mode: .apply).run(portal.kit.session())
         #expect(outcome.state == .done)
         #expect(portal.writeBatches.count == 2)

@@ -46,7 +46,8 @@ struct PortalReconcilerCommandTests {
 
     @Test func aDuplicateRegistrationWithAnotherAuthTypeIsUnbound() throws {
         // (event, handler, user) is the portal's key: an extra registration for another user is not in the plan.
-        let stored = #"[{"event":"ONAPPUPDATE","handler":"\#(Self.hook)","auth_type":"1","offline":0},"#
+        let stored =
+            #"[{"event":"ONAPPUPDATE","handler":"\#(Self.hook)","auth_type":"1","offline":0},"#
             + #"{"event":"ONAPPUPDATE","handler":"\#(Self.hook)","auth_type":"0","offline":0}]"#
         let work = try Self.eventWork(EventBinding(event: "ONAPPUPDATE", handler: Self.hook), stored: stored)
         let unbinds = work.commands.filter { $0.method == "event.unbind" }.map { decodeCommand($0.encoded).parameters["auth_type"] }
@@ -82,14 +83,15 @@ struct PortalReconcilerCommandTests {
         let notice = try #require(work.commands.last)
         #expect(notice.method == "app.option.set")
         #expect(work.commands.filter { $0.method == "app.option.set" }.count == 1)
-        #expect(notice.parameters == [
-            "options": .object([
-                "b24plan_release": .object([
-                    "version": .string("1.3.0"), "changelog": .string(changelog), "missingScopes": .array([.string("task")]),
-                    "reinstallRequired": .bool(true),
+        #expect(
+            notice.parameters == [
+                "options": .object([
+                    "b24plan_release": .object([
+                        "version": .string("1.3.0"), "changelog": .string(changelog), "missingScopes": .array([.string("task")]),
+                        "reinstallRequired": .bool(true),
+                    ])
                 ])
             ])
-        ])
         let sent = decodeCommand(notice.encoded).parameters
         #expect(sent["options[b24plan_release][reinstallRequired]"] == "1")
         #expect(sent["options[b24plan_release][missingScopes][0]"] == "task")
@@ -102,18 +104,20 @@ struct PortalReconcilerCommandTests {
 
     @Test func commandsAreOrderedUnbindsBindsNoticeWithKeysInOrder() throws {
         // Changed title (unbind + bind), a new event (bind), an extra placement (unbind), a changed event.
-        let placements = #"[{"placement":"CRM_DEAL_DETAIL_TAB","handler":"\#(F.dealTab)","options":[],"title":"Old title"},"#
+        let placements =
+            #"[{"placement":"CRM_DEAL_DETAIL_TAB","handler":"\#(F.dealTab)","options":[],"title":"Old title"},"#
             + #"{"placement":"TASK_VIEW_TAB","handler":"\#(F.taskTab)","options":[],"title":"Linked deals"},"#
             + #"{"placement":"PAGE_BACKGROUND_WORKER","handler":"\#(F.worker)","options":{"errorHandlerUrl":"\#(F.errorURL)"},"title":""},"#
             + #"{"placement":"USER_PROFILE_MENU","handler":"https://old.example/u","options":[],"title":"x"}]"#
         let events = #"[{"event":"ONCRMDEALUPDATE","handler":"\#(F.dealHook)","auth_type":"0","offline":0}]"#
         let plan = F.plan(notice: Notice(option: "release"))
         let work = PortalReconciler(plan: plan).work(for: try F.snapshot(placements: placements, events: events), includeNotice: true)
-        #expect(PortalReconcilerTests.summary(work.commands) == [
-            "w0000 placement.unbind CRM_DEAL_DETAIL_TAB \(F.dealTab)", "w0001 placement.unbind USER_PROFILE_MENU https://old.example/u",
-            "w0002 event.unbind ONCRMDEALUPDATE \(F.dealHook)", "w0003 placement.bind CRM_DEAL_DETAIL_TAB \(F.dealTab)",
-            "w0004 event.bind ONAPPUPDATE \(F.updateHook)", "w0005 event.bind ONCRMDEALUPDATE \(F.dealHook)", "w0006 app.option.set",
-        ])
+        #expect(
+            PortalReconcilerTests.summary(work.commands) == [
+                "w0000 placement.unbind CRM_DEAL_DETAIL_TAB \(F.dealTab)", "w0001 placement.unbind USER_PROFILE_MENU https://old.example/u",
+                "w0002 event.unbind ONCRMDEALUPDATE \(F.dealHook)", "w0003 placement.bind CRM_DEAL_DETAIL_TAB \(F.dealTab)",
+                "w0004 event.bind ONAPPUPDATE \(F.updateHook)", "w0005 event.bind ONCRMDEALUPDATE \(F.dealHook)", "w0006 app.option.set",
+            ])
         #expect(work.differences.count == 4)
     }
 }

@@ -23,11 +23,12 @@ struct PortalReconcilerTests {
 
     @Test func nothingBoundBindsEverything() throws {
         let work = Self.work(try F.snapshot(placements: "[]", events: "[]"))
-        #expect(Self.summary(work.commands) == [
-            "w0000 placement.bind CRM_DEAL_DETAIL_TAB \(F.dealTab)", "w0001 placement.bind TASK_VIEW_TAB \(F.taskTab)",
-            "w0002 placement.bind PAGE_BACKGROUND_WORKER \(F.worker)", "w0003 event.bind ONAPPUPDATE \(F.updateHook)",
-            "w0004 event.bind ONCRMDEALUPDATE \(F.dealHook)",
-        ])
+        #expect(
+            Self.summary(work.commands) == [
+                "w0000 placement.bind CRM_DEAL_DETAIL_TAB \(F.dealTab)", "w0001 placement.bind TASK_VIEW_TAB \(F.taskTab)",
+                "w0002 placement.bind PAGE_BACKGROUND_WORKER \(F.worker)", "w0003 event.bind ONAPPUPDATE \(F.updateHook)",
+                "w0004 event.bind ONCRMDEALUPDATE \(F.dealHook)",
+            ])
         #expect(work.differences.count == 5)
         #expect(work.hasDrift)
         #expect(work.missingScopes.isEmpty && work.skipped.isEmpty)
@@ -58,8 +59,13 @@ struct PortalReconcilerTests {
         var testDescription: String { name }
     }
 
-    static let langAll = ["ru": LocalizedPlacementText(title: "Сделки"), "en": LocalizedPlacementText(title: "Deals"), "de": LocalizedPlacementText(title: "Geschäfte")]
-    static func tab(title: String? = "Plain", langAll: [String: LocalizedPlacementText]? = PortalReconcilerTests.langAll) -> PlacementBinding {
+    static let langAll = [
+        "ru": LocalizedPlacementText(title: "Сделки"), "en": LocalizedPlacementText(title: "Deals"),
+        "de": LocalizedPlacementText(title: "Geschäfte"),
+    ]
+    static func tab(title: String? = "Plain", langAll: [String: LocalizedPlacementText]? = PortalReconcilerTests.langAll)
+        -> PlacementBinding
+    {
         PlacementBinding(placement: "CRM_LEAD_DETAIL_TAB", handler: "https://app.example/lead", title: title, langAll: langAll)
     }
 
@@ -74,17 +80,23 @@ struct PortalReconcilerTests {
             Title(name: "no LANG_ALL → TITLE", binding: tab(langAll: nil), language: "ru", stored: "Plain", changes: false),
             Title(name: "empty LANG_ALL → TITLE", binding: tab(langAll: [:]), language: "ru", stored: "Plain", changes: false),
             Title(name: "TITLE changed", binding: tab(title: "New", langAll: nil), language: "ru", stored: "Plain", changes: true),
-            Title(name: "no title at all, stored empty", binding: tab(title: nil, langAll: nil), language: "ru", stored: "", changes: false),
+            Title(
+                name: "no title at all, stored empty", binding: tab(title: nil, langAll: nil), language: "ru", stored: "", changes: false),
         ])
     func title(_ item: Title) throws {
         let language = item.language.map { #""\#($0)""# } ?? "null"
         let snapshot = try F.snapshot(
             appInfo: #"{"INSTALLED":true,"LANGUAGE_ID":\#(language)}"#,
-            placements: #"[{"placement":"CRM_LEAD_DETAIL_TAB","handler":"https://app.example/lead","options":[],"title":"\#(item.stored)"}]"#,
+            placements:
+                #"[{"placement":"CRM_LEAD_DETAIL_TAB","handler":"https://app.example/lead","options":[],"title":"\#(item.stored)"}]"#,
             events: "[]")
         let work = Self.work(snapshot, plan: F.plan(placements: [item.binding], events: []))
-        let expected = item.changes
-            ? ["w0000 placement.unbind CRM_LEAD_DETAIL_TAB https://app.example/lead", "w0001 placement.bind CRM_LEAD_DETAIL_TAB https://app.example/lead"]
+        let expected =
+            item.changes
+            ? [
+                "w0000 placement.unbind CRM_LEAD_DETAIL_TAB https://app.example/lead",
+                "w0001 placement.bind CRM_LEAD_DETAIL_TAB https://app.example/lead",
+            ]
             : []
         #expect(Self.summary(work.commands) == expected)
     }
@@ -101,7 +113,9 @@ struct PortalReconcilerTests {
     @Test(
         "options are compared on the keys the portal keeps",
         arguments: [
-            Options(name: "dropped option, stored []", placement: "CRM_DEAL_DETAIL_TAB", options: ["dropped": .string("x")], stored: "[]", changes: false),
+            Options(
+                name: "dropped option, stored []", placement: "CRM_DEAL_DETAIL_TAB", options: ["dropped": .string("x")], stored: "[]",
+                changes: false),
             Options(
                 name: "kept option equal", placement: "PAGE_BACKGROUND_WORKER", options: ["errorHandlerUrl": .string("https://e/1")],
                 stored: #"{"errorHandlerUrl":"https://e/1"}"#, changes: false),
@@ -124,7 +138,8 @@ struct PortalReconcilerTests {
         let binding = PlacementBinding(placement: item.placement, handler: handler, title: "T", options: item.options)
         let snapshot = try F.snapshot(
             scopes: ["crm", "placement", "im"],
-            placements: #"[{"placement":"\#(item.placement)","handler":"\#(handler)","options":\#(item.stored),"title":"T"}]"#, events: "[]")
+            placements: #"[{"placement":"\#(item.placement)","handler":"\#(handler)","options":\#(item.stored),"title":"T"}]"#, events: "[]"
+        )
         let work = Self.work(snapshot, plan: F.plan(placements: [binding], events: [], scopes: ["placement", "im"]))
         #expect(work.commands.count == (item.changes ? 2 : 0))
     }
@@ -134,21 +149,27 @@ struct PortalReconcilerTests {
         let plan = F.plan(placements: [F.dealTabBinding], events: [])
         let first = Self.work(try F.snapshot(placements: "[]", events: "[]"), plan: plan)
         #expect(first.commands.count == 1)
-        let stored = #"[{"placement":"CRM_DEAL_DETAIL_TAB","handler":"\#(F.dealTab)","options":[],"title":"Синхронизация","description":null}]"#
+        let stored =
+            #"[{"placement":"CRM_DEAL_DETAIL_TAB","handler":"\#(F.dealTab)","options":[],"title":"Синхронизация","description":null}]"#
         let second = Self.work(try F.snapshot(placements: stored, events: "[]"), plan: plan)
         #expect(second.commands.isEmpty)
         #expect(second.differences.isEmpty)
     }
 
     @Test func anExtraBoundHandlerIsUnbound() throws {
-        let placements = F.storedPlacementsJSON.dropLast() + #",{"placement":"CRM_LEAD_DETAIL_TAB","handler":"https://old.example/x","options":[],"title":"Old"}]"#
-        let events = F.storedEventsJSON.dropLast() + #",{"event":"ONCRMLEADADD","handler":"https://old.example/e","auth_type":"7","offline":1}]"#
+        let placements =
+            F.storedPlacementsJSON.dropLast()
+            + #",{"placement":"CRM_LEAD_DETAIL_TAB","handler":"https://old.example/x","options":[],"title":"Old"}]"#
+        let events =
+            F.storedEventsJSON.dropLast() + #",{"event":"ONCRMLEADADD","handler":"https://old.example/e","auth_type":"7","offline":1}]"#
         let work = Self.work(try F.snapshot(placements: String(placements), events: String(events)))
-        #expect(Self.summary(work.commands) == [
-            "w0000 placement.unbind CRM_LEAD_DETAIL_TAB https://old.example/x", "w0001 event.unbind ONCRMLEADADD https://old.example/e",
-        ])
+        #expect(
+            Self.summary(work.commands) == [
+                "w0000 placement.unbind CRM_LEAD_DETAIL_TAB https://old.example/x", "w0001 event.unbind ONCRMLEADADD https://old.example/e",
+            ])
         #expect(decodeCommand(work.commands[1].encoded).parameters["auth_type"] == "7")
         #expect(decodeCommand(work.commands[1].encoded).parameters["event_type"] == "offline")
-        #expect(work.differences == ["- placement CRM_LEAD_DETAIL_TAB → https://old.example/x", "- event ONCRMLEADADD → https://old.example/e"])
+        #expect(
+            work.differences == ["- placement CRM_LEAD_DETAIL_TAB → https://old.example/x", "- event ONCRMLEADADD → https://old.example/e"])
     }
 }

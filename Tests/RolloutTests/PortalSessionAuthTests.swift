@@ -25,22 +25,24 @@ struct PortalSessionAuthTests {
         let token = try #require(kit.tokenRequests.first)
         #expect(kit.tokenRequests.count == 1)
         #expect(token.method == "GET")
-        #expect(token.query == [
-            "grant_type": "refresh_token", "client_id": "app.client", "client_secret": SessionKit.clientSecret,
-            "refresh_token": "refresh-1",
-        ])
+        #expect(
+            token.query == [
+                "grant_type": "refresh_token", "client_id": "app.client", "client_secret": SessionKit.clientSecret,
+                "refresh_token": "refresh-1",
+            ])
         #expect(kit.store.savedTokens.map(\.accessToken) == ["access-2"])
         #expect(kit.store.savedTokens.map(\.refreshToken) == ["refresh-2"])
         #expect(kit.store.savedTokens.first?.scopes == ["crm", "placement"])
         #expect(kit.store.savedTokens.first?.expiresAt == 1_700_003_600)
         #expect(session.refreshedScopes == ["crm", "placement"])
         // The new tokens are stored before any request uses them.
-        #expect(kit.log.entries == [
-            "send https://acme.bitrix24.com/rest/app.info access-1",
-            "send \(token.url) -",
-            "save tokens m1 access-2",
-            "send https://acme.bitrix24.com/rest/app.info access-2",
-        ])
+        #expect(
+            kit.log.entries == [
+                "send https://acme.bitrix24.com/rest/app.info access-1",
+                "send \(token.url) -",
+                "save tokens m1 access-2",
+                "send https://acme.bitrix24.com/rest/app.info access-2",
+            ])
         // The client secret goes only to the OAuth server.
         for request in kit.restRequests {
             #expect(!request.url.contains(SessionKit.clientSecret))
@@ -53,13 +55,16 @@ struct PortalSessionAuthTests {
     }
 
     @Test func invalidTokenAlsoRefreshes() async throws {
-        let kit = SessionKit([Answer.error("invalid_token", "", status: 401), Answer.token(access: "access-2", refresh: "refresh-2"), Answer.result("1")])
+        let kit = SessionKit([
+            Answer.error("invalid_token", "", status: 401), Answer.token(access: "access-2", refresh: "refresh-2"), Answer.result("1"),
+        ])
         #expect(try await kit.session().call("scope") == .number("1"))
         #expect(kit.tokenRequests.count == 1)
     }
 
     @Test func theTokenAnswersEndpointIsUsed() async throws {
-        let kit = Self.rotatingPortal(tokenAnswer: Answer.token(access: "access-2", refresh: "refresh-2", endpoint: "https://new.bitrix24.com/rest/"))
+        let kit = Self.rotatingPortal(
+            tokenAnswer: Answer.token(access: "access-2", refresh: "refresh-2", endpoint: "https://new.bitrix24.com/rest/"))
         let session = kit.session()
         _ = try await session.call("scope")
         #expect(kit.restRequests.last?.url == "https://new.bitrix24.com/rest/scope")

@@ -6,8 +6,11 @@ import Testing
 @Suite("PortalSession: batch")
 struct PortalSessionBatchTests {
     static let commands = [
-        BatchCommand(key: "w0000", method: "placement.bind", parameters: ["PLACEMENT": .string("CRM_DEAL_DETAIL_TAB"), "HANDLER": .string("https://a/h")]),
-        BatchCommand(key: "w0001", method: "event.unbind", parameters: ["event": .string("ONAPPUPDATE"), "handler": .string("https://a/e")]),
+        BatchCommand(
+            key: "w0000", method: "placement.bind",
+            parameters: ["PLACEMENT": .string("CRM_DEAL_DETAIL_TAB"), "HANDLER": .string("https://a/h")]),
+        BatchCommand(
+            key: "w0001", method: "event.unbind", parameters: ["event": .string("ONAPPUPDATE"), "handler": .string("https://a/e")]),
     ]
 
     @Test func theRequestCarriesCmdAndHaltZero() async throws {
@@ -17,10 +20,11 @@ struct PortalSessionBatchTests {
         #expect(request.url == "https://acme.bitrix24.com/rest/batch")
         #expect(request.json?.field("halt") == .number("0"))
         #expect(request.auth == "access-1")
-        #expect(request.batchCommands == [
-            "w0000": "placement.bind?HANDLER=https%3A%2F%2Fa%2Fh&PLACEMENT=CRM_DEAL_DETAIL_TAB",
-            "w0001": "event.unbind?event=ONAPPUPDATE&handler=https%3A%2F%2Fa%2Fe",
-        ])
+        #expect(
+            request.batchCommands == [
+                "w0000": "placement.bind?HANDLER=https%3A%2F%2Fa%2Fh&PLACEMENT=CRM_DEAL_DETAIL_TAB",
+                "w0001": "event.unbind?event=ONAPPUPDATE&handler=https%3A%2F%2Fa%2Fe",
+            ])
     }
 
     struct Shape: Sendable, CustomTestStringConvertible {
@@ -40,7 +44,8 @@ struct PortalSessionBatchTests {
                 expectedResults: ["w0000": .bool(true), "w0001": .object(["count": .number("1")])], expectedErrors: [:]),
             Shape(
                 name: "empty results as []", results: "[]",
-                errors: #"{"w0000":{"error":"ERROR_CORE","error_description":"x"},"w0001":{"error":"ERROR_ARGUMENT","error_description":"y"}}"#,
+                errors:
+                    #"{"w0000":{"error":"ERROR_CORE","error_description":"x"},"w0001":{"error":"ERROR_ARGUMENT","error_description":"y"}}"#,
                 expectedResults: [:], expectedErrors: ["w0000": "ERROR_CORE", "w0001": "ERROR_ARGUMENT"]),
             Shape(
                 name: "keys 0..n-1 as arrays", results: #"[true,{"count":0}]"#, errors: "[]",

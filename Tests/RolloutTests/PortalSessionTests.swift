@@ -22,7 +22,8 @@ struct PortalSessionTests {
         for (index, sleep) in sleeps.enumerated() {
             var base = 10.0
             for _ in 0..<index { base *= 1.5 }
-            #expect(sleep >= base * 0.8 - 1e-9 && sleep <= base * 1.2 + 1e-9, "back-off \(index + 1): \(sleep)", sourceLocation: sourceLocation)
+            #expect(
+                sleep >= base * 0.8 - 1e-9 && sleep <= base * 1.2 + 1e-9, "back-off \(index + 1): \(sleep)", sourceLocation: sourceLocation)
             if index > 0 { #expect(sleep >= sleeps[index - 1], "back-offs grow", sourceLocation: sourceLocation) }
         }
     }
@@ -196,7 +197,8 @@ struct PortalSessionTests {
         let parameters: [String: PlanValue] = ["PLACEMENT": .string("CRM_DEAL_DETAIL_TAB"), "HANDLER": .string("https://app.example/h")]
         #expect(try await session.call("placement.bind", parameters) == .bool(true))
         let requests = kit.transport.requests
-        #expect(requests.map(\.url) == ["https://acme.bitrix24.com/rest/placement.bind", "https://renamed.bitrix24.com/rest/placement.bind"])
+        #expect(
+            requests.map(\.url) == ["https://acme.bitrix24.com/rest/placement.bind", "https://renamed.bitrix24.com/rest/placement.bind"])
         #expect(requests[1].method == "POST")
         #expect(requests[1].body == requests[0].body)
         #expect(requests[1].json?.field("PLACEMENT") == .string("CRM_DEAL_DETAIL_TAB"))

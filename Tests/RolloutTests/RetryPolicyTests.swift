@@ -14,9 +14,11 @@ struct RetryPolicyTests {
         #expect(policy.operationLimitMaximum == 600)
     }
 
-    @Test("without jitter (0.5 → ×1.0) the delay grows ×1.5 per attempt", arguments: [
-        (1, 0.5), (2, 0.75), (3, 1.125), (4, 1.6875), (5, 2.53125), (6, 3.796875),
-    ])
+    @Test(
+        "without jitter (0.5 → ×1.0) the delay grows ×1.5 per attempt",
+        arguments: [
+            (1, 0.5), (2, 0.75), (3, 1.125), (4, 1.6875), (5, 2.53125), (6, 3.796875),
+        ])
     func growth(attempt: Int, expected: Double) {
         #expect(abs(RetryPolicy().delay(attempt: attempt, jitter: 0.5) - expected) < 1e-12)
     }

@@ -62,7 +62,9 @@ extension ApplyCommandTests {
         #expect(third.code == 3, "the lock is free again: \(third.stdout)\n\(third.stderr)")
     }
 
-    @Test("baseline adopts a database whose schema_migrations has the plan's migrations; the next release runs only what is new", arguments: StoreKind.allCases)
+    @Test(
+        "baseline adopts a database whose schema_migrations has the plan's migrations; the next release runs only what is new",
+        arguments: StoreKind.allCases)
     func baseline(_ kind: StoreKind) throws {
         let ws = try ApplyWorkspace(kind)
         defer { ws.tearDown() }
@@ -80,8 +82,9 @@ extension ApplyCommandTests {
         let adopted = try ws.b24plan(["baseline", Self.plan])
         #expect(adopted.code == 0, "\(adopted.stdout)\n\(adopted.stderr)")
         #expect(adopted.stdout.contains("recorded as published") && adopted.stdout.contains("already there: 1, 2"), "\(adopted.stdout)")
-        #expect(try ws.rows("SELECT version, applied_at FROM schema_migrations ORDER BY version")
-            == [["1", "2024-03-01T10:00:00.000Z"], ["2", "2024-03-01T10:00:01.000Z"]])
+        #expect(
+            try ws.rows("SELECT version, applied_at FROM schema_migrations ORDER BY version")
+                == [["1", "2024-03-01T10:00:00.000Z"], ["2", "2024-03-01T10:00:01.000Z"]])
         let status = try ws.status()
         #expect(status["state"] as? String == "baseline")
         #expect(try ws.stepStates().values.allSatisfy { $0 == "done" })
@@ -101,7 +104,9 @@ extension ApplyCommandTests {
         #expect(try ws.b24plan(["init"]).code == 0)
         try ws.writePlan("1.0.0")
         let other = String(repeating: "9", count: 64)
-        try ws.sql("INSERT INTO schema_migrations (version, name, checksum, applied_at, execution_ms) VALUES (1, 'add_columns', '\(other)', 'x', 1);")
+        try ws.sql(
+            "INSERT INTO schema_migrations (version, name, checksum, applied_at, execution_ms) VALUES (1, 'add_columns', '\(other)', 'x', 1);"
+        )
         let refused = try ws.b24plan(["baseline", Self.plan])
         #expect(refused.code == 1, "\(refused.stdout)\n\(refused.stderr)")
         #expect(refused.stderr.contains(other) && refused.stderr.contains("nothing was written"), "\(refused.stderr)")
@@ -137,7 +142,7 @@ final class BackgroundCLI {
 
     init(_ arguments: [String], in directory: URL) throws {
         scratch = try CLIRunner.temporaryFolder()
-        for name in ["out", "err"] { FileManager.default.createFile(atPath: scratch.appendingPathComponent(name).path, contents: nil) }
+        for name in ["out", "err"] { _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent(name).path, contents: nil) }
         handles = try ["out", "err"].map { try FileHandle(forWritingTo: scratch.appendingPathComponent($0)) }
         process.executableURL = CLIRunner.binary
         process.arguments = arguments

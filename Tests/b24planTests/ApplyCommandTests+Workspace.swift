@@ -52,10 +52,13 @@ final class ApplyWorkspace {
     static let standardMigrations = [
         MigrationFile(
             id: 1, name: "add_columns",
-            sql: "ALTER TABLE items ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;\nALTER TABLE items ADD COLUMN done INTEGER NOT NULL DEFAULT 0;\n"),
+            sql:
+                "ALTER TABLE items ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;\nALTER TABLE items ADD COLUMN done INTEGER NOT NULL DEFAULT 0;\n"
+        ),
         MigrationFile(
             id: 2, name: "touch",
-            sql: "UPDATE items SET touched = touched + 1, done = 1\nWHERE id IN (SELECT id FROM items WHERE member_id = :member_id AND done = 0 LIMIT :batch_size);\n",
+            sql:
+                "UPDATE items SET touched = touched + 1, done = 1\nWHERE id IN (SELECT id FROM items WHERE member_id = :member_id AND done = 0 LIMIT :batch_size);\n",
             perPortal: true, batchSize: 2),
     ]
 
@@ -131,11 +134,14 @@ final class ApplyWorkspace {
     func path(_ relative: String) -> String { folder.appendingPathComponent(relative).path }
 
     /// Writes the migrations and the plan `version` (sha256 of every file); `deploy` runs `./deploy.sh VERSION`.
-    func writePlan(_ version: String, migrations: [MigrationFile] = standardMigrations, deploy: Bool = true, changelog: String? = nil) throws {
+    func writePlan(_ version: String, migrations: [MigrationFile] = standardMigrations, deploy: Bool = true, changelog: String? = nil)
+        throws
+    {
         var entries: [String] = []
         for migration in migrations {
             try write("plans/\(Self.app)/\(migration.file)", migration.sql)
-            var entry = "{ \"id\": \(migration.id), \"name\": \"\(migration.name)\", \"file\": \"\(migration.file)\", "
+            var entry =
+                "{ \"id\": \(migration.id), \"name\": \"\(migration.name)\", \"file\": \"\(migration.file)\", "
                 + "\"sha256\": \"\(SHA256.hex(Array(migration.sql.utf8)))\""
             if migration.perPortal { entry += ", \"perPortal\": true, \"batchSize\": \(migration.batchSize ?? 100)" }
             entries.append(entry + " }")
@@ -191,7 +197,8 @@ final class ApplyWorkspace {
     private func tool(mode: String, _ sql: String) throws -> ToolOutput {
         switch kind {
         case .sqlite: return try Self.runTool(["python3", "-c", Self.sqliteScript, path("state.db"), mode, sql])
-        case .postgres: return try Self.runTool(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-F", "|", "-d", databaseURL, "-c", sql])
+        case .postgres:
+            return try Self.runTool(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-F", "|", "-d", databaseURL, "-c", sql])
         }
     }
 
@@ -213,8 +220,8 @@ final class ApplyWorkspace {
         let scratch = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments

@@ -8,7 +8,9 @@ struct ApplyCommandTests {
     static let plan = ApplyWorkspace.planPath("1.0.0")
     static let stepIDs = ["migrate.schema.1", "migrate.data.2", "deploy", "gate.partner", "gate.moderation"]
 
-    @Test("apply runs migrations and deploy, stops at each gate with exit 3, and finishes once they are passed", arguments: StoreKind.allCases)
+    @Test(
+        "apply runs migrations and deploy, stops at each gate with exit 3, and finishes once they are passed", arguments: StoreKind.allCases
+    )
     func fullRun(_ kind: StoreKind) throws {
         let ws = try ApplyWorkspace(kind)
         defer { ws.tearDown() }
@@ -22,11 +24,14 @@ struct ApplyCommandTests {
         #expect(ws.deploys == ["1.0.0"])
         #expect(first.stdout.contains("deploying 1.0.0"), "the deploy output is streamed")
         // Active portals' rows were touched once; the inactive portal's row was not.
-        #expect(try ws.rows("SELECT id, touched, done FROM items ORDER BY id")
-            == [["1", "1", "1"], ["2", "1", "1"], ["3", "1", "1"], ["4", "1", "1"], ["5", "0", "0"]])
-        #expect(try ws.stepStates() == [
-            "migrate.schema.1": "done", "migrate.data.2": "done", "deploy": "done", "gate.partner": "waiting", "gate.moderation": "pending",
-        ])
+        #expect(
+            try ws.rows("SELECT id, touched, done FROM items ORDER BY id")
+                == [["1", "1", "1"], ["2", "1", "1"], ["3", "1", "1"], ["4", "1", "1"], ["5", "0", "0"]])
+        #expect(
+            try ws.stepStates() == [
+                "migrate.schema.1": "done", "migrate.data.2": "done", "deploy": "done", "gate.partner": "waiting",
+                "gate.moderation": "pending",
+            ])
 
         let pass = try ws.b24plan(["gate", "pass", "gate.partner", Self.plan])
         #expect(pass.code == 0, "\(pass.stderr)")
@@ -79,7 +84,9 @@ struct ApplyCommandTests {
         #expect(portals.values.allSatisfy { $0 is Int })
     }
 
-    @Test("a failing deploy command: exit 1, the step failed with its output tail, and apply resumes once it is fixed", arguments: StoreKind.allCases)
+    @Test(
+        "a failing deploy command: exit 1, the step failed with its output tail, and apply resumes once it is fixed",
+        arguments: StoreKind.allCases)
     func failingDeploy(_ kind: StoreKind) throws {
         let ws = try ApplyWorkspace(kind)
         defer { ws.tearDown() }
@@ -108,23 +115,28 @@ struct ApplyCommandTests {
         #expect(try ws.status()["run"] as? Int == run, "the same run resumed")
     }
 
-    @Test("a failing migration: exit 1, deploy not run, nothing half-applied; fixed SQL and digest resume the run", arguments: StoreKind.allCases)
+    @Test(
+        "a failing migration: exit 1, deploy not run, nothing half-applied; fixed SQL and digest resume the run",
+        arguments: StoreKind.allCases)
     func failingMigration(_ kind: StoreKind) throws {
         let ws = try ApplyWorkspace(kind)
         defer { ws.tearDown() }
         try ws.prepareStore()
         try ws.writeDeployScript()
         var broken = ApplyWorkspace.standardMigrations
-        broken[0].sql = "ALTER TABLE items ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;\nALTER TABLE no_such_table ADD COLUMN done INTEGER;\n"
+        broken[0].sql =
+            "ALTER TABLE items ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;\nALTER TABLE no_such_table ADD COLUMN done INTEGER;\n"
         try ws.writePlan("1.0.0", migrations: broken)
 
         let failed = try ws.b24plan(["apply", "--yes", Self.plan])
         #expect(failed.code == 1, "\(failed.stdout)\n\(failed.stderr)")
         #expect((failed.stdout + failed.stderr).contains("migrations/0001_add_columns.sql:2:"), "\(failed.stdout)")
         #expect(ws.deploys.isEmpty, "deploy must not run after a failed migration")
-        #expect(try ws.stepStates() == [
-            "migrate.schema.1": "failed", "migrate.data.2": "pending", "deploy": "pending", "gate.partner": "pending", "gate.moderation": "pending",
-        ])
+        #expect(
+            try ws.stepStates() == [
+                "migrate.schema.1": "failed", "migrate.data.2": "pending", "deploy": "pending", "gate.partner": "pending",
+                "gate.moderation": "pending",
+            ])
         #expect(try ws.rows("SELECT version FROM schema_migrations") == [])
         #expect(try ws.rows("SELECT touched FROM items") == nil, "the first ALTER was rolled back with the second")
         let run = try ws.status()["run"] as? Int

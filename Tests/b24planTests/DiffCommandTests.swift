@@ -22,16 +22,22 @@ struct DiffCommandTests {
         Golden.check(output.stdout, named: "2.0.1.\(format)", in: "graph")
     }
 
-    @Test("JSON diff: the keys and values held-out checks read", arguments: [
-        ("1.0.0", "initial", nil, nil, nil, ["migrate.schema.1", "deploy", "gate.partner", "gate.moderation", "portals.reconcile"]),
-        ("1.0.1", "patch", "patch", "patch", "bugfix", ["deploy", "gate.partner", "gate.moderation"]),
-        ("1.1.0", "minor", "minor", "minor", "feature", ["deploy", "gate.partner", "gate.moderation", "portals.reconcile"]),
-        ("2.0.0", "major", "major", "major", "major",
-         ["deploy", "gate.partner", "gate.moderation", "portals.reconcile", "portals.scope-audit"]),
-        ("2.0.1", "critical", "patch", "patch", "bugfix",
-         ["migrate.schema.2", "migrate.data.3", "deploy", "gate.partner", "gate.moderation"]),
-        ("3.0.0", "major", "major", "major", "monetization", ["deploy", "gate.partner", "gate.moderation"]),
-    ] as [(String, String, String?, String?, String?, [String])])
+    @Test(
+        "JSON diff: the keys and values held-out checks read",
+        arguments: [
+            ("1.0.0", "initial", nil, nil, nil, ["migrate.schema.1", "deploy", "gate.partner", "gate.moderation", "portals.reconcile"]),
+            ("1.0.1", "patch", "patch", "patch", "bugfix", ["deploy", "gate.partner", "gate.moderation"]),
+            ("1.1.0", "minor", "minor", "minor", "feature", ["deploy", "gate.partner", "gate.moderation", "portals.reconcile"]),
+            (
+                "2.0.0", "major", "major", "major", "major",
+                ["deploy", "gate.partner", "gate.moderation", "portals.reconcile", "portals.scope-audit"]
+            ),
+            (
+                "2.0.1", "critical", "patch", "patch", "bugfix",
+                ["migrate.schema.2", "migrate.data.3", "deploy", "gate.partner", "gate.moderation"]
+            ),
+            ("3.0.0", "major", "major", "major", "monetization", ["deploy", "gate.partner", "gate.moderation"]),
+        ] as [(String, String, String?, String?, String?, [String])])
     func jsonKeys(version: String, updateType: String, declared: String?, required: String?, row: String?, steps: [String]) throws {
         let output = try CLIRunner.run(["diff", "--format=json", "plans/acme.dealsync/\(version).json"])
         let json = try CLIRunner.json(output)

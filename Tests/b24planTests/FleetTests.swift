@@ -26,7 +26,9 @@ struct FleetTests {
             farm = try PortalFarm(
                 portals: portals, faults: faults, seed: seed,
                 bindFrom: folder.appendingPathComponent("plans/acme.dealsync/1.1.0.json").path, sqlite: database, folder: folder)
-            let config = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("farm-config.json"))) as? [String: Any]
+            let config =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("farm-config.json")))
+                as? [String: Any]
             environment = [
                 "B24_CLIENT_ID": config?["client_id"] as? String ?? "", "B24_CLIENT_SECRET": config?["client_secret"] as? String ?? "",
                 "B24PLAN_DATABASE_URL": "sqlite:" + database.path,
@@ -53,7 +55,9 @@ struct FleetTests {
         }
 
         func faults() throws -> [String: [String]] {
-            let config = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("farm-config.json"))) as? [String: Any]
+            let config =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("farm-config.json")))
+                as? [String: Any]
             var faults: [String: [String]] = [:]
             for portal in config?["portals"] as? [[String: Any]] ?? [] {
                 faults[portal["member_id"] as? String ?? ""] = portal["faults"] as? [String] ?? []
@@ -87,7 +91,9 @@ struct FleetTests {
         let faults = try setup.faults()
         #expect(states.count == 300)
         for (member, portalFaults) in faults.sorted(by: { $0.key < $1.key }) {
-            #expect(Self.expectedState(portalFaults).contains(states[member] ?? "none"), "\(member) \(portalFaults) → \(states[member] ?? "none")")
+            #expect(
+                Self.expectedState(portalFaults).contains(states[member] ?? "none"),
+                "\(member) \(portalFaults) → \(states[member] ?? "none")")
         }
 
         let stats = try setup.farm.stats()
@@ -105,12 +111,15 @@ struct FleetTests {
         // Rotated tokens are the stored ones; renamed portals' new endpoints are stored.
         for (member, portalFaults) in faults where portalFaults == ["expired_token"] || portalFaults == ["renamed"] {
             let farmPortal = try setup.farm.portal(member)
-            let row = try #require(try CLIRunner.sqliteRows(
-                setup.database, "SELECT refresh_token, client_endpoint FROM portals WHERE member_id = '\(member)'").first)
+            let row = try #require(
+                try CLIRunner.sqliteRows(
+                    setup.database, "SELECT refresh_token, client_endpoint FROM portals WHERE member_id = '\(member)'"
+                ).first)
             if portalFaults == ["expired_token"] {
                 #expect(row["refresh_token"] as? String == farmPortal["refresh_token"] as? String, "\(member) stored a stale refresh token")
             } else {
-                #expect((row["client_endpoint"] as? String)?.contains("renamed") == true, "\(member) endpoint \(row["client_endpoint"] ?? "")")
+                #expect(
+                    (row["client_endpoint"] as? String)?.contains("renamed") == true, "\(member) endpoint \(row["client_endpoint"] ?? "")")
             }
         }
 
@@ -127,9 +136,13 @@ struct FleetTests {
         #expect(try setup.farm.stats()["writes_total"] as? Int == 0)
 
         // status --missing-scopes lists the portals lacking `task`.
-        let status = try CLIRunner.json(try setup.run(["status", "--missing-scopes", "--format", "json", "plans/acme.dealsync/2.0.0.json"]))
+        let status = try CLIRunner.json(
+            try setup.run(["status", "--missing-scopes", "--format", "json", "plans/acme.dealsync/2.0.0.json"]))
         let missing = (status["missingScopes"] as? [String: [String]])?["task"] ?? []
-        let lacking = faults.filter { $0.value.contains("missing_scope") && Self.expectedState($0.value) == ["needs-reinstall"] && !$0.value.contains("not_installed") && !$0.value.contains("expired_token") }.keys
+        let lacking = faults.filter {
+            $0.value.contains("missing_scope") && Self.expectedState($0.value) == ["needs-reinstall"] && !$0.value.contains("not_installed")
+                && !$0.value.contains("expired_token")
+        }.keys
         #expect(Set(lacking).isSubset(of: Set(missing)), "missing: \(missing.sorted())")
         #expect((status["portals"] as? [String: Int])?["needs-reinstall"] ?? 0 > 0)
     }
@@ -184,8 +197,10 @@ struct FleetTests {
         let deadline = Date().addingTimeInterval(60)
         var recorded = 0
         while Date() < deadline && process.isRunning {
-            recorded = (try? CLIRunner.sqliteRows(
-                killed.database, "SELECT COUNT(*) AS n FROM b24plan_portal_tasks WHERE step_id = 'portals.reconcile'"))?.first?["n"] as? Int ?? 0
+            recorded =
+                (try? CLIRunner.sqliteRows(
+                    killed.database, "SELECT COUNT(*) AS n FROM b24plan_portal_tasks WHERE step_id = 'portals.reconcile'"))?.first?["n"]
+                as? Int ?? 0
             if recorded >= 10 { break }
             usleep(50_000)
         }

@@ -53,7 +53,9 @@ struct LintCommandTests {
     func textOutput() throws {
         let output = try CLIRunner.run(["lint", "Tests/Fixtures/schema-invalid/version-number.json"])
         #expect(output.code == 1)
-        #expect(output.stdout.contains("Tests/Fixtures/schema-invalid/version-number.json:4:14: error[B24P003]: `version` must be a string, found number"))
+        #expect(
+            output.stdout.contains(
+                "Tests/Fixtures/schema-invalid/version-number.json:4:14: error[B24P003]: `version` must be a string, found number"))
         #expect(output.stdout.contains(" 4 |   \"version\": 1,\n   |              ^\n"))
         #expect(!output.stdout.contains("\u{1B}["))
     }
@@ -113,18 +115,22 @@ struct LintCommandTests {
         #expect(fixed.code == 0, "\(fixed.stdout)")
         #expect(fixed.stderr.contains("wrote 2 sha256 values"))
         let text = try String(contentsOf: planURL, encoding: .utf8)
-        let expected = plan
+        let expected =
+            plan
             .replacingOccurrences(
                 of: "\"file\": \"migrations/0001_a.sql\"\n",
-                with: "\"file\": \"migrations/0001_a.sql\",\n      \"sha256\": \"\(try sha256(sqlA))\"\n")
+                with: "\"file\": \"migrations/0001_a.sql\",\n      \"sha256\": \"\(try sha256(sqlA))\"\n"
+            )
             .replacingOccurrences(of: "\"sha256\": \"00\"", with: "\"sha256\": \"\(try sha256(sqlB))\"")
         #expect(text == expected)
     }
 
-    @Test("usage errors exit 64 with the usage on stderr", arguments: [
-        ["lint"], ["lint", "--formt", "json", "x.json"], ["lint", "--format", "yaml", "x.json"],
-        ["lint", "--against", "a.json", "b.json", "c.json"], ["frobnicate"], [],
-    ])
+    @Test(
+        "usage errors exit 64 with the usage on stderr",
+        arguments: [
+            ["lint"], ["lint", "--formt", "json", "x.json"], ["lint", "--format", "yaml", "x.json"],
+            ["lint", "--against", "a.json", "b.json", "c.json"], ["frobnicate"], [],
+        ])
     func usageErrors(arguments: [String]) throws {
         let output = try CLIRunner.run(arguments)
         #expect(output.code == 64)

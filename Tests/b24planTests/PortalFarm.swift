@@ -20,11 +20,15 @@ final class PortalFarm: @unchecked Sendable {
         let config = folder.appendingPathComponent("farm-config.json")
         let generate = try CLIRunner.runTool(
             "/usr/bin/env",
-            ["python3", Self.folder.appendingPathComponent("farm.py").path, "--generate", String(portals), "--seed", String(seed),
-             "--faults", faults, "--bind-from", bindFrom, "--out", config.path] + extra)
+            [
+                "python3", Self.folder.appendingPathComponent("farm.py").path, "--generate", String(portals), "--seed", String(seed),
+                "--faults", faults, "--bind-from", bindFrom, "--out", config.path,
+            ] + extra)
         guard generate.code == 0 else { throw FarmError(message: "farm --generate failed: \(generate.stderr)") }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.folder.appendingPathComponent("farm.py").path, "--config", config.path, "--sqlite", sqlite.path]
+        process.arguments = [
+            "python3", Self.folder.appendingPathComponent("farm.py").path, "--config", config.path, "--sqlite", sqlite.path,
+        ]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
@@ -38,7 +42,9 @@ final class PortalFarm: @unchecked Sendable {
                 let chunk = output.fileHandleForReading.availableData
                 if chunk.isEmpty { break }
                 buffer.append(chunk)
-                if let text = String(data: buffer, encoding: .utf8), let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }) {
+                if let text = String(data: buffer, encoding: .utf8),
+                    let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") })
+                {
                     box.port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
                     ready.signal()
                     break

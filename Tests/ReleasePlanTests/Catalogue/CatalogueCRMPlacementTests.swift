@@ -1,5 +1,5 @@
-import Testing
 import ReleasePlan
+import Testing
 
 /// The `CRM_<ENTITY>_<SUFFIX>` family: which suffix accepts which entity, smart processes,
 /// `placementProblem` sentences and the expanded code list.
@@ -40,46 +40,64 @@ struct CatalogueCRMPlacementTests {
         }
     }
 
-    @Test("smart processes take any numeric type id", arguments: [
-        "CRM_DYNAMIC_128_DETAIL_TAB", "CRM_DYNAMIC_1_LIST_MENU", "CRM_DYNAMIC_183_ACTIVITY_TIMELINE_MENU",
-        "CRM_DYNAMIC_1030_ROBOT_DESIGNER_TOOLBAR", "crm_dynamic_31_documentgenerator_button",
-    ])
+    @Test(
+        "smart processes take any numeric type id",
+        arguments: [
+            "CRM_DYNAMIC_128_DETAIL_TAB", "CRM_DYNAMIC_1_LIST_MENU", "CRM_DYNAMIC_183_ACTIVITY_TIMELINE_MENU",
+            "CRM_DYNAMIC_1030_ROBOT_DESIGNER_TOOLBAR", "crm_dynamic_31_documentgenerator_button",
+        ])
     func dynamic(code: String) throws {
         let placement = try #require(Bitrix24Catalogue.placement(code))
         #expect(placement.code == code.uppercased())
         #expect(placement.scope == "crm")
     }
 
-    @Test("placementProblem sentences", arguments: [
-        ("CRM_CONTACT_ACTIVITY_TIMELINE_MENU",
-         "CRM_CONTACT_ACTIVITY_TIMELINE_MENU: the suffix ACTIVITY_TIMELINE_MENU accepts LEAD, DEAL, QUOTE, "
-            + "SMART_INVOICE, DYNAMIC_<id>, not CONTACT"),
-        ("crm_company_robot_designer_toolbar",
-         "CRM_COMPANY_ROBOT_DESIGNER_TOOLBAR: the suffix ROBOT_DESIGNER_TOOLBAR accepts LEAD, DEAL, SMART_INVOICE, "
-            + "DYNAMIC_<id>, not COMPANY"),
-        ("CRM_ORDER_DETAIL_TOOLBAR",
-         "CRM_ORDER_DETAIL_TOOLBAR: the suffix DETAIL_TOOLBAR accepts LEAD, DEAL, CONTACT, COMPANY, QUOTE, "
-            + "SMART_INVOICE, INVOICE, DYNAMIC_<id>, not ORDER"),
-        ("CRM_ACTIVITY_DETAIL_TAB",
-         "CRM_ACTIVITY_DETAIL_TAB: the suffix DETAIL_TAB accepts LEAD, DEAL, CONTACT, COMPANY, QUOTE, "
-            + "SMART_INVOICE, ORDER, DYNAMIC_<id>, not ACTIVITY"),
-        ("CRM_ORDER_LIST_MENU",
-         "CRM_ORDER_LIST_MENU: the suffix LIST_MENU accepts ACTIVITY, LEAD, DEAL, CONTACT, COMPANY, QUOTE, "
-            + "SMART_INVOICE, INVOICE, DYNAMIC_<id>, not ORDER"),
-        ("CRM_INVOICE_DETAIL_TAB",
-         "CRM_INVOICE_DETAIL_TAB: the suffix DETAIL_TAB accepts LEAD, DEAL, CONTACT, COMPANY, QUOTE, "
-            + "SMART_INVOICE, ORDER, DYNAMIC_<id>, not INVOICE"),
-    ])
+    @Test(
+        "placementProblem sentences",
+        arguments: [
+            (
+                "CRM_CONTACT_ACTIVITY_TIMELINE_MENU",
+                "CRM_CONTACT_ACTIVITY_TIMELINE_MENU: the suffix ACTIVITY_TIMELINE_MENU accepts LEAD, DEAL, QUOTE, "
+                    + "SMART_INVOICE, DYNAMIC_<id>, not CONTACT"
+            ),
+            (
+                "crm_company_robot_designer_toolbar",
+                "CRM_COMPANY_ROBOT_DESIGNER_TOOLBAR: the suffix ROBOT_DESIGNER_TOOLBAR accepts LEAD, DEAL, SMART_INVOICE, "
+                    + "DYNAMIC_<id>, not COMPANY"
+            ),
+            (
+                "CRM_ORDER_DETAIL_TOOLBAR",
+                "CRM_ORDER_DETAIL_TOOLBAR: the suffix DETAIL_TOOLBAR accepts LEAD, DEAL, CONTACT, COMPANY, QUOTE, "
+                    + "SMART_INVOICE, INVOICE, DYNAMIC_<id>, not ORDER"
+            ),
+            (
+                "CRM_ACTIVITY_DETAIL_TAB",
+                "CRM_ACTIVITY_DETAIL_TAB: the suffix DETAIL_TAB accepts LEAD, DEAL, CONTACT, COMPANY, QUOTE, "
+                    + "SMART_INVOICE, ORDER, DYNAMIC_<id>, not ACTIVITY"
+            ),
+            (
+                "CRM_ORDER_LIST_MENU",
+                "CRM_ORDER_LIST_MENU: the suffix LIST_MENU accepts ACTIVITY, LEAD, DEAL, CONTACT, COMPANY, QUOTE, "
+                    + "SMART_INVOICE, INVOICE, DYNAMIC_<id>, not ORDER"
+            ),
+            (
+                "CRM_INVOICE_DETAIL_TAB",
+                "CRM_INVOICE_DETAIL_TAB: the suffix DETAIL_TAB accepts LEAD, DEAL, CONTACT, COMPANY, QUOTE, "
+                    + "SMART_INVOICE, ORDER, DYNAMIC_<id>, not INVOICE"
+            ),
+        ])
     func problem(code: String, sentence: String) {
         #expect(Bitrix24Catalogue.placementProblem(code) == sentence)
         #expect(Bitrix24Catalogue.placement(code) == nil)
     }
 
-    @Test("no placementProblem for known codes or codes that do not look like a CRM entity placement", arguments: [
-        "CRM_DEAL_DETAIL_TAB", "crm_lead_activity_timeline_menu", "CRM_DYNAMIC_128_DETAIL_TAB", "CRM_ANALYTICS_MENU",
-        "LEFT_MENU", "LEFT_MENUS", "", "CRM_FOO_DETAIL_TAB", "CRM_DEAL_DETAIL_TABS", "CRM_DEAL", "CRM__DETAIL_TAB",
-        "CRM_DYNAMIC_DETAIL_TAB", "CRM_DYNAMIC_XXX_DETAIL_TAB", "TASK_DEAL_DETAIL_TAB",
-    ])
+    @Test(
+        "no placementProblem for known codes or codes that do not look like a CRM entity placement",
+        arguments: [
+            "CRM_DEAL_DETAIL_TAB", "crm_lead_activity_timeline_menu", "CRM_DYNAMIC_128_DETAIL_TAB", "CRM_ANALYTICS_MENU",
+            "LEFT_MENU", "LEFT_MENUS", "", "CRM_FOO_DETAIL_TAB", "CRM_DEAL_DETAIL_TABS", "CRM_DEAL", "CRM__DETAIL_TAB",
+            "CRM_DYNAMIC_DETAIL_TAB", "CRM_DYNAMIC_XXX_DETAIL_TAB", "TASK_DEAL_DETAIL_TAB",
+        ])
     func noProblem(code: String) {
         #expect(Bitrix24Catalogue.placementProblem(code) == nil)
     }

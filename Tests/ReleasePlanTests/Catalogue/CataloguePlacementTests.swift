@@ -1,5 +1,5 @@
-import Testing
 import ReleasePlan
+import Testing
 
 /// Fixed placements: scopes (BITRIX24.md's table row by row), case-insensitivity, messenger and
 /// single-handler flags, required and kept options.
@@ -35,75 +35,89 @@ struct CataloguePlacementTests {
         #expect(placement.scope == scope)
     }
 
-    @Test("placements the docs or the SDK add", arguments: [
-        ("IM_SMILES_SELECTOR", "im"), ("LANDING_SETTINGS", "landing"), ("LANDING_BLOCK", "landing"),
-        ("CRM_SMART_INVOICE_FUNNELS_TOOLBAR", "crm"), ("CRM_REQUISITE_EDIT_FORM", "crm"), ("1C_PAGE", "crm"),
-        ("CRM_INVOICE_LIST_MENU", "crm"), ("CRM_INVOICE_LIST_TOOLBAR", "crm"),
-        ("CRM_INVOICE_DETAIL_TOOLBAR", "crm"), ("CRM_INVOICE_DOCUMENTGENERATOR_BUTTON", "crm"),
-    ] as [(String, String?)])
+    @Test(
+        "placements the docs or the SDK add",
+        arguments: [
+            ("IM_SMILES_SELECTOR", "im"), ("LANDING_SETTINGS", "landing"), ("LANDING_BLOCK", "landing"),
+            ("CRM_SMART_INVOICE_FUNNELS_TOOLBAR", "crm"), ("CRM_REQUISITE_EDIT_FORM", "crm"), ("1C_PAGE", "crm"),
+            ("CRM_INVOICE_LIST_MENU", "crm"), ("CRM_INVOICE_LIST_TOOLBAR", "crm"),
+            ("CRM_INVOICE_DETAIL_TOOLBAR", "crm"), ("CRM_INVOICE_DOCUMENTGENERATOR_BUTTON", "crm"),
+        ] as [(String, String?)])
     func docsPlacement(code: String, scope: String?) throws {
         let placement = try #require(Bitrix24Catalogue.placement(code))
         #expect(placement.scope == scope)
     }
 
-    @Test("codes are case-insensitive and come back uppercased", arguments: [
-        ("left_menu", "LEFT_MENU"), ("Im_Textarea", "IM_TEXTAREA"), ("crm_deal_detail_tab", "CRM_DEAL_DETAIL_TAB"),
-        ("Crm_Dynamic_128_Detail_Tab", "CRM_DYNAMIC_128_DETAIL_TAB"), ("page_background_worker", "PAGE_BACKGROUND_WORKER"),
-    ])
+    @Test(
+        "codes are case-insensitive and come back uppercased",
+        arguments: [
+            ("left_menu", "LEFT_MENU"), ("Im_Textarea", "IM_TEXTAREA"), ("crm_deal_detail_tab", "CRM_DEAL_DETAIL_TAB"),
+            ("Crm_Dynamic_128_Detail_Tab", "CRM_DYNAMIC_128_DETAIL_TAB"), ("page_background_worker", "PAGE_BACKGROUND_WORKER"),
+        ])
     func caseInsensitive(written: String, canonical: String) throws {
         let placement = try #require(Bitrix24Catalogue.placement(written))
         #expect(placement.code == canonical)
         #expect(Bitrix24Catalogue.placement(canonical) == placement)
     }
 
-    @Test("unknown codes give nil", arguments: [
-        "", "LEFT_MENUS", "LEFTMENU", "CRM_", "CRM_DEAL", "CRM_DETAIL_TAB", "CRM_FOO_DETAIL_TAB",
-        "CRM_DYNAMIC_DETAIL_TAB", "CRM_DYNAMIC_XXX_DETAIL_TAB", "CRM_DYNAMIC_12A_DETAIL_TAB", "CRM_DEAL_DETAIL_TABS",
-        "TASK_VIEW", "SETTING_CONNECTOR", " LEFT_MENU",
-    ])
+    @Test(
+        "unknown codes give nil",
+        arguments: [
+            "", "LEFT_MENUS", "LEFTMENU", "CRM_", "CRM_DEAL", "CRM_DETAIL_TAB", "CRM_FOO_DETAIL_TAB",
+            "CRM_DYNAMIC_DETAIL_TAB", "CRM_DYNAMIC_XXX_DETAIL_TAB", "CRM_DYNAMIC_12A_DETAIL_TAB", "CRM_DEAL_DETAIL_TABS",
+            "TASK_VIEW", "SETTING_CONNECTOR", " LEFT_MENU",
+        ])
     func unknown(code: String) {
         #expect(Bitrix24Catalogue.placement(code) == nil)
     }
 
-    @Test("single-handler placements", arguments: [
-        ("REST_APP_URI", true), ("PAGE_BACKGROUND_WORKER", true), ("LEFT_MENU", false), ("IM_TEXTAREA", false),
-        ("CRM_DEAL_DETAIL_TAB", false),
-    ])
+    @Test(
+        "single-handler placements",
+        arguments: [
+            ("REST_APP_URI", true), ("PAGE_BACKGROUND_WORKER", true), ("LEFT_MENU", false), ("IM_TEXTAREA", false),
+            ("CRM_DEAL_DETAIL_TAB", false),
+        ])
     func singleHandler(code: String, single: Bool) throws {
         #expect(try #require(Bitrix24Catalogue.placement(code)).allowsSingleHandler == single)
     }
 
-    @Test("messenger placements", arguments: [
-        ("IM_NAVIGATION", true), ("IM_CONTEXT_MENU", true), ("IM_SIDEBAR", true), ("IM_TEXTAREA", true),
-        ("IMMOBILE_CONTEXT_MENU", true), ("IM_SMILES_SELECTOR", true), ("LEFT_MENU", false),
-        ("CALL_CARD", false), ("CRM_DEAL_LIST_MENU", false),
-    ])
+    @Test(
+        "messenger placements",
+        arguments: [
+            ("IM_NAVIGATION", true), ("IM_CONTEXT_MENU", true), ("IM_SIDEBAR", true), ("IM_TEXTAREA", true),
+            ("IMMOBILE_CONTEXT_MENU", true), ("IM_SMILES_SELECTOR", true), ("LEFT_MENU", false),
+            ("CALL_CARD", false), ("CRM_DEAL_LIST_MENU", false),
+        ])
     func messenger(code: String, isMessenger: Bool) throws {
         #expect(try #require(Bitrix24Catalogue.placement(code)).isMessenger == isMessenger)
     }
 
-    @Test("required options", arguments: [
-        ("IM_NAVIGATION", ["iconName"]), ("IM_SIDEBAR", ["iconName"]), ("IM_TEXTAREA", ["iconName"]),
-        ("PAGE_BACKGROUND_WORKER", ["errorHandlerUrl"]), ("IM_CONTEXT_MENU", []), ("IMMOBILE_CONTEXT_MENU", []),
-        ("LEFT_MENU", []), ("CRM_DEAL_DETAIL_ACTIVITY", []),
-    ] as [(String, [String])])
+    @Test(
+        "required options",
+        arguments: [
+            ("IM_NAVIGATION", ["iconName"]), ("IM_SIDEBAR", ["iconName"]), ("IM_TEXTAREA", ["iconName"]),
+            ("PAGE_BACKGROUND_WORKER", ["errorHandlerUrl"]), ("IM_CONTEXT_MENU", []), ("IMMOBILE_CONTEXT_MENU", []),
+            ("LEFT_MENU", []), ("CRM_DEAL_DETAIL_ACTIVITY", []),
+        ] as [(String, [String])])
     func requiredOptions(code: String, required: [String]) throws {
         #expect(try #require(Bitrix24Catalogue.placement(code)).requiredOptions == required)
     }
 
-    @Test("kept options", arguments: [
-        ("PAGE_BACKGROUND_WORKER", ["errorHandlerUrl"]),
-        ("IM_NAVIGATION", ["iconName", "extranet", "role"]),
-        ("IM_SIDEBAR", ["iconName", "extranet", "context", "role", "color"]),
-        ("IM_TEXTAREA", ["iconName", "extranet", "context", "role", "color", "width", "height"]),
-        ("IM_CONTEXT_MENU", ["extranet", "context", "role"]),
-        ("IMMOBILE_CONTEXT_MENU", ["extranet", "context", "role"]),
-        ("CRM_DEAL_DETAIL_ACTIVITY", ["useBuiltInInterface", "newUserNotificationTitle", "newUserNotificationText"]),
-        ("CRM_DYNAMIC_7_DETAIL_ACTIVITY", ["useBuiltInInterface", "newUserNotificationTitle", "newUserNotificationText"]),
-        ("CRM_REQUISITE_AUTOCOMPLETE", ["countries"]), ("CRM_BANK_DETAIL_AUTOCOMPLETE", ["countries"]),
-        ("LEFT_MENU", []), ("REST_APP_URI", []), ("BI_ANALYTICS_MENU", []), ("CRM_DETAIL_SEARCH", []),
-        ("CRM_DEAL_DETAIL_TAB", []), ("TASK_VIEW_TAB", []),
-    ] as [(String, [String])])
+    @Test(
+        "kept options",
+        arguments: [
+            ("PAGE_BACKGROUND_WORKER", ["errorHandlerUrl"]),
+            ("IM_NAVIGATION", ["iconName", "extranet", "role"]),
+            ("IM_SIDEBAR", ["iconName", "extranet", "context", "role", "color"]),
+            ("IM_TEXTAREA", ["iconName", "extranet", "context", "role", "color", "width", "height"]),
+            ("IM_CONTEXT_MENU", ["extranet", "context", "role"]),
+            ("IMMOBILE_CONTEXT_MENU", ["extranet", "context", "role"]),
+            ("CRM_DEAL_DETAIL_ACTIVITY", ["useBuiltInInterface", "newUserNotificationTitle", "newUserNotificationText"]),
+            ("CRM_DYNAMIC_7_DETAIL_ACTIVITY", ["useBuiltInInterface", "newUserNotificationTitle", "newUserNotificationText"]),
+            ("CRM_REQUISITE_AUTOCOMPLETE", ["countries"]), ("CRM_BANK_DETAIL_AUTOCOMPLETE", ["countries"]),
+            ("LEFT_MENU", []), ("REST_APP_URI", []), ("BI_ANALYTICS_MENU", []), ("CRM_DETAIL_SEARCH", []),
+            ("CRM_DEAL_DETAIL_TAB", []), ("TASK_VIEW_TAB", []),
+        ] as [(String, [String])])
     func keptOptions(code: String, kept: [String]) throws {
         #expect(try #require(Bitrix24Catalogue.placement(code)).keptOptions == Set(kept))
     }

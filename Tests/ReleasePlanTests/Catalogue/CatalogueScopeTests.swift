@@ -1,5 +1,5 @@
-import Testing
 import ReleasePlan
+import Testing
 
 /// Scope codes, deprecated scopes and `normalizedScope`.
 struct CatalogueScopeTests {
@@ -35,10 +35,12 @@ struct CatalogueScopeTests {
         #expect(!Bitrix24Catalogue.scopes.contains(scope))
     }
 
-    @Test("normalizedScope", arguments: [
-        ("tasks", "task"), ("task", "task"), ("crm", "crm"), ("tasks_extended", "tasks_extended"),
-        ("user.userfield", "user.userfield"), ("unknown", "unknown"),
-    ])
+    @Test(
+        "normalizedScope",
+        arguments: [
+            ("tasks", "task"), ("task", "task"), ("crm", "crm"), ("tasks_extended", "tasks_extended"),
+            ("user.userfield", "user.userfield"), ("unknown", "unknown"),
+        ])
     func normalized(code: String, expected: String) {
         #expect(Bitrix24Catalogue.normalizedScope(code) == expected)
     }

@@ -25,9 +25,10 @@ struct GraphBuilderTests {
             Migration(id: 4, name: "index", file: "m/4.sql", sha256: "d", transaction: false),
         ]
         let compiled = PlanCompiler().compile(plan, previous: Self.base)
-        #expect(compiled.steps.map(\.id) == [
-            "migrate.schema.3", "migrate.schema.4", "migrate.data.2", "deploy", "gate.partner", "gate.moderation",
-        ])
+        #expect(
+            compiled.steps.map(\.id) == [
+                "migrate.schema.3", "migrate.schema.4", "migrate.data.2", "deploy", "gate.partner", "gate.moderation",
+            ])
         #expect(compiled.step("migrate.schema.3")?.after == [])
         #expect(compiled.step("migrate.schema.4")?.after == ["migrate.schema.3"])
         #expect(compiled.step("migrate.data.2")?.after == ["migrate.schema.4"])
@@ -110,6 +111,8 @@ struct GraphBuilderTests {
         let rollout = try #require(compiled.rollout)
         #expect(rollout.requestsPerPortal == 3)  // one read batch + 60 binds in two write batches
         #expect(rollout.seconds == 300)
-        #expect(rollout.summary == "6400 installations (--installations) × 3 requests ÷ (32 portals in parallel × 2 requests/s per portal) ≈ 5 min 0 s")
+        #expect(
+            rollout.summary
+                == "6400 installations (--installations) × 3 requests ÷ (32 portals in parallel × 2 requests/s per portal) ≈ 5 min 0 s")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// The change list between two plans and the bump each change requires (DESIGN §5).
@@ -12,7 +13,8 @@ struct PlanDiffTests {
     /// The published plan every case starts from.
     static let base = Plan(
         app: "acme.example", version: "1.0.0", changelog: ["en": "First release of the deal tab."],
-        minimumBitrix24Version: "24.300.0", scopes: [ScopeRequest(code: "crm"), ScopeRequest(code: "placement"), ScopeRequest(code: "user")],
+        minimumBitrix24Version: "24.300.0",
+        scopes: [ScopeRequest(code: "crm"), ScopeRequest(code: "placement"), ScopeRequest(code: "user")],
         placements: [tab], events: [hook], requiredMethods: ["crm.deal.get"], migrations: [createLinks])
 
     struct Case: Sendable, CustomTestStringConvertible {

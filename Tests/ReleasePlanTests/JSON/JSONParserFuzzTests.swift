@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// Deterministic fuzzing: random bytes and random single-byte edits of a real plan never crash the
@@ -15,7 +16,8 @@ struct JSONParserFuzzTests {
     }
 
     /// Bytes JSON cares about, plus multibyte lead/continuation bytes, a BOM and a NBSP.
-    static let alphabet: [UInt8] = Array(#"{}[]":,.-+0123456789eEtrufalsn \/*'"#.utf8)
+    static let alphabet: [UInt8] =
+        Array(#"{}[]":,.-+0123456789eEtrufalsn \/*'"#.utf8)
         + [0x0A, 0x0D, 0x09, 0x00, 0x1F, 0xEF, 0xBB, 0xBF, 0xC2, 0xA0, 0xD0, 0x9F, 0xF0, 0x9F, 0x9A, 0x80, 0xFF]
 
     /// Problems with a diagnostic's location in `source` (empty when it lies inside the file).

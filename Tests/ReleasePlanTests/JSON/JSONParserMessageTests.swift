@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// Each targeted B24P001 message, with the exact place it points at (`line:column`, bytes).

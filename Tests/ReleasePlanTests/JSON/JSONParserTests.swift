@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// Ranges of nodes and keys, line and column arithmetic (1-based, columns in UTF-8 bytes), BOM and
@@ -144,13 +145,15 @@ struct JSONParserTests {
 
     @Test func nestingDeeperThanTheLimitIsReportedNotRecursed() {
         let (_, arrays) = Self.parse(String(repeating: "[", count: 5_000))
-        #expect(arrays.diagnostics.first.map { "\($0.line):\($0.column) \($0.message)" }
-            == "1:201 \(JSONSyntaxMessages.tooDeep(JSONParser.maximumDepth))")
+        #expect(
+            arrays.diagnostics.first.map { "\($0.line):\($0.column) \($0.message)" }
+                == "1:201 \(JSONSyntaxMessages.tooDeep(JSONParser.maximumDepth))")
         #expect(arrays.diagnostics.count <= JSONParser.maximumErrors)
 
         let (_, objects) = Self.parse(String(repeating: "{\"a\":", count: 1_000))
-        #expect(objects.diagnostics.first.map { "\($0.line):\($0.column) \($0.message)" }
-            == "1:1001 \(JSONSyntaxMessages.tooDeep(JSONParser.maximumDepth))")
+        #expect(
+            objects.diagnostics.first.map { "\($0.line):\($0.column) \($0.message)" }
+                == "1:1001 \(JSONSyntaxMessages.tooDeep(JSONParser.maximumDepth))")
     }
 
     @Test func nestingAtTheLimitParses() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ReleasePlan
 
 /// The text form of JSON paths (`placements[2].handler`), parsing it back, containment and order.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// B24P401: a raised minimum Bitrix24 version.
@@ -18,12 +19,15 @@ struct CompatibilityRulesTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "raised", previous: "24.300.0", current: "25.100.0",
-             message: "minimumBitrix24Version raised from 24.300.0 to 25.100.0: portals below 25.100.0 will not get this update"),
-        Case(name: "raised numerically, not as text", previous: "24.300.0", current: "24.1000.0",
-             message: "minimumBitrix24Version raised from 24.300.0 to 24.1000.0: portals below 24.1000.0 will not get this update"),
-        Case(name: "set for the first time", previous: nil, current: "24.300.0",
-             message: "minimumBitrix24Version set to 24.300.0: portals below 24.300.0 will not get this update"),
+        Case(
+            name: "raised", previous: "24.300.0", current: "25.100.0",
+            message: "minimumBitrix24Version raised from 24.300.0 to 25.100.0: portals below 25.100.0 will not get this update"),
+        Case(
+            name: "raised numerically, not as text", previous: "24.300.0", current: "24.1000.0",
+            message: "minimumBitrix24Version raised from 24.300.0 to 24.1000.0: portals below 24.1000.0 will not get this update"),
+        Case(
+            name: "set for the first time", previous: nil, current: "24.300.0",
+            message: "minimumBitrix24Version set to 24.300.0: portals below 24.300.0 will not get this update"),
         Case(name: "unchanged", previous: "24.300.0", current: "24.300.0", message: nil),
         Case(name: "lowered", previous: "25.100.0", current: "24.300.0", message: nil),
         Case(name: "lowered numerically", previous: "24.1000.0", current: "24.300.0", message: nil),

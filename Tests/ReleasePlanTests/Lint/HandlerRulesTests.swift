@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// B24P207, B24P208, B24P209: handler URLs and duplicate bindings.
@@ -45,8 +46,12 @@ struct HandlerRulesTests {
         Case(name: "user info ignored", handler: "https://user:pw@app.acme.example/h", hosts: "[\"app.acme.example\"]", codes: []),
         Case(name: "unlisted host", handler: "https://staging.acme.example/h", hosts: "[\"app.acme.example\"]", codes: ["B24P208"]),
         Case(name: "wildcard matches a subdomain", handler: "https://eu.app.acme.example/h", hosts: "[\"*.acme.example\"]", codes: []),
-        Case(name: "wildcard does not match the bare domain", handler: "https://acme.example/h", hosts: "[\"*.acme.example\"]", codes: ["B24P208"]),
-        Case(name: "wildcard does not match a lookalike", handler: "https://evilacme.example/h", hosts: "[\"*.acme.example\"]", codes: ["B24P208"]),
+        Case(
+            name: "wildcard does not match the bare domain", handler: "https://acme.example/h", hosts: "[\"*.acme.example\"]",
+            codes: ["B24P208"]),
+        Case(
+            name: "wildcard does not match a lookalike", handler: "https://evilacme.example/h", hosts: "[\"*.acme.example\"]",
+            codes: ["B24P208"]),
         Case(name: "http and unlisted", handler: "http://cdn.example/h", hosts: "[\"app.acme.example\"]", codes: ["B24P207", "B24P208"]),
         Case(name: "no handlerHosts: hosts not checked", handler: "https://anything.example/h", hosts: nil, codes: []),
     ]

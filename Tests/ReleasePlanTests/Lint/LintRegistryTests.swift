@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// The registry documents every code of the rule table exactly once.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// B24P301–B24P304: numbering, files, digests, and published migrations left alone.
@@ -64,7 +65,11 @@ struct MigrationRulesTests {
         let result = Self.lint([Self.first, Self.second], files: ["migrations/0001.sql": Self.create])
         let finding = try #require(result.only("B24P302"))
         #expect(finding.message == "migration file migrations/0002.sql cannot be read: no such file")
-        #expect((finding.at, finding.path) == (locationOf("\"migrations/0002.sql\"", in: PlanText.make(["migrations": Self.migrations([Self.first, Self.second])])), "migrations[1].file"))
+        #expect(
+            (finding.at, finding.path) == (
+                locationOf("\"migrations/0002.sql\"", in: PlanText.make(["migrations": Self.migrations([Self.first, Self.second])])),
+                "migrations[1].file"
+            ))
         #expect(result.findings("B24P303").isEmpty)
     }
 
@@ -89,7 +94,8 @@ struct MigrationRulesTests {
     }
 
     @Test func digestIsCaseInsensitive() {
-        let upper = "{ \"id\": 1, \"name\": \"a\", \"file\": \"migrations/0001.sql\", \"sha256\": \"\(SHA256.hex(Array(Self.create.utf8)).uppercased())\" }"
+        let upper =
+            "{ \"id\": 1, \"name\": \"a\", \"file\": \"migrations/0001.sql\", \"sha256\": \"\(SHA256.hex(Array(Self.create.utf8)).uppercased())\" }"
         #expect(Self.lint([upper]).codes.isEmpty)
     }
 
@@ -102,10 +108,19 @@ struct MigrationRulesTests {
 
     static let edits: [Edit] = [
         Edit(name: "renamed", entry: entry(1, "create_links", "migrations/0001.sql"), edits: "name"),
-        Edit(name: "content and digest", entry: PlanText.migration(id: 1, name: "create_deal_links", file: "migrations/0001.sql", sql: "-- v2\n" + create), edits: "sha256"),
-        Edit(name: "made perPortal", entry: entry(1, "create_deal_links", "migrations/0001.sql", extra: ", \"perPortal\": true"), edits: "perPortal"),
-        Edit(name: "moved out of its transaction", entry: entry(1, "create_deal_links", "migrations/0001.sql", extra: ", \"transaction\": false"), edits: "transaction"),
-        Edit(name: "file moved", entry: PlanText.migration(id: 1, name: "create_deal_links", file: "migrations/v1/0001.sql", sql: create), edits: "file"),
+        Edit(
+            name: "content and digest",
+            entry: PlanText.migration(id: 1, name: "create_deal_links", file: "migrations/0001.sql", sql: "-- v2\n" + create),
+            edits: "sha256"),
+        Edit(
+            name: "made perPortal", entry: entry(1, "create_deal_links", "migrations/0001.sql", extra: ", \"perPortal\": true"),
+            edits: "perPortal"),
+        Edit(
+            name: "moved out of its transaction",
+            entry: entry(1, "create_deal_links", "migrations/0001.sql", extra: ", \"transaction\": false"), edits: "transaction"),
+        Edit(
+            name: "file moved", entry: PlanText.migration(id: 1, name: "create_deal_links", file: "migrations/v1/0001.sql", sql: create),
+            edits: "file"),
     ]
 
     @Test(arguments: edits)
@@ -115,7 +130,8 @@ struct MigrationRulesTests {
         if edit.name == "content and digest" { files["migrations/0001.sql"] = "-- v2\n" + Self.create }
         let result = Self.lint([edit.entry], previous: [Self.first], files: files)
         let finding = try #require(result.only("B24P304"))
-        #expect(finding.message == "published migration 1 (create_deal_links) was edited (\(edit.edits) changed); add a new migration instead")
+        #expect(
+            finding.message == "published migration 1 (create_deal_links) was edited (\(edit.edits) changed); add a new migration instead")
         #expect((finding.at, finding.path) == ("8:5", "migrations[0]"))
     }
 
@@ -125,7 +141,8 @@ struct MigrationRulesTests {
     }
 
     @Test func batchSizeMayChange() {
-        let result = Self.lint([Self.entry(1, "create_deal_links", "migrations/0001.sql", extra: ", \"batchSize\": 100")], previous: [Self.first])
+        let result = Self.lint(
+            [Self.entry(1, "create_deal_links", "migrations/0001.sql", extra: ", \"batchSize\": 100")], previous: [Self.first])
         #expect(result.codes.isEmpty, "\(result.listing)")
     }
 

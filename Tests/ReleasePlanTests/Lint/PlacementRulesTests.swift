@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// B24P202, B24P204, B24P212, B24P213, B24P215, B24P216, B24P217: placements against the catalogue.
@@ -53,7 +54,8 @@ struct PlacementRulesTests {
         #expect((finding.at, finding.path) == ("8:20", "placements[0].placement"))
         #expect(
             finding.message
-                == "unknown placement \"CRM_CONTACT_ACTIVITY_TIMELINE_MENU\": the suffix ACTIVITY_TIMELINE_MENU accepts LEAD, DEAL, QUOTE, SMART_INVOICE, DYNAMIC_<id>, not CONTACT")
+                == "unknown placement \"CRM_CONTACT_ACTIVITY_TIMELINE_MENU\": the suffix ACTIVITY_TIMELINE_MENU accepts LEAD, DEAL, QUOTE, SMART_INVOICE, DYNAMIC_<id>, not CONTACT"
+        )
     }
 
     @Test func unknownPlacementSuggestsTheNearest() throws {
@@ -102,7 +104,8 @@ struct PlacementRulesTests {
     static let workers: [WorkerCase] = [
         WorkerCase(name: "no options: at the placement", options: nil, path: "placements[0]", needle: "{ \"placement\""),
         WorkerCase(name: "empty options: at the options", options: "{}", path: "placements[0].options", needle: "{}"),
-        WorkerCase(name: "empty URL", options: "{ \"errorHandlerUrl\": \"\" }", path: "placements[0].options",
+        WorkerCase(
+            name: "empty URL", options: "{ \"errorHandlerUrl\": \"\" }", path: "placements[0].options",
             needle: "{ \"errorHandlerUrl\""),
     ]
 
@@ -127,7 +130,10 @@ struct PlacementRulesTests {
         let text = Self.plan([Self.placement("CRM_DEAL_DETAIL_TAB", options: "{ \"width\": 600 }")])
         let finding = try #require(Lint.run(plan: text).only("B24P217"))
         #expect(finding.message == "option \"width\" is dropped by the portal: CRM_DEAL_DETAIL_TAB keeps no options")
-        #expect((finding.at, finding.endColumn, finding.path) == (locationOf("\"width\"", in: text), finding.column + 7, "placements[0].options.width"))
+        #expect(
+            (finding.at, finding.endColumn, finding.path) == (
+                locationOf("\"width\"", in: text), finding.column + 7, "placements[0].options.width"
+            ))
         #expect(finding.severity == .warning)
     }
 
@@ -135,7 +141,8 @@ struct PlacementRulesTests {
         let text = Self.plan(
             [Self.placement("IM_SIDEBAR", options: "{ \"iconName\": \"fa-link\", \"size\": 2 }")], extraScopes: ", \"im\"")
         let finding = try #require(Lint.run(plan: text).only("B24P217"))
-        #expect(finding.message == "option \"size\" is dropped by the portal: IM_SIDEBAR keeps only color, context, extranet, iconName, role")
+        #expect(
+            finding.message == "option \"size\" is dropped by the portal: IM_SIDEBAR keeps only color, context, extranet, iconName, role")
         #expect(finding.at == locationOf("\"size\"", in: text))
     }
 }

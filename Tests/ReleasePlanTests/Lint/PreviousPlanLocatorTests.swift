@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// Which published plan a release is compared with: `--against`, else the highest lower version in

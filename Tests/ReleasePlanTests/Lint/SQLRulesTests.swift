@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// B24P305–B24P309: findings in the SQL of new migrations, located in the SQL file.
@@ -20,7 +21,8 @@ struct SQLRulesTests {
     }
 
     @Test func findingPointsAtTheKeywordInTheSQLFile() throws {
-        let sql = "-- Удалить старую колонку\nCREATE TABLE deal_links_v2 (id TEXT PRIMARY KEY);\nALTER TABLE deal_links DROP COLUMN legacy_status;\n"
+        let sql =
+            "-- Удалить старую колонку\nCREATE TABLE deal_links_v2 (id TEXT PRIMARY KEY);\nALTER TABLE deal_links DROP COLUMN legacy_status;\n"
         let result = Self.lint(sql)
         let finding = try #require(result.only("B24P305"))
         #expect(finding.file == Self.sqlPath)
@@ -81,7 +83,8 @@ struct SQLRulesTests {
         #expect((finding.line, finding.column, finding.endColumn) == (2, 1, 13))
         #expect(
             finding.message
-                == "CREATE INDEX deal_links_member ON deal_links without CONCURRENTLY locks writes on PostgreSQL while it builds (CONCURRENTLY needs \"transaction\": false)")
+                == "CREATE INDEX deal_links_member ON deal_links without CONCURRENTLY locks writes on PostgreSQL while it builds (CONCURRENTLY needs \"transaction\": false)"
+        )
     }
 
     @Test func concurrentlyInsideATransaction() throws {
@@ -89,7 +92,8 @@ struct SQLRulesTests {
         let finding = try #require(Self.lint(sql).only("B24P307"))
         #expect(
             finding.message
-                == "CREATE INDEX CONCURRENTLY deal_links_member ON deal_links cannot run inside a transaction: set \"transaction\": false on this migration")
+                == "CREATE INDEX CONCURRENTLY deal_links_member ON deal_links cannot run inside a transaction: set \"transaction\": false on this migration"
+        )
         #expect((finding.column, finding.endColumn) == (1, 26))
         #expect(Self.lint(sql, extra: ", \"transaction\": false").codes.isEmpty)
     }
@@ -115,7 +119,8 @@ struct SQLRulesTests {
         let finding = try #require(Self.lint(sql, extra: extra).only("B24P308"))
         #expect(
             finding.message
-                == "perPortal migration migrations/0001_change.sql does not use :member_id, so each portal's run would touch every portal's rows")
+                == "perPortal migration migrations/0001_change.sql does not use :member_id, so each portal's run would touch every portal's rows"
+        )
         #expect((finding.file, finding.path) == (Lint.planPath, "migrations[0].perPortal"))
         let plan = PlanText.make([
             "migrations": "[\(PlanText.migration(id: 1, name: "change", file: "migrations/0001_change.sql", sql: sql, extra: extra))]"

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// B24P201, B24P206, B24P210, B24P211, B24P214: the scopes a plan requests.
@@ -32,7 +33,8 @@ struct ScopeRulesTests {
             ])
         #expect(
             result.findings("B24P211").first?.message
-                == "scope \"user\" is requested but no placement, event or required method uses it; give a \"purpose\" for the moderator or remove it")
+                == "scope \"user\" is requested but no placement, event or required method uses it; give a \"purpose\" for the moderator or remove it"
+        )
     }
 
     @Test func requiredMethodOfTheDeprecatedPrefixUsesTask() {
@@ -47,7 +49,8 @@ struct ScopeRulesTests {
             plan: PlanText.make([
                 "scopes": "[\"crm\", \"placement\", \"task\", \"user\"]", "requiredMethods": "[]",
                 "placements": "[{ \"placement\": \"TASK_VIEW_TAB\", \"handler\": \"https://app.acme.example/task\" }]",
-                "events": "[{ \"event\": \"ONCRMDEALADD\", \"handler\": \"https://app.acme.example/h\" }, { \"event\": \"ONUSERADD\", \"handler\": \"https://app.acme.example/h\" }]",
+                "events":
+                    "[{ \"event\": \"ONCRMDEALADD\", \"handler\": \"https://app.acme.example/h\" }, { \"event\": \"ONUSERADD\", \"handler\": \"https://app.acme.example/h\" }]",
             ]))
         #expect(result.codes.isEmpty, "\(result.listing)")
     }
@@ -89,13 +92,15 @@ struct ScopeRulesTests {
         let finding = try #require(result.only("B24P210"))
         #expect(
             finding.message
-                == "scopes \"task\", \"user\" added since the published release, but \"scopeUpgrade\" is not set: choose \"reinstall\" or \"incremental\" to say how installed portals get them")
+                == "scopes \"task\", \"user\" added since the published release, but \"scopeUpgrade\" is not set: choose \"reinstall\" or \"incremental\" to say how installed portals get them"
+        )
         #expect((finding.at, finding.path) == ("5:21", "scopes[1]"))
         #expect(result.codes == ["B24P210"])
     }
 
     @Test func scopeUpgradeIsNotNeededForAnInitialRelease() {
-        let result = Lint.run(plan: PlanText.make(["scopes": "[\"crm\", \"task\"]", "requiredMethods": "[\"crm.deal.get\", \"task.item.list\"]"]))
+        let result = Lint.run(
+            plan: PlanText.make(["scopes": "[\"crm\", \"task\"]", "requiredMethods": "[\"crm.deal.get\", \"task.item.list\"]"]))
         #expect(result.codes.isEmpty, "\(result.listing)")
     }
 }

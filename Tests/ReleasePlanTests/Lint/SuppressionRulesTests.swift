@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// B24P010 and B24P011, and what a suppression covers.
@@ -35,13 +36,18 @@ struct SuppressionRulesTests {
         Case(name: "the whole array", at: "events", remaining: [], unused: false),
         Case(name: "the root", at: "", remaining: [], unused: false),
         Case(name: "a sibling path", at: "events[0].event", remaining: ["events[0].handler", "events[1].handler"], unused: true),
-        Case(name: "an index that only shares a prefix", at: "events[10]", remaining: ["events[0].handler", "events[1].handler"], unused: true),
-        Case(name: "a path below the finding", at: "events[0].handler.host", remaining: ["events[0].handler", "events[1].handler"], unused: true),
+        Case(
+            name: "an index that only shares a prefix", at: "events[10]", remaining: ["events[0].handler", "events[1].handler"],
+            unused: true),
+        Case(
+            name: "a path below the finding", at: "events[0].handler.host", remaining: ["events[0].handler", "events[1].handler"],
+            unused: true),
     ]
 
     @Test(arguments: coverage)
     func suppressionCoversItsPathAndEverythingUnderIt(_ testCase: Case) {
-        let result = Lint.run(plan: Self.plan(suppress: "[{ \"rule\": \"B24P207\", \"at\": \"\(testCase.at)\", \"reason\": \"local test rig\" }]"))
+        let result = Lint.run(
+            plan: Self.plan(suppress: "[{ \"rule\": \"B24P207\", \"at\": \"\(testCase.at)\", \"reason\": \"local test rig\" }]"))
         #expect(result.findings("B24P207").map(\.path) == testCase.remaining)
         #expect(result.findings("B24P011").count == (testCase.unused ? 1 : 0))
         #expect(!result.codes.contains("B24P010"))
@@ -76,7 +82,8 @@ struct SuppressionRulesTests {
 
     @Test func unusedSuppressionOfAnUnknownPath() throws {
         let text = PlanText.make([
-            "suppress": "[\n    { \"rule\": \"B24P211\", \"at\": \"scopes[0]\", \"reason\": \"crm is used\" },\n    { \"rule\": \"B24P201\", \"at\": \"scopes[7]\", \"reason\": \"gone\" }\n  ]"
+            "suppress":
+                "[\n    { \"rule\": \"B24P211\", \"at\": \"scopes[0]\", \"reason\": \"crm is used\" },\n    { \"rule\": \"B24P201\", \"at\": \"scopes[7]\", \"reason\": \"gone\" }\n  ]"
         ])
         let result = Lint.run(plan: text)
         #expect(
@@ -90,7 +97,9 @@ struct SuppressionRulesTests {
     @Test func oneFindingUsesEveryCoveringSuppression() {
         let result = Lint.run(
             plan: Self.plan(
-                suppress: "[{ \"rule\": \"B24P207\", \"at\": \"events\", \"reason\": \"rig\" }, { \"rule\": \"B24P207\", \"at\": \"events[0]\", \"reason\": \"rig\" }]"))
+                suppress:
+                    "[{ \"rule\": \"B24P207\", \"at\": \"events\", \"reason\": \"rig\" }, { \"rule\": \"B24P207\", \"at\": \"events[0]\", \"reason\": \"rig\" }]"
+            ))
         #expect(result.codes.isEmpty, "\(result.listing)")
     }
 

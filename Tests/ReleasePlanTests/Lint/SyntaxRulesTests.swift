@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// B24P001–B24P005 as the linter reports them (the parser and decoder have their own tests).

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// B24P101–B24P107: the version, its bump against the published plan, and the changelog.
@@ -79,7 +80,9 @@ struct VersionRulesTests {
     }
 
     @Test func changelogLanguageDropped() throws {
-        let previous = PlanText.previous(["changelog": "{ \"en\": \"Shows the deals linked to each task.\", \"ru\": \"Показывает сделки задачи.\" }"])
+        let previous = PlanText.previous([
+            "changelog": "{ \"en\": \"Shows the deals linked to each task.\", \"ru\": \"Показывает сделки задачи.\" }"
+        ])
         let result = Lint.run(plan: PlanText.make(["version": "\"1.0.1\""]), previous: previous)
         let finding = try #require(result.only("B24P104"))
         #expect(finding.message == "the changelog has no \"ru\" text; the published release had one")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// Decoding a full plan into the model, and the decoder's findings B24P002–B24P005.
@@ -115,37 +116,50 @@ struct PlanDecoderTests {
     }
 
     static let badValues: [BadValue] = [
-        BadValue(name: "number as version", key: "version", value: "1.3", needle: "1.3", path: "version",
-                 message: "`version` must be a string, found number"),
-        BadValue(name: "scopes as a string", key: "scopes", value: "\"crm\"", needle: "\"crm\"", path: "scopes",
-                 message: "`scopes` must be an array, found string"),
-        BadValue(name: "eventType push", key: "events",
-                 value: "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://a.example/h\", \"eventType\": \"push\" }]",
-                 needle: "\"push\"", path: "events[0].eventType",
-                 message: "`events[0].eventType` must be one of \"online\", \"offline\", found \"push\""),
-        BadValue(name: "batchSize 0", key: "migrations",
-                 value: "[{ \"id\": 1, \"name\": \"a\", \"file\": \"a.sql\", \"batchSize\": 0 }]", needle: "0 }",
-                 path: "migrations[0].batchSize", message: "`migrations[0].batchSize` must be at least 1"),
-        BadValue(name: "perPortal yes", key: "migrations",
-                 value: "[{ \"id\": 1, \"name\": \"a\", \"file\": \"a.sql\", \"perPortal\": \"yes\" }]", needle: "\"yes\"",
-                 path: "migrations[0].perPortal", message: "`migrations[0].perPortal` must be true or false, found string"),
-        BadValue(name: "migration id as a string", key: "migrations",
-                 value: "[{ \"id\": \"1\", \"name\": \"a\", \"file\": \"a.sql\" }]", needle: "\"1\"",
-                 path: "migrations[0].id", message: "`migrations[0].id` must be an integer, found string"),
-        BadValue(name: "fractional authType", key: "events",
-                 value: "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://a.example/h\", \"authType\": 1.5 }]",
-                 needle: "1.5", path: "events[0].authType", message: "`events[0].authType` must be an integer, found number"),
-        BadValue(name: "monetization model typo", key: "monetization", value: "{ \"model\": \"subscriptions\" }",
-                 needle: "\"subscriptions\"", path: "monetization.model",
-                 message: "`monetization.model` must be one of \"free\", \"paid\", \"subscription\", found \"subscriptions\"; did you mean 'subscription'?"),
-        BadValue(name: "scope that is a number", key: "scopes", value: "[\"crm\", 42]", needle: "42", path: "scopes[1]",
-                 message: "`scopes[1]` must be a scope code or {\"code\", \"purpose\"}, found number"),
+        BadValue(
+            name: "number as version", key: "version", value: "1.3", needle: "1.3", path: "version",
+            message: "`version` must be a string, found number"),
+        BadValue(
+            name: "scopes as a string", key: "scopes", value: "\"crm\"", needle: "\"crm\"", path: "scopes",
+            message: "`scopes` must be an array, found string"),
+        BadValue(
+            name: "eventType push", key: "events",
+            value: "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://a.example/h\", \"eventType\": \"push\" }]",
+            needle: "\"push\"", path: "events[0].eventType",
+            message: "`events[0].eventType` must be one of \"online\", \"offline\", found \"push\""),
+        BadValue(
+            name: "batchSize 0", key: "migrations",
+            value: "[{ \"id\": 1, \"name\": \"a\", \"file\": \"a.sql\", \"batchSize\": 0 }]", needle: "0 }",
+            path: "migrations[0].batchSize", message: "`migrations[0].batchSize` must be at least 1"),
+        BadValue(
+            name: "perPortal yes", key: "migrations",
+            value: "[{ \"id\": 1, \"name\": \"a\", \"file\": \"a.sql\", \"perPortal\": \"yes\" }]", needle: "\"yes\"",
+            path: "migrations[0].perPortal", message: "`migrations[0].perPortal` must be true or false, found string"),
+        BadValue(
+            name: "migration id as a string", key: "migrations",
+            value: "[{ \"id\": \"1\", \"name\": \"a\", \"file\": \"a.sql\" }]", needle: "\"1\"",
+            path: "migrations[0].id", message: "`migrations[0].id` must be an integer, found string"),
+        BadValue(
+            name: "fractional authType", key: "events",
+            value: "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://a.example/h\", \"authType\": 1.5 }]",
+            needle: "1.5", path: "events[0].authType", message: "`events[0].authType` must be an integer, found number"),
+        BadValue(
+            name: "monetization model typo", key: "monetization", value: "{ \"model\": \"subscriptions\" }",
+            needle: "\"subscriptions\"", path: "monetization.model",
+            message:
+                "`monetization.model` must be one of \"free\", \"paid\", \"subscription\", found \"subscriptions\"; did you mean 'subscription'?"
+        ),
+        BadValue(
+            name: "scope that is a number", key: "scopes", value: "[\"crm\", 42]", needle: "42", path: "scopes[1]",
+            message: "`scopes[1]` must be a scope code or {\"code\", \"purpose\"}, found number"),
         BadValue(name: "empty app", key: "app", value: "\" \"", needle: "\" \"", path: "app", message: "`app` must not be empty"),
-        BadValue(name: "empty deploy command", key: "deploy", value: "{ \"command\": [] }", needle: "[]", path: "deploy.command",
-                 message: "`deploy.command` must not be an empty array"),
-        BadValue(name: "options as an array", key: "placements",
-                 value: "[{ \"placement\": \"LEFT_MENU\", \"handler\": \"https://a.example/m\", \"options\": [] }]",
-                 needle: "[] }", path: "placements[0].options", message: "`placements[0].options` must be an object, found array"),
+        BadValue(
+            name: "empty deploy command", key: "deploy", value: "{ \"command\": [] }", needle: "[]", path: "deploy.command",
+            message: "`deploy.command` must not be an empty array"),
+        BadValue(
+            name: "options as an array", key: "placements",
+            value: "[{ \"placement\": \"LEFT_MENU\", \"handler\": \"https://a.example/m\", \"options\": [] }]",
+            needle: "[] }", path: "placements[0].options", message: "`placements[0].options` must be an object, found array"),
     ]
 
     @Test(arguments: badValues)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// Semver parsing and precedence (semver.org 2.0.0), free versioning, and bumps.

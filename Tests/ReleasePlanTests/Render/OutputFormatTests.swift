@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ReleasePlan
 
 /// `lint --format json|github|sarif`: the machine-readable renderers.
@@ -136,7 +137,8 @@ struct OutputFormatTests {
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
         #expect(run["columnKind"] as? String == "utf16CodeUnits")
         let result = try #require((run["results"] as? [[String: Any]])?.first)
-        let region = try #require(((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"] as? [String: Any])
+        let region = try #require(
+            ((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"] as? [String: Any])
         // Line 4: `  "changelog": { "en": "Показывает связанные сделки.", "ru": "Коротко" },` — the "ru" text starts
         // at byte column 87 but at UTF-16 column 62.
         let line = try #require(Self.result.sources[Lint.planPath]?.lineText(4))

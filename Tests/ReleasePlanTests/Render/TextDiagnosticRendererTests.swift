@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// `file:line:col: severity[CODE]: message`, the source line with the span underlined, and notes;

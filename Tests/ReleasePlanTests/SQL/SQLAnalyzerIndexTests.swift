@@ -1,42 +1,57 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// `.indexWithoutConcurrently` and `.concurrentIndex` findings (byte offsets, 0-based).
 struct SQLAnalyzerIndexTests {
     static let cases: [SQLFindingCase] = [
-        SQLFindingCase("plain index", "CREATE INDEX idx_deals_stage ON deals (stage);",
-                       ["indexWithoutConcurrently: CREATE INDEX idx_deals_stage ON deals"]),
-        SQLFindingCase("unique index", "create unique index uq on public.deals using btree (code);",
-                       ["indexWithoutConcurrently: CREATE UNIQUE INDEX uq ON public.deals"]),
-        SQLFindingCase("unnamed index", "CREATE INDEX ON deals (stage);",
-                       ["indexWithoutConcurrently: CREATE INDEX ON deals"]),
-        SQLFindingCase("if not exists (SQLite style)", "CREATE INDEX IF NOT EXISTS i ON t(a);",
-                       ["indexWithoutConcurrently: CREATE INDEX i ON t"]),
-        SQLFindingCase("on only", "CREATE INDEX i ON ONLY parent (a);",
-                       ["indexWithoutConcurrently: CREATE INDEX i ON parent"]),
-        SQLFindingCase("concurrent index", "CREATE INDEX CONCURRENTLY idx ON deals (stage);",
-                       ["concurrentIndex: CREATE INDEX CONCURRENTLY idx ON deals"]),
-        SQLFindingCase("concurrent unique index with if not exists",
-                       "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq ON deals (code);",
-                       ["concurrentIndex: CREATE UNIQUE INDEX CONCURRENTLY uq ON deals"]),
-        SQLFindingCase("drop index concurrently", "DROP INDEX CONCURRENTLY IF EXISTS idx_old;",
-                       ["concurrentIndex: DROP INDEX CONCURRENTLY idx_old"]),
+        SQLFindingCase(
+            "plain index", "CREATE INDEX idx_deals_stage ON deals (stage);",
+            ["indexWithoutConcurrently: CREATE INDEX idx_deals_stage ON deals"]),
+        SQLFindingCase(
+            "unique index", "create unique index uq on public.deals using btree (code);",
+            ["indexWithoutConcurrently: CREATE UNIQUE INDEX uq ON public.deals"]),
+        SQLFindingCase(
+            "unnamed index", "CREATE INDEX ON deals (stage);",
+            ["indexWithoutConcurrently: CREATE INDEX ON deals"]),
+        SQLFindingCase(
+            "if not exists (SQLite style)", "CREATE INDEX IF NOT EXISTS i ON t(a);",
+            ["indexWithoutConcurrently: CREATE INDEX i ON t"]),
+        SQLFindingCase(
+            "on only", "CREATE INDEX i ON ONLY parent (a);",
+            ["indexWithoutConcurrently: CREATE INDEX i ON parent"]),
+        SQLFindingCase(
+            "concurrent index", "CREATE INDEX CONCURRENTLY idx ON deals (stage);",
+            ["concurrentIndex: CREATE INDEX CONCURRENTLY idx ON deals"]),
+        SQLFindingCase(
+            "concurrent unique index with if not exists",
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq ON deals (code);",
+            ["concurrentIndex: CREATE UNIQUE INDEX CONCURRENTLY uq ON deals"]),
+        SQLFindingCase(
+            "drop index concurrently", "DROP INDEX CONCURRENTLY IF EXISTS idx_old;",
+            ["concurrentIndex: DROP INDEX CONCURRENTLY idx_old"]),
         SQLFindingCase("plain drop index", "DROP INDEX idx_old;"),
         SQLFindingCase("create table is not an index", "CREATE TABLE idx (a int);"),
         SQLFindingCase("index keyword inside string", "COMMENT ON TABLE t IS 'CREATE INDEX i ON t';"),
         SQLFindingCase("index in function body", "CREATE FUNCTION f() RETURNS void AS $f$ CREATE INDEX i ON t (a); $f$;"),
-        SQLFindingCase("quoted names", #"CREATE INDEX "Idx Stage" ON "Deals" ("Stage");"#,
-                       [#"indexWithoutConcurrently: CREATE INDEX "Idx Stage" ON "Deals""#]),
-        SQLFindingCase("comment between keywords", "CREATE /* hot table */ INDEX i ON t (a);",
-                       ["indexWithoutConcurrently: CREATE INDEX i ON t"]),
-        SQLFindingCase("partial index with where", "CREATE INDEX i ON t (a) WHERE deleted_at IS NULL;",
-                       ["indexWithoutConcurrently: CREATE INDEX i ON t"]),
+        SQLFindingCase(
+            "quoted names", #"CREATE INDEX "Idx Stage" ON "Deals" ("Stage");"#,
+            [#"indexWithoutConcurrently: CREATE INDEX "Idx Stage" ON "Deals""#]),
+        SQLFindingCase(
+            "comment between keywords", "CREATE /* hot table */ INDEX i ON t (a);",
+            ["indexWithoutConcurrently: CREATE INDEX i ON t"]),
+        SQLFindingCase(
+            "partial index with where", "CREATE INDEX i ON t (a) WHERE deleted_at IS NULL;",
+            ["indexWithoutConcurrently: CREATE INDEX i ON t"]),
         SQLFindingCase("unique constraint is out of scope", "ALTER TABLE t ADD CONSTRAINT u UNIQUE (a);"),
-        SQLFindingCase("concurrently in a comment does not count", "CREATE INDEX /* CONCURRENTLY */ i ON t (a);",
-                       ["indexWithoutConcurrently: CREATE INDEX i ON t"]),
-        SQLFindingCase("two statements", "CREATE INDEX a ON t (x); CREATE INDEX CONCURRENTLY b ON t (y);", [
-            "indexWithoutConcurrently: CREATE INDEX a ON t", "concurrentIndex: CREATE INDEX CONCURRENTLY b ON t"
-        ])
+        SQLFindingCase(
+            "concurrently in a comment does not count", "CREATE INDEX /* CONCURRENTLY */ i ON t (a);",
+            ["indexWithoutConcurrently: CREATE INDEX i ON t"]),
+        SQLFindingCase(
+            "two statements", "CREATE INDEX a ON t (x); CREATE INDEX CONCURRENTLY b ON t (y);",
+            [
+                "indexWithoutConcurrently: CREATE INDEX a ON t", "concurrentIndex: CREATE INDEX CONCURRENTLY b ON t",
+            ]),
     ]
 
     @Test("index rules", arguments: cases)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// One named analyzer input with its expected findings rendered as `kind: subject` strings.
@@ -44,14 +45,15 @@ struct SQLFindingCase: Sendable, CustomTestStringConvertible {
         SQLFindingCase("in escape string", #"SELECT E'\' DROP TABLE x; DELETE FROM y';"#),
         SQLFindingCase("in quoted identifier", #"SELECT "DROP TABLE x; TRUNCATE y" FROM t;"#),
         SQLFindingCase("in dollar body", "CREATE FUNCTION f() RETURNS void AS $$ DROP TABLE x; $$ LANGUAGE sql;"),
-        SQLFindingCase("in tagged dollar body",
-                       "DO $body$ BEGIN UPDATE deals SET a = 1; DELETE FROM deals; END $body$;"),
+        SQLFindingCase(
+            "in tagged dollar body",
+            "DO $body$ BEGIN UPDATE deals SET a = 1; DELETE FROM deals; END $body$;"),
         SQLFindingCase("in line comment", "-- DROP TABLE x;\nSELECT 1;"),
         SQLFindingCase("in line comment with CRLF", "-- TRUNCATE x;\r\nSELECT 1;\r\n"),
         SQLFindingCase("in block comment", "/* DROP TABLE x; */ SELECT 1;"),
         SQLFindingCase("in nested block comment", "/* outer /* DROP TABLE x; */ still ALTER TABLE y DROP z; */ SELECT 1;"),
         SQLFindingCase("in unterminated string", "SELECT 'DROP TABLE x;"),
         SQLFindingCase("in unterminated dollar body", "DO $$ DELETE FROM x;"),
-        SQLFindingCase("in unterminated block comment", "/* CREATE INDEX i ON t (a);")
+        SQLFindingCase("in unterminated block comment", "/* CREATE INDEX i ON t (a);"),
     ]
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// Statement splitting at top-level `;` with trivia dropped (byte offsets, 0-based).
@@ -24,33 +25,50 @@ struct SQLStatementTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "two statements", sql: "DROP TABLE a; UPDATE b SET c = 1;", statements: [
-            "DROP TABLE a", "UPDATE b SET c = 1"
-        ]),
-        Case(name: "trailing statement without semicolon", sql: "SELECT 1; SELECT 2", statements: [
-            "SELECT 1", "SELECT 2"
-        ]),
-        Case(name: "empty statements and comment tail dropped", sql: ";; SELECT 1;; -- bye\n", statements: [
-            "SELECT 1"
-        ]),
-        Case(name: "semicolon inside string", sql: "INSERT INTO t VALUES ('a;b'); SELECT 2", statements: [
-            "INSERT INTO t VALUES ( 'a;b' )", "SELECT 2"
-        ]),
-        Case(name: "semicolon inside dollar body", sql: "CREATE FUNCTION f() AS $$ UPDATE t SET a = 1; $$; SELECT 1",
-             statements: ["CREATE FUNCTION f ( ) AS $$ UPDATE t SET a = 1; $$", "SELECT 1"]),
-        Case(name: "semicolon inside comments", sql: "SELECT 1 /* ; */ -- ;\n; SELECT 2", statements: [
-            "SELECT 1", "SELECT 2"
-        ]),
-        Case(name: "semicolon inside parentheses", sql: "SELECT (1; 2); SELECT 3", statements: [
-            "SELECT ( 1 ; 2 )", "SELECT 3"
-        ]),
-        Case(name: "stray closing parenthesis does not go negative", sql: "SELECT 1); SELECT 2", statements: [
-            "SELECT 1 )", "SELECT 2"
-        ]),
-        Case(name: "semicolon inside quoted identifier", sql: "DROP TABLE \"a;b\"; SELECT 1", statements: [
-            "DROP TABLE \"a;b\"", "SELECT 1"
-        ]),
-        Case(name: "only trivia", sql: "  -- nothing\n/* here */ ", statements: [])
+        Case(
+            name: "two statements", sql: "DROP TABLE a; UPDATE b SET c = 1;",
+            statements: [
+                "DROP TABLE a", "UPDATE b SET c = 1",
+            ]),
+        Case(
+            name: "trailing statement without semicolon", sql: "SELECT 1; SELECT 2",
+            statements: [
+                "SELECT 1", "SELECT 2",
+            ]),
+        Case(
+            name: "empty statements and comment tail dropped", sql: ";; SELECT 1;; -- bye\n",
+            statements: [
+                "SELECT 1"
+            ]),
+        Case(
+            name: "semicolon inside string", sql: "INSERT INTO t VALUES ('a;b'); SELECT 2",
+            statements: [
+                "INSERT INTO t VALUES ( 'a;b' )", "SELECT 2",
+            ]),
+        Case(
+            name: "semicolon inside dollar body", sql: "CREATE FUNCTION f() AS $$ UPDATE t SET a = 1; $$; SELECT 1",
+            statements: ["CREATE FUNCTION f ( ) AS $$ UPDATE t SET a = 1; $$", "SELECT 1"]),
+        Case(
+            name: "semicolon inside comments", sql: "SELECT 1 /* ; */ -- ;\n; SELECT 2",
+            statements: [
+                "SELECT 1", "SELECT 2",
+            ]),
+        Case(
+            name: "semicolon inside parentheses", sql: "SELECT (1; 2); SELECT 3",
+            statements: [
+                "SELECT ( 1 ; 2 )", "SELECT 3",
+            ]),
+        Case(
+            name: "stray closing parenthesis does not go negative", sql: "SELECT 1); SELECT 2",
+            statements: [
+                "SELECT 1 )", "SELECT 2",
+            ]),
+        Case(
+            name: "semicolon inside quoted identifier", sql: "DROP TABLE \"a;b\"; SELECT 1",
+            statements: [
+                "DROP TABLE \"a;b\"", "SELECT 1",
+            ]),
+        Case(name: "only trivia", sql: "  -- nothing\n/* here */ ", statements: []),
     ]
 
     @Test("splitting", arguments: cases)

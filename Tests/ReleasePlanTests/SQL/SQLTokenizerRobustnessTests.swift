@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// Unterminated forms, CRLF input and random-byte fuzzing of the tokenizer (byte offsets, 0-based).
@@ -28,7 +29,7 @@ struct SQLTokenizerRobustnessTests {
         UnterminatedCase(name: "tagged dollar quote with wrong closer", sql: "$a$ x $b$", kind: .dollarString, start: 0),
         UnterminatedCase(name: "block comment", sql: "x /* abc", kind: .blockComment, start: 2),
         UnterminatedCase(name: "nested block comment closed once", sql: "/* /* */", kind: .blockComment, start: 0),
-        UnterminatedCase(name: "lone quote", sql: "'", kind: .string, start: 0)
+        UnterminatedCase(name: "lone quote", sql: "'", kind: .string, start: 0),
     ]
 
     @Test("unterminated constructs run to end of input", arguments: unterminatedCases)
@@ -105,10 +106,12 @@ struct SQLTokenizerRobustnessTests {
 
     /// 2,000 random keyword salads drive every analyzer rule path without trapping.
     @Test func randomKeywordSaladsNeverCrash() {
-        let words = ["ALTER", "TABLE", "DROP", "ADD", "COLUMN", "CONSTRAINT", "RENAME", "TO", "TYPE", "SET",
-                     "DATA", "NOT", "NULL", "DEFAULT", "IF", "EXISTS", "ONLY", "CREATE", "UNIQUE", "INDEX",
-                     "CONCURRENTLY", "ON", "TRUNCATE", "WITH", "AS", "MATERIALIZED", "UPDATE", "DELETE",
-                     "FROM", "WHERE", "OR", "x", "\"q\"", "'s'", "$$b$$", ":p", "(", ")", ",", ";", ".", "*"]
+        let words = [
+            "ALTER", "TABLE", "DROP", "ADD", "COLUMN", "CONSTRAINT", "RENAME", "TO", "TYPE", "SET",
+            "DATA", "NOT", "NULL", "DEFAULT", "IF", "EXISTS", "ONLY", "CREATE", "UNIQUE", "INDEX",
+            "CONCURRENTLY", "ON", "TRUNCATE", "WITH", "AS", "MATERIALIZED", "UPDATE", "DELETE",
+            "FROM", "WHERE", "OR", "x", "\"q\"", "'s'", "$$b$$", ":p", "(", ")", ",", ";", ".", "*",
+        ]
         var generator = Generator(state: 0xC0FFEE)
         for _ in 0..<2_000 {
             let count = Int(generator.nextByte()) % 24
@@ -124,9 +127,11 @@ struct SQLTokenizerRobustnessTests {
     }
 
     /// Adversarial fixed inputs: empty, lone prefixes and deep nesting.
-    @Test(arguments: ["", "$", "$a", "$a$", ":", "::", "E", "E'", "/*", "/", "-", "0x", "1e", "1e+",
-                      String(repeating: "(", count: 500), String(repeating: "/*", count: 300),
-                      String(repeating: "WITH a AS (", count: 200)])
+    @Test(arguments: [
+        "", "$", "$a", "$a$", ":", "::", "E", "E'", "/*", "/", "-", "0x", "1e", "1e+",
+        String(repeating: "(", count: 500), String(repeating: "/*", count: 300),
+        String(repeating: "WITH a AS (", count: 200),
+    ])
     func adversarialInputs(_ sql: String) {
         let bytes = Array(sql.utf8)
         #expect(Self.checkCoverage(bytes, SQLTokenizer.tokenize(bytes)))

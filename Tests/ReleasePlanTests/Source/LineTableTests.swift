@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// Byte offsets to 1-based line:column (UTF-8 bytes) for every kind of line break.
@@ -41,13 +42,14 @@ struct LineTableTests {
 
     @Test func locationsAcrossLineBreaks() {
         let table = LineTable(Array("ab\r\ncd\ne\rf".utf8))
-        #expect((0...11).map { Self.at(table, $0) } == [
-            "1:1", "1:2", "1:3", "1:4",  // a b \r \n
-            "2:1", "2:2", "2:3",  // c d \n
-            "3:1", "3:2",  // e \r
-            "4:1", "4:2",  // f, end of file
-            "4:2",  // past the end: clamped
-        ])
+        #expect(
+            (0...11).map { Self.at(table, $0) } == [
+                "1:1", "1:2", "1:3", "1:4",  // a b \r \n
+                "2:1", "2:2", "2:3",  // c d \n
+                "3:1", "3:2",  // e \r
+                "4:1", "4:2",  // f, end of file
+                "4:2",  // past the end: clamped
+            ])
     }
 
     @Test func columnsCountBytes() {

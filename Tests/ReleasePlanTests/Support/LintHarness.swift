@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReleasePlan
 
 /// Runs the linter on plans held in memory, laid out as the rule documentation lays them out:

@@ -5,7 +5,8 @@ import Rollout
 enum Answer {
     /// A `time` block whose `operating_reset_at` is given (unix seconds).
     static func timeBlock(operatingResetAt: Double? = nil) -> String {
-        var block = #"{"start":1700000000.1,"finish":1700000000.2,"duration":0.1,"processing":0.05,"#
+        var block =
+            #"{"start":1700000000.1,"finish":1700000000.2,"duration":0.1,"processing":0.05,"#
             + #""date_start":"2023-11-14T22:13:20+00:00","date_finish":"2023-11-14T22:13:20+00:00","operating":0"#
         if let operatingResetAt { block += #","operating_reset_at":\#(Int(operatingResetAt))"# }
         return block + "}"

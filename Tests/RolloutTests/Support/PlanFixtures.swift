@@ -1,5 +1,6 @@
 import Foundation
 import ReleasePlan
+
 @testable import Rollout
 
 /// Plans, snapshots and portal answers for the reconcile tests.
