@@ -1,4 +1,5 @@
 import Foundation
+import ReleasePlan
 
 /// The app's `schema_migrations` table (name configurable): which migrations ran, with the
 /// SHA-256 of their file, when, and how long they took.
@@ -50,6 +51,26 @@ public struct MigrationHistory {
 
     public func entry(_ version: Int) throws -> Entry? {
         try entries()[version]
+    }
+
+    /// Checks a migration file before it runs: its digest must be the plan's, and when the table
+    /// already records the migration, with the same checksum. Returns the digest and the existing
+    /// entry (nil: not applied yet); throws `MigrationError` naming the file otherwise.
+    public func check(_ migration: Migration, file: SourceFile) throws -> (checksum: String, recorded: Entry?) {
+        let checksum = SHA256.hex(file.bytes)
+        if let declared = migration.sha256, declared.lowercased() != checksum {
+            throw MigrationError(
+                file: file.path, line: 1,
+                message: "the file changed since the plan was written: the plan says sha256 \(declared), the file is \(checksum)")
+        }
+        guard let recorded = try entry(migration.id) else { return (checksum, nil) }
+        guard recorded.checksum == checksum else {
+            throw MigrationError(
+                file: file.path, line: 1,
+                message: "\(table) records migration \(migration.id) with checksum \(recorded.checksum), "
+                    + "but the file's is \(checksum): a published migration was edited")
+        }
+        return (checksum, recorded)
     }
 
     /// Records a migration as applied (inside the caller's transaction when there is one).

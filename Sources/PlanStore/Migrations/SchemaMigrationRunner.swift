@@ -24,19 +24,8 @@ public struct SchemaMigrationRunner {
 
     /// Runs `migration` from `file` as step `stepID`; throws `MigrationError` (rolled back, step failed).
     public func run(_ migration: Migration, file: SourceFile, stepID: String) throws -> Outcome {
-        let checksum = SHA256.hex(file.bytes)
-        if let declared = migration.sha256, declared.lowercased() != checksum {
-            throw MigrationError(
-                file: file.path, line: 1,
-                message: "the file changed since the plan was written: the plan says sha256 \(declared), the file is \(checksum)")
-        }
-        if let recorded = try history.entry(migration.id) {
-            guard recorded.checksum == checksum else {
-                throw MigrationError(
-                    file: file.path, line: 1,
-                    message: "\(history.table) records migration \(migration.id) with checksum \(recorded.checksum), "
-                        + "but the file's is \(checksum): a published migration was edited")
-            }
+        let (checksum, recorded) = try history.check(migration, file: file)
+        if let recorded {
             try journal.setStep(run: runID, step: stepID, state: .done, detail: "already applied at \(recorded.appliedAt)")
             return .alreadyApplied
         }

@@ -140,19 +140,8 @@ public final class ApplyExecutor: @unchecked Sendable {
     private func runDataMigration(_ step: PlanStep, runID: Int, history: MigrationHistory) throws -> (Journal.StepState, String) {
         guard let migration = step.migration else { throw PreconditionError(message: "\(step.id) has no migration") }
         let file = try migrationFile(migration)
-        let checksum = SHA256.hex(file.bytes)
-        if let declared = migration.sha256, declared.lowercased() != checksum {
-            throw MigrationError(file: file.path, line: 1, message: "the file changed since the plan was written (sha256 differs)")
-        }
-        if let recorded = try history.entry(migration.id) {
-            guard recorded.checksum == checksum else {
-                throw MigrationError(
-                    file: file.path, line: 1,
-                    message: "\(history.table) records migration \(migration.id) with checksum \(recorded.checksum), "
-                        + "but the file's is \(checksum)")
-            }
-            return (.done, "already in \(history.table)")
-        }
+        let (checksum, recorded) = try history.check(migration, file: file)
+        if recorded != nil { return (.done, "already in \(history.table)") }
         let started = Date()
         let script = SQLScript(path: file.path, bytes: file.bytes)
         let installations = InstallationStore(database: environment.database, mapping: environment.config.installations)
