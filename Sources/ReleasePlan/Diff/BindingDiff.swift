@@ -26,6 +26,11 @@ enum BindingDiff {
             addedReason: { key in "adding event `\(key.code)`" }, noun: "event")
     }
 
+    /// The code as the plan spells it (matching is case-insensitive; the change shows the plan's text).
+    private static func name(_ value: PlanValue?, _ key: BindingKey) -> String {
+        value?.field("placement")?.stringValue ?? value?.field("event")?.stringValue ?? key.code
+    }
+
     private static func diff(
         before: [(BindingKey, PlanValue)], after: [(BindingKey, PlanValue)], kind: PlanChange.Kind, path: String,
         requiresAdded: (BindingKey) -> Bump, requiresChanged: (PlanValue, PlanValue) -> Bump,
@@ -46,20 +51,20 @@ enum BindingDiff {
             added.removeAll { $0 == addedKey }
             changes.append(
                 PlanChange(
-                    kind: kind, action: .changed, id: addedKey.code, before: old[removedKey], after: new[addedKey],
+                    kind: kind, action: .changed, id: name(new[addedKey], addedKey), before: old[removedKey], after: new[addedKey],
                     requires: .minor, reason: "changing the handler of \(noun) `\(addedKey.code)`",
                     path: [.key(path), .index(newIndex[addedKey] ?? 0)]))
         }
         for key in added {
             changes.append(
                 PlanChange(
-                    kind: kind, action: .added, id: key.code, before: nil, after: new[key], requires: requiresAdded(key),
+                    kind: kind, action: .added, id: name(new[key], key), before: nil, after: new[key], requires: requiresAdded(key),
                     reason: addedReason(key), path: [.key(path), .index(newIndex[key] ?? 0)]))
         }
         for key in removed {
             changes.append(
                 PlanChange(
-                    kind: kind, action: .removed, id: key.code, before: old[key], after: nil, requires: .minor,
+                    kind: kind, action: .removed, id: name(old[key], key), before: old[key], after: nil, requires: .minor,
                     reason: "removing \(noun) `\(key.code)`", path: [.key(path)]))
         }
         for (key, value) in new {
@@ -67,7 +72,7 @@ enum BindingDiff {
             let requires = requiresChanged(previous, value)
             changes.append(
                 PlanChange(
-                    kind: kind, action: .changed, id: key.code, before: previous, after: value, requires: requires,
+                    kind: kind, action: .changed, id: name(value, key), before: previous, after: value, requires: requires,
                     reason: "changing \(noun) `\(key.code)`", path: [.key(path), .index(newIndex[key] ?? 0)]))
         }
         let keyed = changes.map { change in

@@ -79,6 +79,8 @@ public enum PlanDiff {
         return changes
     }
 
+    /// The model only (DESIGN §5: the change's id is `model`); a new trial length alone is not a
+    /// change of the monetization model.
     private static func monetizationChanges(_ previous: Plan, _ plan: Plan) -> [PlanChange] {
         var changes: [PlanChange] = []
         let oldModel = previous.monetization?.model ?? .free
@@ -90,15 +92,6 @@ public enum PlanDiff {
                     after: .string(newModel.rawValue), requires: .major,
                     reason: "changing the monetization model from \(oldModel.rawValue) to \(newModel.rawValue)",
                     path: ["monetization", "model"]))
-        }
-        let oldTrial = previous.monetization?.trialDays
-        let newTrial = plan.monetization?.trialDays
-        if oldTrial != newTrial {
-            changes.append(
-                PlanChange(
-                    kind: .monetization, action: oldTrial == nil ? .added : newTrial == nil ? .removed : .changed,
-                    id: "trialDays", before: oldTrial.map { .number(String($0)) }, after: newTrial.map { .number(String($0)) },
-                    requires: .patch, reason: "changing the trial period", path: ["monetization", "trialDays"]))
         }
         return changes
     }

@@ -41,11 +41,11 @@ struct PlanDiffTests {
         Case("monetization model set → major", ["monetization changed model major"], .major) {
             $0.monetization = Monetization(model: .subscription)
         },
-        Case("monetization model changed → major", ["monetization changed model major", "monetization added trialDays patch"], .major) {
+        Case("monetization model changed → major (the trial is not a change of its own)", ["monetization changed model major"], .major) {
             $0.monetization = Monetization(model: .paid, trialDays: 14)
         },
         Case("explicit free is no change", [], .patch) { $0.monetization = Monetization(model: .free) },
-        Case("trial period only → patch", ["monetization added trialDays patch"], .patch) {
+        Case("trial period only → no change (DESIGN §5 diffs the model)", [], .patch) {
             $0.monetization = Monetization(model: .free, trialDays: 7)
         },
         Case("event added → minor", ["event added ONCRMDEALADD minor"], .minor) {
@@ -71,7 +71,7 @@ struct PlanDiffTests {
         Case("placement langAll changed → patch", ["placement changed CRM_DEAL_DETAIL_TAB patch"], .patch) {
             $0.placements[0].langAll = ["ru": LocalizedPlacementText(title: "Сделки")]
         },
-        Case("placement code case only → patch", ["placement changed CRM_DEAL_DETAIL_TAB patch"], .patch) {
+        Case("placement code case only → patch, shown as the new plan spells it", ["placement changed crm_deal_detail_tab patch"], .patch) {
             $0.placements[0].placement = "crm_deal_detail_tab"
         },
         Case("second binding on an existing code → minor", ["placement added CRM_DEAL_DETAIL_TAB minor"], .minor) {
