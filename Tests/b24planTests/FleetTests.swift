@@ -123,6 +123,26 @@ struct FleetTests {
             }
         }
 
+        // No token or secret in the output or the journal (the installations table holds tokens by design).
+        let journalDump = try CLIRunner.runTool(
+            "/usr/bin/env",
+            ["sqlite3", setup.database.path, ".dump b24plan_runs b24plan_steps b24plan_portal_tasks b24plan_gates b24plan_locks"]
+        ).stdout
+        let config =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: setup.folder.appendingPathComponent("farm-config.json")))
+            as? [String: Any]
+        var secrets = [setup.environment["B24_CLIENT_SECRET"] ?? "unset"]
+        for portal in config?["portals"] as? [[String: Any]] ?? [] {
+            secrets += [portal["access_token"] as? String, portal["refresh_token"] as? String].compactMap { $0 }
+        }
+        let rotated = try CLIRunner.sqliteRows(setup.database, "SELECT access_token, refresh_token FROM portals")
+        secrets += rotated.flatMap { [$0["access_token"] as? String, $0["refresh_token"] as? String].compactMap { $0 } }
+        #expect(journalDump.contains("INSERT INTO b24plan_portal_tasks"))
+        for secret in Set(secrets) where secret.count >= 8 {
+            #expect(!journalDump.contains(secret), "a token or the client secret is in the journal")
+            #expect(!apply.stdout.contains(secret) && !apply.stderr.contains(secret), "a token or the client secret was printed")
+        }
+
         // Retrying failed portals (flaky ones that ran out of attempts) finishes them.
         if states.values.contains("failed") {
             _ = try setup.run(["apply", "--yes", "--retry", "failed", "plans/acme.dealsync/2.0.0.json"])
