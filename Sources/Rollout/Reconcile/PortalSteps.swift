@@ -31,9 +31,14 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         let whereClause = self.whereClause
         let memberIDs = self.memberIDs
         let started = Date()
+        // Portals this run will visit, for "remaining" and the ETA (an estimate: --retry narrows it).
+        let finished = try journal.portalTasks(run: runID, step: step.id).filter { $0.state.isTerminal }.count
+        let total =
+            memberIDs?.count ?? max(0, (try? fleet.installations.count(where: whereClause)) ?? 0)
+            - (selection == .unfinished ? finished : 0)
         let progress: @Sendable (PortalFleet.Summary) -> Void = { summary in
             let elapsed = max(0.001, Date().timeIntervalSince(started))
-            reporter.progress(step, Self.progressText(summary, elapsed: elapsed))
+            reporter.progress(step, Self.progressText(summary, total: total, elapsed: elapsed))
         }
         switch step.kind {
         case .portalsReconcile:
@@ -71,9 +76,13 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         return order.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
     }
 
-    static func progressText(_ summary: PortalFleet.Summary, elapsed: Double) -> String {
+    /// "120/2000 portals (…), 2 failed, 1880 remaining, 95.0/s, ETA 20 s".
+    static func progressText(_ summary: PortalFleet.Summary, total: Int, elapsed: Double) -> String {
         let rate = Double(summary.processed) / elapsed
-        return "\(summary.processed) portals (\(countsText(summary.counts))), \(String(format: "%.1f", rate))/s"
+        let remaining = max(0, total - summary.processed)
+        let eta = rate > 0 ? Int((Double(remaining) / rate).rounded(.up)) : 0
+        return "\(summary.processed)/\(max(total, summary.processed)) portals (\(countsText(summary.counts))), "
+            + "\(remaining) remaining, \(String(format: "%.1f", rate))/s, ETA \(eta / 60) min \(eta % 60) s"
     }
 }
 
