@@ -126,7 +126,7 @@ public final class PortalSession: @unchecked Sendable {
                 let known = lastKnownResetAt[method].flatMap { $0 > now ? $0 : nil }
                 let reset = BitrixResponse.operatingResetAt(json) ?? known ?? (now + policy.operationLimitFallback)
                 operatingResetAt[method] = min(reset, clock.unixTime() + policy.operationLimitMaximum)
-            case .api(let code, _, _) where (code == "expired_token" || code == "invalid_token") && !refreshed:
+            case .api(let code, _, _) where ["expired_token", "invalid_token", "NO_AUTH_FOUND"].contains(code) && !refreshed:
                 refreshed = true
                 let tokens = try await refresher.refresh(memberID: memberID, refreshToken: refreshToken)
                 accessToken = tokens.accessToken
