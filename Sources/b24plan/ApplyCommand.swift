@@ -23,6 +23,8 @@ struct ApplyCommand: Command {
             .value("against", "FILE", "The published plan to compare with (plan files only)."),
             .value("reconcile", "WHEN", allowed: ["auto", "always"], "'always' adds the portal reconcile to repair drift."),
             .value("retry", "WHICH", allowed: ["failed", "needs-reinstall"], "Re-run the portal steps for only these portals."),
+            .flag("worker", "Join the run of FILE on PostgreSQL and work on its portals only (scale-out)."),
+            .value("lease", "SECONDS", "How long a claimed portal stays claimed (shared runs; default 120)."),
         ] + PortalOptions.options + StoreOptions.options
     }
 
@@ -35,6 +37,9 @@ struct ApplyCommand: Command {
         let config = try StoreOptions.config(arguments)
         let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
         guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
+        if arguments.has("worker") {
+            return try WorkerMode(arguments: arguments, console: console, url: url, config: config, parallel: parallel).run(loaded)
+        }
         let compiled = loaded.compiled
         if !json {
             console.write(DiffTextRenderer(style: TextStyle(enabled: console.colorOut)).render(compiled) + "\n")
@@ -56,7 +61,8 @@ struct ApplyCommand: Command {
         defer { lock.release() }
         let selection = arguments.value("retry").flatMap(PortalFleet.Selection.init(rawValue:)) ?? .unfinished
         let portalSteps = LazyPortalSteps(
-            selection: selection, whereClause: arguments.value("where"), memberIDs: PortalOptions.memberIDs(arguments)
+            selection: selection, whereClause: arguments.value("where"), memberIDs: PortalOptions.memberIDs(arguments),
+            leaseSeconds: try arguments.positiveInteger("lease").map(Double.init) ?? 120
         ) {
             try PortalOptions.fleet(
                 database: database, journal: journal, config: config, parallel: parallel, environment: console.environment)
@@ -135,19 +141,26 @@ struct LazyPortalSteps: PortalStepRunner, @unchecked Sendable {
     let selection: PortalFleet.Selection
     let whereClause: String?
     let memberIDs: [String]?
+    let leaseSeconds: Double
     let makeFleet: () throws -> PortalFleet
 
-    init(selection: PortalFleet.Selection, whereClause: String?, memberIDs: [String]?, makeFleet: @escaping () throws -> PortalFleet) {
+    init(
+        selection: PortalFleet.Selection, whereClause: String?, memberIDs: [String]?, leaseSeconds: Double,
+        makeFleet: @escaping () throws -> PortalFleet
+    ) {
         self.selection = selection
         self.whereClause = whereClause
         self.memberIDs = memberIDs
+        self.leaseSeconds = leaseSeconds
         self.makeFleet = makeFleet
     }
 
     func run(_ step: PlanStep, compiled: CompiledPlan, runID: Int, reporter: any ApplyReporter) throws -> (Journal.StepState, String) {
         let fleet = try makeFleet()
         guard let journal = fleet.journal else { throw UsageError(message: "the portal steps need the journal") }
-        return try PortalSteps(fleet: fleet, journal: journal, selection: selection, where: whereClause, memberIDs: memberIDs).run(
+        var steps = PortalSteps(fleet: fleet, journal: journal, selection: selection, where: whereClause, memberIDs: memberIDs)
+        steps.leaseSeconds = leaseSeconds
+        return try steps.run(
             step, compiled: compiled, runID: runID, reporter: reporter)
     }
 }

@@ -54,9 +54,10 @@ struct PortalSessionAuthTests {
         #expect(kit.tokenRequests.count == 1)
     }
 
-    @Test func invalidTokenAlsoRefreshes() async throws {
+    @Test(arguments: ["invalid_token", "NO_AUTH_FOUND"])
+    func anUnknownTokenAlsoRefreshes(code: String) async throws {
         let kit = SessionKit([
-            Answer.error("invalid_token", "", status: 401), Answer.token(access: "access-2", refresh: "refresh-2"), Answer.result("1"),
+            Answer.error(code, "", status: 401), Answer.token(access: "access-2", refresh: "refresh-2"), Answer.result("1"),
         ])
         #expect(try await kit.session().call("scope") == .number("1"))
         #expect(kit.tokenRequests.count == 1)

@@ -166,7 +166,7 @@ struct PortalSessionTests {
         arguments: [
             ("OVERLOAD_LIMIT", 503, Journal.PortalState.failed), ("PORTAL_DELETED", 500, .inactive), ("PORTAL_DELETED", 403, .inactive),
             ("APPLICATION_NOT_FOUND", 401, .inactive), ("ACCESS_DENIED", 403, .failed), ("ERROR_METHOD_NOT_FOUND", 404, .failed),
-            ("NO_AUTH_FOUND", 401, .failed), ("insufficient_scope", 403, .failed), ("EMPTY_ERROR_HANDLER_URL", 200, .failed),
+            ("insufficient_scope", 403, .failed), ("EMPTY_ERROR_HANDLER_URL", 200, .failed),
         ])
     func notRetried(code: String, status: Int, state: Journal.PortalState) async throws {
         let kit = SessionKit(handler: { _ in Answer.error(code, "text", status: status) })

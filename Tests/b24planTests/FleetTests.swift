@@ -18,7 +18,9 @@ struct FleetTests {
         let farm: PortalFarm
         let environment: [String: String]
 
-        init(portals: Int = 300, faults: String = FleetTests.faults, seed: Int = 7) throws {
+        /// `postgres`: a database URL to use as the state store instead of the farm's SQLite file
+        /// (the farm's installations are copied into it).
+        init(portals: Int = 300, faults: String = FleetTests.faults, seed: Int = 7, postgres: String? = nil) throws {
             folder = try CLIRunner.temporaryFolder()
             database = folder.appendingPathComponent("state.db")
             let plans = CLIRunner.packageRoot.appendingPathComponent("plans")
@@ -31,10 +33,26 @@ struct FleetTests {
                 as? [String: Any]
             environment = [
                 "B24_CLIENT_ID": config?["client_id"] as? String ?? "", "B24_CLIENT_SECRET": config?["client_secret"] as? String ?? "",
-                "B24PLAN_DATABASE_URL": "sqlite:" + database.path,
+                "B24PLAN_DATABASE_URL": postgres ?? ("sqlite:" + database.path),
             ]
             let appConfig = "{ \"oauth\": { \"tokenUrl\": \"\(farm.baseURL)/oauth/token/\" } }\n"
             try appConfig.write(to: folder.appendingPathComponent("b24plan.config.json"), atomically: true, encoding: .utf8)
+            if let postgres {
+                _ = try CLIRunner.run(["init", "--installations-table"], in: folder, environment: environment)
+                let rows = try CLIRunner.sqliteRows(
+                    database, "SELECT member_id, client_endpoint, access_token, refresh_token, expires_at FROM portals")
+                let values = rows.map { row in
+                    "('\(row["member_id"] ?? "")', '\(row["client_endpoint"] ?? "")', '\(row["access_token"] ?? "")', "
+                        + "'\(row["refresh_token"] ?? "")', \(row["expires_at"] ?? 0))"
+                }.joined(separator: ", ")
+                let insert = try CLIRunner.runTool(
+                    "/usr/bin/env",
+                    [
+                        "psql", postgres, "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                        "INSERT INTO portals (member_id, client_endpoint, access_token, refresh_token, expires_at) VALUES \(values)",
+                    ])
+                guard insert.code == 0 else { throw PortalFarm.FarmError(message: "psql: \(insert.stderr)") }
+            }
             for command in [
                 ["baseline", "plans/acme.dealsync/1.1.0.json"], ["gate", "pass", "gate.partner", "plans/acme.dealsync/2.0.0.json"],
                 ["gate", "pass", "gate.moderation", "plans/acme.dealsync/2.0.0.json"],
@@ -234,5 +252,55 @@ struct FleetTests {
         #expect(resumed.code == 0, "\(resumed.stdout)\(resumed.stderr)")
         #expect(try killed.states().values.allSatisfy { $0 == "done" })
         #expect(try Self.bindings(killed, portals: portals) == Self.bindings(uninterrupted, portals: portals))
+    }
+
+    /// A fresh PostgreSQL database for one test (the cluster of scripts/test), or nil when none runs.
+    static func postgresDatabase(_ name: String) throws -> String? {
+        guard let base = ProcessInfo.processInfo.environment["B24PLAN_TEST_POSTGRES_URL"], !base.isEmpty else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("B24PLAN_TEST_POSTGRES_URL is not set") }
+            return nil
+        }
+        let database = "\(name)_\(getpid())_\(Int.random(in: 0..<1_000_000))"
+        let create = try CLIRunner.runTool("/usr/bin/env", ["psql", base, "-q", "-c", "CREATE DATABASE \(database)"])
+        guard create.code == 0 else { throw PortalFarm.FarmError(message: "psql: \(create.stderr)") }
+        guard let slash = base.lastIndex(of: "/") else { return nil }
+        return String(base[..<slash]) + "/" + database
+    }
+
+    @Test("apply --worker on PostgreSQL: a coordinator and two workers share one run; every portal is done once")
+    func workersShareARun() throws {
+        guard let postgres = try Self.postgresDatabase("fleet_workers") else { return }
+        let portals = 60
+        let setup = try Setup(portals: portals, faults: "slow=\(portals)", postgres: postgres)
+        defer { setup.close() }
+        func start(_ arguments: [String]) throws -> Process {
+            let process = Process()
+            process.executableURL = CLIRunner.binary
+            process.arguments = arguments
+            process.currentDirectoryURL = setup.folder
+            process.environment = ProcessInfo.processInfo.environment.merging(setup.environment) { _, new in new }
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            try process.run()
+            return process
+        }
+        let plan = "plans/acme.dealsync/2.0.0.json"
+        let workers = try (0..<2).map { _ in try start(["apply", "--worker", "--parallel", "4", plan]) }
+        let coordinator = try start(["apply", "--yes", "--parallel", "4", plan])
+        for process in [coordinator] + workers { process.waitUntilExit() }
+        #expect(coordinator.terminationStatus == 0)
+        #expect(workers.allSatisfy { $0.terminationStatus == 0 })
+        let owners = try CLIRunner.runTool(
+            "/usr/bin/env",
+            [
+                "psql", postgres, "-At", "-c",
+                "SELECT COUNT(DISTINCT lease_owner) || ' ' || COUNT(*) || ' ' || SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END) || ' ' || MAX(attempts) FROM b24plan_portal_tasks WHERE step_id = 'portals.reconcile'",
+            ])
+        let figures = owners.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").compactMap { Int($0) }
+        #expect(figures.count == 4)
+        #expect(figures.first ?? 0 >= 2, "the work was not shared: \(owners.stdout)")
+        #expect(Array(figures.dropFirst()) == [portals, portals, 1], "tasks, done, most attempts: \(owners.stdout)")
+        let writes = try setup.farm.stats()["writes_total"] as? Int
+        #expect(writes == 2 * portals, "each portal written once: the bind and the release notice")
     }
 }

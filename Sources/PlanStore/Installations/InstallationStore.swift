@@ -10,7 +10,7 @@ public struct InstallationStore {
     }
 
     /// The condition that selects active installations, plus an optional extra one (`--where`).
-    func condition(_ extra: String?) -> String {
+    public func condition(_ extra: String?) -> String {
         var clauses = ["(\(mapping.whereClause))"]
         if let extra, !extra.isEmpty { clauses.append("(\(extra))") }
         return clauses.joined(separator: " AND ")

@@ -65,7 +65,8 @@ extension Journal {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (run_id, step_id, member_id) DO UPDATE SET state = excluded.state, batches = excluded.batches,
               rows_changed = excluded.rows_changed, attempts = excluded.attempts, last_error = excluded.last_error,
-              missing_scopes = excluded.missing_scopes, updated_at = excluded.updated_at
+              missing_scopes = excluded.missing_scopes, updated_at = excluded.updated_at,
+              lease_expires_at = NULL
             """,
             [
                 SQLValue(runID), .text(step), .text(task.memberID), .text(task.state.rawValue), SQLValue(task.batches),

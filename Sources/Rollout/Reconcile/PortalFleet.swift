@@ -87,7 +87,7 @@ public final class PortalFleet: @unchecked Sendable {
         }
     }
 
-    private func record(_ memberID: String, _ outcome: PortalOutcome, runID: Int?, stepID: String, into summary: inout Summary) throws {
+    func record(_ memberID: String, _ outcome: PortalOutcome, runID: Int?, stepID: String, into summary: inout Summary) throws {
         summary.processed += 1
         summary.writes += outcome.writes
         summary.counts[outcome.state, default: 0] += 1

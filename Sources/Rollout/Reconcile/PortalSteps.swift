@@ -12,6 +12,11 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
     public let whereClause: String?
     /// Only these installations (`--member-id`).
     public let memberIDs: [String]?
+    /// A worker (`apply --worker`) only claims portals; the coordinator also seeds them.
+    public var isWorker = false
+    /// Who claims portals in a shared run (PostgreSQL).
+    public var owner = RunLock.defaultOwner()
+    public var leaseSeconds: TimeInterval = 120
 
     public init(
         fleet: PortalFleet, journal: Journal, selection: PortalFleet.Selection = .unfinished, where whereClause: String? = nil,
@@ -43,24 +48,14 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         switch step.kind {
         case .portalsReconcile:
             let task = PortalReconcileTask(plan: compiled.plan, mode: .apply)
-            _ = try BlockingTask.run {
-                try await fleet.run(
-                    runID: runID, stepID: step.id, selection: selection, where: whereClause, memberIDs: memberIDs, onProgress: progress
-                ) { session, _ in
-                    await task.run(session)
-                }
-            }
+            try runPortals(step, runID: runID, onProgress: progress) { session, _ in await task.run(session) }
         case .portalsScopeAudit:
             let added = compiled.addedScopes
             let reconciled = Dictionary(
                 (try journal.portalTasks(run: runID, step: "portals.reconcile")).map { ($0.memberID, $0) },
                 uniquingKeysWith: { first, _ in first })
-            _ = try BlockingTask.run {
-                try await fleet.run(
-                    runID: runID, stepID: step.id, selection: selection, where: whereClause, memberIDs: memberIDs, onProgress: progress
-                ) { session, installation in
-                    await ScopeAudit(addedScopes: added).run(session, reconciled: reconciled[installation.memberID])
-                }
+            try runPortals(step, runID: runID, onProgress: progress) { session, installation in
+                await ScopeAudit(addedScopes: added).run(session, reconciled: reconciled[installation.memberID])
             }
         default:
             throw BitrixError.malformed("\(step.id) is not a portal step")
@@ -69,6 +64,39 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         let detail = Self.countsText(counts)
         let unfinished = (counts[.failed] ?? 0) + (counts[.pending] ?? 0) + (counts[.running] ?? 0)
         return (unfinished == 0 ? .done : .waiting, detail)
+    }
+
+    /// Pages through the installations (SQLite), or seeds and claims them (PostgreSQL), so that
+    /// workers can share the run.
+    private func runPortals(
+        _ step: PlanStep, runID: Int, onProgress: @escaping @Sendable (PortalFleet.Summary) -> Void,
+        task: @escaping @Sendable (PortalSession, InstallationStore.Installation) async -> PortalOutcome
+    ) throws {
+        let fleet = self.fleet
+        guard journal.database.dialect == .postgres else {
+            let (selection, whereClause, memberIDs) = (self.selection, self.whereClause, self.memberIDs)
+            _ = try BlockingTask.run {
+                try await fleet.run(
+                    runID: runID, stepID: step.id, selection: selection, where: whereClause, memberIDs: memberIDs,
+                    onProgress: onProgress, task: task)
+            }
+            return
+        }
+        if !isWorker {
+            let reset: [Journal.PortalState]
+            switch selection {
+            case .unfinished: reset = []
+            case .failed: reset = [.failed]
+            case .needsReinstall: reset = [.needsReinstall]
+            }
+            try journal.seedPortalTasks(
+                run: runID, step: step.id, installations: fleet.installations, where: whereClause, memberIDs: memberIDs, reset: reset)
+        }
+        let (owner, lease) = (self.owner, self.leaseSeconds)
+        _ = try BlockingTask.run {
+            try await fleet.runClaiming(
+                runID: runID, stepID: step.id, owner: owner, leaseSeconds: lease, onProgress: onProgress, task: task)
+        }
     }
 
     public static func countsText(_ counts: [Journal.PortalState: Int]) -> String {

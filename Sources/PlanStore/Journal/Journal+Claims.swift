@@ -1,0 +1,70 @@
+import Foundation
+
+/// Shared runs on PostgreSQL (`apply --worker`): the portals of a step are seeded as pending task
+/// rows, and every process claims a few at a time with `FOR UPDATE SKIP LOCKED` and a lease, so
+/// a dead worker's portals are taken over when its lease expires.
+extension Journal {
+    /// Inserts a pending task for every selected installation that has none yet, and puts the
+    /// tasks in `reset` states back to pending (`--retry`). Returns the pending count.
+    @discardableResult
+    public func seedPortalTasks(
+        run runID: Int, step: String, installations: InstallationStore, where extra: String?, memberIDs: [String]?,
+        reset: [PortalState]
+    ) throws -> Int {
+        let mapping = installations.mapping
+        let time = timestamp
+        try database.transaction {
+            var sql = """
+                INSERT INTO b24plan_portal_tasks (run_id, step_id, member_id, state, updated_at)
+                SELECT ?, ?, \(mapping.memberId), 'pending', ? FROM \(mapping.table) WHERE \(installations.condition(extra))
+                """
+            var parameters: [SQLValue] = [SQLValue(runID), .text(step), .text(time)]
+            if let memberIDs {
+                sql +=
+                    " AND \(mapping.memberId) IN (" + (memberIDs.isEmpty ? "NULL" : memberIDs.map { _ in "?" }.joined(separator: ", "))
+                    + ")"
+                parameters += memberIDs.map(SQLValue.text)
+            }
+            try database.execute(sql + " ON CONFLICT (run_id, step_id, member_id) DO NOTHING", parameters)
+            if !reset.isEmpty {
+                try database.execute(
+                    "UPDATE b24plan_portal_tasks SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE run_id = ? AND step_id = ? AND state IN ("
+                        + reset.map { _ in "?" }.joined(separator: ", ") + ")",
+                    [SQLValue(runID), .text(step)] + reset.map { .text($0.rawValue) })
+            }
+        }
+        return try portalCounts(run: runID, step: step)[.pending] ?? 0
+    }
+
+    /// Claims up to `limit` pending tasks (or running ones whose lease expired) for `owner`.
+    public func claimPortalTasks(run runID: Int, step: String, owner: String, limit: Int, leaseSeconds: TimeInterval) throws -> [String] {
+        let current = timestamp
+        let expires = Timestamp.string(now().addingTimeInterval(leaseSeconds))
+        let rows = try database.query(
+            """
+            UPDATE b24plan_portal_tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+            WHERE (run_id, step_id, member_id) IN (
+              SELECT run_id, step_id, member_id FROM b24plan_portal_tasks
+              WHERE run_id = ? AND step_id = ? AND (state = 'pending' OR (state = 'running' AND lease_expires_at < ?))
+              ORDER BY member_id LIMIT ? FOR UPDATE SKIP LOCKED)
+            RETURNING member_id
+            """,
+            [.text(owner), .text(expires), .text(current), SQLValue(runID), .text(step), .text(current), SQLValue(limit)])
+        return rows.compactMap { $0["member_id"].string }.sorted()
+    }
+
+    /// Tasks not finished: pending, or running under a lease that has not expired (someone works on it).
+    public func unfinishedPortalTasks(run runID: Int, step: String) throws -> (pending: Int, leased: Int) {
+        let current = timestamp
+        let row = try database.query(
+            """
+            SELECT
+              SUM(CASE WHEN state = 'pending' OR (state = 'running' AND lease_expires_at < ?) THEN 1 ELSE 0 END) AS pending,
+              SUM(CASE WHEN state = 'running' AND lease_expires_at >= ? THEN 1 ELSE 0 END) AS leased
+            FROM b24plan_portal_tasks WHERE run_id = ? AND step_id = ?
+            """,
+            [.text(current), .text(current), SQLValue(runID), .text(step)]
+        ).first
+        return (row?["pending"].int ?? 0, row?["leased"].int ?? 0)
+    }
+}
