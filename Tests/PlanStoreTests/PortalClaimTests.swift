@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@testable import PlanStore
+
+/// Shared runs on PostgreSQL: seeding portal tasks, claiming them with SKIP LOCKED, and taking over
+/// the portals of a worker whose lease expired.
+@Suite("portal task claims (PostgreSQL)")
+struct PortalClaimTests {
+    static func installations(_ db: any Database) throws -> InstallationStore {
+        let mapping = AppConfig.Installations()
+        try db.execute(InstallationStore.createDefaultTableSQL(mapping, dialect: db.dialect))
+        for index in 1...10 {
+            try db.execute(
+                "INSERT INTO portals (member_id, client_endpoint, active) VALUES (?, 'https://p/rest/', ?)",
+                [.text(String(format: "m%02d", index)), SQLValue(index == 10 ? 0 : 1)])
+        }
+        return InstallationStore(database: db, mapping: mapping)
+    }
+
+    @Test("seed, claim without overlap, lease expiry takeover, retry reset")
+    func claims() throws {
+        let fixture = try Fixture(.postgres)
+        defer { fixture.tearDown() }
+        let clock = StoreTestClock()
+        let journal = Journal(database: fixture.db, now: clock.function)
+        try journal.migrate()
+        let installations = try Self.installations(fixture.db)
+        let run = try journal.openRun(app: "acme.claims", version: "2.0.0", planSHA256: "aa")
+        let seeded = try journal.seedPortalTasks(
+            run: run.id, step: "portals.reconcile", installations: installations, where: nil, memberIDs: nil, reset: [])
+        #expect(seeded == 9, "the inactive installation is not seeded")
+
+        let other = Journal(database: try fixture.connect(), now: clock.function)
+        let first = try journal.claimPortalTasks(run: run.id, step: "portals.reconcile", owner: "a", limit: 4, leaseSeconds: 60)
+        let second = try other.claimPortalTasks(run: run.id, step: "portals.reconcile", owner: "b", limit: 4, leaseSeconds: 60)
+        #expect(first == ["m01", "m02", "m03", "m04"])
+        #expect(second == ["m05", "m06", "m07", "m08"])
+        #expect(try journal.unfinishedPortalTasks(run: run.id, step: "portals.reconcile") == (pending: 1, leased: 8))
+
+        // "a" finishes its portals; "b" dies. After b's lease expires its portals are claimable again.
+        for member in first {
+            try journal.savePortalTask(run: run.id, step: "portals.reconcile", Journal.PortalTask(memberID: member, state: .done))
+        }
+        let third = try journal.claimPortalTasks(run: run.id, step: "portals.reconcile", owner: "a", limit: 10, leaseSeconds: 60)
+        #expect(third == ["m09"])
+        clock.advance(61)
+        let takeover = try journal.claimPortalTasks(run: run.id, step: "portals.reconcile", owner: "a", limit: 10, leaseSeconds: 60)
+        #expect(takeover == ["m05", "m06", "m07", "m08", "m09"])
+
+        // --retry failed puts failed portals back to pending; seeding again adds nothing new.
+        try journal.savePortalTask(run: run.id, step: "portals.reconcile", Journal.PortalTask(memberID: "m05", state: .failed))
+        let pending = try journal.seedPortalTasks(
+            run: run.id, step: "portals.reconcile", installations: installations, where: nil, memberIDs: nil, reset: [.failed])
+        #expect(pending == 1)
+        #expect(try journal.portalTasks(run: run.id, step: "portals.reconcile").count == 9)
+    }
+}
