@@ -12,6 +12,10 @@ enum ExamplePlan {
     /// The JSON text of a plan: the defaults with `overrides` applied (a value of `nil` drops the
     /// key), then the remaining overrides appended in the order given.
     static func json(_ overrides: KeyValuePairs<String, String?> = [:], version: String? = nil) -> String {
+        json(overrides.map { ($0.key, $0.value) }, version: version)
+    }
+
+    static func json(_ overrides: [(String, String?)], version: String? = nil) -> String {
         var lines: [String] = []
         var used = Set<String>()
         var overrideMap: [String: String?] = [:]
@@ -29,6 +33,16 @@ enum ExamplePlan {
             if let value { lines.append("  \"\(key)\": \(value)") }
         }
         return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// A release that adds the scope `task` (used by `tasks.task.get`) to the published plan.
+    static func addingTaskScope(version: String, scopeUpgrade: String?) -> RuleExample {
+        var overrides: [(String, String?)] = [
+            ("version", "\"\(version)\""), ("scopes", "[\"crm\", \"task\"]"),
+            ("requiredMethods", "[\"crm.deal.get\", \"tasks.task.get\"]"),
+        ]
+        if let scopeUpgrade { overrides.append(("scopeUpgrade", "\"\(scopeUpgrade)\"")) }
+        return RuleExample(plan: json(overrides), previous: previous())
     }
 
     /// The published plan examples compare against (version 1.0.0).

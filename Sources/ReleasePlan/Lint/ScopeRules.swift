@@ -80,18 +80,8 @@ struct ScopeRules: LintRule {
                     or confirm the new permission. Say which way the app asks with `"scopeUpgrade": \
                     "reinstall"` or `"incremental"`, so the rollout and the scope audit can plan for it.
                     """,
-                bad: RuleExample(
-                    plan: ExamplePlan.json([
-                        "version": "\"2.0.0\"", "scopes": "[\"crm\", \"task\"]",
-                        "requiredMethods": "[\"crm.deal.get\", \"tasks.task.get\"]",
-                    ]),
-                    previous: ExamplePlan.previous()),
-                good: RuleExample(
-                    plan: ExamplePlan.json([
-                        "version": "\"2.0.0\"", "scopes": "[\"crm\", \"task\"]",
-                        "requiredMethods": "[\"crm.deal.get\", \"tasks.task.get\"]", "scopeUpgrade": "\"reinstall\"",
-                    ]),
-                    previous: ExamplePlan.previous())),
+                bad: ExamplePlan.addingTaskScope(version: "2.0.0", scopeUpgrade: nil),
+                good: ExamplePlan.addingTaskScope(version: "2.0.0", scopeUpgrade: "reinstall")),
             RuleDocumentation(
                 "B24P211",
                 explanation: """

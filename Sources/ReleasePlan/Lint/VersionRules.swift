@@ -105,18 +105,8 @@ struct VersionRules: LintRule {
                     placement, a changed handler, title or options, a removed scope, a new minimum Bitrix24 \
                     version or a new required method need a minor one. The message names the change.
                     """,
-                bad: RuleExample(
-                    plan: ExamplePlan.json([
-                        "scopes": "[\"crm\", \"task\"]", "requiredMethods": "[\"crm.deal.get\", \"tasks.task.get\"]",
-                        "scopeUpgrade": "\"reinstall\"",
-                    ]),
-                    previous: ExamplePlan.previous()),
-                good: RuleExample(
-                    plan: ExamplePlan.json([
-                        "version": "\"2.0.0\"", "scopes": "[\"crm\", \"task\"]",
-                        "requiredMethods": "[\"crm.deal.get\", \"tasks.task.get\"]", "scopeUpgrade": "\"reinstall\"",
-                    ]),
-                    previous: ExamplePlan.previous())),
+                bad: ExamplePlan.addingTaskScope(version: "1.1.0", scopeUpgrade: "reinstall"),
+                good: ExamplePlan.addingTaskScope(version: "2.0.0", scopeUpgrade: "reinstall")),
             RuleDocumentation(
                 "B24P104",
                 explanation: """
