@@ -25,11 +25,27 @@ public enum DatabaseURL: Sendable, Equatable {
     public var redacted: String {
         switch self {
         case .sqlite(let path): return "sqlite:" + path
-        case .postgres(let connection):
-            guard let schemeEnd = connection.range(of: "://"), let at = connection.lastIndex(of: "@") else { return connection }
-            let credentials = connection[schemeEnd.upperBound..<at]
-            guard let colon = credentials.firstIndex(of: ":") else { return connection }
-            return String(connection[..<colon]) + ":***" + String(connection[at...])
+        case .postgres(let connection): return Self.redactPassword(connection)
         }
+    }
+
+    /// Hides the password of the user-info part and of a `password=` query parameter.
+    static func redactPassword(_ connection: String) -> String {
+        var text = connection
+        if let schemeEnd = text.range(of: "://") {
+            let authorityEnd = text[schemeEnd.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" }) ?? text.endIndex
+            if let at = text[schemeEnd.upperBound..<authorityEnd].lastIndex(of: "@"),
+                let colon = text[schemeEnd.upperBound..<at].firstIndex(of: ":")
+            {
+                text.replaceSubrange(text.index(after: colon)..<at, with: "***")
+            }
+        }
+        if let query = text.firstIndex(of: "?") {
+            let parameters = text[text.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map { pair in
+                pair.lowercased().hasPrefix("password=") ? "password=***" : String(pair)
+            }
+            text = String(text[...query]) + parameters.joined(separator: "&")
+        }
+        return text
     }
 }

@@ -70,3 +70,26 @@ struct BackendSpecificTests {
         #expect(error.message.contains("***"))
     }
 }
+
+@Suite("DatabaseURL")
+struct DatabaseURLTests {
+    @Test(
+        "a PostgreSQL URL is shown without its password",
+        arguments: [
+            ("postgres://app:s3cret@db:5432/state", "postgres://app:***@db:5432/state"),
+            ("postgres://app@db/state?sslmode=require&password=s3cret", "postgres://app@db/state?sslmode=require&password=***"),
+            ("postgresql://app:p%40ss@db/state?password=x", "postgresql://app:***@db/state?password=***"),
+            ("postgres://db/state", "postgres://db/state"),
+        ])
+    func redacted(url: String, shown: String) throws {
+        #expect(try DatabaseURL(url).redacted == shown)
+    }
+
+    @Test("SQLite URLs and bad URLs")
+    func parsing() throws {
+        #expect(try DatabaseURL("sqlite:.b24plan/state.db") == .sqlite(path: ".b24plan/state.db"))
+        #expect(try DatabaseURL("sqlite://tmp/x.db") == .sqlite(path: "tmp/x.db"))
+        #expect(throws: DatabaseError.self) { try DatabaseURL("sqlite:") }
+        #expect(throws: DatabaseError.self) { try DatabaseURL("mysql://x") }
+    }
+}
