@@ -30,6 +30,20 @@ struct CommandLineTests {
         #expect(output.stdout.contains("Good:"))
     }
 
+    @Test("explain shows what lint says about every rule's bad example")
+    func explainEveryRule() throws {
+        let list = try CLIRunner.run(["explain", "--format", "json"])
+        let rules = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(rules.count == 41)
+        for rule in rules {
+            let code = rule["code"] as? String ?? ""
+            let severity = rule["severity"] as? String ?? ""
+            let output = try CLIRunner.run(["explain", code])
+            #expect(output.code == 0)
+            #expect(output.stdout.contains("What lint says:\n") && output.stdout.contains("\(severity)[\(code)]"), "\(code)")
+        }
+    }
+
     @Test("explain --format json and the rule list")
     func explainJSON() throws {
         let output = try CLIRunner.run(["explain", "b24p305", "--format", "json"])
