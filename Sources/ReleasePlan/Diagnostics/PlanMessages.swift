@@ -186,3 +186,13 @@ extension PlanMessages {
         "perPortal migration \(file) does not use :member_id, so each portal's run would touch every portal's rows"
     }
 }
+
+extension PlanMessages {
+    static func badMinimumVersion(_ text: String) -> String {
+        "`minimumBitrix24Version` must be a Bitrix24 version of numbers and dots (for example 24.300.0), found \"\(text)\""
+    }
+    static func publishedMigrationFileEdited(_ id: Int, file: String, digest: String) -> String {
+        "published migration \(id) was edited: \(file) no longer matches its published sha256 (the file's digest is \(digest)); "
+            + "restore the file and add a new migration instead"
+    }
+}

@@ -8,8 +8,10 @@ enum BindingDiff {
             kind: .placement, path: "placements",
             requiresAdded: { key in previousCodes.contains(key.code) ? .minor : .major },
             requiresChanged: { old, new in
+                // A title is what the portal shows: TITLE, or a LANG_ALL entry's title.
                 let significant = ["handler", "title", "options"]
-                return significant.contains { old.field($0) != new.field($0) } ? .minor : .patch
+                let titles = { (value: PlanValue) in (value.field("langAll") ?? .null).entries.compactMapValues { $0.field("title") } }
+                return significant.contains { old.field($0) != new.field($0) } || titles(old) != titles(new) ? .minor : .patch
             },
             addedReason: { key in
                 previousCodes.contains(key.code)
@@ -24,6 +26,16 @@ enum BindingDiff {
             kind: .event, path: "events", requiresAdded: { _ in .minor },
             requiresChanged: { old, new in old.field("handler") != new.field("handler") ? .minor : .patch },
             addedReason: { key in "adding event `\(key.code)`" }, noun: "event")
+    }
+
+    /// The value with its code upper-cased: codes are case-insensitive, so `onCrmDealUpdate` and
+    /// `ONCRMDEALUPDATE` are the same binding.
+    private static func normalized(_ value: PlanValue) -> PlanValue {
+        guard case .object(var object) = value else { return value }
+        for key in ["placement", "event"] {
+            if let code = object[key]?.stringValue { object[key] = .string(code.uppercased()) }
+        }
+        return .object(object)
     }
 
     /// The code as the plan spells it (matching is case-insensitive; the change shows the plan's text).
@@ -68,7 +80,7 @@ enum BindingDiff {
                     reason: "removing \(noun) `\(key.code)`", path: [.key(path)]))
         }
         for (key, value) in new {
-            guard let previous = old[key], previous != value else { continue }
+            guard let previous = old[key], normalized(previous) != normalized(value) else { continue }
             let requires = requiresChanged(previous, value)
             changes.append(
                 PlanChange(

@@ -31,7 +31,9 @@ public struct JSONParser {
 
     var isAtEnd: Bool { position >= bytes.count }
     var current: UInt8 { position < bytes.count ? bytes[position] : 0 }
-    var gaveUp: Bool { diagnostics.count >= Self.maximumErrors }
+    /// Set when parsing stopped on purpose (too deep): the closing brackets it skipped are not errors.
+    var abandoned = false
+    var gaveUp: Bool { abandoned || diagnostics.count >= Self.maximumErrors }
 
     mutating func error(_ message: String, at start: Int, length: Int = 1, notes: [String] = []) {
         guard !gaveUp else { return }
@@ -227,6 +229,7 @@ public struct JSONParser {
             error(JSONSyntaxMessages.tooDeep(Self.maximumDepth), at: offset)
             depth -= 1
             position = bytes.count
+            abandoned = true
             return false
         }
         return true

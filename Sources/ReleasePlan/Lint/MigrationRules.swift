@@ -44,7 +44,15 @@ struct MigrationRules: LintRule {
             }
             guard let file = context.migrationFiles[index] else { continue }
             let digest = SHA256.hex(file.bytes)
-            if let declared = migration.sha256 {
+            if let declared = migration.sha256, let published = publishedDigest(context, migration),
+                declared.lowercased() == published, declared.lowercased() != digest
+            {
+                // The entry is as published but the file is not: the published migration was edited.
+                diagnostics.append(
+                    context.diagnostic(
+                        "B24P304", PlanMessages.publishedMigrationFileEdited(migration.id, file: migration.file, digest: digest),
+                        at: path / "sha256"))
+            } else if let declared = migration.sha256 {
                 if declared.lowercased() != digest {
                     diagnostics.append(
                         context.diagnostic("B24P303", PlanMessages.digestMismatch(migration.file, digest: digest), at: path / "sha256"))
@@ -54,6 +62,11 @@ struct MigrationRules: LintRule {
             }
         }
         return diagnostics
+    }
+
+    /// The sha256 the published plan gives this migration, when it has one.
+    private func publishedDigest(_ context: LintContext, _ migration: Migration) -> String? {
+        context.previous?.plan.migrations.first { $0.id == migration.id }?.sha256?.lowercased()
     }
 
     private func published(_ context: LintContext) -> [Diagnostic] {
@@ -86,7 +99,9 @@ struct MigrationRules: LintRule {
     static func edits(from old: Migration, to new: Migration) -> [String] {
         var edits: [String] = []
         if old.name != new.name { edits.append("name") }
-        if FilePath.normalize(old.file) != FilePath.normalize(new.file) { edits.append("file") }
+        // A moved file with the same bytes (same sha256) is not an edit: the history keys by id and checksum.
+        let sameBytes = old.sha256 != nil && old.sha256?.lowercased() == new.sha256?.lowercased()
+        if FilePath.normalize(old.file) != FilePath.normalize(new.file) && !sameBytes { edits.append("file") }
         if old.sha256?.lowercased() != new.sha256?.lowercased() { edits.append("sha256") }
         if old.perPortal != new.perPortal { edits.append("perPortal") }
         if old.transaction != new.transaction { edits.append("transaction") }

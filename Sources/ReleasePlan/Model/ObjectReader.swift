@@ -16,6 +16,29 @@ final class DecodeContext {
         report("B24P003", PlanMessages.wrongType(path: path, expected: expected, found: node.typeName), range: node.range, path: path)
     }
 
+    /// B24P005 for every key repeated in `node` or in any object below it (free-form values).
+    func reportDuplicateKeys(in node: JSONNode, at path: JSONPath, what: String) {
+        switch node.value {
+        case .object(let members):
+            var first: [String: SourceRange] = [:]
+            for member in members {
+                if let earlier = first[member.key] {
+                    report(
+                        "B24P005",
+                        PlanMessages.duplicateKey(member.key, what: what, firstLine: source.location(of: earlier.start).line),
+                        range: member.keyRange, path: path / member.key, damages: false)
+                } else {
+                    first[member.key] = member.keyRange
+                }
+                reportDuplicateKeys(in: member.value, at: path / member.key, what: what)
+            }
+        case .array(let elements):
+            for (index, element) in elements.enumerated() { reportDuplicateKeys(in: element, at: path / index, what: what) }
+        default:
+            break
+        }
+    }
+
     func badValue(_ node: JSONNode, at path: JSONPath, _ message: String) {
         report("B24P003", message, range: node.range, path: path)
     }

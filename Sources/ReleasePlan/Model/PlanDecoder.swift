@@ -33,6 +33,12 @@ public enum PlanDecoder {
         plan.changelog = decodeChangelog(reader)
         if let node = reader.value("monetization") { plan.monetization = decodeMonetization(node, context: context) }
         plan.minimumBitrix24Version = reader.string("minimumBitrix24Version")
+        if let minimum = plan.minimumBitrix24Version, let node = reader.value("minimumBitrix24Version"),
+            minimum.split(separator: ".", omittingEmptySubsequences: false).contains(where: { $0.isEmpty || !$0.allSatisfy(\.isNumber) })
+        {
+            context.badValue(node, at: ["minimumBitrix24Version"], PlanMessages.badMinimumVersion(minimum))
+            plan.minimumBitrix24Version = nil
+        }
         plan.scopes = reader.array("scopes") { decodeScope($0, $1, context: context) } ?? []
         plan.scopeUpgrade = reader.oneOf("scopeUpgrade", ScopeUpgrade.self)
         plan.handlerHosts = reader.stringArray("handlerHosts")
@@ -116,6 +122,7 @@ public enum PlanDecoder {
         }
         if let options = reader.value("options") {
             if options.members != nil {
+                context.reportDuplicateKeys(in: options, at: path / "options", what: "options")
                 if case .object(let object) = PlanValue(options) { binding.options = object }
             } else {
                 context.wrongType(options, at: path / "options", expected: "an object")

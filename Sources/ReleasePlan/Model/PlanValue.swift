@@ -67,3 +67,14 @@ public indirect enum PlanValue: Sendable, Equatable, Codable, CustomStringConver
         }
     }
 }
+
+extension PlanValue {
+    /// An object's entries; PHP sends an empty object as `[]` and a 0..n-1 keyed one as an array.
+    public var entries: [String: PlanValue] {
+        switch self {
+        case .object(let object): return object
+        case .array(let array): return Dictionary(uniqueKeysWithValues: array.enumerated().map { (String($0), $1) })
+        default: return [:]
+        }
+    }
+}

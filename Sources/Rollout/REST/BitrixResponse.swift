@@ -31,15 +31,6 @@ enum BitrixResponse {
 }
 
 extension PlanValue {
-    /// An object's entries; PHP sends an empty object as `[]` and a 0..n-1 keyed one as an array.
-    var entries: [String: PlanValue] {
-        switch self {
-        case .object(let object): return object
-        case .array(let array): return Dictionary(uniqueKeysWithValues: array.enumerated().map { (String($0), $1) })
-        default: return [:]
-        }
-    }
-
     var elementsOrEmpty: [PlanValue] {
         switch self {
         case .array(let array): return array

@@ -68,10 +68,14 @@ struct PlanDiffTests {
         Case("placement description changed → patch", ["placement changed CRM_DEAL_DETAIL_TAB patch"], .patch) {
             $0.placements[0].description = "Tasks of the deal"
         },
-        Case("placement langAll changed → patch", ["placement changed CRM_DEAL_DETAIL_TAB patch"], .patch) {
+        Case("placement langAll title changed → minor (a title the portal shows)", ["placement changed CRM_DEAL_DETAIL_TAB minor"], .minor)
+        {
             $0.placements[0].langAll = ["ru": LocalizedPlacementText(title: "Сделки")]
         },
-        Case("placement code case only → patch, shown as the new plan spells it", ["placement changed crm_deal_detail_tab patch"], .patch) {
+        Case("placement langAll description only → patch", ["placement changed CRM_DEAL_DETAIL_TAB patch"], .patch) {
+            $0.placements[0].langAll = ["ru": LocalizedPlacementText(description: "Связанные задачи")]
+        },
+        Case("placement code case only → no change (codes are case-insensitive)", [], .patch) {
             $0.placements[0].placement = "crm_deal_detail_tab"
         },
         Case("second binding on an existing code → minor", ["placement added CRM_DEAL_DETAIL_TAB minor"], .minor) {

@@ -118,10 +118,17 @@ struct MigrationRulesTests {
         Edit(
             name: "moved out of its transaction",
             entry: entry(1, "create_deal_links", "migrations/0001.sql", extra: ", \"transaction\": false"), edits: "transaction"),
-        Edit(
-            name: "file moved", entry: PlanText.migration(id: 1, name: "create_deal_links", file: "migrations/v1/0001.sql", sql: create),
-            edits: "file"),
     ]
+
+    /// Moving a published migration's file with its bytes unchanged is not an edit: the history
+    /// keys by id and checksum.
+    @Test func fileMovedWithTheSameBytesIsNoEdit() {
+        var files = Self.files
+        files["migrations/v1/0001.sql"] = Self.create
+        let moved = PlanText.migration(id: 1, name: "create_deal_links", file: "migrations/v1/0001.sql", sql: Self.create)
+        let result = Self.lint([moved], previous: [Self.first], files: files)
+        #expect(result.codes.isEmpty, "\(result.listing)")
+    }
 
     @Test(arguments: edits)
     func publishedMigrationEdited(_ edit: Edit) throws {
@@ -135,9 +142,13 @@ struct MigrationRulesTests {
         #expect((finding.at, finding.path) == ("8:5", "migrations[0]"))
     }
 
-    @Test func editedFileWithTheOldDigestIsADigestMismatchOnly() {
+    /// The entry is as published but the file was edited: that is B24P304 (not a digest to --fix).
+    @Test func editedFileWithThePublishedDigestIsAnEditedMigration() throws {
         let result = Self.lint([Self.first], previous: [Self.first], files: ["migrations/0001.sql": "-- v2\n" + Self.create])
-        #expect(result.codes == ["B24P303"])
+        #expect(result.codes == ["B24P304"])
+        let finding = try #require(result.only("B24P304"))
+        #expect(finding.message.hasPrefix("published migration 1 was edited: migrations/0001.sql no longer matches its published sha256"))
+        #expect(finding.path == "migrations[0].sha256")
     }
 
     @Test func batchSizeMayChange() {
