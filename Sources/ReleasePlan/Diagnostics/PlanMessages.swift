@@ -196,3 +196,8 @@ extension PlanMessages {
             + "restore the file and add a new migration instead"
     }
 }
+
+extension PlanMessages {
+    /// A SQL finding's message with the place in the migration file in front.
+    static func inSQL(_ place: String, _ message: String) -> String { "\(place): \(message)" }
+}

@@ -1,5 +1,7 @@
 /// B24P305–B24P309: what the SQL of each new migration does, read with a real tokenizer.
-/// Published migrations are not checked again: they have already run.
+/// Published migrations are not checked again: they have already run. A finding points at the
+/// migration's entry in the plan (what `suppress.at` names); its message and a note give the place
+/// in the SQL file, with the statement's line.
 struct SQLRules: LintRule {
     func check(_ context: LintContext) -> [Diagnostic] {
         let published = context.publishedMigrationIDs
@@ -10,10 +12,12 @@ struct SQLRules: LintRule {
             let analysis = SQLAnalyzer.analyze(file.bytes)
             for finding in analysis.findings {
                 guard let (rule, message) = Self.rule(for: finding, migration: migration) else { continue }
+                let location = file.location(of: finding.offset)
+                let place = "\(migration.file):\(location.line):\(location.column)"
                 diagnostics.append(
-                    Diagnostic(
-                        rule, message, in: file, range: SourceRange(start: finding.offset, end: finding.offset + finding.length), path: path
-                    ))
+                    context.diagnostic(
+                        rule, PlanMessages.inSQL(place, message), at: path,
+                        notes: ["\(place): " + file.lineText(location.line).trimmingWhitespace()]))
             }
             if migration.perPortal, !analysis.namedParameters.contains("member_id") {
                 diagnostics.append(

@@ -2,7 +2,8 @@ import Testing
 
 @testable import ReleasePlan
 
-/// B24P305–B24P309: findings in the SQL of new migrations, located in the SQL file.
+/// B24P305–B24P309: findings in the SQL of new migrations, at the migration entry in the plan, with
+/// the place in the SQL file in the message.
 struct SQLRulesTests {
     @Test(arguments: RuleExampleCase.cases(SQLRules()))
     func documentationExample(_ testCase: RuleExampleCase) {
@@ -20,22 +21,25 @@ struct SQLRulesTests {
             files: ["migrations/0001_change.sql": sql])
     }
 
-    @Test func findingPointsAtTheKeywordInTheSQLFile() throws {
+    @Test func findingPointsAtTheEntryAndNamesThePlaceInTheSQLFile() throws {
         let sql =
             "-- Удалить старую колонку\nCREATE TABLE deal_links_v2 (id TEXT PRIMARY KEY);\nALTER TABLE deal_links DROP COLUMN legacy_status;\n"
         let result = Self.lint(sql)
         let finding = try #require(result.only("B24P305"))
-        #expect(finding.file == Self.sqlPath)
-        #expect((finding.line, finding.column, finding.endLine, finding.endColumn) == (3, 24, 3, 35))
+        #expect(finding.file == Lint.planPath)
+        #expect((finding.line, finding.column) == (7, 18))
         #expect(finding.path == "migrations[0]")
-        #expect(finding.message == "destructive SQL: DROP COLUMN legacy_status destroys data the previous release may still read")
-        #expect(result.sources[Self.sqlPath] != nil, "the renderer gets the SQL file")
+        #expect(
+            finding.message
+                == "migrations/0001_change.sql:3:24: destructive SQL: DROP COLUMN legacy_status destroys data the previous release may still read"
+        )
+        #expect(finding.notes == ["migrations/0001_change.sql:3:24: ALTER TABLE deal_links DROP COLUMN legacy_status;"])
     }
 
     @Test func columnCountsBytesOfMultibyteSQL() throws {
         // "/* ключ */ " is 15 bytes (11 characters).
         let finding = try #require(Self.lint("SELECT 1;\r\n/* ключ */ DROP TABLE old_links;\r\n").only("B24P305"))
-        #expect((finding.line, finding.column) == (2, 16))
+        #expect(finding.message.hasPrefix("migrations/0001_change.sql:2:16: "))
     }
 
     @Test func keywordsInStringsAndCommentsAreNotFindings() {
@@ -66,24 +70,24 @@ struct SQLRulesTests {
             previous: PlanText.previous(["migrations": "[\(first)]"]),
             files: ["migrations/0001.sql": old, "migrations/0002.sql": new])
         let finding = try #require(result.only("B24P305"))
-        #expect((finding.file, finding.path) == ("plans/acme.example/migrations/0002.sql", "migrations[1]"))
-        #expect(finding.message.hasPrefix("destructive SQL: TRUNCATE TABLE deal_links"))
+        #expect((finding.file, finding.path) == (Lint.planPath, "migrations[1]"))
+        #expect(finding.message.hasPrefix("migrations/0002.sql:1:1: destructive SQL: TRUNCATE TABLE deal_links"))
     }
 
     @Test func incompatibleChange() throws {
         let finding = try #require(Self.lint("ALTER TABLE deal_links ALTER COLUMN status SET NOT NULL;\n").only("B24P306"))
-        #expect(finding.message.hasPrefix("backward-incompatible SQL: "))
+        #expect(finding.message.hasPrefix("migrations/0001_change.sql:1:44: backward-incompatible SQL: "))
         #expect(finding.message.hasSuffix("breaks the previous release while it still runs"))
-        #expect(finding.line == 1)
+        #expect(finding.line == 7)
     }
 
     @Test func indexWithoutConcurrently() throws {
         let finding = try #require(Self.lint("\nCREATE INDEX deal_links_member ON deal_links (member_id);\n").only("B24P307"))
         #expect(finding.severity == .warning)
-        #expect((finding.line, finding.column, finding.endColumn) == (2, 1, 13))
+        #expect((finding.line, finding.column, finding.endColumn) == (7, 18, 19))
         #expect(
             finding.message
-                == "CREATE INDEX deal_links_member ON deal_links without CONCURRENTLY locks writes on PostgreSQL while it builds (CONCURRENTLY needs \"transaction\": false)"
+                == "migrations/0001_change.sql:2:1: CREATE INDEX deal_links_member ON deal_links without CONCURRENTLY locks writes on PostgreSQL while it builds (CONCURRENTLY needs \"transaction\": false)"
         )
     }
 
@@ -92,9 +96,9 @@ struct SQLRulesTests {
         let finding = try #require(Self.lint(sql).only("B24P307"))
         #expect(
             finding.message
-                == "CREATE INDEX CONCURRENTLY deal_links_member ON deal_links cannot run inside a transaction: set \"transaction\": false on this migration"
+                == "migrations/0001_change.sql:1:1: CREATE INDEX CONCURRENTLY deal_links_member ON deal_links cannot run inside a transaction: set \"transaction\": false on this migration"
         )
-        #expect((finding.column, finding.endColumn) == (1, 26))
+        #expect((finding.column, finding.endColumn) == (18, 19))
         #expect(Self.lint(sql, extra: ", \"transaction\": false").codes.isEmpty)
     }
 
@@ -102,8 +106,9 @@ struct SQLRulesTests {
         let finding = try #require(Self.lint("UPDATE deal_links SET status = 'linked';\n").only("B24P309"))
         #expect(
             finding.message
-                == "UPDATE deal_links has no WHERE: it changes every row in one transaction; make the migration perPortal or add a WHERE")
-        #expect((finding.severity, finding.column, finding.endColumn) == (.warning, 1, 7))
+                == "migrations/0001_change.sql:1:1: UPDATE deal_links has no WHERE: it changes every row in one transaction; make the migration perPortal or add a WHERE"
+        )
+        #expect((finding.severity, finding.column, finding.endColumn) == (.warning, 18, 19))
     }
 
     @Test func perPortalSuppressesTheUnboundedWarning() {

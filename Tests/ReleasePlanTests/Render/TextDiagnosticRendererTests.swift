@@ -40,7 +40,7 @@ struct TextDiagnosticRendererTests {
         Golden.check(Self.render(result), named: "multibyte")
     }
 
-    @Test func diagnosticInASQLFile() {
+    @Test func sqlFindingNamesThePlaceInTheSQLFile() {
         let sql = "-- Drop what 1.0 left behind\nBEGIN;\n\tALTER TABLE deal_links DROP COLUMN legacy_status;\nCOMMIT;\n"
         let entry = PlanText.migration(id: 1, name: "drop_legacy", file: "migrations/0001_drop_legacy.sql", sql: sql)
         let result = Lint.run(plan: PlanText.make(["migrations": "[\(entry)]"]), files: ["migrations/0001_drop_legacy.sql": sql])
