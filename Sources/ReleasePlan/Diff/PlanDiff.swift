@@ -82,18 +82,20 @@ public enum PlanDiff {
     /// The model only (DESIGN §5: the change's id is `model`); a new trial length alone is not a
     /// change of the monetization model.
     private static func monetizationChanges(_ previous: Plan, _ plan: Plan) -> [PlanChange] {
-        var changes: [PlanChange] = []
+        // An absent `monetization` means a free app: declaring "free" is no change.
         let oldModel = previous.monetization?.model ?? .free
         let newModel = plan.monetization?.model ?? .free
-        if oldModel != newModel {
-            changes.append(
-                PlanChange(
-                    kind: .monetization, action: .changed, id: "model", before: .string(oldModel.rawValue),
-                    after: .string(newModel.rawValue), requires: .major,
-                    reason: "changing the monetization model from \(oldModel.rawValue) to \(newModel.rawValue)",
-                    path: ["monetization", "model"]))
-        }
-        return changes
+        guard oldModel != newModel else { return [] }
+        let action: PlanChange.Action =
+            previous.monetization == nil ? .added : plan.monetization == nil ? .removed : .changed
+        return [
+            PlanChange(
+                kind: .monetization, action: action, id: "model",
+                before: previous.monetization.map { .string($0.model.rawValue) },
+                after: plan.monetization.map { .string($0.model.rawValue) }, requires: .major,
+                reason: "changing the monetization model from \(oldModel.rawValue) to \(newModel.rawValue)",
+                path: ["monetization", "model"])
+        ]
     }
 
     private static func minimumVersionChanges(_ previous: Plan, _ plan: Plan) -> [PlanChange] {

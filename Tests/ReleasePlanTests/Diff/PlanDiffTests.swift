@@ -38,10 +38,10 @@ struct PlanDiffTests {
         Case("placement code added → major", ["placement added CRM_LEAD_DETAIL_TAB major"], .major) {
             $0.placements.append(PlacementBinding(placement: "CRM_LEAD_DETAIL_TAB", handler: "https://app.acme.example/lead"))
         },
-        Case("monetization model set → major", ["monetization changed model major"], .major) {
+        Case("monetization model declared (absent meant free) → added, major", ["monetization added model major"], .major) {
             $0.monetization = Monetization(model: .subscription)
         },
-        Case("monetization model changed → major (the trial is not a change of its own)", ["monetization changed model major"], .major) {
+        Case("monetization model declared with a trial → one change, major", ["monetization added model major"], .major) {
             $0.monetization = Monetization(model: .paid, trialDays: 14)
         },
         Case("explicit free is no change", [], .patch) { $0.monetization = Monetization(model: .free) },
@@ -165,7 +165,7 @@ struct PlanDiffTests {
         let changes = PlanDiff.changes(from: Self.base, to: plan)
         #expect(
             Self.describe(changes) == [
-                "scope added im major", "scope added task major", "monetization changed model major",
+                "scope added im major", "scope added task major", "monetization added model major",
                 "requiredMethod added crm.contact.get minor", "requiredMethod added crm.deal.list minor",
                 "changelog changed en patch",
             ])
@@ -179,5 +179,27 @@ struct PlanDiffTests {
         let change = try #require(PlanDiff.changes(from: Self.base, to: plan).first)
         #expect(change.path == ["scopes", 1])
         #expect((change.before, change.after) == (nil, .string("task")))
+    }
+}
+
+@Suite("monetization changes")
+struct MonetizationChangeTests {
+    static func change(from old: Monetization?, to new: Monetization?) -> [String] {
+        var previous = PlanDiffTests.base
+        previous.monetization = old
+        var plan = previous
+        plan.monetization = new
+        return PlanDiff.changes(from: previous, to: plan).map {
+            "\($0.kind.rawValue) \($0.action.rawValue) \($0.id) \($0.requires.rawValue)"
+        }
+    }
+
+    @Test("a declared model changes, a paid model is dropped, free stays free")
+    func actions() {
+        #expect(
+            Self.change(from: Monetization(model: .free), to: Monetization(model: .subscription)) == ["monetization changed model major"])
+        #expect(Self.change(from: Monetization(model: .paid), to: nil) == ["monetization removed model major"])
+        #expect(Self.change(from: Monetization(model: .free), to: nil).isEmpty)
+        #expect(Self.change(from: nil, to: Monetization(model: .free, trialDays: 30)).isEmpty)
     }
 }
