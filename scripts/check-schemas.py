@@ -69,6 +69,14 @@ def load_json(path):
         return json.loads(f.read().decode("utf-8"))
 
 
+def report_errors(validator, document, where):
+    """Prints each validation error of `document` (sorted by path); 1 when there was any, else 0."""
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    for e in errors:
+        print(f"  {where}: {describe(e)}")
+    return int(bool(errors))
+
+
 def describe(error):
     """One readable line for a validation error; for anyOf/oneOf, the most relevant sub-error."""
     best = jsonschema.exceptions.best_match([error]) if error.context else error
@@ -142,10 +150,7 @@ def check_plans(validator):
             print(f"  {rel(path)}: not valid JSON: {e}")
             bad += 1
             continue
-        errors = sorted(validator.iter_errors(plan), key=lambda e: list(map(str, e.absolute_path)))
-        for e in errors:
-            print(f"  {rel(path)}: {describe(e)}")
-        bad += bool(errors)
+        bad += report_errors(validator, plan, rel(path))
     if not files:
         print(f"FAIL plans: no plans found under {rel(PLANS)}/")
         return False
@@ -285,10 +290,7 @@ def check_diff_output(binary):
                 print(f"  {where}: stdout is not one JSON document: {e}")
                 bad += 1
                 continue
-            errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
-            for e in errors:
-                print(f"  {where}: {describe(e)}")
-            bad += bool(errors)
+            bad += report_errors(validator, doc, where)
     if not files:
         print(f"FAIL diff: no plans found under {rel(PLANS)}/")
         return False

@@ -21,7 +21,7 @@ struct CommandLineTool {
 
             """
         for command in commands {
-            text += "  " + command.name.padding(10) + command.summary + "\n"
+            text += "  " + command.name.padded(10) + command.summary + "\n"
         }
         text += """
 
@@ -73,11 +73,5 @@ struct CommandLineTool {
             console.writeError("error: \(error)\n")
             return .failure
         }
-    }
-}
-
-extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

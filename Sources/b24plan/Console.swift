@@ -18,12 +18,4 @@ struct Console {
             colorError: !noColor && isatty(STDERR_FILENO) == 1,
             environment: environment)
     }
-
-    var style: TextStyleChoice { TextStyleChoice(out: colorOut, error: colorError) }
-}
-
-/// Colour decisions for the two streams.
-struct TextStyleChoice {
-    var out: Bool
-    var error: Bool
 }

@@ -39,7 +39,7 @@ struct ExplainCommand: Command {
             return
         }
         for entry in RuleTable.entries {
-            console.write("\(entry.code)  \(entry.severity.rawValue.padding(8))\(entry.title)\n")
+            console.write("\(entry.code)  \(entry.severity.rawValue.padded(8))\(entry.title)\n")
         }
     }
 

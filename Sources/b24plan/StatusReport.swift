@@ -63,7 +63,7 @@ struct StatusReport: Encodable {
         var out = style.bold("\(app) \(version)") + " — run \(run), \(state)\n\n"
         for step in steps {
             let times = [step.startedAt.map { "started \($0)" }, step.finishedAt.map { "finished \($0)" }].compactMap { $0 }
-            out += "  " + step.id.padding(22) + step.state.padding(9) + times.joined(separator: ", ") + "\n"
+            out += "  " + step.id.padded(22) + step.state.padded(9) + times.joined(separator: ", ") + "\n"
             if let detail = step.detail, step.state != "done" {
                 let lines = detail.split(separator: "\n", omittingEmptySubsequences: false)
                 let shown = step.state == "failed" ? lines : Array(lines.prefix(1))

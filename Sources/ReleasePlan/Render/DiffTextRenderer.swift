@@ -82,7 +82,8 @@ public struct DiffTextRenderer: Sendable {
 }
 
 extension String {
-    func padded(_ width: Int) -> String {
+    /// The text followed by spaces up to `width` characters (and at least one space).
+    public func padded(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

@@ -67,16 +67,20 @@ public enum SQLAnalyzer {
     static func dropTable(_ reader: SQLClauseReader, into findings: inout [SQLFinding]) {
         let (offset, length) = reader.span(0, through: 1)
         let names = reader.readNameList(at: reader.skipping(2, "if", "exists"))
+        destructivePerTable("DROP TABLE", names: names, offset: offset, length: length, into: &findings)
+    }
+
+    /// One destructive finding per table named (or one without a table when none could be read).
+    static func destructivePerTable(
+        _ verb: String, names: [String], offset: Int, length: Int, into findings: inout [SQLFinding]
+    ) {
         guard !names.isEmpty else {
-            findings.append(SQLFinding(kind: .destructive, offset: offset, length: length, subject: "DROP TABLE"))
+            findings.append(SQLFinding(kind: .destructive, offset: offset, length: length, subject: verb))
             return
         }
         for name in names {
             findings.append(
-                SQLFinding(
-                    kind: .destructive, offset: offset, length: length,
-                    subject: "DROP TABLE \(name)", table: name
-                ))
+                SQLFinding(kind: .destructive, offset: offset, length: length, subject: "\(verb) \(name)", table: name))
         }
     }
 
@@ -97,17 +101,7 @@ public enum SQLAnalyzer {
         let hasTable = reader.isKeyword(1, "table")
         let (offset, length) = reader.span(0, through: hasTable ? 1 : 0)
         let names = reader.readNameList(at: hasTable ? 2 : 1)
-        guard !names.isEmpty else {
-            findings.append(SQLFinding(kind: .destructive, offset: offset, length: length, subject: "TRUNCATE TABLE"))
-            return
-        }
-        for name in names {
-            findings.append(
-                SQLFinding(
-                    kind: .destructive, offset: offset, length: length,
-                    subject: "TRUNCATE TABLE \(name)", table: name
-                ))
-        }
+        destructivePerTable("TRUNCATE TABLE", names: names, offset: offset, length: length, into: &findings)
     }
 
     /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] table`.
