@@ -1,8 +1,9 @@
+import Foundation
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import Synchronization
 
 /// The process-wide record of SIGINT / SIGTERM (DESIGN §7, signals).
 ///
