@@ -65,7 +65,8 @@ struct ApplyCommand: Command {
             leaseSeconds: try arguments.positiveInteger("lease").map(Double.init) ?? 120
         ) {
             try PortalOptions.fleet(
-                database: database, journal: journal, config: config, parallel: parallel, environment: console.environment)
+                database: database, journal: journal, config: config, parallel: parallel, arguments: arguments,
+                environment: console.environment, access: .writing)
         }
         var environment = ApplyExecutor.Environment(
             database: database, journal: journal, config: config, planDirectory: loaded.directory,

@@ -10,8 +10,11 @@ struct DriftCommand: Command {
     let usage = "b24plan drift FILE [--where SQL] [--member-id ID] [--parallel N] [--database URL] [--format text|json]"
     let discussion = """
         Reads each active installation's placements, event handlers and scopes (one batch request per
-        portal) and prints what differs from the plan. Changes nothing. Exit code 2 when any portal
-        differs, 0 when none does.
+        portal) and prints what differs from the plan. Changes nothing on the portals, marks no
+        installation and stores no new address; the only write it may make is a rotated token (an
+        expired access token is refreshed under the token protocol, and the new tokens must be stored).
+        Portals it could not read are reported as unknown, with the reason. Exit code 2 when any
+        portal differs, 1 when any is unknown (or on errors), 0 when every portal matches.
         """
     var options: [OptionSpec] {
         [
@@ -31,7 +34,8 @@ struct DriftCommand: Command {
         defer { database.close() }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let fleet = try PortalOptions.fleet(
-            database: database, journal: nil, config: config, parallel: parallel, environment: console.environment)
+            database: database, journal: nil, config: config, parallel: parallel, arguments: arguments, environment: console.environment,
+            access: .readOnly)
         let task = PortalReconcileTask(plan: loaded.compiled.plan, mode: .readOnly)
         let summary = try BlockingTask.run { [arguments] in
             try await fleet.run(
@@ -40,18 +44,27 @@ struct DriftCommand: Command {
             ) { session, _ in await task.run(session) }
         }
         let drifted = summary.drifted.sorted { $0.memberID < $1.memberID }
+        let unknown = summary.failures.sorted { $0.memberID < $1.memberID }
         if format(arguments) == "json" {
             console.write(
                 JSONOutput.encode(
                     DriftDocument(
                         portals: summary.processed, drifted: drifted.map { .init(memberId: $0.memberID, differences: $0.differences) },
+                        unknown: unknown.map { .init(memberId: $0.memberID, reason: $0.reason) },
                         states: Dictionary(uniqueKeysWithValues: summary.counts.map { ($0.key.rawValue, $0.value) }))))
         } else {
             for portal in drifted {
                 console.write("\(portal.memberID):\n" + portal.differences.map { "  \($0)\n" }.joined())
             }
-            console.write("\(drifted.count) of \(summary.processed) portals differ from \(loaded.compiled.app) \(loaded.compiled.to)\n")
+            for portal in unknown {
+                console.write("\(portal.memberID): unknown — \(portal.reason)\n")
+            }
+            let read = summary.processed - unknown.count
+            var line = "\(drifted.count) of \(read) portals read differ from \(loaded.compiled.app) \(loaded.compiled.to)"
+            if !unknown.isEmpty { line += "; \(unknown.count) could not be read (unknown)" }
+            console.write(line + "\n")
         }
+        if !unknown.isEmpty { return .failure }
         return drifted.isEmpty ? .success : .changes
     }
 }
@@ -61,7 +74,13 @@ struct DriftDocument: Encodable {
         var memberId: String
         var differences: [String]
     }
+    struct Unknown: Encodable {
+        var memberId: String
+        var reason: String
+    }
     var portals: Int
     var drifted: [Portal]
+    /// Portals that could not be read, with why.
+    var unknown: [Unknown]
     var states: [String: Int]
 }

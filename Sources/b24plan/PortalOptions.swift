@@ -4,29 +4,66 @@ import ReleasePlan
 import Rollout
 
 /// Building the portal client for apply, drift and reconcile: credentials only from the
-/// environment (B24_CLIENT_ID / B24_CLIENT_SECRET), the token URL from the config.
+/// environment (B24_CLIENT_ID / B24_CLIENT_SECRET), the token URL from the config, timeouts from
+/// the command line.
 enum PortalOptions {
+    /// Seconds one HTTP request may take (`--request-timeout`).
+    static let defaultRequestTimeout = 30
+    /// Seconds one portal may take in all, retries and waits included (`--portal-timeout`).
+    static let defaultPortalTimeout = 180
+
     static let options: [OptionSpec] = [
         .value("where", "SQL", "Only installations matching this extra condition."),
         .value("member-id", "ID", "Only this installation (repeatable as a comma-separated list)."),
+        .value("request-timeout", "SECONDS", "Longest one HTTP request may take (default \(defaultRequestTimeout))."),
+        .value(
+            "portal-timeout", "SECONDS",
+            "Longest one portal may take, retries and waits included; then it is left failed for a retry (default \(defaultPortalTimeout))."
+        ),
     ]
 
-    /// Nil when the credentials are missing (the caller decides whether that matters).
-    static func fleet(database: any Database, journal: Journal?, config: AppConfig, parallel: Int, environment: [String: String]) throws
-        -> PortalFleet
-    {
+    /// Whether the command may write to the installations table beyond rotated tokens.
+    enum Access {
+        /// apply, reconcile: mark inactive installations, store new endpoints.
+        case writing
+        /// drift: only a rotated token is ever written.
+        case readOnly
+    }
+
+    static func fleet(
+        database: any Database, journal: Journal?, config: AppConfig, parallel: Int, arguments: ParsedArguments,
+        environment: [String: String], access: Access
+    ) throws -> PortalFleet {
         guard let clientID = environment["B24_CLIENT_ID"], !clientID.isEmpty, let secret = environment["B24_CLIENT_SECRET"], !secret.isEmpty
         else {
             throw UsageError(
                 message: "the portal steps need B24_CLIENT_ID and B24_CLIENT_SECRET in the environment (to refresh expired tokens)")
         }
+        let requestTimeout = try arguments.positiveInteger("request-timeout") ?? defaultRequestTimeout
+        let portalTimeout = try arguments.positiveInteger("portal-timeout") ?? defaultPortalTimeout
+        let thread = DatabaseThread(name: "b24plan.installations")
         let installations = InstallationStore(database: database, mapping: config.installations)
-        let store = InstallationCredentialStore(installations: installations)
-        let transport = URLSessionTransport(connectionsPerHost: max(8, parallel * 2))
-        let refresher = TokenRefresher(
-            transport: transport, tokenURL: config.tokenURL, clientID: clientID, clientSecret: secret, store: store)
-        let factory = PortalClientFactory(transport: transport, clock: SystemClock(), refresher: refresher, store: store)
-        return PortalFleet(installations: installations, journal: journal, client: factory, parallel: parallel)
+        let store = InstallationCredentialStore(installations: installations, thread: thread, storesEndpoints: access == .writing)
+        let transport = URLSessionTransport(connectionsPerHost: max(8, parallel * 2), timeout: TimeInterval(requestTimeout))
+        let refresher = TokenRefresher(transport: transport, tokenURL: config.tokenURL, clientID: clientID, clientSecret: secret)
+        let health = FleetHealth(tokenURL: config.tokenURL)
+        let clock = SystemClock()
+        let keeper = TokenKeeper(refresher: refresher, store: store, clock: clock, health: health, patience: tokenPatience(environment))
+        let factory = PortalClientFactory(
+            transport: transport, clock: clock, keeper: keeper, health: health, portalTimeout: Double(portalTimeout))
+        return PortalFleet(
+            installations: installations, journal: journal, client: factory, parallel: parallel, thread: thread,
+            marksInstallations: access == .writing)
+    }
+
+    /// The token protocol's patience; `B24PLAN_TOKEN_WRITE_PATIENCE` (seconds) shortens the token
+    /// write retries for tests of an unwritable store.
+    static func tokenPatience(_ environment: [String: String]) -> TokenKeeper.Patience {
+        var patience = TokenKeeper.Patience()
+        if let text = environment["B24PLAN_TOKEN_WRITE_PATIENCE"], let seconds = Double(text), seconds > 0 {
+            patience.tokenWrite = seconds
+        }
+        return patience
     }
 
     static func memberIDs(_ arguments: ParsedArguments) -> [String]? {

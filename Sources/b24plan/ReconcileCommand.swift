@@ -37,7 +37,8 @@ struct ReconcileCommand: Command {
             try journal.run(app: compiled.app, version: compiled.to)
             ?? journal.openRun(app: compiled.app, version: compiled.to, planSHA256: loaded.planSHA256, state: .incomplete)
         let fleet = try PortalOptions.fleet(
-            database: database, journal: journal, config: config, parallel: 1, environment: console.environment)
+            database: database, journal: journal, config: config, parallel: 1, arguments: arguments, environment: console.environment,
+            access: .writing)
         let task = PortalReconcileTask(plan: compiled.plan, mode: .apply)
         let existing = try journal.portalTask(run: run.id, step: "portals.reconcile", member: memberIDs[0])
         if existing != nil {

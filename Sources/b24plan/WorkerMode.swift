@@ -23,7 +23,8 @@ struct WorkerMode {
         let (database, journal) = try StoreOptions.open(url)
         defer { database.close() }
         let fleet = try PortalOptions.fleet(
-            database: database, journal: journal, config: config, parallel: parallel, environment: console.environment)
+            database: database, journal: journal, config: config, parallel: parallel, arguments: arguments,
+            environment: console.environment, access: .writing)
         let reporter = ConsoleReporter(console: console, jsonMode: format(arguments) == "json")
         let deadline = Date().addingTimeInterval(Self.patience)
         var run = try journal.run(app: compiled.app, version: compiled.to)

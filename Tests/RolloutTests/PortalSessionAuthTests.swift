@@ -95,18 +95,18 @@ struct PortalSessionAuthTests {
     }
 
     @Test(
-        "an OAuth refusal ends the portal in the state DESIGN §7 gives",
+        "an OAuth refusal with no successful refresh in the run: never inactive (it may be a wrong secret or token URL)",
         arguments: [
             OAuthFailure(
                 name: "invalid_grant", answer: Answer.error("invalid_grant", "Invalid grant", status: 400), code: "invalid_grant",
                 status: 400, state: .needsReinstall),
             OAuthFailure(
                 name: "invalid_client", answer: Answer.error("invalid_client", "Invalid client", status: 401), code: "invalid_client",
-                status: 401, state: .inactive),
-            OAuthFailure(name: "HTTP 404 page", answer: Answer.html(status: 404), code: "not_found", status: 404, state: .inactive),
+                status: 401, state: .failed),
+            OAuthFailure(name: "HTTP 404 page", answer: Answer.html(status: 404), code: "not_found", status: 404, state: .failed),
             OAuthFailure(
                 name: "HTTP 404 with JSON", answer: Answer.error("NOT_FOUND", "Portal not found", status: 404), code: "NOT_FOUND",
-                status: 404, state: .inactive),
+                status: 404, state: .failed),
             OAuthFailure(
                 name: "PAYMENT_REQUIRED", answer: Answer.error("PAYMENT_REQUIRED", "", status: 402), code: "PAYMENT_REQUIRED",
                 status: 402, state: .failed),
@@ -127,8 +127,19 @@ struct PortalSessionAuthTests {
             return Answer.error("expired_token", "", status: 401)
         })
         let error = await caught { try await kit.session().call("app.info") }
-        #expect(error as? BitrixError == .transport("the OAuth server did not answer"))
+        #expect(error as? BitrixError == .oauth(code: TokenRefresher.unreachable, status: 0))
         #expect(PortalOutcome.from(error!).state == .failed)
+        #expect(PortalOutcome.from(error!).suspect == .tokenServerUnreachable)
+    }
+
+    @Test("an OAuth 404 is evidence about the portal only once another portal's refresh succeeded in the run")
+    func oauthNotFoundAfterASuccessIsInactive() async throws {
+        let kit = Self.rotatingPortal(tokenAnswer: Answer.html(status: 404))
+        let error = await caught { try await kit.session().call("app.info") }
+        let health = FleetHealth()
+        #expect(PortalOutcome.from(error!, health: health).state == .failed)
+        health.refreshSucceeded()
+        #expect(PortalOutcome.from(error!, health: health).state == .inactive)
     }
 
     /// Counts the 401s given, so the token answer can wait until every session has met one.
@@ -160,7 +171,7 @@ struct PortalSessionAuthTests {
         #expect(results == [.bool(true), .bool(true)])
         #expect(rejected.value == 2)
         #expect(kit.tokenRequests.count == 1)
-        #expect(await kit.refresher.refreshes == 1)
+        #expect(kit.refresher.refreshes == 1)
         #expect(kit.store.savedTokens.map(\.accessToken) == ["access-2"])
         #expect(kit.restRequests.filter { $0.auth == "access-2" }.count == 2)
         let saved = try #require(kit.log.entries.firstIndex(of: "save tokens m1 access-2"))

@@ -49,7 +49,7 @@ struct PortalSessionTests {
         let kit = SessionKit([Answer.result("true")])
         let session = PortalSession(
             memberID: "m1", endpoint: "https://acme.bitrix24.com/rest", accessToken: "a", refreshToken: "r",
-            transport: kit.transport, clock: kit.clock, refresher: kit.refresher, store: kit.store)
+            transport: kit.transport, clock: kit.clock, keeper: kit.keeper)
         _ = try await session.call("scope")
         #expect(kit.transport.requests.map(\.url) == ["https://acme.bitrix24.com/rest/scope"])
     }

@@ -46,9 +46,31 @@ extension InstallationStore {
         }
     }
 
-    /// Stores rotated tokens (and the endpoint the OAuth server reports). Called BEFORE the new
+    /// The row's tokens and endpoint as they are now (nil: no such installation), whatever the
+    /// active condition says: re-read before every refresh (DESIGN §7, token protocol).
+    public func storedCredentials(memberID: String) throws -> Installation? {
+        let m = mapping
+        return try database.query(
+            """
+            SELECT \(m.memberId) AS member_id, \(m.endpoint) AS endpoint, \(m.accessToken) AS access_token,
+              \(m.refreshToken) AS refresh_token, \(m.expiresAt) AS expires_at
+            FROM \(m.table) WHERE \(m.memberId) = ?
+            """, [.text(memberID)]
+        ).first.map { row in
+            Installation(
+                memberID: row["member_id"].string ?? "", endpoint: row["endpoint"].string ?? "",
+                accessToken: row["access_token"].string ?? "", refreshToken: row["refresh_token"].string ?? "",
+                expiresAt: row["expires_at"].int)
+        }
+    }
+
+    /// Stores rotated tokens with a compare-and-swap: only while the row still holds `replacing`,
+    /// the refresh token that was used (DESIGN §7, token protocol). Returns false when the row
+    /// changed meanwhile (another refresher wrote first: use its tokens). Called BEFORE the new
     /// access token is used, so a crash never loses the only valid refresh token.
-    public func saveTokens(memberID: String, accessToken: String, refreshToken: String, expiresAt: Int?, endpoint: String?) throws {
+    public func replaceTokens(
+        memberID: String, replacing: String, accessToken: String, refreshToken: String, expiresAt: Int?, endpoint: String?
+    ) throws -> Bool {
         let m = mapping
         var sql = "UPDATE \(m.table) SET \(m.accessToken) = ?, \(m.refreshToken) = ?, \(m.expiresAt) = ?"
         var parameters: [SQLValue] = [.text(accessToken), .text(refreshToken), expiresAt.map(SQLValue.init) ?? .null]
@@ -56,9 +78,9 @@ extension InstallationStore {
             sql += ", \(m.endpoint) = ?"
             parameters.append(.text(endpoint))
         }
-        sql += " WHERE \(m.memberId) = ?"
-        parameters.append(.text(memberID))
-        try database.execute(sql, parameters)
+        sql += " WHERE \(m.memberId) = ? AND \(m.refreshToken) = ?"
+        parameters += [.text(memberID), .text(replacing)]
+        return try database.execute(sql, parameters) > 0
     }
 
     /// Stores a renamed portal's new REST address.

@@ -1,6 +1,6 @@
 /// The app's own installations table, read through the mapping of `b24plan.config.json`: member
 /// ids page by page (never every row in memory), and one installation's tokens when needed.
-public struct InstallationStore {
+public struct InstallationStore: Sendable {
     public let database: any Database
     public let mapping: AppConfig.Installations
 

@@ -67,4 +67,49 @@ extension Journal {
         ).first
         return (row?["pending"].int ?? 0, row?["leased"].int ?? 0)
     }
+
+    /// Extends the lease of tasks `owner` is still working on (call it well before they expire).
+    @discardableResult
+    public func renewLeases(run runID: Int, step: String, owner: String, memberIDs: [String], leaseSeconds: TimeInterval) throws -> Int {
+        guard !memberIDs.isEmpty else { return 0 }
+        let expires = Timestamp.string(now().addingTimeInterval(leaseSeconds))
+        return try database.execute(
+            "UPDATE b24plan_portal_tasks SET lease_expires_at = ? WHERE run_id = ? AND step_id = ? AND lease_owner = ? AND state = 'running' AND member_id IN ("
+                + memberIDs.map { _ in "?" }.joined(separator: ", ") + ")",
+            [.text(expires), SQLValue(runID), .text(step), .text(owner)] + memberIDs.map(SQLValue.text))
+    }
+
+    /// Puts claimed tasks back to pending (the owner stopped before working on them).
+    @discardableResult
+    public func releaseClaims(run runID: Int, step: String, owner: String, memberIDs: [String]) throws -> Int {
+        guard !memberIDs.isEmpty else { return 0 }
+        return try database.execute(
+            "UPDATE b24plan_portal_tasks SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE run_id = ? AND step_id = ? AND lease_owner = ? AND state = 'running' AND member_id IN ("
+                + memberIDs.map { _ in "?" }.joined(separator: ", ") + ")",
+            [SQLValue(runID), .text(step), .text(owner)] + memberIDs.map(SQLValue.text))
+    }
+
+    /// Owners holding unexpired leases on (run, step), with how many tasks and the latest expiry.
+    public func leaseHolders(run runID: Int, step: String) throws -> [(owner: String, tasks: Int, expiresAt: String)] {
+        try database.query(
+            """
+            SELECT lease_owner AS owner, COUNT(*) AS n, MAX(lease_expires_at) AS expires_at FROM b24plan_portal_tasks
+            WHERE run_id = ? AND step_id = ? AND state = 'running' AND lease_expires_at >= ? GROUP BY lease_owner ORDER BY lease_owner
+            """,
+            [SQLValue(runID), .text(step), .text(timestamp)]
+        ).map { ($0["owner"].string ?? "", $0["n"].int ?? 0, $0["expires_at"].string ?? "") }
+    }
+
+    /// Puts the tasks of owners that are dead processes on this host back to pending at once, so
+    /// a resumed run need not wait for their leases to expire. Returns how many were released.
+    @discardableResult
+    public func releaseDeadLocalLeases(run runID: Int, step: String) throws -> Int {
+        var released = 0
+        for holder in try leaseHolders(run: runID, step: step) where RunLock.isDeadLocalOwner(holder.owner) {
+            released += try database.execute(
+                "UPDATE b24plan_portal_tasks SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE run_id = ? AND step_id = ? AND lease_owner = ? AND state = 'running'",
+                [SQLValue(runID), .text(step), .text(holder.owner)])
+        }
+        return released
+    }
 }

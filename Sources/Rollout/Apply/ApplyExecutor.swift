@@ -66,6 +66,10 @@ public final class ApplyExecutor: @unchecked Sendable {
         var outcome = ApplyOutcome(runID: run.id, states: [:], pendingGates: [], blocked: [], failure: nil)
         for step in compiled.steps {
             if states[step.id] == .done && !environment.rerun.contains(step.id) { continue }
+            if Interruption.shared.isRequested {
+                outcome.interrupted = true
+                break
+            }
             guard step.after.allSatisfy({ states[$0] == .done }) else {
                 outcome.blocked.append(step.id)
                 if states[step.id] == nil {
@@ -79,6 +83,14 @@ public final class ApplyExecutor: @unchecked Sendable {
             let detail: String
             do {
                 (state, detail) = try execute(step, compiled: compiled, runID: run.id, history: history)
+            } catch let stopped as FleetStopped where stopped.isInterruption {
+                // A signal: the step stays resumable; portals not finished stay pending.
+                let message = "\(stopped.reason); run apply again to resume"
+                try? journal.setStep(run: run.id, step: step.id, state: .pending, detail: message)
+                states[step.id] = .pending
+                outcome.interrupted = true
+                environment.reporter.stepFinished(step, state: .pending, detail: message)
+                break
             } catch {
                 let message = "\(error)"
                 try? journal.setStep(run: run.id, step: step.id, state: .failed, detail: message)
@@ -93,7 +105,7 @@ public final class ApplyExecutor: @unchecked Sendable {
             environment.reporter.stepFinished(step, state: state, detail: detail)
         }
         for step in compiled.steps { outcome.states[step.id] = states[step.id] ?? .pending }
-        let runState: Journal.RunState = outcome.failure != nil ? .failed : outcome.isComplete ? .done : .incomplete
+        let runState: Journal.RunState = outcome.failure != nil ? .failed : outcome.isComplete && !outcome.interrupted ? .done : .incomplete
         try journal.setRunState(run.id, runState)
         return outcome
     }

@@ -10,6 +10,10 @@ public enum BitrixError: Error, Sendable, Equatable, CustomStringConvertible {
     case oauth(code: String, status: Int)
     /// A success answer that does not have the shape the method documents.
     case malformed(String)
+    /// A redirect that was not followed (where the token may not go).
+    case redirect(to: String, why: String)
+    /// The portal ran past its deadline (`--portal-timeout`).
+    case deadline
 
     public var description: String {
         switch self {
@@ -17,8 +21,11 @@ public enum BitrixError: Error, Sendable, Equatable, CustomStringConvertible {
             return message.isEmpty ? "\(code) (HTTP \(status))" : "\(code): \(message) (HTTP \(status))"
         case .http(let status): return "HTTP \(status) without a Bitrix24 error"
         case .transport(let message): return "no answer: \(message)"
-        case .oauth(let code, let status): return "OAuth refresh refused: \(code) (HTTP \(status))"
+        case .oauth(let code, let status):
+            return status == 0 ? "the OAuth server gave no answer" : "OAuth refresh refused: \(code) (HTTP \(status))"
         case .malformed(let message): return "unexpected answer: \(message)"
+        case .redirect(let target, let why): return "redirected to \(target), not followed: \(why)"
+        case .deadline: return "the portal took longer than its deadline (--portal-timeout); it is left for a retry"
         }
     }
 

@@ -2,8 +2,10 @@ import Foundation
 import ReleasePlan
 
 /// The REST client of one portal: paces requests with its leaky bucket, retries what can be
-/// retried, refreshes the token once on a 401, follows a rename (302) by re-sending the POST to the
-/// new address, and throws what cannot be fixed here. One task uses a session at a time.
+/// retried, recovers the token on a 401 through the shared token protocol (`TokenKeeper`), follows
+/// a rename (302) only where the token may go, and throws what cannot be fixed here. It asks the
+/// fleet before every request and wait (`FleetHealth.checkpoint`) and keeps to its deadline.
+/// One task uses a session at a time.
 public final class PortalSession: @unchecked Sendable {
     public let memberID: String
     public private(set) var endpoint: String
@@ -17,10 +19,18 @@ public final class PortalSession: @unchecked Sendable {
 
     let transport: any HTTPTransport
     let clock: any RolloutClock
-    let refresher: TokenRefresher
-    let store: any CredentialStore
+    let keeper: TokenKeeper
     let policy: RetryPolicy
-    private var refreshed = false
+    public let health: FleetHealth?
+    /// Monotonic time after which the portal gives up (`--portal-timeout`); nil: none.
+    let deadline: Double?
+    /// Token recoveries left: adopting what another refresher stored, or one refresh by this
+    /// session (after a refresh of its own, a second 401 is the portal's answer, not a stale token).
+    private var recoveries = 2
+    private var refreshedHere = false
+    /// The address the OAuth server reported for this portal (`client_endpoint`), which makes a
+    /// redirect to that host trustworthy.
+    private var confirmedEndpoint: String?
     private var operatingResetAt: [String: Double] = [:]
     /// `time.operating_reset_at` of each method's last successful answer: error answers carry no
     /// `time` block, so an OPERATION_TIME_LIMIT waits until this.
@@ -29,7 +39,8 @@ public final class PortalSession: @unchecked Sendable {
 
     public init(
         memberID: String, endpoint: String, accessToken: String, refreshToken: String, transport: any HTTPTransport,
-        clock: any RolloutClock, refresher: TokenRefresher, store: any CredentialStore, policy: RetryPolicy = RetryPolicy()
+        clock: any RolloutClock, keeper: TokenKeeper, policy: RetryPolicy = RetryPolicy(), health: FleetHealth? = nil,
+        deadline: Double? = nil
     ) {
         self.memberID = memberID
         self.endpoint = endpoint.hasSuffix("/") ? endpoint : endpoint + "/"
@@ -37,9 +48,10 @@ public final class PortalSession: @unchecked Sendable {
         self.refreshToken = refreshToken
         self.transport = transport
         self.clock = clock
-        self.refresher = refresher
-        self.store = store
+        self.keeper = keeper
         self.policy = policy
+        self.health = health
+        self.deadline = deadline
     }
 
     /// Switches to Enterprise pacing (`app.info` LICENSE_FAMILY "ent").
@@ -75,14 +87,15 @@ public final class PortalSession: @unchecked Sendable {
         var rateLimited = 0
         var redirects = 0
         while true {
-            try Task.checkCancellation()
+            try checkpoint()
             if let resetAt = operatingResetAt[method] {
                 let wait = resetAt - clock.unixTime()
-                if wait > 0 { try await clock.sleep(seconds: min(wait, policy.operationLimitMaximum)) }
+                if wait > 0 { try await pause(min(wait, policy.operationLimitMaximum)) }
                 operatingResetAt[method] = nil
             }
             let wait = bucket.reserve(at: clock.now())
-            if wait > 0 { try await clock.sleep(seconds: wait) }
+            if wait > 0 { try await pause(wait) }
+            try checkpoint()
             var body = parameters
             body["auth"] = .string(accessToken)
             let request = HTTPRequest(
@@ -93,16 +106,17 @@ public final class PortalSession: @unchecked Sendable {
             do {
                 response = try await transport.send(request)
             } catch {
+                health?.portalUnreachable(memberID: memberID, "\(error)")
                 serverErrors += 1
                 guard serverErrors < policy.serverErrorAttempts else { throw BitrixError.transport("\(error)") }
                 try await backOff(serverErrors)
                 continue
             }
+            health?.portalAnswered()
             if (301...308).contains(response.status), let location = response.headers["location"] {
                 redirects += 1
                 guard redirects <= 3 else { throw BitrixError.http(status: response.status) }
-                endpoint = Self.endpoint(fromLocation: location, method: method)
-                try store.saveEndpoint(memberID: memberID, endpoint: endpoint)
+                try await follow(location: location, method: method)
                 continue
             }
             let json = BitrixResponse.json(response.body)
@@ -126,15 +140,19 @@ public final class PortalSession: @unchecked Sendable {
                 let known = lastKnownResetAt[method].flatMap { $0 > now ? $0 : nil }
                 let reset = BitrixResponse.operatingResetAt(json) ?? known ?? (now + policy.operationLimitFallback)
                 operatingResetAt[method] = min(reset, clock.unixTime() + policy.operationLimitMaximum)
-            case .api(let code, _, _) where ["expired_token", "invalid_token", "NO_AUTH_FOUND"].contains(code) && !refreshed:
-                refreshed = true
-                let tokens = try await refresher.refresh(memberID: memberID, refreshToken: refreshToken)
-                accessToken = tokens.accessToken
-                refreshToken = tokens.refreshToken
-                refreshedScopes = tokens.scopes
-                if let newEndpoint = tokens.endpoint, !newEndpoint.isEmpty {
-                    endpoint = newEndpoint.hasSuffix("/") ? newEndpoint : newEndpoint + "/"
+            case .api(let code, _, _)
+            where ["expired_token", "invalid_token", "NO_AUTH_FOUND"].contains(code) && recoveries > 0 && !refreshedHere:
+                recoveries -= 1
+                try checkpoint()
+                let recovery = try await keeper.recover(memberID: memberID, accessToken: accessToken, refreshToken: refreshToken)
+                accessToken = recovery.accessToken
+                refreshToken = recovery.refreshToken
+                if recovery.refreshed {
+                    refreshedHere = true
+                    refreshedScopes = recovery.scopes
+                    if let reported = recovery.endpoint, !reported.isEmpty { confirmedEndpoint = Self.normalized(reported) }
                 }
+                if let newEndpoint = recovery.endpoint, !newEndpoint.isEmpty { endpoint = Self.normalized(newEndpoint) }
             case .http(let status) where status >= 500:
                 serverErrors += 1
                 guard serverErrors < policy.serverErrorAttempts else { throw error }
@@ -149,19 +167,56 @@ public final class PortalSession: @unchecked Sendable {
         }
     }
 
+    /// A renamed portal's 302 (DESIGN §7, redirects): followed only to https (or loopback to
+    /// loopback, for test farms); the token goes to another host only when the OAuth server
+    /// confirmed that host for this portal, or it is a Bitrix24 cloud host. Writing commands store
+    /// the new address; read-only ones keep it in memory.
+    private func follow(location: String, method: String) async throws {
+        let target = Self.endpoint(fromLocation: location, method: method)
+        switch RedirectPolicy.decide(from: endpoint, to: target, confirmed: confirmedEndpoint) {
+        case .refuse(let why):
+            throw BitrixError.redirect(to: RedirectPolicy.display(target), why: why)
+        case .follow:
+            endpoint = target
+            if keeper.store.storesEndpoints { try await keeper.store.saveEndpoint(memberID: memberID, endpoint: target) }
+        }
+    }
+
     /// Waits until a method's time budget is back (OPERATION_TIME_LIMIT inside a batch), bounded by
     /// the policy; `resetAt` nil uses the last known reset time or the fallback.
     public func waitForOperatingReset(method: String, resetAt: Double?) async throws {
         let now = clock.unixTime()
         let known = lastKnownResetAt[method].flatMap { $0 > now ? $0 : nil }
         let target = resetAt ?? known ?? (now + policy.operationLimitFallback)
-        try await clock.sleep(seconds: min(max(0, target - now), policy.operationLimitMaximum))
+        try await pause(min(max(0, target - now), policy.operationLimitMaximum))
     }
 
     private func backOff(_ attempt: Int) async throws {
         let jitter = Double.random(in: 0...1, using: &random)
-        try await clock.sleep(seconds: policy.delay(attempt: attempt, jitter: jitter))
+        try await pause(policy.delay(attempt: attempt, jitter: jitter))
     }
+
+    /// The fleet's go-ahead and the portal's deadline, checked before every request and wait.
+    private func checkpoint() throws {
+        try health?.checkpoint()
+        if let deadline, clock.now() >= deadline { throw BitrixError.deadline }
+    }
+
+    /// Sleeps `seconds`, in slices when a fleet may ask to stop; never past the deadline.
+    private func pause(_ seconds: Double) async throws {
+        guard seconds > 0 else { return }
+        if let deadline, clock.now() + seconds > deadline { throw BitrixError.deadline }
+        guard let health else { return try await clock.sleep(seconds: seconds) }
+        var left = seconds
+        while left > 0 {
+            try health.checkpoint()
+            let slice = min(left, 0.25)
+            try await clock.sleep(seconds: slice)
+            left -= slice
+        }
+    }
+
+    static func normalized(_ endpoint: String) -> String { endpoint.hasSuffix("/") ? endpoint : endpoint + "/" }
 
     /// The new REST address from a 302's Location: `<new endpoint><method>[?query]` minus the method.
     static func endpoint(fromLocation location: String, method: String) -> String {

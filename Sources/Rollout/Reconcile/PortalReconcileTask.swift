@@ -80,7 +80,7 @@ public struct PortalReconcileTask: Sendable {
             outcome.lastError = notes.isEmpty ? nil : notes.joined(separator: "; ")
             return outcome
         } catch {
-            return PortalOutcome.from(error)
+            return PortalOutcome.from(error, health: session.health)
         }
     }
 }

@@ -48,13 +48,13 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         switch step.kind {
         case .portalsReconcile:
             let task = PortalReconcileTask(plan: compiled.plan, mode: .apply)
-            try runPortals(step, runID: runID, onProgress: progress) { session, _ in await task.run(session) }
+            try runPortals(step, runID: runID, reporter: reporter, onProgress: progress) { session, _ in await task.run(session) }
         case .portalsScopeAudit:
             let added = compiled.addedScopes
             let reconciled = Dictionary(
                 (try journal.portalTasks(run: runID, step: "portals.reconcile")).map { ($0.memberID, $0) },
                 uniquingKeysWith: { first, _ in first })
-            try runPortals(step, runID: runID, onProgress: progress) { session, installation in
+            try runPortals(step, runID: runID, reporter: reporter, onProgress: progress) { session, installation in
                 await ScopeAudit(addedScopes: added).run(session, reconciled: reconciled[installation.memberID])
             }
         default:
@@ -69,7 +69,7 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
     /// Pages through the installations (SQLite), or seeds and claims them (PostgreSQL), so that
     /// workers can share the run.
     private func runPortals(
-        _ step: PlanStep, runID: Int, onProgress: @escaping @Sendable (PortalFleet.Summary) -> Void,
+        _ step: PlanStep, runID: Int, reporter: any ApplyReporter, onProgress: @escaping @Sendable (PortalFleet.Summary) -> Void,
         task: @escaping @Sendable (PortalSession, InstallationStore.Installation) async -> PortalOutcome
     ) throws {
         let fleet = self.fleet
@@ -95,7 +95,8 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         let (owner, lease) = (self.owner, self.leaseSeconds)
         _ = try BlockingTask.run {
             try await fleet.runClaiming(
-                runID: runID, stepID: step.id, owner: owner, leaseSeconds: lease, onProgress: onProgress, task: task)
+                runID: runID, stepID: step.id, owner: owner, leaseSeconds: lease, onProgress: onProgress,
+                onNotice: { reporter.progress(step, $0) }, task: task)
         }
     }
 
@@ -129,7 +130,7 @@ struct ScopeAudit: Sendable {
             let lacking = addedScopes.filter { !granted.contains($0) }
             return PortalOutcome(state: lacking.isEmpty ? .done : .needsReinstall, missingScopes: lacking)
         } catch {
-            return PortalOutcome.from(error)
+            return PortalOutcome.from(error, health: session.health)
         }
     }
 }

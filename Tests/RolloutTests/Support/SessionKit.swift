@@ -12,22 +12,24 @@ struct SessionKit {
     let transport: ScriptedTransport
     let store: MemoryCredentialStore
     let refresher: TokenRefresher
+    let keeper: TokenKeeper
 
     init(_ answers: [HTTPResponse] = [], handler: ScriptedTransport.Handler? = nil) {
         clock = FakeClock(log: log)
         transport = ScriptedTransport(answers, log: log, handler: handler)
         store = MemoryCredentialStore(log: log)
-        refresher = TokenRefresher(
-            transport: transport, tokenURL: Self.tokenURL, clientID: "app.client", clientSecret: Self.clientSecret, store: store)
+        refresher = TokenRefresher(transport: transport, tokenURL: Self.tokenURL, clientID: "app.client", clientSecret: Self.clientSecret)
+        keeper = TokenKeeper(refresher: refresher, store: store, clock: clock)
     }
 
     func session(
         memberID: String = "m1", accessToken: String = "access-1", refreshToken: String = "refresh-1",
-        policy: RetryPolicy = RetryPolicy()
+        policy: RetryPolicy = RetryPolicy(), health: FleetHealth? = nil
     ) -> PortalSession {
-        PortalSession(
+        if store.row(memberID) == nil { store.put(memberID, access: accessToken, refresh: refreshToken, endpoint: Self.endpoint) }
+        return PortalSession(
             memberID: memberID, endpoint: Self.endpoint, accessToken: accessToken, refreshToken: refreshToken,
-            transport: transport, clock: clock, refresher: refresher, store: store, policy: policy)
+            transport: transport, clock: clock, keeper: keeper, policy: policy, health: health)
     }
 
     /// REST requests only (not the OAuth server).
