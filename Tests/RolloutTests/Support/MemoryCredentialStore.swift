@@ -17,6 +17,9 @@ final class MemoryCredentialStore: CredentialStore, @unchecked Sendable {
     private var items: [Saved] = []
     private var rows: [String: StoredCredentials] = [:]
     private var failingWrites = 0
+    private var loads = 0
+    /// Called with the number of each re-read (1-based) before it reads: another refresher's write.
+    var onLoad: (@Sendable (Int) -> Void)?
     private let log: EventLog?
     let storesEndpoints: Bool
 
@@ -36,7 +39,12 @@ final class MemoryCredentialStore: CredentialStore, @unchecked Sendable {
     func row(_ memberID: String) -> StoredCredentials? { lock.withLock { rows[memberID] } }
 
     func load(memberID: String) async throws -> StoredCredentials? {
-        lock.withLock { rows[memberID] }
+        let count = lock.withLock {
+            loads += 1
+            return loads
+        }
+        onLoad?(count)
+        return lock.withLock { rows[memberID] }
     }
 
     func replaceTokens(memberID: String, replacing: String, with tokens: OAuthTokens) async throws -> Bool {
