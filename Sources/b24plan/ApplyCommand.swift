@@ -24,7 +24,10 @@ struct ApplyCommand: Command {
             .value("reconcile", "WHEN", allowed: ["auto", "always"], "'always' adds the portal reconcile to repair drift."),
             .value("retry", "WHICH", allowed: ["failed", "needs-reinstall"], "Re-run the portal steps for only these portals."),
             .flag("worker", "Join the run of FILE on PostgreSQL and work on its portals only (scale-out)."),
-            .value("lease", "SECONDS", "How long a claimed portal stays claimed (shared runs; default 120)."),
+            .value("lease", "SECONDS", "How long a claimed portal stays claimed unless renewed (shared runs; default 120)."),
+            .value(
+                "max-connections", "N",
+                "Most database connections apply opens for per-portal migrations on PostgreSQL, whatever --parallel says (default 16)."),
         ] + PortalOptions.options + StoreOptions.options
     }
 
@@ -55,6 +58,7 @@ struct ApplyCommand: Command {
             }
         }
         let (database, journal) = try StoreOptions.open(url)
+        GracefulSignals.install()
         defer { database.close() }
         let lock = try RunLock.acquire(database: database, app: compiled.app)
         _ = lock.keepAlive()
@@ -73,17 +77,20 @@ struct ApplyCommand: Command {
             openConnection: { try DatabaseConnector.open(url) }, parallel: parallel, deployHook: ChildProcessDeployHook(),
             portalSteps: portalSteps, reporter: ConsoleReporter(console: console, jsonMode: json))
         environment.planReference = loaded.planPath
+        environment.maxConnections = try arguments.positiveInteger("max-connections") ?? 16
         if selection != .unfinished {
             environment.rerun = Set(compiled.steps.filter { $0.kind == .portalsReconcile || $0.kind == .portalsScopeAudit }.map(\.id))
         }
         let outcome = try ApplyExecutor(environment).apply(compiled, planSHA256: loaded.planSHA256)
         let portalsUnfinished = try journal.portalCounts(run: outcome.runID, step: "portals.reconcile")
             .filter { $0.key != .done && $0.key != .inactive }.values.reduce(0, +)
-        let code: ExitCode = outcome.failure != nil ? .failure : outcome.isComplete && portalsUnfinished == 0 ? .success : .incomplete
+        var code: ExitCode = outcome.failure != nil ? .failure : outcome.isComplete && portalsUnfinished == 0 ? .success : .incomplete
+        if outcome.interrupted, let interrupted = ExitCode.interrupted(by: Interruption.shared.signal) { code = interrupted }
         if json {
             console.write(JSONOutput.encode(ApplyDocument(compiled, outcome: outcome)))
         } else {
-            console.write("\n" + summary(outcome, compiled: compiled, planPath: loaded.planPath))
+            let failedPortals = try journal.portalCounts(run: outcome.runID, step: "portals.reconcile")[.failed] ?? 0
+            console.write("\n" + summary(outcome, compiled: compiled, planPath: loaded.planPath, failedPortals: failedPortals))
             for step in compiled.steps where step.kind == .portalsReconcile || step.kind == .portalsScopeAudit {
                 let counts = try journal.portalCounts(run: outcome.runID, step: step.id)
                 guard !counts.isEmpty else { continue }
@@ -93,9 +100,12 @@ struct ApplyCommand: Command {
         return code
     }
 
-    private func summary(_ outcome: ApplyOutcome, compiled: CompiledPlan, planPath: String) -> String {
+    private func summary(_ outcome: ApplyOutcome, compiled: CompiledPlan, planPath: String, failedPortals: Int) -> String {
         if let failure = outcome.failure {
             return "apply failed at \(failure.step); fix the cause and run apply again to resume.\n"
+        }
+        if outcome.interrupted {
+            return "apply interrupted: every finished step and portal is recorded; run apply again to resume.\n"
         }
         if outcome.isComplete { return "apply complete: \(compiled.app) \(compiled.to), \(compiled.steps.count) steps done.\n" }
         var text = "apply incomplete: \(compiled.app) \(compiled.to)\n"
@@ -103,6 +113,11 @@ struct ApplyCommand: Command {
             text += "  waiting for \(gate): when it is done, run\n    b24plan gate pass \(gate) \(planPath)\n"
         }
         if !outcome.blocked.isEmpty { text += "  not started yet: \(outcome.blocked.joined(separator: ", "))\n" }
+        if failedPortals > 0 {
+            text +=
+                "  \(failedPortals) portal\(failedPortals == 1 ? "" : "s") failed: the next apply retries them "
+                + "(needs-reinstall and inactive portals are left as they are)\n"
+        }
         return text + "then run apply again.\n"
     }
 }

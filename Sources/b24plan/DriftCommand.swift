@@ -37,6 +37,7 @@ struct DriftCommand: Command {
             database: database, journal: nil, config: config, parallel: parallel, arguments: arguments, environment: console.environment,
             access: .readOnly)
         let task = PortalReconcileTask(plan: loaded.compiled.plan, mode: .readOnly)
+        GracefulSignals.install()
         let summary = try BlockingTask.run { [arguments] in
             try await fleet.run(
                 runID: nil, stepID: "drift", selection: .unfinished, where: arguments.value("where"),

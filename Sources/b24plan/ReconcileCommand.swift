@@ -40,6 +40,7 @@ struct ReconcileCommand: Command {
             database: database, journal: journal, config: config, parallel: 1, arguments: arguments, environment: console.environment,
             access: .writing)
         let task = PortalReconcileTask(plan: compiled.plan, mode: .apply)
+        GracefulSignals.install()
         let existing = try journal.portalTask(run: run.id, step: "portals.reconcile", member: memberIDs[0])
         if existing != nil {
             try journal.savePortalTask(run: run.id, step: "portals.reconcile", Journal.PortalTask(memberID: memberIDs[0]))

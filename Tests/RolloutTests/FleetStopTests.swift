@@ -43,7 +43,8 @@ struct FleetStopTests {
         }
 
         func states() throws -> [String: Int] {
-            Dictionary(uniqueKeysWithValues: try journal.portalCounts(run: runID, step: "portals.reconcile").map { ($0.key.rawValue, $0.value) })
+            Dictionary(
+                uniqueKeysWithValues: try journal.portalCounts(run: runID, step: "portals.reconcile").map { ($0.key.rawValue, $0.value) })
         }
 
         func inactiveRows() throws -> Int {
@@ -55,7 +56,11 @@ struct FleetStopTests {
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var count = 0
-        func next() -> Int { lock.withLock { count += 1; return count } }
+        func next() -> Int {
+            lock.withLock {
+                count += 1; return count
+            }
+        }
         var value: Int { lock.withLock { count } }
     }
 

@@ -42,14 +42,14 @@ public final class Interruption: Sendable {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
     /// Installs SIGINT and SIGTERM handlers for the whole process: the first signal is recorded,
-    /// the second calls `onSecond` (which should exit at once).
-    public func install(onSecond: @escaping @Sendable (Int32) -> Void) {
+    /// `onFirst` is told (to say what happens now), the second calls `onSecond` (which should exit at once).
+    public func install(onFirst: @escaping @Sendable (Int32) -> Void = { _ in }, onSecond: @escaping @Sendable (Int32) -> Void) {
         let queue = DispatchQueue(label: "b24plan.signals")
         for number in [SIGINT, SIGTERM] {
             Glibc.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { @Sendable [self] in
-                if self.request(number) > 1 { onSecond(number) }
+                if self.request(number) > 1 { onSecond(number) } else { onFirst(number) }
             }
             source.resume()
             Self.sources.append(source)

@@ -17,6 +17,9 @@ public final class ApplyExecutor: @unchecked Sendable {
         /// Opens another connection for parallel per-portal migrations (PostgreSQL); nil: one worker.
         public var openConnection: (() throws -> any Database)?
         public var parallel: Int
+        /// Most database connections apply opens (PostgreSQL per-portal migrations), whatever
+        /// `parallel` says (`--max-connections`).
+        public var maxConnections = 16
         public var deployHook: any DeployHook
         public var portalSteps: (any PortalStepRunner)?
         public var reporter: any ApplyReporter
@@ -161,7 +164,7 @@ public final class ApplyExecutor: @unchecked Sendable {
         try installations.forEachMemberID { memberIDs.append($0) }
         var connections = [DataMigrationRunner.Connection(database: environment.database, journal: environment.journal)]
         if environment.database.dialect == .postgres, let open = environment.openConnection {
-            for _ in 1..<max(1, environment.parallel) {
+            for _ in 1..<max(1, min(environment.parallel, environment.maxConnections)) {
                 let database = try open()
                 connections.append(
                     DataMigrationRunner.Connection(database: database, journal: Journal(database: database, now: environment.journal.now)))

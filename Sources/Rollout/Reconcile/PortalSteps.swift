@@ -37,10 +37,18 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         let memberIDs = self.memberIDs
         let started = Date()
         // Portals this run will visit, for "remaining" and the ETA (an estimate: --retry narrows it).
-        let finished = try journal.portalTasks(run: runID, step: step.id).filter { $0.state.isTerminal }.count
+        let before = try journal.portalCounts(run: runID, step: step.id)
+        let settled = [Journal.PortalState.done, .needsReinstall, .inactive].map { before[$0] ?? 0 }.reduce(0, +)
         let total =
             memberIDs?.count ?? max(0, (try? fleet.installations.count(where: whereClause)) ?? 0)
-            - (selection == .unfinished ? finished : 0)
+            - (selection == .unfinished ? settled : 0)
+        if selection == .unfinished, let failed = before[.failed], failed > 0 {
+            reporter.output(
+                step,
+                line: "retrying \(failed) failed portal\(failed == 1 ? "" : "s") and every portal not yet done; "
+                    + "\(before[.needsReinstall] ?? 0) needs-reinstall and \(before[.inactive] ?? 0) inactive are left as they are "
+                    + "(--retry needs-reinstall takes those)")
+        }
         let progress: @Sendable (PortalFleet.Summary) -> Void = { summary in
             let elapsed = max(0.001, Date().timeIntervalSince(started))
             reporter.progress(step, Self.progressText(summary, total: total, elapsed: elapsed))
@@ -85,7 +93,7 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         if !isWorker {
             let reset: [Journal.PortalState]
             switch selection {
-            case .unfinished: reset = []
+            case .unfinished: reset = [.failed]
             case .failed: reset = [.failed]
             case .needsReinstall: reset = [.needsReinstall]
             }
@@ -96,7 +104,7 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         _ = try BlockingTask.run {
             try await fleet.runClaiming(
                 runID: runID, stepID: step.id, owner: owner, leaseSeconds: lease, onProgress: onProgress,
-                onNotice: { reporter.progress(step, $0) }, task: task)
+                onNotice: { reporter.output(step, line: $0) }, task: task)
         }
     }
 
