@@ -44,6 +44,12 @@ public final class Interruption: Sendable {
     /// Installs SIGINT and SIGTERM handlers for the whole process: the first signal is recorded,
     /// `onFirst` is told (to say what happens now), the second calls `onSecond` (which should exit at once).
     public func install(onFirst: @escaping @Sendable (Int32) -> Void = { _ in }, onSecond: @escaping @Sendable (Int32) -> Void) {
+        // A process started from a thread with these signals blocked would never see them.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         let queue = DispatchQueue(label: "b24plan.signals")
         for number in [SIGINT, SIGTERM] {
             Glibc.signal(number, SIG_IGN)
