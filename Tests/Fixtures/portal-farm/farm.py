@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A farm of fake Bitrix24 portals plus the OAuth token endpoint, in one asyncio process.
 
-Serve:     python3 farm.py --config CONFIG.json [--port 0] [--sqlite PATH]
-           prints "PORT <n>" on stdout once it accepts connections (and the --sqlite table is
-           filled); exits on stdin EOF, SIGTERM, SIGINT or POST /_farm/shutdown.
+Serve:     python3 farm.py --config CONFIG.json [--port 0] [--sqlite PATH] [--postgres URL]
+           prints "PORT <n>" on stdout once it accepts connections (and the --sqlite / --postgres
+           table is filled); exits on stdin EOF, SIGTERM, SIGINT or POST /_farm/shutdown.
 Generate:  python3 farm.py --generate N --seed S --faults "expired_token=0.05,flaky_5xx=0.05" --out CONFIG.json
 
 See README.md in this folder. Python 3.11 standard library only.
@@ -27,6 +27,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import farm_config  # noqa: E402
+import farm_db  # noqa: E402
 from farm_app import Farm  # noqa: E402
 from farm_http import HTTPServer  # noqa: E402
 
@@ -37,6 +38,8 @@ def parse_arguments(argv):
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
     parser.add_argument("--sqlite", help="fill this SQLite installations table once the port is known")
     parser.add_argument("--sqlite-table", default="portals", help="table name for --sqlite")
+    parser.add_argument("--postgres", metavar="URL", help="fill this PostgreSQL installations table (through psql)")
+    parser.add_argument("--postgres-table", default="portals", help="table name for --postgres")
     parser.add_argument("--backlog", type=int, default=4096)
     parser.add_argument("--latency-ms", type=float, help="override the config's latency_ms")
     parser.add_argument("--ignore-stdin", action="store_true", help="do not exit on stdin EOF")
@@ -114,6 +117,8 @@ async def serve(arguments):
     farm.port = server.sockets[0].getsockname()[1]
     if arguments.sqlite:
         farm_config.write_installations(arguments.sqlite, farm, arguments.sqlite_table)
+    if arguments.postgres:
+        farm_config.write_installations_postgres(arguments.postgres, farm, arguments.postgres_table)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, farm.stop)
@@ -134,7 +139,7 @@ def main(argv=None):
     raise_file_limit()
     try:
         asyncio.run(serve(arguments))
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, farm_db.PsqlError, farm_db.sqlite3.Error) as error:
         print("farm: %s" % error, file=sys.stderr)
         return 1
     return 0

@@ -1,12 +1,12 @@
 """Farm configuration: the deterministic generator (`--generate`) and the installations table
-(`--sqlite`), which is filled once the farm knows its port."""
+(`--sqlite` / `--postgres`), which is filled once the farm knows its port."""
 
 import hashlib
 import json
 import random
 import re
-import sqlite3
 
+import farm_db
 from farm_portal import FAULT_ALIASES, FAULTS
 
 VALID_UNTIL = 4102444800  # 2100-01-01: generated tokens do not expire on their own
@@ -107,23 +107,14 @@ def load(path):
 
 
 def write_installations(path, farm, table="portals"):
-    """Creates (if needed) and fills the app's installations table; the farm's state wins."""
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", table):
-        raise ValueError("bad table name %r" % table)
-    connection = sqlite3.connect(path, timeout=30)
+    """Creates (if needed) and fills the app's installations table in SQLite; the farm's state wins."""
+    store = farm_db.SqliteTable(path, table)
     try:
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS %s (member_id TEXT PRIMARY KEY, domain TEXT, "
-            "client_endpoint TEXT NOT NULL, access_token TEXT, refresh_token TEXT, expires_at BIGINT, "
-            "active INTEGER NOT NULL DEFAULT 1)" % table)
-        rows = [(p.member_id, "%s.bitrix24.test" % p.name, farm.endpoint(p.name), p.access_token,
-                 p.refresh_token, p.expires_at) for p in farm.portals.values()]
-        connection.executemany(
-            "INSERT INTO %s (member_id, domain, client_endpoint, access_token, refresh_token, expires_at, "
-            "active) VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT(member_id) DO UPDATE SET "
-            "domain = excluded.domain, client_endpoint = excluded.client_endpoint, "
-            "access_token = excluded.access_token, refresh_token = excluded.refresh_token, "
-            "expires_at = excluded.expires_at, active = 1" % table, rows)
-        connection.commit()
+        store.fill(farm_db.fill_rows(farm))
     finally:
-        connection.close()
+        store.close()
+
+
+def write_installations_postgres(url, farm, table="portals"):
+    """The same table in PostgreSQL, filled by one `psql` run (COPY into a temporary table, one upsert)."""
+    farm_db.PsqlTable(url, table).fill(farm_db.fill_rows(farm))

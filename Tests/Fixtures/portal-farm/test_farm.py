@@ -9,6 +9,7 @@ import json
 import math
 import os
 import select
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -23,6 +24,11 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FARM = os.path.join(HERE, "farm.py")
+POSTGRES_URL = os.environ.get("B24PLAN_TEST_POSTGRES_URL")
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+
+import farm_db  # noqa: E402
 
 # member_id -> what the portal is used for / how the test config changes it
 SETUP = {
@@ -635,6 +641,74 @@ class ProcessTests(unittest.TestCase):
         count = {f: sum(f in p["faults"] for p in portals) for f in ("deleted", "slow", "flaky_5xx")}
         self.assertEqual(count, {"deleted": 20, "slow": 3, "flaky_5xx": 10})
         self.assertEqual([p["member_id"] for p in portals[:2]], ["m00001", "m00002"])
+
+
+
+@unittest.skipIf(shutil.which("psql") is None, "psql is not installed")
+@unittest.skipIf(not POSTGRES_URL, "B24PLAN_TEST_POSTGRES_URL is not set: `source scripts/postgres-test-cluster.sh` "
+                                   "from the repository root first")
+class PostgresTests(unittest.TestCase):
+    """--postgres against a real PostgreSQL."""
+
+    ODD = "m'o\\d\td \"x\""  # a member id that needs quoting and COPY escaping
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.TemporaryDirectory()
+        cls.table = "farm_test_%d" % os.getpid()
+        cls.psql = farm_db.PsqlTable(POSTGRES_URL, cls.table)
+        cls.psql.run("DROP TABLE IF EXISTS %s;" % cls.table)
+        cls.config_path = os.path.join(cls.folder.name, "c.json")
+        subprocess.run([sys.executable, "-B", FARM, "--generate", "20", "--seed", "4", "--faults", "renamed=1",
+                        "--out", cls.config_path], check=True)
+        with open(cls.config_path) as handle:
+            cls.config = json.load(handle)
+        odd = dict(cls.config["portals"][0], member_id=cls.ODD, name="portal-odd", faults=[],
+                   access_token="a\\b\tc'd", refresh_token="r'e\\f\ng")
+        cls.config["portals"].append(odd)
+        with open(cls.config_path, "w") as handle:
+            json.dump(cls.config, handle)
+        cls.process, cls.port = start_farm(cls.config_path, "--postgres", POSTGRES_URL, "--postgres-table", cls.table)
+        cls.base = "http://127.0.0.1:%d" % cls.port
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_farm(cls.process)
+        cls.psql.run("DROP TABLE IF EXISTS %s;" % cls.table)
+        cls.folder.cleanup()
+
+    def test_filled_rows(self):
+        rows = {r.member_id: r for r in self.psql.rows()}
+        self.assertEqual(len(rows), 21)
+        self.assertEqual((rows[self.ODD].access_token, rows[self.ODD].refresh_token, rows[self.ODD].active),
+                         ("a\\b\tc'd", "r'e\\f\ng", 1))
+        renamed = [p for p in self.config["portals"] if "renamed" in p["faults"]][0]
+        endpoint = self.psql.run("SELECT client_endpoint || '|' || domain FROM %s WHERE member_id = :'m';\n"
+                                 % self.table, {"m": renamed["member_id"]}).strip()
+        self.assertEqual(endpoint, "%s/p/%s/rest/|%s.bitrix24.test" % (self.base, renamed["name"], renamed["name"]))
+        self.assertEqual(rows["m00001"].expires_at, 4102444800)
+
+    def test_refill_overwrites_and_scales(self):
+        self.psql.run("UPDATE %s SET active = 0, refresh_token = 'stale' WHERE member_id = 'm00002';" % self.table)
+        config_path = os.path.join(self.folder.name, "big.json")
+        subprocess.run([sys.executable, "-B", FARM, "--generate", "2000", "--seed", "4", "--out", config_path],
+                       check=True)
+        started = time.monotonic()
+        process, _ = start_farm(config_path, "--postgres", POSTGRES_URL, "--postgres-table", self.table)
+        elapsed = time.monotonic() - started
+        stop_farm(process)
+        rows = {r.member_id: r for r in self.psql.rows()}
+        self.assertEqual(len(rows), 2001)
+        self.assertEqual((rows["m00002"].active, rows["m00002"].refresh_token),
+                         (1, self.config["portals"][1]["refresh_token"]))
+        self.assertLess(elapsed, 20)
+        # this class's farm is the one whose tokens the other tests check: restore its rows
+        self.psql.run("TRUNCATE %s;" % self.table)
+        self.psql.fill(self._rows_of_this_farm())
+
+    def _rows_of_this_farm(self):
+        return [(p["member_id"], "%s.bitrix24.test" % p["name"], "%s/p/%s/rest/" % (self.base, p["name"]),
+                 p["access_token"], p["refresh_token"], p["expires_at"]) for p in self.config["portals"]]
 
 
 if __name__ == "__main__":
