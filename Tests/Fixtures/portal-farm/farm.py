@@ -115,6 +115,8 @@ async def serve(arguments):
     gc.freeze()  # 20,000 portals' objects would otherwise make every full collection a long pause
     server = await HTTPServer(farm.handle).start("127.0.0.1", arguments.port, backlog=arguments.backlog)
     farm.port = server.sockets[0].getsockname()[1]
+    foreign = await HTTPServer(farm.foreign).start("127.0.0.1", 0, backlog=256)
+    farm.foreign_port = foreign.sockets[0].getsockname()[1]
     if arguments.sqlite:
         farm_config.write_installations(arguments.sqlite, farm, arguments.sqlite_table)
     if arguments.postgres:
@@ -129,6 +131,7 @@ async def serve(arguments):
     print("farm: %d portals on http://127.0.0.1:%d" % (len(farm.portals), farm.port), file=sys.stderr)
     await farm.stopped.wait()
     server.close()
+    foreign.close()
 
 
 def main(argv=None):

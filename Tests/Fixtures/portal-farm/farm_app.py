@@ -1,7 +1,9 @@
-"""The farm: routes HTTP requests to portals (REST), the OAuth token endpoint and /_farm control.
+"""The farm: routes HTTP requests to portals (REST), the OAuth token endpoint and /_farm control,
+and answers the "foreign host" (a second listener that redirected clients must not trust).
 
 Order of a REST request: name lookup (302 for a renamed portal's old name) -> statistics ->
-`deleted` (500) -> rate limit (503) -> latency -> flaky_5xx -> auth -> method.
+redirect_foreign / redirect_insecure (302) -> `deleted` (500) -> rate limit (503) -> latency ->
+flaky_5xx -> auth -> method.
 """
 
 import asyncio
@@ -9,6 +11,7 @@ import collections
 import datetime
 import hashlib
 import json
+import re
 import sys
 import time
 import traceback
@@ -16,8 +19,10 @@ import traceback
 import farm_methods
 from farm_http import Response
 from farm_phpform import encode, parse_query, upper_snake
-from farm_portal import FAULT_ALIASES, FAULTS, Portal, RestError
+from farm_portal import FAULT_ALIASES, FAULTS, REDIRECT_FAULTS, Portal, RestError
 
+INSECURE_HOST = "evil.example"  # redirect_insecure's target: nothing listens there
+_TOKEN_LIKE = re.compile(rb"[A-Za-z0-9_.~-]{16,}")
 _HTML_5XX = {
     500: b"<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>",
     502: b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
@@ -41,6 +46,11 @@ class Stats:
         self.writes_by_portal = collections.Counter()
         self.methods = collections.Counter()
         self.redirects_total = 0
+        self.redirects_foreign_total = 0
+        self.redirects_insecure_total = 0
+        self.foreign_requests_total = 0
+        self.foreign_tokens_received = 0
+        self.foreign_secrets_received = 0
         self.flaky_injected = 0
         self.flaky_applied = 0
         self.oauth_requests_total = 0
@@ -90,6 +100,11 @@ class Stats:
             "writes_by_portal": dict(self.writes_by_portal),
             "methods": dict(self.methods),
             "redirects_total": self.redirects_total,
+            "redirects_foreign_total": self.redirects_foreign_total,
+            "redirects_insecure_total": self.redirects_insecure_total,
+            "foreign_requests_total": self.foreign_requests_total,
+            "foreign_tokens_received": self.foreign_tokens_received,
+            "foreign_secrets_received": self.foreign_secrets_received,
             "flaky_injected": self.flaky_injected,
             "flaky_applied": self.flaky_applied,
             "oauth_requests_total": self.oauth_requests_total,
@@ -120,6 +135,7 @@ class Farm:
         self.operation_limit_batch = str(config.get("operation_limit_batch", "request"))
         self.log_requests = log_requests
         self.port = 0
+        self.foreign_port = 0
         self.stats = Stats()
         self.stopped = asyncio.Event()
         self.portals = {}
@@ -205,6 +221,8 @@ class Farm:
             return Response(302, b"", "text/html", headers={"Location": location})
         started = time.time()
         self.stats.request(portal.member_id, now)
+        if portal.faults and not portal.faults.isdisjoint(REDIRECT_FAULTS):
+            return self._redirect_away(portal, tail[5:])
         delay = self.latency + (self.slow if "slow" in portal.faults else 0.0)
         if "deleted" in portal.faults:
             await _sleep(delay)
@@ -224,6 +242,19 @@ class Farm:
             self.stats.flaky_applied += 1
             return self._flaky_response(portal, flaky_status)
         return response
+
+    def _redirect_away(self, portal, method_path):
+        """302 to the foreign listener (redirect_foreign) or to an http:// host (redirect_insecure).
+        The query is not carried over: it may hold the token."""
+        self.stats.redirects_total += 1
+        if "redirect_foreign" in portal.faults:
+            self.stats.redirects_foreign_total += 1
+            host = "127.0.0.1:%d" % self.foreign_port
+        else:
+            self.stats.redirects_insecure_total += 1
+            host = INSECURE_HOST
+        location = "http://%s/p/%s/rest/%s" % (host, portal.current_name, method_path)
+        return Response(302, b"", "text/html", headers={"Location": location})
 
     def _rest_call(self, request, portal, method, started):
         try:
@@ -345,9 +376,12 @@ class Farm:
             except ValueError:
                 return self.json(400, {"error": "bad JSON body"})
         if parts == ["stats"]:
-            return self.json(200, self.stats.document())
+            document = self.stats.document()
+            document["foreign_port"] = self.foreign_port
+            return self.json(200, document)
         if parts == ["health"]:
-            return self.json(200, {"ok": True, "portals": len(self.portals), "port": self.port})
+            return self.json(200, {"ok": True, "portals": len(self.portals), "port": self.port,
+                                   "foreign_port": self.foreign_port})
         if parts == ["reset-stats"]:
             self.stats.reset()
             return self.json(200, {"ok": True})
@@ -398,6 +432,42 @@ class Farm:
             portal.installed = bool(body.get("installed", True))
             return self.json(200, portal.describe(self))
         return self.json(404, {"error": "unknown portal action"})
+
+
+    # --- the foreign host ------------------------------------------------------------------------
+    async def foreign(self, request):
+        """The second listener: a hostile host that answers everything with success and counts what
+        it was sent. A correct client never sends it a token or the client secret."""
+        self.stats.foreign_requests_total += 1
+        if self._carries_token(request):
+            self.stats.foreign_tokens_received += 1
+        if self.client_secret and any(self.client_secret.encode() in part for part in self._raw_parts(request)):
+            self.stats.foreign_secrets_received += 1
+        if self.log_requests:
+            print("foreign %s %s -> 200" % (request.method, request.path), file=sys.stderr)
+        return Response(200, b'{"result":true}')
+
+    def _carries_token(self, request):
+        """An `auth` parameter (query, JSON or form body), an Authorization header, or any token this
+        farm ever issued anywhere in the request."""
+        if request.headers.get("authorization", "").strip():
+            return True
+        try:
+            if self._params(request).get("auth") not in (None, ""):
+                return True
+        except RestError:
+            pass
+        for part in self._raw_parts(request):
+            for word in _TOKEN_LIKE.findall(part):
+                text = word.decode("ascii")
+                if text in self.access or text in self.refresh or text in self.used_refresh:
+                    return True
+        return False
+
+    @staticmethod
+    def _raw_parts(request):
+        return (request.path.encode("latin-1"), request.query.encode("latin-1"),
+                "\n".join(request.headers.values()).encode("latin-1", "replace"), request.body)
 
 
 async def _sleep(delay):

@@ -49,6 +49,9 @@ SETUP = {
     "m00024": {"unknown_methods": ["crm.item.list"]},
     "m00026": {"faults": ["flaky_5xx"], "flaky_rate": 1.0, "flaky_applied_share": 0.0, "flaky_max_consecutive": 1},
     "m00027": {"crm_dynamic_types": [128]},
+    "m00033": {"faults": ["redirect_foreign"]},
+    "m00034": {"faults": ["redirect_insecure"]},
+    "m00035": {"faults": ["redirect_foreign"]},
 }
 
 
@@ -642,6 +645,68 @@ class ProcessTests(unittest.TestCase):
         self.assertEqual(count, {"deleted": 20, "slow": 3, "flaky_5xx": 10})
         self.assertEqual([p["member_id"] for p in portals[:2]], ["m00001", "m00002"])
 
+
+
+class RedirectTests(FarmTestCase):
+    def foreign_port(self):
+        return self.control("health")["foreign_port"]
+
+    def foreign(self, path="/p/x/rest/app.info", body=None, content_type=None, headers=None):
+        status, _, raw = self.http("http://127.0.0.1:%d%s" % (self.foreign_port(), path), body, content_type, headers)
+        return status, json.loads(raw)
+
+    def test_redirect_foreign(self):
+        status, headers, raw = self.http(self.url("m00033", "app.info?auth=" + self.token("m00033")),
+                                         json.dumps({"auth": self.token("m00033")}).encode(), "application/json")
+        foreign = self.foreign_port()
+        self.assertNotEqual(foreign, self.port)
+        self.assertEqual((status, raw), (302, b""))
+        self.assertEqual(headers["Location"], "http://127.0.0.1:%d/p/portal-00033/rest/app.info" % foreign)
+        status, headers, _ = self.http(self.url("m00033", "batch.json"), b"", "application/json")
+        self.assertEqual(headers["Location"], "http://127.0.0.1:%d/p/portal-00033/rest/batch.json" % foreign)
+        # the OAuth server does not confirm the foreign host
+        status, answer = self.oauth(self.portals["m00035"]["refresh_token"])
+        self.assertEqual((status, answer["client_endpoint"]), (200, self.url("m00035", "")))
+
+    def test_redirect_insecure(self):
+        self.control("reset-stats")
+        status, headers, _ = self.http(self.url("m00034", "scope"), b"{}", "application/json")
+        self.assertEqual((status, headers["Location"]), (302, "http://evil.example/p/portal-00034/rest/scope"))
+        stats = self.control("stats")
+        self.assertEqual((stats["redirects_insecure_total"], stats["redirects_foreign_total"],
+                          stats["redirects_total"], stats["requests_by_portal"]), (1, 0, 1, {"m00034": 1}))
+
+    def test_foreign_listener_counts_tokens(self):
+        self.control("reset-stats")
+        token = self.token("m00001")
+        clean = [self.foreign(), self.foreign(body=b'{"cmd": {"a": "scope"}}', content_type="application/json"),
+                 self.foreign(body=b"halt=0&cmd[a]=scope", content_type="application/x-www-form-urlencoded")]
+        carrying = [
+            self.foreign(body=json.dumps({"auth": "x"}).encode(), content_type="application/json"),
+            self.foreign(body=b"auth=x&halt=0", content_type="application/x-www-form-urlencoded"),
+            self.foreign("/p/x/rest/app.info?auth=x"),
+            self.foreign(headers={"Authorization": "Bearer x"}),
+            self.foreign(body=json.dumps({"token": token}).encode(), content_type="application/json"),
+            self.foreign(body=("refresh_token=" + self.portals["m00002"]["refresh_token"]).encode(),
+                         content_type="application/x-www-form-urlencoded"),
+        ]
+        self.assertEqual(set(map(json.dumps, clean + carrying)), {json.dumps((200, {"result": True}))})
+        self.foreign(body=("client_secret=" + self.config["client_secret"]).encode(),
+                     content_type="application/x-www-form-urlencoded")
+        stats = self.control("stats")
+        self.assertEqual((stats["foreign_requests_total"], stats["foreign_tokens_received"],
+                          stats["foreign_secrets_received"], stats["foreign_port"]),
+                         (10, 6, 1, self.foreign_port()))
+        self.assertEqual(stats["requests_total"], 0)
+
+    def test_redirect_faults_switch_at_runtime(self):
+        self.assertEqual(self.rest("m00035", "scope")[0], 302)
+        self.control("portal/m00035/faults", {"faults": []})
+        self.assertEqual(self.rest("m00035", "scope")[0], 200)
+        self.control("portal/m00035/faults", {"faults": ["redirect_insecure"]})
+        self.assertEqual(self.http(self.url("m00035", "scope"), b"{}")[1]["Location"],
+                         "http://evil.example/p/portal-00035/rest/scope")
+        self.control("portal/m00035/faults", {"faults": ["redirect_foreign"]})
 
 
 @unittest.skipIf(shutil.which("psql") is None, "psql is not installed")
