@@ -4,7 +4,8 @@
 Serve:     python3 farm.py --config CONFIG.json [--port 0] [--sqlite PATH] [--postgres URL]
            prints "PORT <n>" on stdout once it accepts connections (and the --sqlite / --postgres
            table is filled); exits on stdin EOF, SIGTERM, SIGINT or POST /_farm/shutdown.
-Generate:  python3 farm.py --generate N --seed S --faults "expired_token=0.05,flaky_5xx=0.05" --out CONFIG.json
+Generate:  python3 farm.py --generate N --seed S --faults "expired_token=0.05,flaky_5xx=0.05" \
+               [--access-ttl 0.5] --out CONFIG.json
 
 See README.md in this folder. Python 3.11 standard library only.
 """
@@ -40,6 +41,9 @@ def parse_arguments(argv):
     parser.add_argument("--sqlite-table", default="portals", help="table name for --sqlite")
     parser.add_argument("--postgres", metavar="URL", help="fill this PostgreSQL installations table (through psql)")
     parser.add_argument("--postgres-table", default="portals", help="table name for --postgres")
+    parser.add_argument("--access-ttl", type=float, metavar="SECONDS",
+                        help="life of every issued access token, the initial ones too (generate: written to "
+                             "the config; serve: overrides it)")
     parser.add_argument("--backlog", type=int, default=4096)
     parser.add_argument("--latency-ms", type=float, help="override the config's latency_ms")
     parser.add_argument("--ignore-stdin", action="store_true", help="do not exit on stdin EOF")
@@ -73,7 +77,7 @@ def generate(arguments):
         scopes=[s for s in arguments.scopes.split(",") if s], newest_scope=arguments.newest_scope,
         enterprise=arguments.enterprise, languages=[s for s in arguments.languages.split(",") if s],
         bindings=bindings, app_version=arguments.app_version,
-        unknown_methods=[m for m in arguments.unknown_methods.split(",") if m])
+        unknown_methods=[m for m in arguments.unknown_methods.split(",") if m], access_ttl=arguments.access_ttl)
     text = json.dumps(config, ensure_ascii=False, indent=1) + "\n"
     if arguments.out:
         with open(arguments.out, "w", encoding="utf-8") as handle:
@@ -109,6 +113,8 @@ async def serve(arguments):
     config = farm_config.load(arguments.config)
     if arguments.latency_ms is not None:
         config["latency_ms"] = arguments.latency_ms
+    if arguments.access_ttl is not None:
+        config["access_ttl"] = arguments.access_ttl
     farm = Farm(config, log_requests=arguments.log_requests)
     config["portals"] = None  # the portals hold their own state now
     gc.collect()

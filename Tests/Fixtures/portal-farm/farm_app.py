@@ -11,6 +11,7 @@ import collections
 import datetime
 import hashlib
 import json
+import math
 import re
 import sys
 import time
@@ -125,6 +126,10 @@ class Farm:
         self.latency = float(config.get("latency_ms", 0)) / 1000.0
         self.slow = float(config.get("slow_ms", 200)) / 1000.0
         self.token_ttl = int(config.get("access_token_ttl", 3600))
+        # access_ttl: every access token, the initial ones too, lives this long (float seconds)
+        self.access_ttl = float(config["access_ttl"]) if config.get("access_ttl") is not None else None
+        if self.access_ttl is not None and not self.access_ttl > 0:
+            raise ValueError("access_ttl must be positive")
         self.app = dict(config.get("app", {"code": "acme.dealsync", "version": "1"}))
         self.unknown_methods = {str(m).lower() for m in config.get("unknown_methods", [])}
         self.extra_placements = dict(config.get("extra_placements", {}))
@@ -141,22 +146,26 @@ class Farm:
         self.portals = {}
         self.by_name = {}
         self.by_old_name = {}
-        self.access = {}  # access token -> [portal, expires_at]
+        self.access = {}  # access token -> [portal, expires_at (float)]
         self.refresh = {}  # live refresh token -> portal
         self.used_refresh = set()
-        now = int(time.time())
+        now = time.time()
         for index, spec in enumerate(config.get("portals", [])):
             portal = Portal(spec, config, index)
             if portal.member_id in self.portals:
                 raise ValueError("duplicate member_id %s" % portal.member_id)
+            expires_at = portal.expires_at
             if "expired_token" in portal.faults:
-                portal.expires_at = min(portal.expires_at, now - 60)
+                expires_at = portal.expires_at = min(portal.expires_at, int(now) - 60)
+            elif self.access_ttl is not None:
+                expires_at = now + self.access_ttl
+                portal.expires_at = int(math.ceil(expires_at))
             portal.generation = 0
             self.portals[portal.member_id] = portal
             self.by_name[portal.current_name] = portal
             if portal.new_name:
                 self.by_old_name[portal.name] = portal
-            self.access[portal.access_token] = [portal, portal.expires_at]
+            self.access[portal.access_token] = [portal, expires_at]
             self.refresh[portal.refresh_token] = portal
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -345,13 +354,16 @@ class Farm:
         portal.generation += 1
         portal.access_token = self._token(portal, "access")
         portal.refresh_token = self._token(portal, "refresh")
-        portal.expires_at = int(time.time()) + self.token_ttl
-        self.access[portal.access_token] = [portal, portal.expires_at]
+        life = self.access_ttl if self.access_ttl is not None else self.token_ttl
+        expires_at = time.time() + life
+        portal.expires_at = int(math.ceil(expires_at))
+        self.access[portal.access_token] = [portal, expires_at]
         self.refresh[portal.refresh_token] = portal
         self.stats.refreshes_total += 1
         self.stats.refreshes_by_portal[portal.member_id] += 1
         return self.json(200, {
-            "access_token": portal.access_token, "expires": portal.expires_at, "expires_in": self.token_ttl,
+            "access_token": portal.access_token, "expires": portal.expires_at,
+            "expires_in": max(1, int(math.ceil(life))),
             "scope": ",".join(portal.scopes), "domain": "oauth.bitrix.info",
             "server_endpoint": "http://127.0.0.1:%d/rest/" % self.port, "status": "L",
             "client_endpoint": self.endpoint(portal.current_name), "member_id": portal.member_id,
@@ -382,6 +394,8 @@ class Farm:
         if parts == ["health"]:
             return self.json(200, {"ok": True, "portals": len(self.portals), "port": self.port,
                                    "foreign_port": self.foreign_port})
+        if parts == ["tokens"]:
+            return self.json(200, self.tokens())
         if parts == ["reset-stats"]:
             self.stats.reset()
             return self.json(200, {"ok": True})
@@ -395,6 +409,21 @@ class Farm:
             action = parts[2] if len(parts) > 2 else ""
             return self._control_portal(portal, action, body if isinstance(body, dict) else {})
         return self.json(404, {"error": "unknown control path"})
+
+    def tokens(self):
+        """member_id -> the farm's current tokens: the only refresh token that still works, whether the
+        current access token is unexpired, and whether the token endpoint would accept the refresh
+        token (not for `deleted`, `uninstalled`, `dead_refresh`)."""
+        now = time.time()
+        document = {}
+        for portal in self.portals.values():
+            entry = self.access.get(portal.access_token)
+            document[portal.member_id] = {
+                "refresh_token": portal.refresh_token, "access_token": portal.access_token,
+                "access_valid": entry is not None and entry[1] > now, "expires_at": portal.expires_at,
+                "refresh_usable": not portal.faults & {"deleted", "uninstalled", "dead_refresh"},
+            }
+        return document
 
     def _control_portal(self, portal, action, body):
         if action == "":

@@ -65,8 +65,9 @@ def plan_bindings(path):
 
 def generate(n, seed=1, faults="", scopes=("crm", "placement", "task"), newest_scope="task",
              enterprise=0.1, languages=("en",), bindings=None, app_code="acme.dealsync", app_version="1",
-             unknown_methods=(), flaky_rate=0.3):
-    """A config of n portals: member ids m00001…, tokens and faults all derived from the seed."""
+             unknown_methods=(), flaky_rate=0.3, access_ttl=None):
+    """A config of n portals: member ids m00001…, tokens and faults all derived from the seed.
+    `access_ttl` (seconds, float): every access token the farm issues, the initial ones too, lives that long."""
     fault_spec = parse_faults(faults)
     by_fault = {name: _chosen(n, seed, name, amount) for name, amount in fault_spec.items()}
     enterprise_set = _chosen(n, seed, "licence", ("share", enterprise))
@@ -89,13 +90,19 @@ def generate(n, seed=1, faults="", scopes=("crm", "placement", "task"), newest_s
         if "renamed" in portal_faults:
             portal["new_name"] = name + "-renamed"
         portals.append(portal)
-    return {
+    config = {
         "seed": seed, "client_id": "local.farm%s" % _digest(seed, "client")[:12],
         "client_secret": _digest(seed, "secret")[:40], "latency_ms": 0,
         "app": {"code": app_code, "version": str(app_version)}, "newest_scope": newest_scope,
         "flaky_rate": flaky_rate, "flaky_applied_share": 0.5, "flaky_max_consecutive": 2,
-        "unknown_methods": list(unknown_methods), "portals": portals,
+        "unknown_methods": list(unknown_methods),
     }
+    if access_ttl is not None:
+        if not access_ttl > 0:
+            raise ValueError("access_ttl must be positive")
+        config["access_ttl"] = float(access_ttl)
+    config["portals"] = portals
+    return config
 
 
 def load(path):

@@ -709,6 +709,72 @@ class RedirectTests(FarmTestCase):
         self.control("portal/m00035/faults", {"faults": ["redirect_foreign"]})
 
 
+class AccessTTLTests(unittest.TestCase):
+    """--access-ttl: every issued access token, the initial ones too, expires after that many seconds."""
+
+    def setUp(self):
+        self.folder = tempfile.TemporaryDirectory()
+        self.config_path = os.path.join(self.folder.name, "c.json")
+        subprocess.run([sys.executable, "-B", FARM, "--generate", "3", "--access-ttl", "1.5", "--faults",
+                        "expired_token=1", "--out", self.config_path], check=True)
+        with open(self.config_path) as handle:
+            self.config = json.load(handle)
+
+    def tearDown(self):
+        self.folder.cleanup()
+
+    def call(self, port, portal, token):
+        request = urllib.request.Request("http://127.0.0.1:%d/p/%s/rest/scope" % (port, portal["name"]),
+                                         data=json.dumps({"auth": token}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    def test_short_lived_tokens(self):
+        self.assertEqual(self.config["access_ttl"], 1.5)
+        sqlite_path = os.path.join(self.folder.name, "s.db")
+        started = time.time()
+        process, port = start_farm(self.config_path, "--sqlite", sqlite_path)
+        try:
+            portal = [p for p in self.config["portals"] if not p["faults"]][0]
+            expired = [p for p in self.config["portals"] if p["faults"]][0]
+            with sqlite3.connect(sqlite_path) as connection:
+                stored = dict(connection.execute("SELECT member_id, expires_at FROM portals"))
+            self.assertTrue(started <= stored[portal["member_id"]] <= time.time() + 2.5, stored)
+            self.assertLess(stored[expired["member_id"]], started)
+            self.assertEqual(self.call(port, expired, expired["access_token"])[1]["error"], "expired_token")
+            time.sleep(max(0.0, stored[portal["member_id"]] - time.time()) + 0.1)
+            self.assertEqual(self.call(port, portal, portal["access_token"]),
+                             (401, {"error": "expired_token", "error_description": unittest.mock.ANY}))
+            query = urllib.parse.urlencode({"grant_type": "refresh_token", "client_id": self.config["client_id"],
+                                            "client_secret": self.config["client_secret"],
+                                            "refresh_token": portal["refresh_token"]})
+            with urllib.request.urlopen("http://127.0.0.1:%d/oauth/token/?%s" % (port, query), timeout=10) as response:
+                answer = json.loads(response.read())
+            refreshed = time.time()
+            self.assertEqual(answer["expires_in"], 2)
+            self.assertTrue(refreshed + 1 <= answer["expires"] <= refreshed + 3)
+            self.assertEqual(self.call(port, portal, answer["access_token"])[0], 200)
+            time.sleep(max(0.0, refreshed + 1.5 - time.time()) + 0.1)
+            self.assertEqual(self.call(port, portal, answer["access_token"])[1]["error"], "expired_token")
+        finally:
+            stop_farm(process)
+
+    def test_serve_option_overrides(self):
+        process, port = start_farm(self.config_path, "--access-ttl", "3600")
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d/_farm/tokens" % port, timeout=10) as response:
+                tokens = json.loads(response.read())
+            valid = [t for t in tokens.values() if t["access_valid"]]
+            self.assertEqual(len(valid), 2)
+            self.assertTrue(all(t["expires_at"] > time.time() + 3000 for t in valid))
+        finally:
+            stop_farm(process)
+
+
 @unittest.skipIf(shutil.which("psql") is None, "psql is not installed")
 @unittest.skipIf(not POSTGRES_URL, "B24PLAN_TEST_POSTGRES_URL is not set: `source scripts/postgres-test-cluster.sh` "
                                    "from the repository root first")
