@@ -4,7 +4,9 @@
 """
 
 import asyncio
+import contextlib
 import http.client
+import io
 import json
 import math
 import os
@@ -15,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import unittest.mock
@@ -24,11 +27,15 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FARM = os.path.join(HERE, "farm.py")
+REFRESHER = os.path.join(HERE, "refresher.py")
+CHECK = os.path.join(HERE, "farm_check.py")
 POSTGRES_URL = os.environ.get("B24PLAN_TEST_POSTGRES_URL")
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 
+import farm_check  # noqa: E402
 import farm_db  # noqa: E402
+import refresher  # noqa: E402
 
 # member_id -> what the portal is used for / how the test config changes it
 SETUP = {
@@ -709,6 +716,199 @@ class RedirectTests(FarmTestCase):
         self.control("portal/m00035/faults", {"faults": ["redirect_foreign"]})
 
 
+class TokensTests(FarmTestCase):
+    """/_farm/tokens, farm_check.py and refresher.py against this class's own farm and SQLite table."""
+
+    def store(self):
+        return farm_db.SqliteTable(self.sqlite_path)
+
+    def row(self, member_id):
+        store = self.store()
+        try:
+            return store.read(member_id)
+        finally:
+            store.close()
+
+    def write_row(self, member_id, **values):
+        with contextlib.closing(sqlite3.connect(self.sqlite_path, timeout=30)) as connection, connection:
+            for column, value in values.items():
+                connection.execute("UPDATE portals SET %s = ? WHERE member_id = ?" % column, (value, member_id))
+
+    def setUp(self):
+        quiet = contextlib.redirect_stderr(io.StringIO())  # the refresher's notes
+        quiet.__enter__()
+        self.addCleanup(quiet.__exit__, None, None, None)
+
+    def refresher(self, **options):
+        return refresher.Refresher(self.base, self.config["client_id"], self.config["client_secret"], self.store(),
+                                   **options)
+
+    def check(self, members=None):
+        report = farm_check.check(self.base, sqlite=self.sqlite_path)
+        if members is not None:
+            report["portals"] = {m: report["portals"][m] for m in members}
+        return report
+
+    def test_tokens_endpoint(self):
+        tokens = self.control("tokens")
+        self.assertEqual(len(tokens), 50)
+        state = self.control("portal/m00001")
+        self.assertEqual(tokens["m00001"], {"refresh_token": state["refresh_token"],
+                                            "access_token": state["access_token"], "access_valid": True,
+                                            "expires_at": state["expires_at"], "refresh_usable": True})
+        self.control("portal/m00019/expire-token")
+        self.assertFalse(self.control("tokens")["m00019"]["access_valid"])
+        self.assertEqual([m for m in ("m00008", "m00009", "m00010", "m00011") if not tokens[m]["refresh_usable"]],
+                         ["m00008", "m00009", "m00010"])
+
+    def test_check_valid_lost_inactive(self):
+        report = self.check(["m00041", "m00042", "m00043"])
+        self.assertEqual(report["portals"], {"m00041": "valid", "m00042": "valid", "m00043": "valid"})
+        self.assertEqual(report["inactive_marked"], [])
+        # a refresh whose answer is never stored loses the portal
+        status, answer = self.oauth(self.row("m00041").refresh_token)
+        self.assertEqual(status, 200)
+        self.write_row("m00042", active=0)
+        self.write_row("m00043", refresh_token="never-issued")
+        report = self.check()
+        self.assertEqual((report["lost"], report["inactive_marked"]), (["m00041", "m00043"], ["m00042"]))
+        self.assertEqual(report["valid"], 48)
+        output = subprocess.run([sys.executable, "-B", CHECK, "--farm", self.base, "--sqlite", self.sqlite_path],
+                                stdout=subprocess.PIPE, check=True).stdout
+        self.assertEqual(json.loads(output), {"valid": 48, "lost": ["m00041", "m00043"], "inactive_marked": ["m00042"]})
+        self.write_row("m00041", refresh_token=answer["refresh_token"], access_token=answer["access_token"])
+        self.write_row("m00043", refresh_token=self.portals["m00043"]["refresh_token"])
+        self.write_row("m00042", active=1)
+        output = subprocess.run([sys.executable, "-B", CHECK, "--farm", self.base, "--sqlite", self.sqlite_path,
+                                 "--per-portal"], stdout=subprocess.PIPE, check=True).stdout
+        report = json.loads(output)
+        self.assertEqual((report["valid"], report["lost"], report["portals"]["m00041"]), (50, [], "valid"))
+        failed = subprocess.run([sys.executable, "-B", CHECK, "--farm", self.base, "--sqlite",
+                                 os.path.join(self.folder.name, "none.db")], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        self.assertEqual((failed.returncode, failed.stdout), (1, b""))
+
+    def test_refresher_refreshes_with_compare_and_swap(self):
+        worker = self.refresher()
+        before = self.row("m00044")
+        self.assertEqual(worker.refresh("m00044"), "refreshed")
+        after = self.row("m00044")
+        farm = self.control("portal/m00044")
+        self.assertNotEqual(after.refresh_token, before.refresh_token)
+        self.assertEqual((after.refresh_token, after.access_token, after.expires_at),
+                         (farm["refresh_token"], farm["access_token"], farm["expires_at"]))
+        self.assertEqual(self.rest("m00044", "scope", token=after.access_token)[0], 200)
+        self.assertEqual(worker.summary(), {"refreshes": 1, "cas_lost": 0, "invalid_grant_recovered": 0,
+                                            "lost": [], "errors": 0})
+
+    def test_refresher_cas_lost(self):
+        worker = self.refresher()
+        table, read = worker.table, worker.table.read
+
+        def read_then_someone_writes(member_id):
+            row = read(member_id)
+            self.write_row(member_id, refresh_token="written-by-someone-else")
+            return row
+        table.read = read_then_someone_writes
+        self.assertEqual(worker.refresh("m00045"), "cas_lost")
+        self.assertEqual((worker.refreshes, worker.cas_lost), (1, 1))
+        self.assertEqual(self.row("m00045").refresh_token, "written-by-someone-else")
+        self.assertEqual(self.check(["m00045"])["portals"], {"m00045": "lost"})
+        self.write_row("m00045", refresh_token=self.control("portal/m00045")["refresh_token"])
+
+    def test_refresher_waits_for_the_other_writer_after_invalid_grant(self):
+        used = self.row("m00046").refresh_token
+        status, answer = self.oauth(used)  # "b24plan" refreshed first and is about to store its answer
+        self.assertEqual(status, 200)
+
+        def store():
+            time.sleep(0.4)
+            store = self.store()
+            try:
+                self.assertTrue(store.compare_and_swap("m00046", used, answer["access_token"], answer["refresh_token"],
+                                                       answer["expires"]))
+            finally:
+                store.close()
+        writer = threading.Thread(target=store)
+        writer.start()
+        worker = self.refresher()
+        started = time.monotonic()
+        self.assertEqual(worker.refresh("m00046"), "recovered")
+        writer.join()
+        self.assertGreaterEqual(time.monotonic() - started, 0.3)
+        self.assertEqual((worker.invalid_grant_recovered, worker.lost), (1, []))
+        self.assertEqual(self.check(["m00046"])["portals"], {"m00046": "valid"})
+
+    def test_refresher_lost_and_gone_portals(self):
+        worker = self.refresher(grant_wait=0.3)
+        started = time.monotonic()
+        self.assertEqual(worker.refresh("m00008"), "lost")  # dead_refresh: nobody will write a newer token
+        self.assertGreaterEqual(time.monotonic() - started, 0.3)
+        self.assertEqual(worker.refresh("m00010"), "error")  # uninstalled: invalid_client
+        self.assertEqual(worker.refresh("m00009"), "error")  # deleted: 404
+        self.assertEqual(worker.refresh("nobody"), "skipped")
+        self.assertEqual(worker.summary(), {"refreshes": 0, "cas_lost": 0, "invalid_grant_recovered": 0,
+                                            "lost": ["m00008"], "errors": 2})
+        self.assertEqual(worker.dropped, {"m00009", "m00010", "nobody"})
+
+    def test_two_refresher_processes_race_without_losses(self):
+        members = ",".join("m%05d" % i for i in range(47, 51))
+        before = self.control("stats")["refreshes_total"]
+        common = [sys.executable, "-B", REFRESHER, "--farm", self.base, "--config", self.config_path,
+                  "--sqlite", self.sqlite_path, "--members", members, "--interval", "0"]
+        timed = subprocess.Popen(common + ["--duration", "2", "--seed", "1"], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        piped = subprocess.Popen(common + ["--until-stdin-eof", "--seed", "2"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            first = json.loads(timed.communicate(timeout=30)[0])
+            self.assertEqual(timed.returncode, 0)
+            self.assertIsNone(piped.poll())
+            second = json.loads(piped.communicate(b"", timeout=30)[0])
+            self.assertEqual(piped.returncode, 0)
+        finally:
+            for process in (timed, piped):
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+        for summary in (first, second):
+            self.assertEqual(set(summary), {"refreshes", "cas_lost", "invalid_grant_recovered", "lost", "errors"})
+            self.assertEqual((summary["lost"], summary["cas_lost"], summary["errors"]), ([], 0, 0))
+            self.assertGreater(summary["refreshes"], 0)
+        self.assertEqual(first["refreshes"] + second["refreshes"], self.control("stats")["refreshes_total"] - before)
+        self.assertEqual(self.check(members.split(","))["portals"], dict.fromkeys(members.split(","), "valid"))
+
+    def test_refresher_default_members_and_sigterm_with_blocked_mask(self):
+        self.write_row("m00040", active=0)
+        process = subprocess.Popen(
+            [sys.executable, "-B", REFRESHER, "--farm", self.base, "--config", self.config_path, "--sqlite",
+             self.sqlite_path, "--until-stdin-eof", "--interval", "0.05", "--invalid-grant-wait", "0.1"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM]))
+        try:
+            time.sleep(1.5)
+            process.terminate()
+            output, _ = process.communicate(timeout=30)
+            self.assertEqual(process.returncode, 0)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        summary = json.loads(output)
+        self.assertEqual(len(output.splitlines()), 1)
+        self.assertGreater(summary["refreshes"], 0)
+        self.assertLessEqual(set(summary["lost"]), {"m00008"})
+        self.assertEqual(self.control("stats")["refreshes_by_portal"].get("m00040"), None)
+        self.write_row("m00040", active=1)
+
+    def test_refresher_usage(self):
+        for arguments in ([], ["--farm", self.base, "--sqlite", self.sqlite_path, "--duration", "1"],
+                          ["--farm", self.base, "--config", self.config_path, "--sqlite", self.sqlite_path]):
+            result = subprocess.run([sys.executable, "-B", REFRESHER] + arguments, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            self.assertEqual((result.returncode, result.stdout), (2, b""))
+
+
 class AccessTTLTests(unittest.TestCase):
     """--access-ttl: every issued access token, the initial ones too, expires after that many seconds."""
 
@@ -779,7 +979,7 @@ class AccessTTLTests(unittest.TestCase):
 @unittest.skipIf(not POSTGRES_URL, "B24PLAN_TEST_POSTGRES_URL is not set: `source scripts/postgres-test-cluster.sh` "
                                    "from the repository root first")
 class PostgresTests(unittest.TestCase):
-    """--postgres against a real PostgreSQL."""
+    """--postgres, refresher.py --psql and farm_check.py --psql against a real PostgreSQL."""
 
     ODD = "m'o\\d\td \"x\""  # a member id that needs quoting and COPY escaping
 
@@ -840,6 +1040,39 @@ class PostgresTests(unittest.TestCase):
     def _rows_of_this_farm(self):
         return [(p["member_id"], "%s.bitrix24.test" % p["name"], "%s/p/%s/rest/" % (self.base, p["name"]),
                  p["access_token"], p["refresh_token"], p["expires_at"]) for p in self.config["portals"]]
+
+    def test_refresher_and_check(self):
+        worker = refresher.Refresher(self.base, self.config["client_id"], self.config["client_secret"],
+                                     farm_db.PsqlTable(POSTGRES_URL, self.table))
+        self.assertEqual(worker.refresh(self.ODD), "refreshed")
+        self.assertEqual(worker.refresh("m00003"), "refreshed")
+        table, read = worker.table, worker.table.read
+
+        def read_then_someone_writes(member_id):
+            row = read(member_id)
+            self.psql.run("UPDATE %s SET refresh_token = 'other' WHERE member_id = :'m';\n" % self.table,
+                          {"m": member_id})
+            return row
+        table.read = read_then_someone_writes
+        self.assertEqual(worker.refresh("m00004"), "cas_lost")
+        self.assertEqual(worker.summary(), {"refreshes": 3, "cas_lost": 1, "invalid_grant_recovered": 0,
+                                            "lost": [], "errors": 0})
+        report = farm_check.check(self.base, psql=POSTGRES_URL, table=self.table)
+        self.assertEqual({m: report["portals"][m] for m in (self.ODD, "m00003", "m00004")},
+                         {self.ODD: "valid", "m00003": "valid", "m00004": "lost"})
+        current = json.loads(urllib.request.urlopen(self.base + "/_farm/portal/m00004", timeout=10).read())
+        self.psql.run("UPDATE %s SET refresh_token = :'t' WHERE member_id = 'm00004';\n" % self.table,
+                      {"t": current["refresh_token"]})
+        result = subprocess.run([sys.executable, "-B", REFRESHER, "--farm", self.base, "--config", self.config_path,
+                                 "--psql", POSTGRES_URL, "--table", self.table, "--duration", "1.5",
+                                 "--interval", "0.02", "--members", "m00005,m00006"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, check=True)
+        summary = json.loads(result.stdout)
+        self.assertGreater(summary["refreshes"], 0)
+        self.assertEqual(summary["lost"], [])
+        output = subprocess.run([sys.executable, "-B", CHECK, "--farm", self.base, "--psql", POSTGRES_URL,
+                                 "--table", self.table], stdout=subprocess.PIPE, check=True).stdout
+        self.assertEqual(json.loads(output)["lost"], [])
 
 
 if __name__ == "__main__":
