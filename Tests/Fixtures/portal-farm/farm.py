@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """A farm of fake Bitrix24 portals plus the OAuth token endpoint, in one asyncio process.
 
-Serve:     python3 farm.py --config CONFIG.json [--port 0] [--sqlite PATH]
-           prints "PORT <n>" on stdout once it accepts connections (and the --sqlite table is
-           filled); exits on stdin EOF, SIGTERM, SIGINT or POST /_farm/shutdown.
-Generate:  python3 farm.py --generate N --seed S --faults "expired_token=0.05,flaky_5xx=0.05" --out CONFIG.json
+Serve:     python3 farm.py --config CONFIG.json [--port 0] [--sqlite PATH] [--postgres URL]
+           prints "PORT <n>" on stdout once it accepts connections (and the --sqlite / --postgres
+           table is filled); exits on stdin EOF, SIGTERM, SIGINT or POST /_farm/shutdown.
+Generate:  python3 farm.py --generate N --seed S --faults "expired_token=0.05,flaky_5xx=0.05" \
+               [--access-ttl 0.5] --out CONFIG.json
 
 See README.md in this folder. Python 3.11 standard library only.
 """
@@ -27,6 +28,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import farm_config  # noqa: E402
+import farm_db  # noqa: E402
 from farm_app import Farm  # noqa: E402
 from farm_http import HTTPServer  # noqa: E402
 
@@ -37,6 +39,11 @@ def parse_arguments(argv):
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
     parser.add_argument("--sqlite", help="fill this SQLite installations table once the port is known")
     parser.add_argument("--sqlite-table", default="portals", help="table name for --sqlite")
+    parser.add_argument("--postgres", metavar="URL", help="fill this PostgreSQL installations table (through psql)")
+    parser.add_argument("--postgres-table", default="portals", help="table name for --postgres")
+    parser.add_argument("--access-ttl", type=float, metavar="SECONDS",
+                        help="life of every issued access token, the initial ones too (generate: written to "
+                             "the config; serve: overrides it)")
     parser.add_argument("--backlog", type=int, default=4096)
     parser.add_argument("--latency-ms", type=float, help="override the config's latency_ms")
     parser.add_argument("--ignore-stdin", action="store_true", help="do not exit on stdin EOF")
@@ -70,7 +77,7 @@ def generate(arguments):
         scopes=[s for s in arguments.scopes.split(",") if s], newest_scope=arguments.newest_scope,
         enterprise=arguments.enterprise, languages=[s for s in arguments.languages.split(",") if s],
         bindings=bindings, app_version=arguments.app_version,
-        unknown_methods=[m for m in arguments.unknown_methods.split(",") if m])
+        unknown_methods=[m for m in arguments.unknown_methods.split(",") if m], access_ttl=arguments.access_ttl)
     text = json.dumps(config, ensure_ascii=False, indent=1) + "\n"
     if arguments.out:
         with open(arguments.out, "w", encoding="utf-8") as handle:
@@ -106,14 +113,20 @@ async def serve(arguments):
     config = farm_config.load(arguments.config)
     if arguments.latency_ms is not None:
         config["latency_ms"] = arguments.latency_ms
+    if arguments.access_ttl is not None:
+        config["access_ttl"] = arguments.access_ttl
     farm = Farm(config, log_requests=arguments.log_requests)
     config["portals"] = None  # the portals hold their own state now
     gc.collect()
     gc.freeze()  # 20,000 portals' objects would otherwise make every full collection a long pause
     server = await HTTPServer(farm.handle).start("127.0.0.1", arguments.port, backlog=arguments.backlog)
     farm.port = server.sockets[0].getsockname()[1]
+    foreign = await HTTPServer(farm.foreign).start("127.0.0.1", 0, backlog=256)
+    farm.foreign_port = foreign.sockets[0].getsockname()[1]
     if arguments.sqlite:
         farm_config.write_installations(arguments.sqlite, farm, arguments.sqlite_table)
+    if arguments.postgres:
+        farm_config.write_installations_postgres(arguments.postgres, farm, arguments.postgres_table)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, farm.stop)
@@ -124,6 +137,7 @@ async def serve(arguments):
     print("farm: %d portals on http://127.0.0.1:%d" % (len(farm.portals), farm.port), file=sys.stderr)
     await farm.stopped.wait()
     server.close()
+    foreign.close()
 
 
 def main(argv=None):
@@ -134,7 +148,7 @@ def main(argv=None):
     raise_file_limit()
     try:
         asyncio.run(serve(arguments))
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, farm_db.PsqlError, farm_db.sqlite3.Error) as error:
         print("farm: %s" % error, file=sys.stderr)
         return 1
     return 0

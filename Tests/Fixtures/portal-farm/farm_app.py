@@ -1,7 +1,9 @@
-"""The farm: routes HTTP requests to portals (REST), the OAuth token endpoint and /_farm control.
+"""The farm: routes HTTP requests to portals (REST), the OAuth token endpoint and /_farm control,
+and answers the "foreign host" (a second listener that redirected clients must not trust).
 
 Order of a REST request: name lookup (302 for a renamed portal's old name) -> statistics ->
-`deleted` (500) -> rate limit (503) -> latency -> flaky_5xx -> auth -> method.
+redirect_foreign / redirect_insecure (302) -> `deleted` (500) -> rate limit (503) -> latency ->
+flaky_5xx -> auth -> method.
 """
 
 import asyncio
@@ -9,6 +11,8 @@ import collections
 import datetime
 import hashlib
 import json
+import math
+import re
 import sys
 import time
 import traceback
@@ -16,8 +20,10 @@ import traceback
 import farm_methods
 from farm_http import Response
 from farm_phpform import encode, parse_query, upper_snake
-from farm_portal import FAULT_ALIASES, FAULTS, Portal, RestError
+from farm_portal import FAULT_ALIASES, FAULTS, REDIRECT_FAULTS, Portal, RestError
 
+INSECURE_HOST = "evil.example"  # redirect_insecure's target: nothing listens there
+_TOKEN_LIKE = re.compile(rb"[A-Za-z0-9_.~-]{16,}")
 _HTML_5XX = {
     500: b"<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>",
     502: b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
@@ -41,6 +47,11 @@ class Stats:
         self.writes_by_portal = collections.Counter()
         self.methods = collections.Counter()
         self.redirects_total = 0
+        self.redirects_foreign_total = 0
+        self.redirects_insecure_total = 0
+        self.foreign_requests_total = 0
+        self.foreign_tokens_received = 0
+        self.foreign_secrets_received = 0
         self.flaky_injected = 0
         self.flaky_applied = 0
         self.oauth_requests_total = 0
@@ -90,6 +101,11 @@ class Stats:
             "writes_by_portal": dict(self.writes_by_portal),
             "methods": dict(self.methods),
             "redirects_total": self.redirects_total,
+            "redirects_foreign_total": self.redirects_foreign_total,
+            "redirects_insecure_total": self.redirects_insecure_total,
+            "foreign_requests_total": self.foreign_requests_total,
+            "foreign_tokens_received": self.foreign_tokens_received,
+            "foreign_secrets_received": self.foreign_secrets_received,
             "flaky_injected": self.flaky_injected,
             "flaky_applied": self.flaky_applied,
             "oauth_requests_total": self.oauth_requests_total,
@@ -110,6 +126,10 @@ class Farm:
         self.latency = float(config.get("latency_ms", 0)) / 1000.0
         self.slow = float(config.get("slow_ms", 200)) / 1000.0
         self.token_ttl = int(config.get("access_token_ttl", 3600))
+        # access_ttl: every access token, the initial ones too, lives this long (float seconds)
+        self.access_ttl = float(config["access_ttl"]) if config.get("access_ttl") is not None else None
+        if self.access_ttl is not None and not self.access_ttl > 0:
+            raise ValueError("access_ttl must be positive")
         self.app = dict(config.get("app", {"code": "acme.dealsync", "version": "1"}))
         self.unknown_methods = {str(m).lower() for m in config.get("unknown_methods", [])}
         self.extra_placements = dict(config.get("extra_placements", {}))
@@ -120,27 +140,32 @@ class Farm:
         self.operation_limit_batch = str(config.get("operation_limit_batch", "request"))
         self.log_requests = log_requests
         self.port = 0
+        self.foreign_port = 0
         self.stats = Stats()
         self.stopped = asyncio.Event()
         self.portals = {}
         self.by_name = {}
         self.by_old_name = {}
-        self.access = {}  # access token -> [portal, expires_at]
+        self.access = {}  # access token -> [portal, expires_at (float)]
         self.refresh = {}  # live refresh token -> portal
         self.used_refresh = set()
-        now = int(time.time())
+        now = time.time()
         for index, spec in enumerate(config.get("portals", [])):
             portal = Portal(spec, config, index)
             if portal.member_id in self.portals:
                 raise ValueError("duplicate member_id %s" % portal.member_id)
+            expires_at = portal.expires_at
             if "expired_token" in portal.faults:
-                portal.expires_at = min(portal.expires_at, now - 60)
+                expires_at = portal.expires_at = min(portal.expires_at, int(now) - 60)
+            elif self.access_ttl is not None:
+                expires_at = now + self.access_ttl
+                portal.expires_at = int(math.ceil(expires_at))
             portal.generation = 0
             self.portals[portal.member_id] = portal
             self.by_name[portal.current_name] = portal
             if portal.new_name:
                 self.by_old_name[portal.name] = portal
-            self.access[portal.access_token] = [portal, portal.expires_at]
+            self.access[portal.access_token] = [portal, expires_at]
             self.refresh[portal.refresh_token] = portal
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -205,6 +230,8 @@ class Farm:
             return Response(302, b"", "text/html", headers={"Location": location})
         started = time.time()
         self.stats.request(portal.member_id, now)
+        if portal.faults and not portal.faults.isdisjoint(REDIRECT_FAULTS):
+            return self._redirect_away(portal, tail[5:])
         delay = self.latency + (self.slow if "slow" in portal.faults else 0.0)
         if "deleted" in portal.faults:
             await _sleep(delay)
@@ -224,6 +251,19 @@ class Farm:
             self.stats.flaky_applied += 1
             return self._flaky_response(portal, flaky_status)
         return response
+
+    def _redirect_away(self, portal, method_path):
+        """302 to the foreign listener (redirect_foreign) or to an http:// host (redirect_insecure).
+        The query is not carried over: it may hold the token."""
+        self.stats.redirects_total += 1
+        if "redirect_foreign" in portal.faults:
+            self.stats.redirects_foreign_total += 1
+            host = "127.0.0.1:%d" % self.foreign_port
+        else:
+            self.stats.redirects_insecure_total += 1
+            host = INSECURE_HOST
+        location = "http://%s/p/%s/rest/%s" % (host, portal.current_name, method_path)
+        return Response(302, b"", "text/html", headers={"Location": location})
 
     def _rest_call(self, request, portal, method, started):
         try:
@@ -314,13 +354,16 @@ class Farm:
         portal.generation += 1
         portal.access_token = self._token(portal, "access")
         portal.refresh_token = self._token(portal, "refresh")
-        portal.expires_at = int(time.time()) + self.token_ttl
-        self.access[portal.access_token] = [portal, portal.expires_at]
+        life = self.access_ttl if self.access_ttl is not None else self.token_ttl
+        expires_at = time.time() + life
+        portal.expires_at = int(math.ceil(expires_at))
+        self.access[portal.access_token] = [portal, expires_at]
         self.refresh[portal.refresh_token] = portal
         self.stats.refreshes_total += 1
         self.stats.refreshes_by_portal[portal.member_id] += 1
         return self.json(200, {
-            "access_token": portal.access_token, "expires": portal.expires_at, "expires_in": self.token_ttl,
+            "access_token": portal.access_token, "expires": portal.expires_at,
+            "expires_in": max(1, int(math.ceil(life))),
             "scope": ",".join(portal.scopes), "domain": "oauth.bitrix.info",
             "server_endpoint": "http://127.0.0.1:%d/rest/" % self.port, "status": "L",
             "client_endpoint": self.endpoint(portal.current_name), "member_id": portal.member_id,
@@ -345,9 +388,14 @@ class Farm:
             except ValueError:
                 return self.json(400, {"error": "bad JSON body"})
         if parts == ["stats"]:
-            return self.json(200, self.stats.document())
+            document = self.stats.document()
+            document["foreign_port"] = self.foreign_port
+            return self.json(200, document)
         if parts == ["health"]:
-            return self.json(200, {"ok": True, "portals": len(self.portals), "port": self.port})
+            return self.json(200, {"ok": True, "portals": len(self.portals), "port": self.port,
+                                   "foreign_port": self.foreign_port})
+        if parts == ["tokens"]:
+            return self.json(200, self.tokens())
         if parts == ["reset-stats"]:
             self.stats.reset()
             return self.json(200, {"ok": True})
@@ -361,6 +409,21 @@ class Farm:
             action = parts[2] if len(parts) > 2 else ""
             return self._control_portal(portal, action, body if isinstance(body, dict) else {})
         return self.json(404, {"error": "unknown control path"})
+
+    def tokens(self):
+        """member_id -> the farm's current tokens: the only refresh token that still works, whether the
+        current access token is unexpired, and whether the token endpoint would accept the refresh
+        token (not for `deleted`, `uninstalled`, `dead_refresh`)."""
+        now = time.time()
+        document = {}
+        for portal in self.portals.values():
+            entry = self.access.get(portal.access_token)
+            document[portal.member_id] = {
+                "refresh_token": portal.refresh_token, "access_token": portal.access_token,
+                "access_valid": entry is not None and entry[1] > now, "expires_at": portal.expires_at,
+                "refresh_usable": not portal.faults & {"deleted", "uninstalled", "dead_refresh"},
+            }
+        return document
 
     def _control_portal(self, portal, action, body):
         if action == "":
@@ -398,6 +461,42 @@ class Farm:
             portal.installed = bool(body.get("installed", True))
             return self.json(200, portal.describe(self))
         return self.json(404, {"error": "unknown portal action"})
+
+
+    # --- the foreign host ------------------------------------------------------------------------
+    async def foreign(self, request):
+        """The second listener: a hostile host that answers everything with success and counts what
+        it was sent. A correct client never sends it a token or the client secret."""
+        self.stats.foreign_requests_total += 1
+        if self._carries_token(request):
+            self.stats.foreign_tokens_received += 1
+        if self.client_secret and any(self.client_secret.encode() in part for part in self._raw_parts(request)):
+            self.stats.foreign_secrets_received += 1
+        if self.log_requests:
+            print("foreign %s %s -> 200" % (request.method, request.path), file=sys.stderr)
+        return Response(200, b'{"result":true}')
+
+    def _carries_token(self, request):
+        """An `auth` parameter (query, JSON or form body), an Authorization header, or any token this
+        farm ever issued anywhere in the request."""
+        if request.headers.get("authorization", "").strip():
+            return True
+        try:
+            if self._params(request).get("auth") not in (None, ""):
+                return True
+        except RestError:
+            pass
+        for part in self._raw_parts(request):
+            for word in _TOKEN_LIKE.findall(part):
+                text = word.decode("ascii")
+                if text in self.access or text in self.refresh or text in self.used_refresh:
+                    return True
+        return False
+
+    @staticmethod
+    def _raw_parts(request):
+        return (request.path.encode("latin-1"), request.query.encode("latin-1"),
+                "\n".join(request.headers.values()).encode("latin-1", "replace"), request.body)
 
 
 async def _sleep(delay):

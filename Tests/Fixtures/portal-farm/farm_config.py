@@ -1,12 +1,12 @@
 """Farm configuration: the deterministic generator (`--generate`) and the installations table
-(`--sqlite`), which is filled once the farm knows its port."""
+(`--sqlite` / `--postgres`), which is filled once the farm knows its port."""
 
 import hashlib
 import json
 import random
 import re
-import sqlite3
 
+import farm_db
 from farm_portal import FAULT_ALIASES, FAULTS
 
 VALID_UNTIL = 4102444800  # 2100-01-01: generated tokens do not expire on their own
@@ -65,8 +65,9 @@ def plan_bindings(path):
 
 def generate(n, seed=1, faults="", scopes=("crm", "placement", "task"), newest_scope="task",
              enterprise=0.1, languages=("en",), bindings=None, app_code="acme.dealsync", app_version="1",
-             unknown_methods=(), flaky_rate=0.3):
-    """A config of n portals: member ids m00001…, tokens and faults all derived from the seed."""
+             unknown_methods=(), flaky_rate=0.3, access_ttl=None):
+    """A config of n portals: member ids m00001…, tokens and faults all derived from the seed.
+    `access_ttl` (seconds, float): every access token the farm issues, the initial ones too, lives that long."""
     fault_spec = parse_faults(faults)
     by_fault = {name: _chosen(n, seed, name, amount) for name, amount in fault_spec.items()}
     enterprise_set = _chosen(n, seed, "licence", ("share", enterprise))
@@ -89,13 +90,19 @@ def generate(n, seed=1, faults="", scopes=("crm", "placement", "task"), newest_s
         if "renamed" in portal_faults:
             portal["new_name"] = name + "-renamed"
         portals.append(portal)
-    return {
+    config = {
         "seed": seed, "client_id": "local.farm%s" % _digest(seed, "client")[:12],
         "client_secret": _digest(seed, "secret")[:40], "latency_ms": 0,
         "app": {"code": app_code, "version": str(app_version)}, "newest_scope": newest_scope,
         "flaky_rate": flaky_rate, "flaky_applied_share": 0.5, "flaky_max_consecutive": 2,
-        "unknown_methods": list(unknown_methods), "portals": portals,
+        "unknown_methods": list(unknown_methods),
     }
+    if access_ttl is not None:
+        if not access_ttl > 0:
+            raise ValueError("access_ttl must be positive")
+        config["access_ttl"] = float(access_ttl)
+    config["portals"] = portals
+    return config
 
 
 def load(path):
@@ -107,23 +114,14 @@ def load(path):
 
 
 def write_installations(path, farm, table="portals"):
-    """Creates (if needed) and fills the app's installations table; the farm's state wins."""
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", table):
-        raise ValueError("bad table name %r" % table)
-    connection = sqlite3.connect(path, timeout=30)
+    """Creates (if needed) and fills the app's installations table in SQLite; the farm's state wins."""
+    store = farm_db.SqliteTable(path, table)
     try:
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS %s (member_id TEXT PRIMARY KEY, domain TEXT, "
-            "client_endpoint TEXT NOT NULL, access_token TEXT, refresh_token TEXT, expires_at BIGINT, "
-            "active INTEGER NOT NULL DEFAULT 1)" % table)
-        rows = [(p.member_id, "%s.bitrix24.test" % p.name, farm.endpoint(p.name), p.access_token,
-                 p.refresh_token, p.expires_at) for p in farm.portals.values()]
-        connection.executemany(
-            "INSERT INTO %s (member_id, domain, client_endpoint, access_token, refresh_token, expires_at, "
-            "active) VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT(member_id) DO UPDATE SET "
-            "domain = excluded.domain, client_endpoint = excluded.client_endpoint, "
-            "access_token = excluded.access_token, refresh_token = excluded.refresh_token, "
-            "expires_at = excluded.expires_at, active = 1" % table, rows)
-        connection.commit()
+        store.fill(farm_db.fill_rows(farm))
     finally:
-        connection.close()
+        store.close()
+
+
+def write_installations_postgres(url, farm, table="portals"):
+    """The same table in PostgreSQL, filled by one `psql` run (COPY into a temporary table, one upsert)."""
+    farm_db.PsqlTable(url, table).fill(farm_db.fill_rows(farm))

@@ -7,7 +7,9 @@ from farm_catalogue import kept_options, license_family
 from farm_phpform import as_dict, php_array, upper_snake
 
 FAULTS = {"expired_token", "dead_refresh", "deleted", "flaky_5xx", "slow", "rate_limited", "renamed",
-          "not_installed", "missing_scope", "uninstalled", "operation_limit"}
+          "not_installed", "missing_scope", "uninstalled", "operation_limit", "redirect_foreign",
+          "redirect_insecure"}
+REDIRECT_FAULTS = {"redirect_foreign", "redirect_insecure"}
 FAULT_ALIASES = {"flaky": "flaky_5xx"}
 
 

@@ -4,16 +4,20 @@
 """
 
 import asyncio
+import contextlib
 import http.client
+import io
 import json
 import math
 import os
 import select
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import unittest.mock
@@ -23,6 +27,15 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FARM = os.path.join(HERE, "farm.py")
+REFRESHER = os.path.join(HERE, "refresher.py")
+CHECK = os.path.join(HERE, "farm_check.py")
+POSTGRES_URL = os.environ.get("B24PLAN_TEST_POSTGRES_URL")
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+
+import farm_check  # noqa: E402
+import farm_db  # noqa: E402
+import refresher  # noqa: E402
 
 # member_id -> what the portal is used for / how the test config changes it
 SETUP = {
@@ -43,6 +56,9 @@ SETUP = {
     "m00024": {"unknown_methods": ["crm.item.list"]},
     "m00026": {"faults": ["flaky_5xx"], "flaky_rate": 1.0, "flaky_applied_share": 0.0, "flaky_max_consecutive": 1},
     "m00027": {"crm_dynamic_types": [128]},
+    "m00033": {"faults": ["redirect_foreign"]},
+    "m00034": {"faults": ["redirect_insecure"]},
+    "m00035": {"faults": ["redirect_foreign"]},
 }
 
 
@@ -635,6 +651,428 @@ class ProcessTests(unittest.TestCase):
         count = {f: sum(f in p["faults"] for p in portals) for f in ("deleted", "slow", "flaky_5xx")}
         self.assertEqual(count, {"deleted": 20, "slow": 3, "flaky_5xx": 10})
         self.assertEqual([p["member_id"] for p in portals[:2]], ["m00001", "m00002"])
+
+
+
+class RedirectTests(FarmTestCase):
+    def foreign_port(self):
+        return self.control("health")["foreign_port"]
+
+    def foreign(self, path="/p/x/rest/app.info", body=None, content_type=None, headers=None):
+        status, _, raw = self.http("http://127.0.0.1:%d%s" % (self.foreign_port(), path), body, content_type, headers)
+        return status, json.loads(raw)
+
+    def test_redirect_foreign(self):
+        status, headers, raw = self.http(self.url("m00033", "app.info?auth=" + self.token("m00033")),
+                                         json.dumps({"auth": self.token("m00033")}).encode(), "application/json")
+        foreign = self.foreign_port()
+        self.assertNotEqual(foreign, self.port)
+        self.assertEqual((status, raw), (302, b""))
+        self.assertEqual(headers["Location"], "http://127.0.0.1:%d/p/portal-00033/rest/app.info" % foreign)
+        status, headers, _ = self.http(self.url("m00033", "batch.json"), b"", "application/json")
+        self.assertEqual(headers["Location"], "http://127.0.0.1:%d/p/portal-00033/rest/batch.json" % foreign)
+        # the OAuth server does not confirm the foreign host
+        status, answer = self.oauth(self.portals["m00035"]["refresh_token"])
+        self.assertEqual((status, answer["client_endpoint"]), (200, self.url("m00035", "")))
+
+    def test_redirect_insecure(self):
+        self.control("reset-stats")
+        status, headers, _ = self.http(self.url("m00034", "scope"), b"{}", "application/json")
+        self.assertEqual((status, headers["Location"]), (302, "http://evil.example/p/portal-00034/rest/scope"))
+        stats = self.control("stats")
+        self.assertEqual((stats["redirects_insecure_total"], stats["redirects_foreign_total"],
+                          stats["redirects_total"], stats["requests_by_portal"]), (1, 0, 1, {"m00034": 1}))
+
+    def test_foreign_listener_counts_tokens(self):
+        self.control("reset-stats")
+        token = self.token("m00001")
+        clean = [self.foreign(), self.foreign(body=b'{"cmd": {"a": "scope"}}', content_type="application/json"),
+                 self.foreign(body=b"halt=0&cmd[a]=scope", content_type="application/x-www-form-urlencoded")]
+        carrying = [
+            self.foreign(body=json.dumps({"auth": "x"}).encode(), content_type="application/json"),
+            self.foreign(body=b"auth=x&halt=0", content_type="application/x-www-form-urlencoded"),
+            self.foreign("/p/x/rest/app.info?auth=x"),
+            self.foreign(headers={"Authorization": "Bearer x"}),
+            self.foreign(body=json.dumps({"token": token}).encode(), content_type="application/json"),
+            self.foreign(body=("refresh_token=" + self.portals["m00002"]["refresh_token"]).encode(),
+                         content_type="application/x-www-form-urlencoded"),
+        ]
+        self.assertEqual(set(map(json.dumps, clean + carrying)), {json.dumps((200, {"result": True}))})
+        self.foreign(body=("client_secret=" + self.config["client_secret"]).encode(),
+                     content_type="application/x-www-form-urlencoded")
+        stats = self.control("stats")
+        self.assertEqual((stats["foreign_requests_total"], stats["foreign_tokens_received"],
+                          stats["foreign_secrets_received"], stats["foreign_port"]),
+                         (10, 6, 1, self.foreign_port()))
+        self.assertEqual(stats["requests_total"], 0)
+
+    def test_redirect_faults_switch_at_runtime(self):
+        self.assertEqual(self.rest("m00035", "scope")[0], 302)
+        self.control("portal/m00035/faults", {"faults": []})
+        self.assertEqual(self.rest("m00035", "scope")[0], 200)
+        self.control("portal/m00035/faults", {"faults": ["redirect_insecure"]})
+        self.assertEqual(self.http(self.url("m00035", "scope"), b"{}")[1]["Location"],
+                         "http://evil.example/p/portal-00035/rest/scope")
+        self.control("portal/m00035/faults", {"faults": ["redirect_foreign"]})
+
+
+class TokensTests(FarmTestCase):
+    """/_farm/tokens, farm_check.py and refresher.py against this class's own farm and SQLite table."""
+
+    def store(self):
+        return farm_db.SqliteTable(self.sqlite_path)
+
+    def row(self, member_id):
+        store = self.store()
+        try:
+            return store.read(member_id)
+        finally:
+            store.close()
+
+    def write_row(self, member_id, **values):
+        with contextlib.closing(sqlite3.connect(self.sqlite_path, timeout=30)) as connection, connection:
+            for column, value in values.items():
+                connection.execute("UPDATE portals SET %s = ? WHERE member_id = ?" % column, (value, member_id))
+
+    def setUp(self):
+        quiet = contextlib.redirect_stderr(io.StringIO())  # the refresher's notes
+        quiet.__enter__()
+        self.addCleanup(quiet.__exit__, None, None, None)
+
+    def refresher(self, **options):
+        return refresher.Refresher(self.base, self.config["client_id"], self.config["client_secret"], self.store(),
+                                   **options)
+
+    def check(self, members=None):
+        report = farm_check.check(self.base, sqlite=self.sqlite_path)
+        if members is not None:
+            report["portals"] = {m: report["portals"][m] for m in members}
+        return report
+
+    def test_tokens_endpoint(self):
+        tokens = self.control("tokens")
+        self.assertEqual(len(tokens), 50)
+        state = self.control("portal/m00001")
+        self.assertEqual(tokens["m00001"], {"refresh_token": state["refresh_token"],
+                                            "access_token": state["access_token"], "access_valid": True,
+                                            "expires_at": state["expires_at"], "refresh_usable": True})
+        self.control("portal/m00019/expire-token")
+        self.assertFalse(self.control("tokens")["m00019"]["access_valid"])
+        self.assertEqual([m for m in ("m00008", "m00009", "m00010", "m00011") if not tokens[m]["refresh_usable"]],
+                         ["m00008", "m00009", "m00010"])
+
+    def test_check_valid_lost_inactive(self):
+        report = self.check(["m00041", "m00042", "m00043"])
+        self.assertEqual(report["portals"], {"m00041": "valid", "m00042": "valid", "m00043": "valid"})
+        self.assertEqual(report["inactive_marked"], [])
+        # a refresh whose answer is never stored loses the portal
+        status, answer = self.oauth(self.row("m00041").refresh_token)
+        self.assertEqual(status, 200)
+        self.write_row("m00042", active=0)
+        self.write_row("m00043", refresh_token="never-issued")
+        report = self.check()
+        self.assertEqual((report["lost"], report["inactive_marked"]), (["m00041", "m00043"], ["m00042"]))
+        self.assertEqual(report["valid"], 48)
+        output = subprocess.run([sys.executable, "-B", CHECK, "--farm", self.base, "--sqlite", self.sqlite_path],
+                                stdout=subprocess.PIPE, check=True).stdout
+        self.assertEqual(json.loads(output), {"valid": 48, "lost": ["m00041", "m00043"], "inactive_marked": ["m00042"]})
+        self.write_row("m00041", refresh_token=answer["refresh_token"], access_token=answer["access_token"])
+        self.write_row("m00043", refresh_token=self.portals["m00043"]["refresh_token"])
+        self.write_row("m00042", active=1)
+        output = subprocess.run([sys.executable, "-B", CHECK, "--farm", self.base, "--sqlite", self.sqlite_path,
+                                 "--per-portal"], stdout=subprocess.PIPE, check=True).stdout
+        report = json.loads(output)
+        self.assertEqual((report["valid"], report["lost"], report["portals"]["m00041"]), (50, [], "valid"))
+        failed = subprocess.run([sys.executable, "-B", CHECK, "--farm", self.base, "--sqlite",
+                                 os.path.join(self.folder.name, "none.db")], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        self.assertEqual((failed.returncode, failed.stdout), (1, b""))
+
+    def test_refresher_refreshes_with_compare_and_swap(self):
+        worker = self.refresher()
+        before = self.row("m00044")
+        self.assertEqual(worker.refresh("m00044"), "refreshed")
+        after = self.row("m00044")
+        farm = self.control("portal/m00044")
+        self.assertNotEqual(after.refresh_token, before.refresh_token)
+        self.assertEqual((after.refresh_token, after.access_token, after.expires_at),
+                         (farm["refresh_token"], farm["access_token"], farm["expires_at"]))
+        self.assertEqual(self.rest("m00044", "scope", token=after.access_token)[0], 200)
+        self.assertEqual(worker.summary(), {"refreshes": 1, "cas_lost": 0, "invalid_grant_recovered": 0,
+                                            "lost": [], "errors": 0})
+
+    def test_refresher_cas_lost(self):
+        worker = self.refresher()
+        table, read = worker.table, worker.table.read
+
+        def read_then_someone_writes(member_id):
+            row = read(member_id)
+            self.write_row(member_id, refresh_token="written-by-someone-else")
+            return row
+        table.read = read_then_someone_writes
+        self.assertEqual(worker.refresh("m00045"), "cas_lost")
+        self.assertEqual((worker.refreshes, worker.cas_lost), (1, 1))
+        self.assertEqual(self.row("m00045").refresh_token, "written-by-someone-else")
+        self.assertEqual(self.check(["m00045"])["portals"], {"m00045": "lost"})
+        self.write_row("m00045", refresh_token=self.control("portal/m00045")["refresh_token"])
+
+    def test_refresher_waits_for_the_other_writer_after_invalid_grant(self):
+        used = self.row("m00046").refresh_token
+        status, answer = self.oauth(used)  # "b24plan" refreshed first and is about to store its answer
+        self.assertEqual(status, 200)
+
+        def store():
+            time.sleep(0.4)
+            store = self.store()
+            try:
+                self.assertTrue(store.compare_and_swap("m00046", used, answer["access_token"], answer["refresh_token"],
+                                                       answer["expires"]))
+            finally:
+                store.close()
+        writer = threading.Thread(target=store)
+        writer.start()
+        worker = self.refresher()
+        started = time.monotonic()
+        self.assertEqual(worker.refresh("m00046"), "recovered")
+        writer.join()
+        self.assertGreaterEqual(time.monotonic() - started, 0.3)
+        self.assertEqual((worker.invalid_grant_recovered, worker.lost), (1, []))
+        self.assertEqual(self.check(["m00046"])["portals"], {"m00046": "valid"})
+
+    def test_refresher_lost_and_gone_portals(self):
+        worker = self.refresher(grant_wait=0.3)
+        started = time.monotonic()
+        self.assertEqual(worker.refresh("m00008"), "lost")  # dead_refresh: nobody will write a newer token
+        self.assertGreaterEqual(time.monotonic() - started, 0.3)
+        self.assertEqual(worker.refresh("m00010"), "error")  # uninstalled: invalid_client
+        self.assertEqual(worker.refresh("m00009"), "error")  # deleted: 404
+        self.assertEqual(worker.refresh("nobody"), "skipped")
+        self.assertEqual(worker.summary(), {"refreshes": 0, "cas_lost": 0, "invalid_grant_recovered": 0,
+                                            "lost": ["m00008"], "errors": 2})
+        self.assertEqual(worker.dropped, {"m00009", "m00010", "nobody"})
+
+    def test_two_refresher_processes_race_without_losses(self):
+        members = ",".join("m%05d" % i for i in range(47, 51))
+        before = self.control("stats")["refreshes_total"]
+        common = [sys.executable, "-B", REFRESHER, "--farm", self.base, "--config", self.config_path,
+                  "--sqlite", self.sqlite_path, "--members", members, "--interval", "0"]
+        timed = subprocess.Popen(common + ["--duration", "2", "--seed", "1"], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        piped = subprocess.Popen(common + ["--until-stdin-eof", "--seed", "2"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            first = json.loads(timed.communicate(timeout=30)[0])
+            self.assertEqual(timed.returncode, 0)
+            self.assertIsNone(piped.poll())
+            second = json.loads(piped.communicate(b"", timeout=30)[0])
+            self.assertEqual(piped.returncode, 0)
+        finally:
+            for process in (timed, piped):
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+        for summary in (first, second):
+            self.assertEqual(set(summary), {"refreshes", "cas_lost", "invalid_grant_recovered", "lost", "errors"})
+            self.assertEqual((summary["lost"], summary["cas_lost"], summary["errors"]), ([], 0, 0))
+            self.assertGreater(summary["refreshes"], 0)
+        self.assertEqual(first["refreshes"] + second["refreshes"], self.control("stats")["refreshes_total"] - before)
+        self.assertEqual(self.check(members.split(","))["portals"], dict.fromkeys(members.split(","), "valid"))
+
+    def test_refresher_default_members_and_sigterm_with_blocked_mask(self):
+        self.write_row("m00040", active=0)
+        process = subprocess.Popen(
+            [sys.executable, "-B", REFRESHER, "--farm", self.base, "--config", self.config_path, "--sqlite",
+             self.sqlite_path, "--until-stdin-eof", "--interval", "0.05", "--invalid-grant-wait", "0.1"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM]))
+        try:
+            time.sleep(1.5)
+            process.terminate()
+            output, _ = process.communicate(timeout=30)
+            self.assertEqual(process.returncode, 0)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        summary = json.loads(output)
+        self.assertEqual(len(output.splitlines()), 1)
+        self.assertGreater(summary["refreshes"], 0)
+        self.assertLessEqual(set(summary["lost"]), {"m00008"})
+        self.assertEqual(self.control("stats")["refreshes_by_portal"].get("m00040"), None)
+        self.write_row("m00040", active=1)
+
+    def test_refresher_usage(self):
+        for arguments in ([], ["--farm", self.base, "--sqlite", self.sqlite_path, "--duration", "1"],
+                          ["--farm", self.base, "--config", self.config_path, "--sqlite", self.sqlite_path]):
+            result = subprocess.run([sys.executable, "-B", REFRESHER] + arguments, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            self.assertEqual((result.returncode, result.stdout), (2, b""))
+
+
+class AccessTTLTests(unittest.TestCase):
+    """--access-ttl: every issued access token, the initial ones too, expires after that many seconds."""
+
+    def setUp(self):
+        self.folder = tempfile.TemporaryDirectory()
+        self.config_path = os.path.join(self.folder.name, "c.json")
+        subprocess.run([sys.executable, "-B", FARM, "--generate", "3", "--access-ttl", "1.5", "--faults",
+                        "expired_token=1", "--out", self.config_path], check=True)
+        with open(self.config_path) as handle:
+            self.config = json.load(handle)
+
+    def tearDown(self):
+        self.folder.cleanup()
+
+    def call(self, port, portal, token):
+        request = urllib.request.Request("http://127.0.0.1:%d/p/%s/rest/scope" % (port, portal["name"]),
+                                         data=json.dumps({"auth": token}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    def test_short_lived_tokens(self):
+        self.assertEqual(self.config["access_ttl"], 1.5)
+        sqlite_path = os.path.join(self.folder.name, "s.db")
+        started = time.time()
+        process, port = start_farm(self.config_path, "--sqlite", sqlite_path)
+        try:
+            portal = [p for p in self.config["portals"] if not p["faults"]][0]
+            expired = [p for p in self.config["portals"] if p["faults"]][0]
+            with sqlite3.connect(sqlite_path) as connection:
+                stored = dict(connection.execute("SELECT member_id, expires_at FROM portals"))
+            self.assertTrue(started <= stored[portal["member_id"]] <= time.time() + 2.5, stored)
+            self.assertLess(stored[expired["member_id"]], started)
+            self.assertEqual(self.call(port, expired, expired["access_token"])[1]["error"], "expired_token")
+            time.sleep(max(0.0, stored[portal["member_id"]] - time.time()) + 0.1)
+            self.assertEqual(self.call(port, portal, portal["access_token"]),
+                             (401, {"error": "expired_token", "error_description": unittest.mock.ANY}))
+            query = urllib.parse.urlencode({"grant_type": "refresh_token", "client_id": self.config["client_id"],
+                                            "client_secret": self.config["client_secret"],
+                                            "refresh_token": portal["refresh_token"]})
+            with urllib.request.urlopen("http://127.0.0.1:%d/oauth/token/?%s" % (port, query), timeout=10) as response:
+                answer = json.loads(response.read())
+            refreshed = time.time()
+            self.assertEqual(answer["expires_in"], 2)
+            self.assertTrue(refreshed + 1 <= answer["expires"] <= refreshed + 3)
+            self.assertEqual(self.call(port, portal, answer["access_token"])[0], 200)
+            time.sleep(max(0.0, refreshed + 1.5 - time.time()) + 0.1)
+            self.assertEqual(self.call(port, portal, answer["access_token"])[1]["error"], "expired_token")
+        finally:
+            stop_farm(process)
+
+    def test_serve_option_overrides(self):
+        process, port = start_farm(self.config_path, "--access-ttl", "3600")
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d/_farm/tokens" % port, timeout=10) as response:
+                tokens = json.loads(response.read())
+            valid = [t for t in tokens.values() if t["access_valid"]]
+            self.assertEqual(len(valid), 2)
+            self.assertTrue(all(t["expires_at"] > time.time() + 3000 for t in valid))
+        finally:
+            stop_farm(process)
+
+
+@unittest.skipIf(shutil.which("psql") is None, "psql is not installed")
+@unittest.skipIf(not POSTGRES_URL, "B24PLAN_TEST_POSTGRES_URL is not set: `source scripts/postgres-test-cluster.sh` "
+                                   "from the repository root first")
+class PostgresTests(unittest.TestCase):
+    """--postgres, refresher.py --psql and farm_check.py --psql against a real PostgreSQL."""
+
+    ODD = "m'o\\d\td \"x\""  # a member id that needs quoting and COPY escaping
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.TemporaryDirectory()
+        cls.table = "farm_test_%d" % os.getpid()
+        cls.psql = farm_db.PsqlTable(POSTGRES_URL, cls.table)
+        cls.psql.run("DROP TABLE IF EXISTS %s;" % cls.table)
+        cls.config_path = os.path.join(cls.folder.name, "c.json")
+        subprocess.run([sys.executable, "-B", FARM, "--generate", "20", "--seed", "4", "--faults", "renamed=1",
+                        "--out", cls.config_path], check=True)
+        with open(cls.config_path) as handle:
+            cls.config = json.load(handle)
+        odd = dict(cls.config["portals"][0], member_id=cls.ODD, name="portal-odd", faults=[],
+                   access_token="a\\b\tc'd", refresh_token="r'e\\f\ng")
+        cls.config["portals"].append(odd)
+        with open(cls.config_path, "w") as handle:
+            json.dump(cls.config, handle)
+        cls.process, cls.port = start_farm(cls.config_path, "--postgres", POSTGRES_URL, "--postgres-table", cls.table)
+        cls.base = "http://127.0.0.1:%d" % cls.port
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_farm(cls.process)
+        cls.psql.run("DROP TABLE IF EXISTS %s;" % cls.table)
+        cls.folder.cleanup()
+
+    def test_filled_rows(self):
+        rows = {r.member_id: r for r in self.psql.rows()}
+        self.assertEqual(len(rows), 21)
+        self.assertEqual((rows[self.ODD].access_token, rows[self.ODD].refresh_token, rows[self.ODD].active),
+                         ("a\\b\tc'd", "r'e\\f\ng", 1))
+        renamed = [p for p in self.config["portals"] if "renamed" in p["faults"]][0]
+        endpoint = self.psql.run("SELECT client_endpoint || '|' || domain FROM %s WHERE member_id = :'m';\n"
+                                 % self.table, {"m": renamed["member_id"]}).strip()
+        self.assertEqual(endpoint, "%s/p/%s/rest/|%s.bitrix24.test" % (self.base, renamed["name"], renamed["name"]))
+        self.assertEqual(rows["m00001"].expires_at, 4102444800)
+
+    def test_refill_overwrites_and_scales(self):
+        self.psql.run("UPDATE %s SET active = 0, refresh_token = 'stale' WHERE member_id = 'm00002';" % self.table)
+        config_path = os.path.join(self.folder.name, "big.json")
+        subprocess.run([sys.executable, "-B", FARM, "--generate", "2000", "--seed", "4", "--out", config_path],
+                       check=True)
+        started = time.monotonic()
+        process, _ = start_farm(config_path, "--postgres", POSTGRES_URL, "--postgres-table", self.table)
+        elapsed = time.monotonic() - started
+        stop_farm(process)
+        rows = {r.member_id: r for r in self.psql.rows()}
+        self.assertEqual(len(rows), 2001)
+        self.assertEqual((rows["m00002"].active, rows["m00002"].refresh_token),
+                         (1, self.config["portals"][1]["refresh_token"]))
+        self.assertLess(elapsed, 20)
+        # this class's farm is the one whose tokens the other tests check: restore its rows
+        self.psql.run("TRUNCATE %s;" % self.table)
+        self.psql.fill(self._rows_of_this_farm())
+
+    def _rows_of_this_farm(self):
+        return [(p["member_id"], "%s.bitrix24.test" % p["name"], "%s/p/%s/rest/" % (self.base, p["name"]),
+                 p["access_token"], p["refresh_token"], p["expires_at"]) for p in self.config["portals"]]
+
+    def test_refresher_and_check(self):
+        worker = refresher.Refresher(self.base, self.config["client_id"], self.config["client_secret"],
+                                     farm_db.PsqlTable(POSTGRES_URL, self.table))
+        self.assertEqual(worker.refresh(self.ODD), "refreshed")
+        self.assertEqual(worker.refresh("m00003"), "refreshed")
+        table, read = worker.table, worker.table.read
+
+        def read_then_someone_writes(member_id):
+            row = read(member_id)
+            self.psql.run("UPDATE %s SET refresh_token = 'other' WHERE member_id = :'m';\n" % self.table,
+                          {"m": member_id})
+            return row
+        table.read = read_then_someone_writes
+        self.assertEqual(worker.refresh("m00004"), "cas_lost")
+        self.assertEqual(worker.summary(), {"refreshes": 3, "cas_lost": 1, "invalid_grant_recovered": 0,
+                                            "lost": [], "errors": 0})
+        report = farm_check.check(self.base, psql=POSTGRES_URL, table=self.table)
+        self.assertEqual({m: report["portals"][m] for m in (self.ODD, "m00003", "m00004")},
+                         {self.ODD: "valid", "m00003": "valid", "m00004": "lost"})
+        current = json.loads(urllib.request.urlopen(self.base + "/_farm/portal/m00004", timeout=10).read())
+        self.psql.run("UPDATE %s SET refresh_token = :'t' WHERE member_id = 'm00004';\n" % self.table,
+                      {"t": current["refresh_token"]})
+        result = subprocess.run([sys.executable, "-B", REFRESHER, "--farm", self.base, "--config", self.config_path,
+                                 "--psql", POSTGRES_URL, "--table", self.table, "--duration", "1.5",
+                                 "--interval", "0.02", "--members", "m00005,m00006"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, check=True)
+        summary = json.loads(result.stdout)
+        self.assertGreater(summary["refreshes"], 0)
+        self.assertEqual(summary["lost"], [])
+        output = subprocess.run([sys.executable, "-B", CHECK, "--farm", self.base, "--psql", POSTGRES_URL,
+                                 "--table", self.table], stdout=subprocess.PIPE, check=True).stdout
+        self.assertEqual(json.loads(output)["lost"], [])
 
 
 if __name__ == "__main__":
