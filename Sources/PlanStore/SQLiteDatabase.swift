@@ -43,6 +43,9 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
         sqlite3_busy_timeout(db, 5000)
         do {
             try execute("PRAGMA journal_mode = WAL", [])
+            // WAL with NORMAL loses no commit when the process dies (only on power loss) and
+            // saves an fsync per commit: a rotated token is stored sooner after its refresh.
+            try execute("PRAGMA synchronous = NORMAL", [])
             try execute("PRAGMA foreign_keys = ON", [])
         } catch {
             close()

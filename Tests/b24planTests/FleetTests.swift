@@ -20,14 +20,18 @@ struct FleetTests {
 
         /// `postgres`: a database URL to use as the state store instead of the farm's SQLite file
         /// (the farm's installations are copied into it).
-        init(portals: Int = 300, faults: String = FleetTests.faults, seed: Int = 7, postgres: String? = nil) throws {
+        init(
+            portals: Int = 300, faults: String = FleetTests.faults, seed: Int = 7, postgres: String? = nil, generate: [String] = [],
+            serve: [String] = []
+        ) throws {
             folder = try CLIRunner.temporaryFolder()
             database = folder.appendingPathComponent("state.db")
             let plans = CLIRunner.packageRoot.appendingPathComponent("plans")
             _ = try CLIRunner.runTool("/bin/cp", ["-R", plans.path, folder.path])
             farm = try PortalFarm(
                 portals: portals, faults: faults, seed: seed,
-                bindFrom: folder.appendingPathComponent("plans/acme.dealsync/1.1.0.json").path, sqlite: database, folder: folder)
+                bindFrom: folder.appendingPathComponent("plans/acme.dealsync/1.1.0.json").path, sqlite: database, folder: folder,
+                extra: generate, serve: serve)
             let config =
                 try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("farm-config.json")))
                 as? [String: Any]

@@ -16,7 +16,12 @@ final class PortalFarm: @unchecked Sendable {
 
     /// Writes a config of `portals` portals with `faults` (farm syntax, e.g. "deleted=3"), then starts
     /// the farm, filling the installations table of `sqlite`.
-    init(portals: Int, faults: String, seed: Int = 7, bindFrom: String, sqlite: URL, folder: URL, extra: [String] = []) throws {
+    /// `extra` goes to the generator (`--access-ttl 0.5`), `serve` to the server (`--latency-ms 600`,
+    /// `--postgres URL`).
+    init(
+        portals: Int, faults: String, seed: Int = 7, bindFrom: String, sqlite: URL, folder: URL, extra: [String] = [],
+        serve: [String] = []
+    ) throws {
         let config = folder.appendingPathComponent("farm-config.json")
         let generate = try CLIRunner.runTool(
             "/usr/bin/env",
@@ -26,9 +31,10 @@ final class PortalFarm: @unchecked Sendable {
             ] + extra)
         guard generate.code == 0 else { throw FarmError(message: "farm --generate failed: \(generate.stderr)") }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", Self.folder.appendingPathComponent("farm.py").path, "--config", config.path, "--sqlite", sqlite.path,
-        ]
+        process.arguments =
+            [
+                "python3", Self.folder.appendingPathComponent("farm.py").path, "--config", config.path, "--sqlite", sqlite.path,
+            ] + serve
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")

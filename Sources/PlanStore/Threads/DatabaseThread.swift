@@ -17,6 +17,8 @@ import Synchronization
 public final class DatabaseThread: Sendable {
     private struct State: ~Copyable {
         var queue: [@Sendable () -> Void] = []
+        /// How many items at the head of `queue` are urgent (kept in their own order).
+        var urgentCount = 0
         var stopped = false
     }
 
@@ -31,10 +33,12 @@ public final class DatabaseThread: Sendable {
         thread.start()
     }
 
-    /// Runs `body` on the thread and returns its result or error.
-    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> Result<T, Error> {
+    /// Runs `body` on the thread and returns its result or error. `urgent` work goes ahead of
+    /// everything queued (a rotated token's write: the shorter its wait, the smaller the window in
+    /// which a killed process loses a token).
+    public func run<T: Sendable>(urgent: Bool = false, _ body: @escaping @Sendable () throws -> T) async -> Result<T, Error> {
         await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, Error>, Never>) in
-            let accepted = submit {
+            let accepted = submit(urgent: urgent) {
                 continuation.resume(returning: Result { try body() })
             }
             if !accepted { continuation.resume(returning: .failure(DatabaseError(message: "the database thread has stopped"))) }
@@ -42,8 +46,8 @@ public final class DatabaseThread: Sendable {
     }
 
     /// Runs `body` on the thread and throws its error.
-    public func perform<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await run(body).get()
+    public func perform<T: Sendable>(urgent: Bool = false, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await run(urgent: urgent, body).get()
     }
 
     /// Runs `body` on the thread and waits for it on the calling (non-async) thread.
@@ -68,10 +72,15 @@ public final class DatabaseThread: Sendable {
         wakeUp.unlock()
     }
 
-    private func submit(_ work: @escaping @Sendable () -> Void) -> Bool {
+    private func submit(urgent: Bool = false, _ work: @escaping @Sendable () -> Void) -> Bool {
         let accepted = state.withLock { state -> Bool in
             guard !state.stopped else { return false }
-            state.queue.append(work)
+            if urgent {
+                state.queue.insert(work, at: state.urgentCount)
+                state.urgentCount += 1
+            } else {
+                state.queue.append(work)
+            }
             return true
         }
         if accepted {
@@ -89,7 +98,10 @@ public final class DatabaseThread: Sendable {
             var finished = false
             while true {
                 (next, finished) = state.withLock { state in
-                    if !state.queue.isEmpty { return (state.queue.removeFirst(), false) }
+                    if !state.queue.isEmpty {
+                        state.urgentCount = max(0, state.urgentCount - 1)
+                        return (state.queue.removeFirst(), false)
+                    }
                     return (nil, state.stopped)
                 }
                 if next != nil || finished { break }

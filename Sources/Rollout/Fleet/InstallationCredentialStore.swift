@@ -24,7 +24,7 @@ public struct InstallationCredentialStore: CredentialStore, @unchecked Sendable 
 
     public func replaceTokens(memberID: String, replacing: String, with tokens: OAuthTokens) async throws -> Bool {
         let installations = self.installations
-        return try await thread.perform {
+        return try await thread.perform(urgent: true) {
             try installations.replaceTokens(
                 memberID: memberID, replacing: replacing, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken,
                 expiresAt: tokens.expiresAt, endpoint: tokens.endpoint)
