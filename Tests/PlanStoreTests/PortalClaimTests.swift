@@ -55,4 +55,43 @@ struct PortalClaimTests {
         #expect(pending == 1)
         #expect(try journal.portalTasks(run: run.id, step: "portals.reconcile").count == 9)
     }
+
+    @Test("leases: renewed while worked on, released when given back, a dead local owner's taken over at once, another host's waited for")
+    func leases() throws {
+        let fixture = try Fixture(.postgres)
+        defer { fixture.tearDown() }
+        let clock = StoreTestClock()
+        let journal = Journal(database: fixture.db, now: clock.function)
+        try journal.migrate()
+        let installations = try Self.installations(fixture.db)
+        let run = try journal.openRun(app: "acme.leases", version: "2.0.0", planSHA256: "aa")
+        let step = "portals.reconcile"
+        try journal.seedPortalTasks(run: run.id, step: step, installations: installations, where: nil, memberIDs: nil, reset: [])
+        let host = ProcessInfo.processInfo.hostName
+        let live = "\(host):\(getpid()):live"
+        let dead = "\(host):2147483646:dead"
+        let remote = "elsewhere.example:4242:remote"
+        #expect(try journal.claimPortalTasks(run: run.id, step: step, owner: live, limit: 2, leaseSeconds: 10) == ["m01", "m02"])
+        #expect(try journal.claimPortalTasks(run: run.id, step: step, owner: dead, limit: 2, leaseSeconds: 10) == ["m03", "m04"])
+        #expect(try journal.claimPortalTasks(run: run.id, step: step, owner: remote, limit: 2, leaseSeconds: 10) == ["m05", "m06"])
+
+        // Renewed before it expires, the live owner's lease outlasts the others.
+        clock.advance(8)
+        #expect(try journal.renewLeases(run: run.id, step: step, owner: live, memberIDs: ["m01", "m02"], leaseSeconds: 10) == 2)
+        clock.advance(1)
+        #expect(try journal.releaseDeadLocalLeases(run: run.id, step: step) == 2, "the dead local process's portals come back at once")
+        let holders = try journal.leaseHolders(run: run.id, step: step).map(\.owner)
+        #expect(holders == [remote, live].sorted())
+        #expect(
+            try journal.claimPortalTasks(run: run.id, step: step, owner: live, limit: 10, leaseSeconds: 10) == [
+                "m03", "m04", "m07", "m08", "m09",
+            ])
+        clock.advance(2)
+        // The remote lease has expired now; the renewed ones have not.
+        #expect(try journal.claimPortalTasks(run: run.id, step: step, owner: "other:1:x", limit: 10, leaseSeconds: 10) == ["m05", "m06"])
+
+        // Given back (the fleet stopped): pending again, for anyone.
+        #expect(try journal.releaseClaims(run: run.id, step: step, owner: live, memberIDs: ["m01"]) == 1)
+        #expect(try journal.claimPortalTasks(run: run.id, step: step, owner: "other:1:x", limit: 10, leaseSeconds: 10) == ["m01"])
+    }
 }

@@ -83,6 +83,7 @@ public final class PortalFleet: @unchecked Sendable {
         guard let journal else { throw BitrixError.malformed("claiming portals needs the journal") }
         let source = ClaimingPortalSource(
             fleet: self, journal: journal, runID: runID, stepID: stepID, owner: owner, leaseSeconds: leaseSeconds)
+        source.notice = onNotice
         return try await drive(
             source, runID: runID, stepID: stepID, keepAliveEvery: max(0.2, leaseSeconds / 3), onProgress: onProgress, onNotice: onNotice,
             task: task)

@@ -86,6 +86,8 @@ final class ClaimingPortalSource: PortalSource, @unchecked Sendable {
     let stepID: String
     let owner: String
     let leaseSeconds: TimeInterval
+    /// Says what the source does that an operator should know (a dead process's portals taken over).
+    var notice: @Sendable (String) -> Void = { _ in }
 
     init(fleet: PortalFleet, journal: Journal, runID: Int, stepID: String, owner: String, leaseSeconds: TimeInterval) {
         self.fleet = fleet
@@ -98,8 +100,12 @@ final class ClaimingPortalSource: PortalSource, @unchecked Sendable {
 
     func next(limit: Int) async throws -> PortalBatch {
         let (journal, installations, runID, stepID, owner, lease) = (journal, fleet.installations, runID, stepID, owner, leaseSeconds)
+        let notice = self.notice
         return try await fleet.thread.perform { () throws -> PortalBatch in
-            try journal.releaseDeadLocalLeases(run: runID, step: stepID)
+            let released = try journal.releaseDeadLocalLeases(run: runID, step: stepID)
+            if released > 0 {
+                notice("took over \(released) portal\(released == 1 ? "" : "s") leased by a process of this host that is gone")
+            }
             let claimed = try journal.claimPortalTasks(run: runID, step: stepID, owner: owner, limit: limit, leaseSeconds: lease)
             if claimed.isEmpty {
                 let unfinished = try journal.unfinishedPortalTasks(run: runID, step: stepID)
