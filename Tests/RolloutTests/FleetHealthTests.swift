@@ -99,4 +99,13 @@ struct FleetHealthTests {
         #expect(PortalOutcome.from(error!).state == .failed)
         #expect(PortalOutcome.from(error!).lastError?.contains("--portal-timeout") == true)
     }
+
+    @Test("a silent portal costs two timeouts, not five")
+    func timeoutsAreRetriedOnce() async throws {
+        let kit = SessionKit(handler: { _ in throw TransportError(message: "no answer within 30 s", timedOut: true) })
+        let error = await caught { try await kit.session().call("scope") }
+        #expect(error as? BitrixError == .transport("no answer within 30 s"))
+        #expect(kit.transport.requests.count == RetryPolicy().timeoutAttempts)
+        #expect(RetryPolicy().timeoutAttempts == 2)
+    }
 }

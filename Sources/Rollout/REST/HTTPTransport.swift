@@ -41,7 +41,12 @@ public protocol HTTPTransport: Sendable {
 /// A request that got no HTTP answer (connection refused, timeout, …).
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var message: String
-    public init(message: String) { self.message = message }
+    /// The request ran past its timeout (costly to retry: the portal may be silent).
+    public var timedOut: Bool
+    public init(message: String, timedOut: Bool = false) {
+        self.message = message
+        self.timedOut = timedOut
+    }
     public var description: String { message }
 }
 
@@ -78,6 +83,8 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionTaskD
             return HTTPResponse(status: http.statusCode, headers: headers, body: [UInt8](data))
         } catch let error as TransportError {
             throw error
+        } catch let error as URLError where error.code == .timedOut {
+            throw TransportError(message: "no answer within \(Int(timeout)) s (--request-timeout)", timedOut: true)
         } catch {
             throw TransportError(message: (error as NSError).localizedDescription)
         }

@@ -84,6 +84,7 @@ public final class PortalSession: @unchecked Sendable {
 
     private func send(_ method: String, _ parameters: [String: PlanValue]) async throws -> PlanValue {
         var serverErrors = 0
+        var timeouts = 0
         var rateLimited = 0
         var redirects = 0
         while true {
@@ -108,7 +109,10 @@ public final class PortalSession: @unchecked Sendable {
             } catch {
                 health?.portalUnreachable(memberID: memberID, "\(error)")
                 serverErrors += 1
-                guard serverErrors < policy.serverErrorAttempts else { throw BitrixError.transport("\(error)") }
+                timeouts += (error as? TransportError)?.timedOut == true ? 1 : 0
+                guard serverErrors < policy.serverErrorAttempts, timeouts < policy.timeoutAttempts else {
+                    throw BitrixError.transport("\(error)")
+                }
                 try await backOff(serverErrors)
                 continue
             }

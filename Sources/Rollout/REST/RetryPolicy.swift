@@ -2,6 +2,8 @@
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts for 5xx answers and requests without an answer.
     public var serverErrorAttempts = 5
+    /// Attempts when requests time out (a silent portal costs one timeout per attempt).
+    public var timeoutAttempts = 2
     /// Attempts while the portal answers QUERY_LIMIT_EXCEEDED.
     public var rateLimitAttempts = 10
     /// First back-off in seconds; each next one is ×1.5, with up to ±20 % jitter.
