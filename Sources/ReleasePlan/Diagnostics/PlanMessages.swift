@@ -149,6 +149,20 @@ extension PlanMessages {
     static func migrationFileUnreadable(_ file: String, reason: String) -> String {
         "migration file \(file) cannot be read: \(reason)"
     }
+    static func migrationFileAbsolute(_ file: String, projectRoot: String) -> String {
+        "migration file \(file) is an absolute path: give it relative to the plan file, inside the project \(projectRoot)"
+    }
+    static func migrationFileOutsideProject(_ file: String, projectRoot: String) -> String {
+        "migration file \(file) is outside the project \(projectRoot): migration files must be inside it"
+    }
+    static func migrationFileLinksOutsideProject(_ file: String, target: String, projectRoot: String) -> String {
+        "migration file \(file) resolves through a symbolic link to \(target), outside the project \(projectRoot)"
+    }
+    static func projectRootUnknown(_ reason: String) -> String {
+        "the plan's folder cannot be resolved (\(reason)), so the project it belongs to is unknown"
+    }
+    static let projectRootNote =
+        "the project is the nearest folder above the plan file that holds .git, else the parent of the plan's folder"
     static func digestMismatch(_ file: String, digest: String) -> String {
         "sha256 does not match \(file): the file's digest is \(digest) (b24plan lint --fix writes it)"
     }

@@ -39,7 +39,7 @@ public enum RuleTable {
         Entry(code: "B24P216", severity: .error, title: "Required placement option missing"),
         Entry(code: "B24P217", severity: .warning, title: "Placement option that the portal drops"),
         Entry(code: "B24P301", severity: .error, title: "Migration ids not 1..n without gaps, or duplicated"),
-        Entry(code: "B24P302", severity: .error, title: "Migration file missing or unreadable"),
+        Entry(code: "B24P302", severity: .error, title: "Migration file missing, unreadable or outside the project"),
         Entry(code: "B24P303", severity: .error, title: "Migration sha256 missing or not matching the file"),
         Entry(code: "B24P304", severity: .error, title: "Published migration edited, removed or renumbered"),
         Entry(code: "B24P305", severity: .error, title: "Destructive SQL"),
