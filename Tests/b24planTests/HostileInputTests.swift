@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// Plans written to do harm: migration files outside the project. Through the built binary, as a CI
+/// job would run it.
+@Suite("b24plan on hostile plans (the built binary)")
+struct HostileInputTests {
+    /// `plans/acme.example/1.0.0.json` in a fresh folder, with one migration whose `file` is given.
+    static func planWithMigration(_ file: String) -> String {
+        """
+        {
+          "app": "acme.example",
+          "version": "1.0.0",
+          "changelog": { "en": "Creates the tables the app keeps links in." },
+          "scopes": [{ "code": "crm", "purpose": "Reads deals" }],
+          "migrations": [{ "id": 1, "name": "a", "file": "\(file)", "sha256": "\(String(repeating: "0", count: 64))" }]
+        }
+
+        """
+    }
+
+    @Test(
+        "lint refuses a migration file outside the project with B24P302 and never reads it",
+        arguments: [
+            ("../../../etc/passwd", "is outside the project"),
+            ("/etc/passwd", "is an absolute path"),
+            ("migrations/0001.sql", "resolves through a symbolic link to /etc/shadow"),
+        ])
+    func migrationOutsideTheProject(file: String, reason: String) throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let planFolder = folder.appendingPathComponent("plans/acme.example")
+        try FileManager.default.createDirectory(at: planFolder.appendingPathComponent("migrations"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: planFolder.appendingPathComponent("migrations/0001.sql").path, withDestinationPath: "/etc/shadow")
+        try Self.planWithMigration(file).write(to: planFolder.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
+        let project = folder.appendingPathComponent("plans").resolvingSymlinksInPath().path
+
+        let output = try CLIRunner.run(["lint", "plans/acme.example/1.0.0.json"], in: folder)
+        #expect(output.code == 1, "\(output.stdout)\n\(output.stderr)")
+        #expect(output.stdout.contains("error[B24P302]: migration file \(file) \(reason)"), "\(output.stdout)")
+        #expect(output.stdout.contains("the project \(project)"), "the message names the project root: \(output.stdout)")
+        #expect(!output.stdout.contains("B24P303"), "no digest of a refused file: \(output.stdout)")
+        #expect(!output.stdout.contains("root:"), "nothing of the file is shown: \(output.stdout)")
+    }
+
+    @Test("apply refuses a saved plan whose migration file was pointed outside the project, before any step")
+    func applyRefusesAMigrationOutsideTheProject() throws {
+        let ws = try ApplyWorkspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.prepareStore()
+        try ws.writeDeployScript()
+        try ws.writePlan("1.0.0")
+        let saved = try CLIRunner.run(["diff", ApplyCommandTests.plan, "--out", "reviewed.json"], in: ws.folder)
+        try #require(saved.code == 0, "\(saved.stderr)")
+        // The inputs stay as reviewed; only the compiled plan is pointed at /etc/passwd.
+        let file = "\"\(ApplyWorkspace.standardMigrations[0].file)\""
+        let tampered = "\"../../../../../../../../etc/passwd\""
+        let text = try #require(ws.read("reviewed.json"))
+        try #require(text.contains(file))
+        try ws.write("reviewed.json", text.replacingOccurrences(of: file, with: tampered))
+
+        let applied = try ws.b24plan(["apply", "--yes", "reviewed.json"])
+        #expect(applied.code == 1, "\(applied.stdout)\n\(applied.stderr)")
+        #expect(
+            applied.stderr.contains("migration file ../../../../../../../../etc/passwd is outside the project"), "\(applied.stderr)")
+        #expect(ws.deploys.isEmpty, "nothing ran")
+        #expect(try ws.rows("SELECT touched FROM items") == nil, "migration 1 did not run")
+    }
+}
