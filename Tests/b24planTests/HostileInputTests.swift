@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// Plans written to do harm: migration files outside the project. Through the built binary, as a CI
-/// job would run it.
+/// Plans written to do harm: migration files outside the project, control characters meant for the
+/// terminal. Through the built binary, as a CI job would run it.
 @Suite("b24plan on hostile plans (the built binary)")
 struct HostileInputTests {
     /// `plans/acme.example/1.0.0.json` in a fresh folder, with one migration whose `file` is given.
@@ -42,6 +42,42 @@ struct HostileInputTests {
         #expect(output.stdout.contains("the project \(project)"), "the message names the project root: \(output.stdout)")
         #expect(!output.stdout.contains("B24P303"), "no digest of a refused file: \(output.stdout)")
         #expect(!output.stdout.contains("root:"), "nothing of the file is shown: \(output.stdout)")
+    }
+
+    /// Whether text has a control character other than the line breaks the renderer itself writes.
+    static func hasControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }
+    }
+
+    @Test("a changelog's control characters are escaped in diff text, and JSON-escaped in JSON")
+    func changelogControlCharactersAreEscaped() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = """
+            {
+              "app": "acme.example",
+              "version": "1.0.0",
+              "changelog": { "en": "Shows the deals linked to each task.\\u001b[2J\\u009b31m\\r\\nPWNED" },
+              "scopes": ["crm"],
+              "requiredMethods": ["crm.deal.get"]
+            }
+
+            """
+        try plan.write(to: folder.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
+
+        let text = try CLIRunner.run(["diff", "1.0.0.json", "--format", "text"], in: folder)
+        #expect(text.code == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("Shows the deals linked to each task.\\u{1B}[2J\\u{9B}31m\\r\\nPWNED"), "\(text.stdout)")
+        #expect(!Self.hasControlCharacter(text.stdout + text.stderr), "\(text.stdout)")
+
+        for format in ["json", "markdown"] {
+            let output = try CLIRunner.run(["diff", "1.0.0.json", "--format", format], in: folder)
+            #expect(output.code == 0, "\(output.stderr)")
+            #expect(!Self.hasControlCharacter(output.stdout), "\(format): \(output.stdout)")
+        }
+        let json = try CLIRunner.json(try CLIRunner.run(["diff", "1.0.0.json", "--format", "json"], in: folder))
+        let changelog = (json["partnerAccount"] as? [String: Any])?["changelog"] as? [String: String]
+        #expect(changelog?["en"] == "Shows the deals linked to each task.\u{1B}[2J\u{9B}31m\r\nPWNED", "JSON keeps the value")
     }
 
     @Test("apply refuses a saved plan whose migration file was pointed outside the project, before any step")
