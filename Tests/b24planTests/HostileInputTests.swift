@@ -80,6 +80,44 @@ struct HostileInputTests {
         #expect(changelog?["en"] == "Shows the deals linked to each task.\u{1B}[2J\u{9B}31m\r\nPWNED", "JSON keeps the value")
     }
 
+    @Test("a handler's control characters are escaped in lint text, also in the quoted source line")
+    func handlerControlCharactersAreEscaped() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = """
+            {
+              "app": "acme.example",
+              "version": "1.0.0",
+              "changelog": { "en": "Shows the deals linked to each task." },
+              "scopes": ["crm"],
+              "events": [{ "event": "ONCRMDEALUPDATE", "handler": "https://app.acme.example/deal\u{1B}]0;x\u{7}" }]
+            }
+
+            """
+        try plan.write(to: folder.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
+
+        let lint = try CLIRunner.run(["lint", "1.0.0.json"], in: folder)
+        #expect(lint.code == 1)
+        #expect(
+            lint.stdout.contains("error[B24P001]"), "a raw control character in a JSON string is a syntax error: \(lint.stdout)")
+        #expect(lint.stdout.contains("deal\\u{1B}]0;x\\u{7}"), "the source line, escaped: \(lint.stdout)")
+        #expect(!Self.hasControlCharacter(lint.stdout), "\(lint.stdout)")
+
+        let escaped = plan.replacingOccurrences(of: "\u{1B}", with: "\\u001b").replacingOccurrences(of: "\u{7}", with: "\\u0007")
+        try escaped.write(to: folder.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
+        let decoded = try CLIRunner.run(["lint", "1.0.0.json"], in: folder)
+        #expect(decoded.code == 1)
+        #expect(
+            decoded.stdout.contains(
+                "error[B24P207]: handler URL https://app.acme.example/deal\\u{1B}]0;x\\u{7} has the control character U+001B"),
+            "\(decoded.stdout)")
+        #expect(!Self.hasControlCharacter(decoded.stdout), "\(decoded.stdout)")
+        let json = try CLIRunner.run(["lint", "1.0.0.json", "--format", "json"], in: folder)
+        #expect(!Self.hasControlCharacter(json.stdout), "\(json.stdout)")
+        let message = (try CLIRunner.json(json)["diagnostics"] as? [[String: Any]])?.first?["message"] as? String
+        #expect(message?.contains("deal\u{1B}]0;x\u{7}") == true, "JSON keeps the value, escaped by JSON: \(message ?? "")")
+    }
+
     @Test("apply refuses a saved plan whose migration file was pointed outside the project, before any step")
     func applyRefusesAMigrationOutsideTheProject() throws {
         let ws = try ApplyWorkspace(.sqlite)

@@ -27,7 +27,7 @@ public enum RuleTable {
         Entry(code: "B24P204", severity: .error, title: "Placement needs a scope the plan does not request"),
         Entry(code: "B24P205", severity: .error, title: "Event needs a scope the plan does not request"),
         Entry(code: "B24P206", severity: .error, title: "Placements present but scope `placement` missing"),
-        Entry(code: "B24P207", severity: .error, title: "Handler URL is not https"),
+        Entry(code: "B24P207", severity: .error, title: "Handler URL is not https, or is read differently by browsers"),
         Entry(code: "B24P208", severity: .error, title: "Handler host not listed in handlerHosts"),
         Entry(code: "B24P209", severity: .error, title: "Duplicate placement or event binding"),
         Entry(code: "B24P210", severity: .error, title: "Scopes added but scopeUpgrade not set"),
