@@ -24,6 +24,14 @@ public enum PlanMessages {
     static let planNotObject = "a release plan must be a JSON object"
 }
 
+extension Unicode.Scalar {
+    /// `U+001B`: how messages name a code point (4 to 6 uppercase hex digits).
+    var codePoint: String {
+        let hex = String(value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+}
+
 extension JSONPath {
     /// The path as messages show it (`(root)` for the whole document).
     var displayName: String { components.isEmpty ? "(root)" : description }
@@ -131,6 +139,47 @@ extension PlanMessages {
     static func handlerNotHTTPS(_ handler: String) -> String {
         "handler \(handler) must use https (http is accepted only for loopback hosts)"
     }
+    static func handlerBackslash(_ handler: String, host: String?) -> String {
+        guard let host else { return "handler URL \(handler) has a backslash, which a browser reads as a slash" }
+        return "handler URL \(handler) has a backslash: a browser reads it as a slash, so it reads the host as \(host)"
+    }
+    static func handlerUserinfo(_ handler: String) -> String {
+        "handler URL \(handler) has user info (user@ or user:password@) before the host: "
+            + "it would reach every portal, and parsers disagree on where the host starts"
+    }
+    static func handlerControlCharacter(_ handler: String, scalar: Unicode.Scalar) -> String {
+        "handler URL \(handler) has the control character \(scalar.codePoint)"
+    }
+    static func handlerWhitespace(_ handler: String, scalar: Unicode.Scalar) -> String {
+        "handler URL \(handler) has white space (\(scalar.codePoint)); a browser drops or encodes it"
+    }
+    static func handlerSlashes(_ handler: String, host: String?) -> String {
+        let reading = host.map { "a browser reads the host as \($0)" } ?? "a browser finds no host"
+        return "handler URL \(handler) must have exactly two slashes after the scheme: \(reading), other parsers may not"
+    }
+    static func handlerHostReadDifferently(_ written: String, read: String) -> String {
+        "handler host \(written) is not written the way a browser reads it: a browser reads the host as \(read); write that"
+    }
+    static func handlerHostCharacter(_ written: String, character: Character) -> String {
+        "handler host \(written) has the character \"\(character)\", which no host name has"
+    }
+    static func handlerHostNotASCII(_ written: String) -> String {
+        "handler host \(written) is not ASCII: a browser calls its punycode (xn--) form; write that form"
+    }
+    static func handlerHostInvalid(_ written: String, reason: WHATWGHost.Invalid) -> String {
+        let why: String
+        switch reason {
+        case .empty: why = "it is empty"
+        case .forbidden(let scalar): why = "a browser refuses the character \(scalar.codePoint) in a host"
+        case .ipv4: why = "it ends in a number, so a browser reads it as an IPv4 address, and it is not a valid one"
+        case .ipv6: why = "it is not a valid IPv6 address in brackets"
+        }
+        return "handler host \(written) is not a valid host: \(why)"
+    }
+    static func handlerNoHost(_ handler: String) -> String { "handler URL \(handler) has no host" }
+    static func handlerBadPort(_ handler: String, port: String) -> String {
+        "handler URL \(handler) has the port \"\(port)\", which is not a number from 0 to 65535"
+    }
     static func hostNotListed(_ host: String, hosts: [String]) -> String {
         "handler host \(host) is not in handlerHosts (\(hosts.joined(separator: ", ")))"
     }
@@ -149,6 +198,20 @@ extension PlanMessages {
     static func migrationFileUnreadable(_ file: String, reason: String) -> String {
         "migration file \(file) cannot be read: \(reason)"
     }
+    static func migrationFileAbsolute(_ file: String, projectRoot: String) -> String {
+        "migration file \(file) is an absolute path: give it relative to the plan file, inside the project \(projectRoot)"
+    }
+    static func migrationFileOutsideProject(_ file: String, projectRoot: String) -> String {
+        "migration file \(file) is outside the project \(projectRoot): migration files must be inside it"
+    }
+    static func migrationFileLinksOutsideProject(_ file: String, target: String, projectRoot: String) -> String {
+        "migration file \(file) resolves through a symbolic link to \(target), outside the project \(projectRoot)"
+    }
+    static func projectRootUnknown(_ reason: String) -> String {
+        "the plan's folder cannot be resolved (\(reason)), so the project it belongs to is unknown"
+    }
+    static let projectRootNote =
+        "the project is the nearest folder above the plan file that holds .git, else the parent of the plan's folder"
     static func digestMismatch(_ file: String, digest: String) -> String {
         "sha256 does not match \(file): the file's digest is \(digest) (b24plan lint --fix writes it)"
     }

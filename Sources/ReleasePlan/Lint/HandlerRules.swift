@@ -7,17 +7,15 @@ struct HandlerRules: LintRule {
             plan.placements.enumerated().map { ($1.handler, JSONPath(["placements", .index($0), "handler"])) }
             + plan.events.enumerated().map { ($1.handler, JSONPath(["events", .index($0), "handler"])) }
         for (handler, path) in handlers {
-            guard let url = HandlerURL(handler) else {
-                diagnostics.append(context.diagnostic("B24P207", PlanMessages.handlerNotURL(handler), at: path))
-                continue
+            let url = HandlerURL(handler)
+            for problem in url.problems {
+                diagnostics.append(context.diagnostic("B24P207", problem.message(handler), at: path))
             }
-            if url.scheme != "https" && !(url.scheme == "http" && url.isLoopback) {
-                diagnostics.append(context.diagnostic("B24P207", PlanMessages.handlerNotHTTPS(handler), at: path))
-            }
-            if let hosts = plan.handlerHosts, context.document.isIntact("handlerHosts"), !url.isLoopback,
+            // The host a browser reads, not the one the text seems to name.
+            if let host = url.host, let hosts = plan.handlerHosts, context.document.isIntact("handlerHosts"), !url.isLoopback,
                 !hosts.contains(where: url.matches)
             {
-                diagnostics.append(context.diagnostic("B24P208", PlanMessages.hostNotListed(url.host, hosts: hosts), at: path))
+                diagnostics.append(context.diagnostic("B24P208", PlanMessages.hostNotListed(host, hosts: hosts), at: path))
             }
         }
         diagnostics += duplicates(context, plan.placements.map(\.key), path: "placements", noun: "placement")
@@ -48,7 +46,12 @@ struct HandlerRules: LintRule {
                 explanation: """
                     Bitrix24 opens placements and posts events to the handler URL; it must be an absolute https \
                     URL. Plain http is accepted only for loopback hosts (localhost, 127.0.0.1, ::1) while \
-                    developing.
+                    developing. The URL must also mean the same to every parser: no user info (`user@`), no \
+                    backslash (a browser reads `https://evil.example\\@app.acme.example/` as host evil.example), \
+                    no control characters or white space, exactly two slashes after `https:`, a port from 0 to \
+                    65535, and a host written as a browser reads it (no percent-encoding, no `010.0.0.1`-style \
+                    IPv4 numbers, ASCII only: punycode for international names). `handlerHosts` (B24P208) checks \
+                    the host a browser reads.
                     """,
                 bad: RuleExample(
                     plan: ExamplePlan.json(["events": "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"http://app.acme.example/hook\" }]"]

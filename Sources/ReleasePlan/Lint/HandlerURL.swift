@@ -1,33 +1,128 @@
-import Foundation
-
-/// The parts of a handler URL the rules check: scheme and host (port and path are not needed).
+/// A handler URL as a browser reads it (the WHATWG URL Standard), and what is wrong with it.
+///
+/// The host is the one a WHATWG parser reads, so `handlerHosts` (B24P208) checks the host Bitrix24
+/// and browsers will really call: in `https://evil.example\@app.acme.example/x` that is evil.example,
+/// because a backslash ends the authority as a slash does.
 struct HandlerURL: Equatable {
+    /// Lowercased; empty when the text has no scheme.
     var scheme: String
-    /// Lowercased, without brackets for IPv6 and without the port.
-    var host: String
+    /// Lowercased, without brackets for IPv6 and without the port; nil when a browser finds no host
+    /// (or b24plan cannot tell which: a non-ASCII host).
+    var host: String?
+    /// Everything B24P207 reports, in a fixed order (one diagnostic each).
+    var problems: [HandlerURLProblem]
 
-    /// Nil when `text` is not an absolute `scheme://host…` URL.
-    init?(_ text: String) {
-        guard let separator = text.range(of: "://") else { return nil }
-        let scheme = text[..<separator.lowerBound].lowercased()
-        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." })
-        else { return nil }
-        var authority = text[separator.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var host: Substring
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-        } else {
-            host = authority.prefix { $0 != ":" }
+    /// Schemes whose URLs have a host the WHATWG way (backslash as slash, slashes optional).
+    static let specialSchemes: Set<String> = ["http", "https", "ws", "wss", "ftp"]
+
+    init(_ text: String) {
+        scheme = ""
+        host = nil
+        problems = []
+        let scalars = Array(text.unicodeScalars)
+        var characterProblems: [HandlerURLProblem] = []
+        if let control = scalars.first(where: \.isControlCharacter) { characterProblems.append(.controlCharacter(control)) }
+        if let space = scalars.first(where: { $0.properties.isWhitespace && !$0.isControlCharacter }) {
+            characterProblems.append(.whitespace(space))
         }
-        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }) else { return nil }
-        self.scheme = scheme
-        self.host = host.lowercased()
+        // WHATWG: tabs and newlines are removed, leading and trailing C0 controls and spaces trimmed.
+        var input = scalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }[...]
+        while let first = input.first, first.value <= 0x20 { input.removeFirst() }
+        while let last = input.last, last.value <= 0x20 { input.removeLast() }
+        guard let colon = Self.schemeEnd(input) else {
+            problems = [.notAbsolute] + characterProblems
+            return
+        }
+        scheme = String(String.UnicodeScalarView(input[..<colon])).lowercased()
+        let rest = input[(colon + 1)...]
+        let special = Self.specialSchemes.contains(scheme)
+        let slashes = rest.prefix { $0 == "/" || (special && $0 == "\\") }
+        guard special || slashes.count >= 2 else {
+            problems = [.notAbsolute] + characterProblems
+            return
+        }
+        let authorityStart = special ? slashes.endIndex : rest.startIndex + 2
+        let authority = rest[authorityStart...].prefix { !($0 == "/" || $0 == "?" || $0 == "#" || (special && $0 == "\\")) }
+        var hostAndPort = authority
+        let userinfo = authority.lastIndex(of: "@")
+        if let userinfo { hostAndPort = authority[(userinfo + 1)...] }
+        let hostProblems = readHost(hostAndPort, special: special)
+
+        if scheme != "https" && !(scheme == "http" && isLoopback) { problems.append(.notHTTPS) }
+        if scalars.contains("\\") { problems.append(.backslash(host: host)) }
+        if userinfo != nil { problems.append(.userinfo) }
+        problems += characterProblems
+        if special && slashes.count != 2 && !slashes.contains("\\") { problems.append(.slashes(host: host)) }
+        problems += hostProblems
+    }
+
+    /// The index of the `:` ending a scheme (an ASCII letter, then letters, digits, `+`, `-`, `.`).
+    private static func schemeEnd(_ input: ArraySlice<Unicode.Scalar>) -> Int? {
+        guard let first = input.first, first.isASCII, first.properties.isAlphabetic else { return nil }
+        for index in input.indices.dropFirst() {
+            let scalar = input[index]
+            if scalar == ":" { return index }
+            guard scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+-.".unicodeScalars.contains(scalar)
+            else { return nil }
+        }
+        return nil
+    }
+
+    /// Splits `host[:port]`, checks the port and reads the host as a browser does (sets `host`).
+    private mutating func readHost(_ hostAndPort: ArraySlice<Unicode.Scalar>, special: Bool) -> [HandlerURLProblem] {
+        var problems: [HandlerURLProblem] = []
+        var insideBrackets = false
+        var portStart: Int?
+        for index in hostAndPort.indices {
+            let scalar = hostAndPort[index]
+            if scalar == "[" { insideBrackets = true }
+            if scalar == "]" { insideBrackets = false }
+            if scalar == ":" && !insideBrackets {
+                portStart = index
+                break
+            }
+        }
+        let written = String(String.UnicodeScalarView(hostAndPort[..<(portStart ?? hostAndPort.endIndex)]))
+        if let portStart {
+            let port = String(String.UnicodeScalarView(hostAndPort[(portStart + 1)...]))
+            if !port.isEmpty && !(port.unicodeScalars.allSatisfy { ("0"..."9").contains($0) } && (Int(port) ?? Int.max) <= 65535) {
+                problems.append(.badPort(port))
+            }
+        }
+        if written.isEmpty {
+            problems.append(.noHost)
+            return problems
+        }
+        guard special else {
+            host = written.lowercased()
+            return problems
+        }
+        switch WHATWGHost.read(written) {
+        case .name(let name):
+            host = name
+            if name != written.lowercased() {
+                problems.append(.hostReadDifferently(written: written, read: name))
+            } else if let character = name.first(where: { !Self.isHostNameCharacter($0) }) {
+                problems.append(.hostCharacter(written: written, character: character))
+            }
+        case .ipv6(let address):
+            host = address
+        case .nonASCII(let decoded):
+            problems.append(.nonASCIIHost(written: written, decoded: decoded))
+        case .invalid(let reason):
+            problems.append(.invalidHost(written: written, reason: reason))
+        }
+        return problems
+    }
+
+    /// Letters, digits, `-`, `.` and `_` (which some DNS names have): what a host name is made of.
+    private static func isHostNameCharacter(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber || character == "-" || character == "." || character == "_")
     }
 
     /// localhost, 127.0.0.0/8 and ::1: hosts a developer's machine serves, exempt from https and handlerHosts.
     var isLoopback: Bool {
+        guard let host = host.map(Self.withoutRootDot) else { return false }
         if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127"
@@ -36,17 +131,24 @@ struct HandlerURL: Equatable {
             }
     }
 
-    /// Whether the host matches a `handlerHosts` entry: exactly (case-insensitive, port ignored), or
-    /// `*.example.com` for any subdomain of example.com.
+    /// Whether the host matches a `handlerHosts` entry: exactly (case-insensitive, port ignored, a
+    /// trailing root dot ignored), or `*.example.com` for any subdomain of example.com.
     func matches(_ pattern: String) -> Bool {
+        guard let host = host.map(Self.withoutRootDot) else { return false }
         var pattern = pattern.lowercased()
         if let colon = pattern.lastIndex(of: ":"), !pattern.contains("]"), pattern.filter({ $0 == ":" }).count == 1 {
             pattern = String(pattern[..<colon])
         }
+        pattern = Self.withoutRootDot(pattern)
         if pattern.hasPrefix("*.") {
             let suffix = pattern.dropFirst(1)
             return host.hasSuffix(suffix) && host.count > suffix.count
         }
         return host == pattern
+    }
+
+    /// `app.acme.example.` and `app.acme.example` are the same DNS name.
+    private static func withoutRootDot(_ host: String) -> String {
+        host.count > 1 && host.hasSuffix(".") ? String(host.dropLast()) : host
     }
 }

@@ -3,14 +3,15 @@ public struct LintContext: Sendable {
     public var document: PlanDocument
     /// The published plan this release follows; nil for an initial release (or when it is unusable).
     public var previous: PlanDocument?
-    /// The migration files, by index in `plan.migrations`; absent when the file could not be read.
+    /// The migration files, by index in `plan.migrations`; absent when the file could not be read
+    /// or was refused (outside the project: its bytes are never read).
     public var migrationFiles: [Int: SourceFile]
-    /// Why a migration file could not be read, by index in `plan.migrations`.
-    public var migrationFileErrors: [Int: FileSystemError]
+    /// Why a migration file could not be read or was refused, by index in `plan.migrations`.
+    public var migrationFileErrors: [Int: MigrationFileError]
 
     public init(
         document: PlanDocument, previous: PlanDocument? = nil, migrationFiles: [Int: SourceFile] = [:],
-        migrationFileErrors: [Int: FileSystemError] = [:]
+        migrationFileErrors: [Int: MigrationFileError] = [:]
     ) {
         self.document = document
         self.previous = previous

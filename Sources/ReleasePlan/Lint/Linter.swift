@@ -29,17 +29,14 @@ public struct Linter: Sendable {
         if let source = previous.document?.source { sources[source.path] = source }
 
         var context = LintContext(document: document, previous: previous.document)
-        let directory = FilePath.directory(of: path)
+        let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
         for (index, migration) in document.plan.migrations.enumerated() {
-            let filePath = FilePath.join(directory, migration.file)
             do {
-                let source = SourceFile(path: filePath, bytes: try fileSystem.read(filePath))
+                let source = try resolver.read(migration.file)
                 context.migrationFiles[index] = source
-                sources[filePath] = source
-            } catch let error as FileSystemError {
-                context.migrationFileErrors[index] = error
+                sources[source.path] = source
             } catch {
-                context.migrationFileErrors[index] = FileSystemError(path: filePath, reason: "\(error)")
+                context.migrationFileErrors[index] = error
             }
         }
         for family in LintRegistry.families {

@@ -37,9 +37,8 @@ struct MigrationRules: LintRule {
         for (index, migration) in context.plan.migrations.enumerated() {
             let path: JSONPath = ["migrations", .index(index)]
             if let error = context.migrationFileErrors[index] {
-                diagnostics.append(
-                    context.diagnostic(
-                        "B24P302", PlanMessages.migrationFileUnreadable(migration.file, reason: error.reason), at: path / "file"))
+                let notes = error.isOutsideProject ? [PlanMessages.projectRootNote] : []
+                diagnostics.append(context.diagnostic("B24P302", error.description, at: path / "file", notes: notes))
                 continue
             }
             guard let file = context.migrationFiles[index] else { continue }
@@ -125,7 +124,10 @@ struct MigrationRules: LintRule {
             RuleDocumentation(
                 "B24P302",
                 explanation: """
-                    A migration's `file` is relative to the plan file and must exist and be readable.
+                    A migration's `file` is relative to the plan file and must exist and be readable. It must \
+                    also stay inside the project, after symbolic links are resolved: an absolute path, a path \
+                    climbing out with `..`, or a link to a file outside is refused and never read. The project \
+                    is the nearest folder above the plan file holding `.git`, else the parent of the plan's folder.
                     """,
                 bad: RuleExample(plan: ExamplePlan.json(["migrations": "[\(migration)]"])),
                 good: RuleExample(plan: ExamplePlan.json(["migrations": "[\(migration)]"]), files: file)),

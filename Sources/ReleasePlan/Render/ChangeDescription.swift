@@ -1,7 +1,12 @@
-/// How a change reads in text and Markdown: the item, and for `~` the fields that differ.
+/// How a change reads in text and Markdown: the item, and for `~` the fields that differ. The plan's
+/// values come with their control characters escaped (`String.escapingControlCharacters`).
 enum ChangeDescription {
     /// "TASK_VIEW_TAB → https://…", "task", "2 backfill (migrations/0002.sql)", "free → subscription".
     static func item(_ change: PlanChange) -> String {
+        unescapedItem(change).escapingControlCharacters
+    }
+
+    private static func unescapedItem(_ change: PlanChange) -> String {
         let value = change.after ?? change.before
         switch change.kind {
         case .placement, .event:
@@ -33,7 +38,7 @@ enum ChangeDescription {
             let before = old[key]
             let after = new[key]
             guard before != after else { return nil }
-            return "\(key): \(before.map(show) ?? "(none)") → \(after.map(show) ?? "(none)")"
+            return "\(key): \(before.map(show) ?? "(none)") → \(after.map(show) ?? "(none)")".escapingControlCharacters
         }
     }
 

@@ -2,7 +2,8 @@
 /// Mermaid graph of the steps, and the details folded away.
 public enum DiffMarkdownRenderer {
     public static func render(_ plan: CompiledPlan, diagnostics: [Diagnostic]) -> String {
-        var out = "### b24plan: `\(plan.app)` \(plan.from ?? "(initial)") → \(plan.to) — **\(plan.updateType.rawValue)**\n\n"
+        var out =
+            "### b24plan: `\(escape(plan.app))` \(escape(plan.from ?? "(initial)")) → \(escape(plan.to)) — **\(plan.updateType.rawValue)**\n\n"
         out += "| | |\n|---|---|\n"
         out += "| Update type | **\(plan.updateType.rawValue)** |\n"
         if plan.from != nil {
@@ -33,21 +34,21 @@ public enum DiffMarkdownRenderer {
         out += "\n#### Steps\n\n```mermaid\n" + GraphRenderer.mermaid(plan.steps) + "```\n\n"
         out += "<details><summary>What each step does</summary>\n\n"
         for (index, step) in plan.steps.enumerated() {
-            out += "\(index + 1). **\(step.id)**\(step.manual ? " (manual)" : "")\n"
+            out += "\(index + 1). **\(escape(step.id))**\(step.manual ? " (manual)" : "")\n"
             for action in step.actions { out += "   - \(escape(action))\n" }
         }
         out += "\n</details>\n\n<details><summary>Partner account values</summary>\n\n"
-        out += "| field | value |\n|---|---|\n| version | \(plan.partnerAccount.version) |\n"
+        out += "| field | value |\n|---|---|\n| version | \(escape(plan.partnerAccount.version)) |\n"
         for (language, text) in plan.partnerAccount.changelog.sorted(by: { $0.key < $1.key }) {
-            out += "| changelog (\(language)) | \(escape(text)) |\n"
+            out += "| changelog (\(escape(language))) | \(escape(text)) |\n"
         }
-        out += "| minimum Bitrix24 | \(plan.partnerAccount.minimumBitrix24Version ?? "(not set)") |\n"
-        out += "| scopes | \(plan.partnerAccount.scopes.joined(separator: ", ")) |\n\n</details>\n"
+        out += "| minimum Bitrix24 | \(escape(plan.partnerAccount.minimumBitrix24Version ?? "(not set)")) |\n"
+        out += "| scopes | \(escape(plan.partnerAccount.scopes.joined(separator: ", "))) |\n\n</details>\n"
         if !diagnostics.isEmpty {
             out += "\n<details><summary>\(diagnostics.count) lint finding\(diagnostics.count == 1 ? "" : "s")</summary>\n\n"
             for diagnostic in diagnostics {
                 out +=
-                    "- `\(diagnostic.file):\(diagnostic.line):\(diagnostic.column)` \(diagnostic.severity.rawValue) "
+                    "- `\(escape(diagnostic.file)):\(diagnostic.line):\(diagnostic.column)` \(diagnostic.severity.rawValue) "
                     + "[\(diagnostic.rule)]: \(escape(diagnostic.message))\n"
             }
             out += "\n</details>\n"
@@ -55,8 +56,10 @@ public enum DiffMarkdownRenderer {
         return out
     }
 
-    /// Escapes what would break a table cell or render as markup.
+    /// Escapes what would break a table cell or render as markup: a line break becomes `<br>`, other
+    /// control characters are escaped (`String.escapingControlCharacters`).
     static func escape(_ text: String) -> String {
-        text.replacing("|", with: "\\|").replacing("<", with: "&lt;").replacing("\n", with: "<br>")
+        text.replacing("|", with: "\\|").replacing("<", with: "&lt;").replacing("\r\n", with: "<br>").replacing("\n", with: "<br>")
+            .escapingControlCharacters
     }
 }

@@ -1,5 +1,6 @@
 /// The text of `b24plan diff`: a header, the changes in Terraform style, the numbered steps, and
-/// the values to enter in the partner account.
+/// the values to enter in the partner account. Every value from the plan is printed with its control
+/// characters escaped (`String.escapingControlCharacters`); only the styling is raw escape codes.
 public struct DiffTextRenderer: Sendable {
     public var style: TextStyle
 
@@ -9,24 +10,24 @@ public struct DiffTextRenderer: Sendable {
         var out = header(plan) + "\n"
         out += style.bold("Changes") + "\n"
         if plan.changes.isEmpty {
-            out += "  No changes against \(plan.from ?? "nothing").\n"
+            out += "  No changes against \(shown(plan.from ?? "nothing")).\n"
         }
         for change in plan.changes {
             out +=
                 "  " + symbol(change.action) + " " + ChangeDescription.kindLabel(change.kind).padded(16)
-                + ChangeDescription.item(change)
+                + shown(ChangeDescription.item(change))
             if plan.from != nil { out += style.dim("  (\(change.requires.rawValue))") }
             out += "\n"
             for field in ChangeDescription.fieldChanges(change) {
-                out += "      " + field + "\n"
+                out += "      " + shown(field) + "\n"
             }
         }
         out += "\n" + style.bold("Steps") + "\n"
         for (index, step) in plan.steps.enumerated() {
             let manual = step.manual ? style.yellow(" (manual)") : ""
-            let after = step.after.isEmpty ? "" : style.dim("  after \(step.after.joined(separator: ", "))")
-            out += "  \(index + 1). " + style.bold(step.id) + manual + after + "\n"
-            for action in step.actions { out += "       " + action + "\n" }
+            let after = step.after.isEmpty ? "" : style.dim("  after \(shown(step.after.joined(separator: ", ")))")
+            out += "  \(index + 1). " + style.bold(shown(step.id)) + manual + after + "\n"
+            for action in step.actions { out += "       " + shown(action) + "\n" }
         }
         out += "\n" + partnerAccount(plan.partnerAccount)
         out += "\n" + summary(plan) + "\n"
@@ -34,7 +35,7 @@ public struct DiffTextRenderer: Sendable {
     }
 
     private func header(_ plan: CompiledPlan) -> String {
-        var out = style.bold("\(plan.app) \(plan.from ?? "(initial release)") → \(plan.to)") + "\n"
+        var out = style.bold(shown("\(plan.app) \(plan.from ?? "(initial release)") → \(plan.to)")) + "\n"
         out += "  update type:    \(plan.updateType.rawValue)\n"
         if plan.from != nil {
             let declared = plan.declaredBump?.rawValue ?? "none (versioning: free)"
@@ -47,19 +48,19 @@ public struct DiffTextRenderer: Sendable {
             out += "  moderation:     first publication (the update timeline covers updates only)\n"
         }
         if let rollout = plan.rollout {
-            out += "  rollout:        \(rollout.summary)\n"
+            out += "  rollout:        \(shown(rollout.summary))\n"
         }
         return out
     }
 
     private func partnerAccount(_ values: PartnerAccountValues) -> String {
-        var out = style.bold("Partner account") + " (enter these for version \(values.version))\n"
-        out += "  " + "version:".padded(24) + values.version + "\n"
+        var out = style.bold("Partner account") + " (enter these for version \(shown(values.version)))\n"
+        out += "  " + "version:".padded(24) + shown(values.version) + "\n"
         for (language, text) in values.changelog.sorted(by: { $0.key < $1.key }) {
-            out += "  " + "changelog (\(language)):".padded(24) + text + "\n"
+            out += "  " + shown("changelog (\(language)):").padded(24) + shown(text) + "\n"
         }
-        out += "  " + "minimum Bitrix24:".padded(24) + (values.minimumBitrix24Version ?? "(not set)") + "\n"
-        out += "  " + "scopes:".padded(24) + values.scopes.joined(separator: ", ") + "\n"
+        out += "  " + "minimum Bitrix24:".padded(24) + shown(values.minimumBitrix24Version ?? "(not set)") + "\n"
+        out += "  " + "scopes:".padded(24) + shown(values.scopes.joined(separator: ", ")) + "\n"
         return out
     }
 
@@ -71,6 +72,9 @@ public struct DiffTextRenderer: Sendable {
         return style.bold("Plan:") + " \(added) to add, \(changed) to change, \(removed) to remove; "
             + "\(plan.steps.count) steps, \(manual) manual."
     }
+
+    /// A value from the plan, safe to print (its control characters escaped).
+    private func shown(_ text: String) -> String { text.escapingControlCharacters }
 
     private func symbol(_ action: PlanChange.Action) -> String {
         switch action {

@@ -1,5 +1,7 @@
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=B24P204::message`, which
-/// GitHub shows as annotations on the pull request's diff.
+/// GitHub shows as annotations on the pull request's diff. Control characters other than line breaks
+/// (which GitHub's escaping encodes as `%0D`/`%0A`) are escaped (`String.escapingControlCharacters`),
+/// so a plan's value cannot colour or rewrite the log.
 public enum GitHubDiagnosticRenderer {
     public static func render(_ diagnostics: [Diagnostic]) -> String {
         diagnostics.map(render).joined()
@@ -13,16 +15,20 @@ public enum GitHubDiagnosticRenderer {
         case .note: command = "notice"
         }
         var properties = [
-            "file=\(escapeProperty(diagnostic.file))", "line=\(diagnostic.line)", "col=\(diagnostic.column)",
+            "file=\(escapeProperty(diagnostic.file.escapingControlCharacters(except: lineBreaks)))", "line=\(diagnostic.line)",
+            "col=\(diagnostic.column)",
         ]
         if diagnostic.endLine == diagnostic.line, diagnostic.endColumn > diagnostic.column {
             properties.append("endColumn=\(diagnostic.endColumn)")
         }
         properties.append("title=\(escapeProperty(diagnostic.rule.rawValue))")
-        var message = diagnostic.message
-        for note in diagnostic.notes { message += "\nnote: " + note }
+        var message = diagnostic.message.escapingControlCharacters(except: lineBreaks)
+        for note in diagnostic.notes { message += "\nnote: " + note.escapingControlCharacters(except: lineBreaks) }
         return "::\(command) \(properties.joined(separator: ","))::\(escapeData(message))\n"
     }
+
+    /// Kept for `escapeData`, which encodes them.
+    static let lineBreaks: Set<Unicode.Scalar> = ["\n", "\r"]
 
     /// Escaping of a command's message (GitHub's `escapeData`).
     static func escapeData(_ text: String) -> String {

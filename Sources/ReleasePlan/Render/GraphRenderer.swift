@@ -1,10 +1,11 @@
-/// Draws the execution graph: plain text, Graphviz DOT, or Mermaid (which GitHub renders).
+/// Draws the execution graph: plain text, Graphviz DOT, or Mermaid (which GitHub renders). Step ids
+/// are printed with their control characters escaped (`String.escapingControlCharacters`).
 public enum GraphRenderer {
     public static func text(_ steps: [PlanStep]) -> String {
         steps.enumerated().map { index, step in
             let manual = step.manual ? " (manual)" : ""
             let after = step.after.isEmpty ? "" : " ← \(step.after.joined(separator: ", "))"
-            return "\(index + 1). \(step.id)\(manual)\(after)\n"
+            return "\(index + 1). \(step.id)\(manual)\(after)".escapingControlCharacters + "\n"
         }.joined()
     }
 
@@ -27,7 +28,7 @@ public enum GraphRenderer {
     public static func mermaid(_ steps: [PlanStep]) -> String {
         var out = "graph TD\n"
         for step in steps {
-            let label = "\"" + step.id + (step.manual ? " (manual)" : "") + "\""
+            let label = "\"" + step.id.escapingControlCharacters + (step.manual ? " (manual)" : "") + "\""
             out += "  \(nodeID(step.id))" + (step.manual ? "{{\(label)}}" : "[\(label)]") + "\n"
         }
         for step in steps {

@@ -1,5 +1,7 @@
 /// Prints diagnostics as `file:line:col: error[B24P204]: message`, then the source line with the
-/// span underlined and any notes (the shape of Terraform's and swift-format's output).
+/// span underlined and any notes (the shape of Terraform's and swift-format's output). Control
+/// characters of the file name, the message, the notes and the source line are escaped
+/// (`String.escapingControlCharacters`).
 public struct TextDiagnosticRenderer: Sendable {
     public var sources: [String: SourceFile]
     public var style: TextStyle
@@ -18,13 +20,15 @@ public struct TextDiagnosticRenderer: Sendable {
     }
 
     public func render(_ diagnostic: Diagnostic) -> String {
-        var output = style.bold("\(diagnostic.file):\(diagnostic.line):\(diagnostic.column):") + " "
-        output += style.severity(diagnostic.severity) + style.bold("[\(diagnostic.rule)]: \(diagnostic.message)") + "\n"
+        let file = diagnostic.file.escapingControlCharacters
+        var output = style.bold("\(file):\(diagnostic.line):\(diagnostic.column):") + " "
+        output +=
+            style.severity(diagnostic.severity) + style.bold("[\(diagnostic.rule)]: \(diagnostic.message.escapingControlCharacters)") + "\n"
         if let source = sources[diagnostic.file], diagnostic.line <= source.lines.lineCount {
             output += snippet(diagnostic, in: source)
         }
         for note in diagnostic.notes {
-            output += "   = note: \(note)\n"
+            output += "   = note: \(note.escapingControlCharacters)\n"
         }
         return output
     }
@@ -49,11 +53,13 @@ public struct TextDiagnosticRenderer: Sendable {
         } else {
             endByte = max(bytes.count, startByte + 1)
         }
-        let prefix = String(decoding: bytes[0..<startByte], as: UTF8.self)
+        // Escaped before measuring, so the underline stays under the span as printed.
+        let prefix = String(decoding: bytes[0..<startByte], as: UTF8.self).escapingControlCharacters(except: ["\t"])
         let spanText = String(decoding: bytes[startByte..<min(endByte, bytes.count)], as: UTF8.self)
+            .escapingControlCharacters(except: ["\t"])
         let padding = prefix.map { $0 == "\t" ? "\t" : " " }.joined()
         let marks = "^" + String(repeating: "~", count: max(0, max(1, spanText.count) - 1))
         let colored = diagnostic.severity == .error ? style.red(marks) : style.yellow(marks)
-        return " \(number) | \(lineText)\n \(gutter) | \(padding)\(colored)\n"
+        return " \(number) | \(lineText.escapingControlCharacters(except: ["\t"]))\n \(gutter) | \(padding)\(colored)\n"
     }
 }

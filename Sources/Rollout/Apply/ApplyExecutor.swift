@@ -60,6 +60,7 @@ public final class ApplyExecutor: @unchecked Sendable {
     }
 
     public func apply(_ compiled: CompiledPlan, planSHA256: String) throws -> ApplyOutcome {
+        try checkMigrationFiles(compiled)
         let journal = environment.journal
         let history = try MigrationHistory(database: environment.database, table: environment.config.migrationsTable)
         try history.ensureTable()
@@ -185,13 +186,28 @@ public final class ApplyExecutor: @unchecked Sendable {
         return (.done, "\(summary.portalsTotal) portals, \(summary.rowsChanged) rows changed in \(summary.batches) batches")
     }
 
+    /// The migration's file, through the resolver lint uses: a file outside the project is refused
+    /// (`MigrationError` naming it) and never read.
     private func migrationFile(_ migration: Migration) throws -> SourceFile {
-        let path = FilePath.join(environment.planDirectory, migration.file)
+        let resolver = MigrationFileResolver(fileSystem: environment.fileSystem, planDirectory: environment.planDirectory)
         do {
-            return SourceFile(path: path, bytes: try environment.fileSystem.read(path))
+            return try resolver.read(migration.file)
         } catch {
-            throw MigrationError(
-                file: path, line: 1, message: "cannot read the migration file: \((error as? FileSystemError)?.reason ?? "\(error)")")
+            throw MigrationError(file: FilePath.join(environment.planDirectory, migration.file), line: 1, message: error.description)
+        }
+    }
+
+    /// Refuses the run before any step when a migration file it would run is outside the project.
+    private func checkMigrationFiles(_ compiled: CompiledPlan) throws {
+        let resolver = MigrationFileResolver(fileSystem: environment.fileSystem, planDirectory: environment.planDirectory)
+        for migration in compiled.steps.compactMap(\.migration) {
+            do {
+                _ = try resolver.resolve(migration.file)
+            } catch {
+                // A missing or unreadable file is reported by its step when it runs.
+                guard error.isOutsideProject else { continue }
+                throw MigrationError(file: FilePath.join(environment.planDirectory, migration.file), line: 1, message: error.description)
+            }
         }
     }
 
