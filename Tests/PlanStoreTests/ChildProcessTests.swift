@@ -257,7 +257,7 @@ struct ChildProcessTests {
             return (child.wait(), sigBlk, Date().timeIntervalSince(sentAt))
         }.value
         #expect(outcome.0.signal == SIGTERM)
-        #expect(outcome.2 < 5)
+        #expect(outcome.2 < 10, "SIGTERM ended sleep, which would otherwise run 30 s")
         #expect(outcome.1.hasPrefix("SigBlk:"))
         #expect(outcome.1.hasSuffix("0000000000000000"))
     }
@@ -270,6 +270,7 @@ struct ChildProcessTests {
         let result = try await task.value
         #expect(result.cancelled)
         #expect(result.signal == SIGTERM)
-        #expect(result.duration < 5)
+        // Ended by the signal, well before sleep's own 30 s (not a speed check: load varies).
+        #expect(result.duration < 25)
     }
 }
