@@ -19,10 +19,14 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
     /// Tells SQLite to copy bound text and blobs (the C macro `SQLITE_TRANSIENT`).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    /// Opens (creating it and its parent folders on first use) the SQLite database at `path`.
-    public init(path: String) throws {
+    /// Opens the SQLite database at `path`: with `.create` (the default) the file and its parent
+    /// folders are created on first use; `.existing` and `.readOnly` create nothing and fail when
+    /// the file is missing; `.readOnly` opens it with `SQLITE_OPEN_READONLY` and writes nothing
+    /// (not even the WAL journal mode).
+    public init(path: String, access: DatabaseAccess = .create) throws {
         self.path = path
-        if path != ":memory:" && !path.hasPrefix("file:") {
+        let isFile = path != ":memory:" && !path.hasPrefix("file:")
+        if isFile && access == .create {
             let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
                 try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -31,7 +35,12 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
             }
         }
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        switch access {
+        case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .existing: flags |= SQLITE_OPEN_READWRITE
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        }
         let status = sqlite3_open_v2(path, &db, flags, nil)
         guard status == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -42,7 +51,7 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 5000)
         do {
-            try execute("PRAGMA journal_mode = WAL", [])
+            if access != .readOnly { try execute("PRAGMA journal_mode = WAL", []) }
             try execute("PRAGMA foreign_keys = ON", [])
         } catch {
             close()

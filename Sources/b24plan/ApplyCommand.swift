@@ -34,6 +34,7 @@ struct ApplyCommand: Command {
         }
         let json = format(arguments) == "json"
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
+        let leaseSeconds = try arguments.positiveInteger("lease").map(Double.init) ?? 120
         let config = try StoreOptions.config(arguments)
         let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
         guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
@@ -54,7 +55,7 @@ struct ApplyCommand: Command {
                 return .failure
             }
         }
-        let (database, journal) = try StoreOptions.open(url)
+        let (database, journal) = try StoreOptions.open(url, mode: .create)
         defer { database.close() }
         let lock = try RunLock.acquire(database: database, app: compiled.app)
         _ = lock.keepAlive()
@@ -62,7 +63,7 @@ struct ApplyCommand: Command {
         let selection = arguments.value("retry").flatMap(PortalFleet.Selection.init(rawValue:)) ?? .unfinished
         let portalSteps = LazyPortalSteps(
             selection: selection, whereClause: arguments.value("where"), memberIDs: PortalOptions.memberIDs(arguments),
-            leaseSeconds: try arguments.positiveInteger("lease").map(Double.init) ?? 120
+            leaseSeconds: leaseSeconds
         ) {
             try PortalOptions.fleet(
                 database: database, journal: journal, config: config, parallel: parallel, environment: console.environment)

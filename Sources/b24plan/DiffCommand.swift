@@ -66,9 +66,8 @@ struct DiffCommand: Command {
 extension PlanCompiler {
     /// The compiler options shared by diff, graph and apply.
     static func from(_ arguments: ParsedArguments) throws -> PlanCompiler {
-        let installations = try arguments.positiveInteger("installations").map { (count: $0, source: "--installations") }
+        let installations = try arguments.wholeNumber("installations").map { (count: $0, source: "--installations") }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
-        guard parallel >= 1 else { throw UsageError(message: "option '--parallel' must be at least 1") }
         let mode = ReconcileMode(rawValue: arguments.value("reconcile") ?? "auto") ?? .auto
         return PlanCompiler(reconcile: mode, installations: installations, parallelism: parallel)
     }

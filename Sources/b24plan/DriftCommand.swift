@@ -27,7 +27,8 @@ struct DriftCommand: Command {
         }
         guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
         let config = try StoreOptions.config(arguments)
-        let (database, _) = try StoreOptions.open(try StoreOptions.url(arguments, config: config, environment: console.environment))
+        let (database, _) = try StoreOptions.open(
+            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExistLeavingJournal)
         defer { database.close() }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let fleet = try PortalOptions.fleet(

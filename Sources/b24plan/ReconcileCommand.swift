@@ -31,7 +31,8 @@ struct ReconcileCommand: Command {
         guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
         let compiled = loaded.compiled
         let config = try StoreOptions.config(arguments)
-        let (database, journal) = try StoreOptions.open(try StoreOptions.url(arguments, config: config, environment: console.environment))
+        let (database, journal) = try StoreOptions.open(
+            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExist)
         defer { database.close() }
         let run =
             try journal.run(app: compiled.app, version: compiled.to)

@@ -27,12 +27,68 @@ enum StoreOptions {
         }
     }
 
-    /// Opens the store and brings the journal tables up to date.
-    static func open(_ url: DatabaseURL) throws -> (any Database, Journal) {
-        let database = try DatabaseConnector.open(url)
+    /// What a command may do to the state store (DESIGN §7: only `apply`, `init` and `baseline` create one).
+    enum Mode: Equatable {
+        /// `apply`, `init`, `baseline`: create the store when missing, create or upgrade the journal.
+        case create
+        /// `gate pass`, `reconcile`: the store and its journal must exist; the journal is upgraded when older.
+        case mustExist
+        /// `drift`: the store must exist; the journal is not touched (drift writes only rotated tokens).
+        case mustExistLeavingJournal
+        /// `status`: the store and its journal must exist; opened read-only, the journal is not upgraded.
+        case readOnly
+    }
+
+    /// Opens the store as `mode` allows. A missing store (no SQLite file, or no journal where one is
+    /// needed) is a usage error that names it; nothing is created then.
+    static func open(_ url: DatabaseURL, mode: Mode) throws -> (any Database, Journal) {
+        if mode != .create, case .sqlite(let path) = url, path != ":memory:", !path.hasPrefix("file:"),
+            !FileManager.default.fileExists(atPath: path)
+        {
+            throw UsageError(
+                message: "the state store \(url.redacted) does not exist: name the right one with --database URL "
+                    + "(or B24PLAN_DATABASE_URL), or create it with b24plan init")
+        }
+        if mode == .mustExist, case .sqlite = url {
+            // Look before opening for writing: even setting WAL mode would write to a file that is no store.
+            let probe = try DatabaseConnector.open(url, access: .readOnly)
+            defer { probe.close() }
+            _ = try requireJournal(Journal(database: probe), url: url)
+        }
+        let database = try DatabaseConnector.open(url, access: mode == .readOnly ? .readOnly : mode == .create ? .create : .existing)
         let journal = Journal(database: database)
-        try journal.migrate()
+        do {
+            switch mode {
+            case .create:
+                try journal.migrate()
+            case .mustExistLeavingJournal:
+                break
+            case .mustExist:
+                _ = try requireJournal(journal, url: url)
+                try journal.migrate()
+            case .readOnly:
+                let version = try requireJournal(journal, url: url)
+                if version > Journal.schemaVersion {
+                    throw DatabaseError(
+                        message: "the state store was written by a newer b24plan "
+                            + "(journal schema \(version); this one knows \(Journal.schemaVersion))")
+                }
+            }
+        } catch {
+            database.close()
+            throw error
+        }
         return (database, journal)
+    }
+
+    /// The journal's schema version, or a usage error naming the store when it has no journal.
+    private static func requireJournal(_ journal: Journal, url: DatabaseURL) throws -> Int {
+        guard let version = try journal.recordedSchemaVersion() else {
+            throw UsageError(
+                message: "\(url.redacted) holds no b24plan journal: name the right store with --database URL "
+                    + "(or B24PLAN_DATABASE_URL), or create it with b24plan init")
+        }
+        return version
     }
 }
 

@@ -20,7 +20,7 @@ struct WorkerMode {
             throw UsageError(message: "apply --worker shares a run through PostgreSQL; the state store is \(url.redacted)")
         }
         let compiled = loaded.compiled
-        let (database, journal) = try StoreOptions.open(url)
+        let (database, journal) = try StoreOptions.open(url, mode: .create)
         defer { database.close() }
         let fleet = try PortalOptions.fleet(
             database: database, journal: journal, config: config, parallel: parallel, environment: console.environment)
