@@ -41,8 +41,8 @@ public struct PostgresURL: Sendable, Equatable {
 
     /// The URL with the password (user info and `password=`) replaced by `***`.
     public let redacted: String
-    /// The password's forms as they may appear anywhere: as written in the URL and decoded, for
-    /// the user info and every `password=` parameter.
+    /// The password's forms as they may appear anywhere: as written in the URL, decoded, and
+    /// fully percent-encoded, for the user info and every `password=` parameter.
     public let secrets: [String]
 
     /// Whether `text` is meant as a PostgreSQL URL (by its scheme).
@@ -101,6 +101,8 @@ public struct PostgresURL: Sendable, Equatable {
         if let rawPassword {
             secrets += [String(rawPassword), Self.percentDecoded(rawPassword)]
         }
+        // The fully percent-encoded form too: how a script would most likely write it into a URL.
+        secrets += secrets.map(Self.percentEncoded)
         self.secrets = Array(Set(secrets.filter { !$0.isEmpty })).sorted()
         var shown = scheme
         if let rawUser {
@@ -200,6 +202,22 @@ public struct PostgresURL: Sendable, Equatable {
             }
         }
         return String(decoding: decoded, as: UTF8.self)
+    }
+
+    /// Every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
+    static func percentEncoded(_ text: String) -> String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var encoded: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                encoded.append(byte)
+            default:
+                encoded += [UInt8(ascii: "%"), digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: encoded, as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
