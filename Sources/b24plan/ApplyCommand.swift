@@ -8,12 +8,16 @@ struct ApplyCommand: Command {
     let name = "apply"
     let summary = "Execute the plan: migrations, deploy, gates, portals (resumable)"
     let usage = "b24plan apply FILE|SAVED [--database URL] [--yes] [--parallel N] [--format text|json]"
+    let handlesInterruption = true
     let discussion = """
         Compiles FILE (or loads a plan saved by 'diff --out', refusing it if any input changed), shows
         it and asks for confirmation on a terminal (--yes skips the question; it is required when stdin
         is not a terminal), then runs the steps in graph order. Applying again resumes the same run:
         done steps are not repeated. Stops at an unpassed gate with exit code 3 and prints the command
         that passes it; a failed step exits 1 and leaves the database and the journal consistent.
+        Ctrl-C (SIGINT) or SIGTERM starts no further step: a running deploy command gets the signal
+        and is waited for (then killed after 10 s), and apply exits 130 or 143; a second one exits at
+        once. A deploy that an earlier apply left running is not started again while it runs.
         """
     var options: [OptionSpec] {
         [
@@ -25,6 +29,7 @@ struct ApplyCommand: Command {
             .value("retry", "WHICH", allowed: ["failed", "needs-reinstall"], "Re-run the portal steps for only these portals."),
             .flag("worker", "Join the run of FILE on PostgreSQL and work on its portals only (scale-out)."),
             .value("lease", "SECONDS", "How long a claimed portal stays claimed (shared runs; default 120)."),
+            .value("deploy-ended", "PID", "The deploy journaled as running as PID on another host has ended: run it again."),
         ] + PortalOptions.options + StoreOptions.options
     }
 
@@ -35,6 +40,12 @@ struct ApplyCommand: Command {
         let json = format(arguments) == "json"
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let leaseSeconds = try arguments.positiveInteger("lease").map(Double.init) ?? 120
+        let endedDeploy = try arguments.value("deploy-ended").map { text in
+            guard let pid = Int32(text), pid > 0 else {
+                throw UsageError(message: "option '--deploy-ended' needs a process id, not '\(text)'")
+            }
+            return pid
+        }
         let config = try StoreOptions.config(arguments)
         let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
         guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
@@ -50,11 +61,16 @@ struct ApplyCommand: Command {
                 throw UsageError(message: "apply asks for confirmation on a terminal; pass --yes to apply without asking")
             }
             console.writeError("Apply this plan to \(url.redacted)? Only 'yes' is accepted: ")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                console.writeError("apply cancelled\n")
+            guard Self.readAnswer(interruption: .shared)?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                console.writeError("\napply cancelled\n")
                 return .failure
             }
         }
+        if Interruption.shared.isRequested {
+            console.writeError("apply cancelled before any step ran\n")
+            return .failure
+        }
+        let redactor = KnownSecrets.redactor(environment: console.environment, urls: [url])
         let (database, journal) = try StoreOptions.open(url, mode: .create)
         defer { database.close() }
         let lock = try RunLock.acquire(database: database, app: compiled.app)
@@ -70,9 +86,13 @@ struct ApplyCommand: Command {
         }
         var environment = ApplyExecutor.Environment(
             database: database, journal: journal, config: config, planDirectory: loaded.directory,
-            openConnection: { try DatabaseConnector.open(url) }, parallel: parallel, deployHook: ChildProcessDeployHook(),
+            openConnection: { try DatabaseConnector.open(url) }, parallel: parallel,
+            deployHook: ChildProcessDeployHook(redactor: redactor, interruption: .shared),
             portalSteps: portalSteps, reporter: ConsoleReporter(console: console, jsonMode: json))
         environment.planReference = loaded.planPath
+        environment.redactor = redactor
+        environment.interruption = .shared
+        environment.endedDeploy = endedDeploy
         if selection != .unfinished {
             environment.rerun = Set(compiled.steps.filter { $0.kind == .portalsReconcile || $0.kind == .portalsScopeAudit }.map(\.id))
         }
@@ -94,6 +114,11 @@ struct ApplyCommand: Command {
     }
 
     private func summary(_ outcome: ApplyOutcome, compiled: CompiledPlan, planPath: String) -> String {
+        if let signal = Interruption.shared.signal {
+            let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+            let at = outcome.failure.map { " during \($0.step)" } ?? ""
+            return "apply interrupted by \(name)\(at); every step's state is recorded: run apply again to resume.\n"
+        }
         if let failure = outcome.failure {
             return "apply failed at \(failure.step); fix the cause and run apply again to resume.\n"
         }
@@ -104,6 +129,25 @@ struct ApplyCommand: Command {
         }
         if !outcome.blocked.isEmpty { text += "  not started yet: \(outcome.blocked.joined(separator: ", "))\n" }
         return text + "then run apply again.\n"
+    }
+}
+
+extension ApplyCommand {
+    /// One line from standard input, or nil at its end or once a SIGINT/SIGTERM is recorded (the
+    /// handlers are installed, so a plain read would not return on Ctrl-C).
+    static func readAnswer(interruption: Interruption) -> String? {
+        var bytes: [UInt8] = []
+        while !interruption.isRequested {
+            var entry = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, 100) > 0 else { continue }  // timeout or EINTR: check again
+            var byte: UInt8 = 0
+            let count = read(STDIN_FILENO, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return nil
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+import PlanStore
 import ReleasePlan
 
 /// Dispatches to a subcommand, prints usage errors, and turns everything into an exit code.
@@ -59,19 +61,28 @@ struct CommandLineTool {
             console.writeError("error: unknown command '\(first)'\(hint)\n\n" + overview)
             return .usage
         }
+        var console = self.console
         do {
             let parsed = try ArgumentParser.parse(Array(arguments.dropFirst()), options: command.options)
+            console = console.redacting(KnownSecrets.redactor(environment: console.environment, arguments: parsed))
             if parsed.wantsHelp {
                 console.write(command.help)
                 return .success
             }
-            return try command.run(parsed, console: console)
+            if command.handlesInterruption { Self.installSignalHandlers() }
+            return ExitCode.final(try command.run(parsed, console: console))
         } catch let error as UsageError {
             console.writeError("error: \(error.message)\nusage: \(command.usage)\nRun 'b24plan \(command.name) --help' for more.\n")
-            return .usage
+            return ExitCode.final(.usage)
         } catch {
             console.writeError("error: \(error)\n")
-            return .failure
+            return ExitCode.final(.failure)
         }
+    }
+
+    /// SIGINT and SIGTERM are recorded in `Interruption.shared` (the command stops at its next safe
+    /// point and exits 130 or 143); a second signal exits at once with 128 + its number.
+    static func installSignalHandlers() {
+        Interruption.shared.install { signal in _exit(128 + signal) }
     }
 }

@@ -140,7 +140,7 @@ final class BackgroundCLI {
     private let scratch: URL
     private var handles: [FileHandle] = []
 
-    init(_ arguments: [String], in directory: URL) throws {
+    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
         scratch = try CLIRunner.temporaryFolder()
         for name in ["out", "err"] { _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent(name).path, contents: nil) }
         handles = try ["out", "err"].map { try FileHandle(forWritingTo: scratch.appendingPathComponent($0)) }
@@ -150,10 +150,18 @@ final class BackgroundCLI {
         process.standardOutput = handles[0]
         process.standardError = handles[1]
         process.standardInput = FileHandle.nullDevice
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         try process.run()
     }
 
     var isRunning: Bool { process.isRunning }
+
+    /// The process id of the `b24plan` process.
+    var pid: Int32 { process.processIdentifier }
+
+    var stdout: String { (try? String(contentsOf: scratch.appendingPathComponent("out"), encoding: .utf8)) ?? "" }
 
     /// Waits for the exit (once) and returns the exit status.
     @discardableResult

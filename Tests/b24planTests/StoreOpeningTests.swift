@@ -66,6 +66,33 @@ struct StoreOpeningTests {
         #expect(SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: file)))) == before, "status wrote nothing")
     }
 
+    @Test("status on a read-only store with an older journal says so and does not upgrade it")
+    func olderJournal() throws {
+        let ws = try ApplyWorkspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.prepareStore()
+        try ws.writeDeployScript()
+        try ws.writePlan("1.0.0")
+        #expect(try ws.b24plan(["apply", "--yes", Self.plan]).code == 3)
+        // What b24plan with journal schema 1 left behind.
+        try ws.sql(
+            """
+            ALTER TABLE b24plan_steps DROP COLUMN process_start;
+            ALTER TABLE b24plan_steps DROP COLUMN host;
+            ALTER TABLE b24plan_steps DROP COLUMN pid;
+            UPDATE b24plan_meta SET value = '1' WHERE key = 'schema_version';
+            """)
+        let file = ws.path("state.db")
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: file)
+        let before = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: file))))
+        let status = try ws.b24plan(["status", "--format", "json", Self.plan])
+        #expect(status.code == 0, "\(status.stdout)\n\(status.stderr)")
+        #expect(status.stderr.contains("has schema 1 and this b24plan writes 2"), "\(status.stderr)")
+        #expect((try CLIRunner.json(status)["steps"] as? [[String: Any]])?.count == 5)
+        #expect(SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: file)))) == before, "status wrote nothing")
+        #expect(try ws.scalar("SELECT value FROM b24plan_meta WHERE key = 'schema_version'") == "1")
+    }
+
     @Test(
         "counts and durations reject 0, negative, non-numeric and absurd values with 64",
         arguments: [
