@@ -10,7 +10,8 @@ struct ApplyCommand: Command {
     let usage = "b24plan apply FILE|SAVED [--database URL] [--yes] [--parallel N] [--format text|json]"
     let handlesInterruption = true
     let discussion = """
-        Compiles FILE (or loads a plan saved by 'diff --out', refusing it if any input changed), shows
+        Compiles FILE (or a plan saved by 'diff --out': compiled again from its inputs, and refused
+        when any input changed or the result differs from what was saved), shows
         it and asks for confirmation on a terminal (--yes skips the question; it is required when stdin
         is not a terminal), then runs the steps in graph order. Applying again resumes the same run:
         done steps are not repeated. Stops at an unpassed gate with exit code 3 and prints the command

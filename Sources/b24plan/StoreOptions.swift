@@ -92,25 +92,22 @@ enum StoreOptions {
     }
 }
 
-/// A plan given to a store command: a release plan file (linted and compiled) or a saved plan.
+/// A plan given to a store command: a release plan file (linted and compiled) or a saved plan
+/// (compiled again from its inputs, and refused unless that gives what was saved).
 struct LoadedPlan {
     var compiled: CompiledPlan
     /// SHA-256 of the plan file's bytes (what the run records).
     var planSHA256: String
     /// The plan file's folder: migration files are relative to it.
     var directory: String
+    /// The plan file, as messages show it.
     var planPath: String
 
     /// Nil after the problems were printed.
     static func load(_ path: String, arguments: ParsedArguments, console: Console) throws -> LoadedPlan? {
         let fileSystem = LocalFileSystem()
         if let bytes = try? fileSystem.read(path), SavedPlan.looksSaved(bytes) {
-            let saved = try SavedPlan.load(path, fileSystem: fileSystem)
-            guard let plan = saved.inputs.first(where: { $0.role == .plan }) else {
-                throw SavedPlan.LoadError(message: "\(path) names no plan file")
-            }
-            return LoadedPlan(
-                compiled: saved.compiled, planSHA256: plan.sha256, directory: FilePath.directory(of: plan.path), planPath: plan.path)
+            return try loadSaved(path, arguments: arguments, console: console, fileSystem: fileSystem)
         }
         let compiler = try PlanCompiler.from(arguments)
         guard let outcome = CompileStep(console: console).run(path, against: arguments.value("against"), compiler: compiler, format: "text")
@@ -118,5 +115,30 @@ struct LoadedPlan {
         return LoadedPlan(
             compiled: outcome.compiled, planSHA256: SHA256.hex(outcome.context.document.source.bytes),
             directory: FilePath.directory(of: path), planPath: path)
+    }
+
+    /// A saved plan: its inputs (relative to its folder) must be unchanged, must still lint, and
+    /// must compile to exactly the saved plan; what runs and what is shown is that recompiled plan.
+    private static func loadSaved(_ path: String, arguments: ParsedArguments, console: Console, fileSystem: LocalFileSystem) throws
+        -> LoadedPlan?
+    {
+        for option in ["against", "reconcile"] where arguments.value(option) != nil {
+            throw UsageError(
+                message: "--\(option) applies to plan files; \(path) is a saved plan, compiled with the options it was saved with")
+        }
+        let folder = LocalPath.folder(of: path)
+        let saved = try SavedPlan.load(path, fileSystem: fileSystem, directory: folder)
+        let recompiled = try saved.recompile(in: folder, fileSystem: fileSystem)
+        guard let compiled = recompiled.compiled, let plan = saved.inputs.first(where: { $0.role == .plan }) else {
+            console.writeError("error: the inputs of the saved plan \(path) do not pass lint any more:\n")
+            CompileStep(console: console).printDiagnostics(recompiled.lint.diagnostics, sources: recompiled.lint.sources, format: "text")
+            return nil
+        }
+        if let difference = saved.difference(from: compiled) {
+            throw SavedPlan.LoadError(message: difference)
+        }
+        return LoadedPlan(
+            compiled: compiled, planSHA256: plan.sha256, directory: FilePath.directory(of: recompiled.planPath),
+            planPath: LocalPath.display(recompiled.planPath))
     }
 }
