@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PlanStore
@@ -19,6 +20,15 @@ struct SecretRedactorTests {
         let redactor = SecretRedactor(["пароль1", "abcd"])
         #expect(redactor.redact("x пароль1 y") == "x *** y")
         #expect(redactor.redact("abcd\u{301}") == "***\u{301}")
+    }
+
+    @Test("a secret is also hidden where JSON output escapes it")
+    func json() throws {
+        let secret = "pa\"ss\\word"
+        let redactor = SecretRedactor([secret])
+        let encoded = String(decoding: try JSONEncoder().encode(["p": secret]), as: UTF8.self)
+        #expect(redactor.redact(encoded) == "{\"p\":\"***\"}")
+        #expect(redactor.redact("raw: \(secret)") == "raw: ***")
     }
 
     @Test("a child's environment loses the secret variables and any value holding a secret")

@@ -22,11 +22,32 @@ public struct SecretRedactor: Sendable, Equatable {
         add(secrets)
     }
 
-    /// Adds secrets; empty and too short ones are ignored, duplicates kept once.
+    /// Adds secrets, each also as it appears inside a JSON string (`"` and `\\` escaped); empty and
+    /// too short ones are ignored, duplicates kept once.
     public mutating func add(_ more: some Sequence<String>) {
         let known = Set(secrets)
-        let fresh = Set(more.filter { $0.utf8.count >= Self.minimumLength && !known.contains($0) })
+        let candidates = more.flatMap { [$0, Self.jsonEscaped($0)] }
+        let fresh = Set(candidates.filter { $0.utf8.count >= Self.minimumLength && !known.contains($0) })
         secrets = (secrets + fresh).sorted { ($0.utf8.count, $0) > ($1.utf8.count, $1) }
+    }
+
+    /// `text` as JSONEncoder writes it between quotes (slashes unescaped, as `JSONOutput` does).
+    static func jsonEscaped(_ text: String) -> String {
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 
     /// A copy with more secrets.
