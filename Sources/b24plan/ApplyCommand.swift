@@ -71,7 +71,7 @@ struct ApplyCommand: Command {
             console.writeError("apply cancelled before any step ran\n")
             return .failure
         }
-        let redactor = KnownSecrets.redactor(environment: console.environment, urls: [url])
+        let redactor = KnownSecrets.redactor(environment: console.environment, arguments: arguments).adding(url.secrets)
         let (database, journal) = try StoreOptions.open(url, mode: .create)
         defer { database.close() }
         let lock = try RunLock.acquire(database: database, app: compiled.app)

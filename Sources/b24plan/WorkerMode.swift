@@ -27,7 +27,7 @@ struct WorkerMode {
         let reporter = ConsoleReporter(console: console, jsonMode: format(arguments) == "json")
         let deadline = Date().addingTimeInterval(Self.patience)
         var run = try journal.run(app: compiled.app, version: compiled.to)
-        while run == nil && Date() < deadline {
+        while run == nil && Date() < deadline && !Interruption.shared.isRequested {
             Thread.sleep(forTimeInterval: 1)
             run = try journal.run(app: compiled.app, version: compiled.to)
         }
@@ -37,7 +37,8 @@ struct WorkerMode {
         }
         var worked: [String] = []
         for step in compiled.steps where step.kind == .portalsReconcile || step.kind == .portalsScopeAudit {
-            while try journal.portalCounts(run: run.id, step: step.id).isEmpty, Date() < deadline,
+            if Interruption.shared.isRequested { break }
+            while try journal.portalCounts(run: run.id, step: step.id).isEmpty, Date() < deadline, !Interruption.shared.isRequested,
                 try journal.run(app: compiled.app, version: compiled.to)?.state == .running
             {
                 Thread.sleep(forTimeInterval: 1)
