@@ -25,8 +25,25 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
     /// (not even the WAL journal mode).
     public init(path: String, access: DatabaseAccess = .create) throws {
         self.path = path
-        let isFile = path != ":memory:" && !path.hasPrefix("file:")
-        if isFile && access == .create {
+        do {
+            try connect(path, access: access)
+        } catch let error as DatabaseError where access == .readOnly && Self.isPlainFile(path) {
+            // A WAL database in a folder we cannot write to (no -shm to create) cannot be read the
+            // usual way; with nothing there to write, no writer can be at work: read it as immutable.
+            guard (try? connect("file:\(Self.uriPath(path))?mode=ro&immutable=1", access: access)) != nil else { throw error }
+        }
+    }
+
+    private static func isPlainFile(_ path: String) -> Bool { path != ":memory:" && !path.hasPrefix("file:") }
+
+    /// `path` for a `file:` URI: `%`, `?` and `#` percent-encoded.
+    private static func uriPath(_ path: String) -> String {
+        path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f").replacingOccurrences(
+            of: "#", with: "%23")
+    }
+
+    private func connect(_ path: String, access: DatabaseAccess) throws {
+        if Self.isPlainFile(path) && access == .create {
             let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
                 try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -51,7 +68,11 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 5000)
         do {
-            if access != .readOnly { try execute("PRAGMA journal_mode = WAL", []) }
+            if access == .readOnly {
+                _ = try query("SELECT COUNT(*) AS n FROM sqlite_master", [])  // fails here when it cannot be read
+            } else {
+                try execute("PRAGMA journal_mode = WAL", [])
+            }
             try execute("PRAGMA foreign_keys = ON", [])
         } catch {
             close()
