@@ -1,6 +1,7 @@
 import Foundation
 
-/// Where the state store lives: `sqlite:PATH` or `postgres://user:pass@host:port/db`.
+/// Where the state store lives: `sqlite:PATH` or `postgres://user:pass@host:port/db` (see
+/// `PostgresURL` for how a PostgreSQL URL is read: a password may hold `@`, `/`, `:`, `?` or `%`).
 public enum DatabaseURL: Sendable, Equatable {
     case sqlite(path: String)
     case postgres(connectionString: String)
@@ -14,7 +15,8 @@ public enum DatabaseURL: Sendable, Equatable {
             if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
             guard !path.isEmpty else { throw DatabaseError(message: "the SQLite URL \"\(text)\" names no file") }
             self = .sqlite(path: path)
-        } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+        } else if PostgresURL.isURL(text) {
+            _ = try PostgresURL(text)  // its errors show the URL redacted
             self = .postgres(connectionString: text)
         } else {
             throw DatabaseError(message: "unsupported database URL (use sqlite:PATH or postgres://user@host:port/db)")
@@ -25,27 +27,15 @@ public enum DatabaseURL: Sendable, Equatable {
     public var redacted: String {
         switch self {
         case .sqlite(let path): return "sqlite:" + path
-        case .postgres(let connection): return Self.redactPassword(connection)
+        case .postgres(let connection): return (try? PostgresURL(connection))?.redacted ?? "a PostgreSQL connection string"
         }
     }
 
-    /// Hides the password of the user-info part and of a `password=` query parameter.
-    static func redactPassword(_ connection: String) -> String {
-        var text = connection
-        if let schemeEnd = text.range(of: "://") {
-            let authorityEnd = text[schemeEnd.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" }) ?? text.endIndex
-            if let at = text[schemeEnd.upperBound..<authorityEnd].lastIndex(of: "@"),
-                let colon = text[schemeEnd.upperBound..<at].firstIndex(of: ":")
-            {
-                text.replaceSubrange(text.index(after: colon)..<at, with: "***")
-            }
+    /// The database password in every form it may take (as written, percent-decoded); empty for SQLite.
+    public var secrets: [String] {
+        switch self {
+        case .sqlite: return []
+        case .postgres(let connection): return (try? PostgresURL(connection))?.secrets ?? []
         }
-        if let query = text.firstIndex(of: "?") {
-            let parameters = text[text.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map { pair in
-                pair.lowercased().hasPrefix("password=") ? "password=***" : String(pair)
-            }
-            text = String(text[...query]) + parameters.joined(separator: "&")
-        }
-        return text
     }
 }

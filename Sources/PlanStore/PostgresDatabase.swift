@@ -17,25 +17,50 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
 
     private var connection: OpaquePointer?
     private let lock = NSRecursiveLock()
-    /// Fragments of the connection string that must never appear in a message.
-    private let secrets: [String]
+    /// What must never appear in a message: the password in every form.
+    private let secrets: SecretRedactor
 
-    /// Connects with a libpq connection string or a `postgres://` / `postgresql://` URL.
+    /// Connects with a `postgres://` / `postgresql://` URL (see `PostgresURL`) or a libpq keyword
+    /// connection string. libpq gets keyword/value pairs, `connect_timeout` 10 s unless given, so
+    /// a server that accepts but never answers cannot hang the caller.
     public init(connectionString: String) throws {
-        redactedURL = DatabaseURL.postgres(connectionString: connectionString).redacted
-        secrets = Self.passwords(in: connectionString)
-        let conn = PQconnectdb(connectionString)
+        let parameters: [PostgresURL.Parameter]
+        let expandDatabaseName: Int32
+        if PostgresURL.isURL(connectionString) {
+            let url = try PostgresURL(connectionString)
+            redactedURL = url.redacted
+            secrets = SecretRedactor(url.secrets)
+            parameters = url.connectionParameters
+            expandDatabaseName = 0
+        } else {
+            // `key=value …`: libpq expands it from `dbname`; its own connect_timeout comes later and wins.
+            redactedURL = "the PostgreSQL connection string"
+            secrets = SecretRedactor(Self.keywordPasswords(connectionString))
+            parameters = [.init("connect_timeout", String(PostgresURL.defaultConnectTimeout)), .init("dbname", connectionString)]
+            expandDatabaseName = 1
+        }
+        let keywords = parameters.map { strdup($0.keyword) } + [nil]
+        let values = parameters.map { strdup($0.value) } + [nil]
+        defer {
+            keywords.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let conn = keywords.map { UnsafePointer($0) }.withUnsafeBufferPointer { keywordPointers in
+            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valuePointers in
+                PQconnectdbParams(keywordPointers.baseAddress, valuePointers.baseAddress, expandDatabaseName)
+            }
+        }
         guard let conn, PQstatus(conn) == CONNECTION_OK else {
             let reason = conn.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             PQfinish(conn)
-            throw DatabaseError(message: Self.scrub("cannot connect to \(redactedURL): \(Self.trimmed(reason))", secrets))
+            throw DatabaseError(message: secrets.redact("cannot connect to \(redactedURL): \(Self.trimmed(reason))"))
         }
         connection = conn
         PQsetNoticeProcessor(conn, { _, _ in }, nil)  // NOTICEs (e.g. "already exists, skipping") would go to stderr.
         guard PQsetClientEncoding(conn, "UTF8") == 0 else {
             let reason = String(cString: PQerrorMessage(conn))
             close()
-            throw DatabaseError(message: Self.scrub("cannot use UTF8 on \(redactedURL): \(Self.trimmed(reason))", secrets))
+            throw DatabaseError(message: secrets.redact("cannot use UTF8 on \(redactedURL): \(Self.trimmed(reason))"))
         }
     }
 
@@ -142,7 +167,7 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
             }
         }
         guard let result else {
-            throw DatabaseError(message: Self.scrub(Self.trimmed(String(cString: PQerrorMessage(conn))), secrets), sql: sql)
+            throw DatabaseError(message: secrets.redact(Self.trimmed(String(cString: PQerrorMessage(conn)))), sql: sql)
         }
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
@@ -150,7 +175,7 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
             let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             let message = primary ?? Self.trimmed(String(cString: PQerrorMessage(conn)))
-            throw DatabaseError(message: Self.scrub(message, secrets + Self.longTexts(parameters)), sql: sql, code: state)
+            throw DatabaseError(message: secrets.adding(Self.longTexts(parameters)).redact(message), sql: sql, code: state)
         }
         return result
     }
@@ -214,27 +239,41 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
 
     // MARK: Secrets
 
-    /// The password of a URL (raw and percent-decoded) and any `password=` value.
-    private static func passwords(in connection: String) -> [String] {
+    /// The `password=` values of a keyword connection string (quoted or not).
+    private static func keywordPasswords(_ connection: String) -> [String] {
         var found: [String] = []
-        if let scheme = connection.range(of: "://"), let at = connection[scheme.upperBound...].lastIndex(of: "@") {
-            let credentials = connection[scheme.upperBound..<at]
-            if let colon = credentials.firstIndex(of: ":") { found.append(String(credentials[credentials.index(after: colon)...])) }
+        var rest = Substring(connection)
+        while let range = rest.range(of: "password") {
+            var value = rest[range.upperBound...].drop(while: { $0 == " " })
+            rest = value
+            guard value.first == "=" else { continue }
+            value = value.dropFirst().drop(while: { $0 == " " })
+            if value.first == "'" {
+                var text = ""
+                var escaped = false
+                for character in value.dropFirst() {
+                    if escaped {
+                        text.append(character)
+                        escaped = false
+                    } else if character == "\\" {
+                        escaped = true
+                    } else if character == "'" {
+                        break
+                    } else {
+                        text.append(character)
+                    }
+                }
+                found.append(text)
+            } else {
+                found.append(String(value.prefix(while: { $0 != " " })))
+            }
         }
-        for piece in connection.split(whereSeparator: { "?& ".contains($0) }) where piece.hasPrefix("password=") {
-            found.append(String(piece.dropFirst("password=".count)))
-        }
-        found += found.compactMap { $0.removingPercentEncoding }
-        return found.filter { !$0.isEmpty }
+        return found
     }
 
     /// Text parameters long enough to be a token: hidden when a server message quotes them.
     private static func longTexts(_ parameters: [SQLValue]) -> [String] {
         parameters.compactMap { if case .text(let text) = $0, text.count >= 16 { return text } else { return nil } }
-    }
-
-    private static func scrub(_ message: String, _ secrets: [String]) -> String {
-        secrets.reduce(message) { $0.replacingOccurrences(of: $1, with: "***") }
     }
 
     private static func trimmed(_ message: String) -> String {

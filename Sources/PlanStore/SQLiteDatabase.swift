@@ -19,10 +19,31 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
     /// Tells SQLite to copy bound text and blobs (the C macro `SQLITE_TRANSIENT`).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    /// Opens (creating it and its parent folders on first use) the SQLite database at `path`.
-    public init(path: String) throws {
+    /// Opens the SQLite database at `path`: with `.create` (the default) the file and its parent
+    /// folders are created on first use; `.existing` and `.readOnly` create nothing and fail when
+    /// the file is missing; `.readOnly` opens it with `SQLITE_OPEN_READONLY` and writes nothing
+    /// (not even the WAL journal mode).
+    public init(path: String, access: DatabaseAccess = .create) throws {
         self.path = path
-        if path != ":memory:" && !path.hasPrefix("file:") {
+        do {
+            try connect(path, access: access)
+        } catch let error as DatabaseError where access == .readOnly && Self.isPlainFile(path) {
+            // A WAL database in a folder we cannot write to (no -shm to create) cannot be read the
+            // usual way; with nothing there to write, no writer can be at work: read it as immutable.
+            guard (try? connect("file:\(Self.uriPath(path))?mode=ro&immutable=1", access: access)) != nil else { throw error }
+        }
+    }
+
+    private static func isPlainFile(_ path: String) -> Bool { path != ":memory:" && !path.hasPrefix("file:") }
+
+    /// `path` for a `file:` URI: `%`, `?` and `#` percent-encoded.
+    private static func uriPath(_ path: String) -> String {
+        path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f").replacingOccurrences(
+            of: "#", with: "%23")
+    }
+
+    private func connect(_ path: String, access: DatabaseAccess) throws {
+        if Self.isPlainFile(path) && access == .create {
             let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
                 try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -31,7 +52,12 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
             }
         }
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        switch access {
+        case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .existing: flags |= SQLITE_OPEN_READWRITE
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        }
         let status = sqlite3_open_v2(path, &db, flags, nil)
         guard status == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -42,10 +68,14 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 5000)
         do {
-            try execute("PRAGMA journal_mode = WAL", [])
-            // WAL with NORMAL loses no commit when the process dies (only on power loss) and
-            // saves an fsync per commit: a rotated token is stored sooner after its refresh.
-            try execute("PRAGMA synchronous = NORMAL", [])
+            if access == .readOnly {
+                _ = try query("SELECT COUNT(*) AS n FROM sqlite_master", [])  // fails here when it cannot be read
+            } else {
+                try execute("PRAGMA journal_mode = WAL", [])
+                // WAL with NORMAL loses no commit when the process dies (only on power loss) and
+                // saves an fsync per commit: a rotated token is stored sooner after its refresh.
+                try execute("PRAGMA synchronous = NORMAL", [])
+            }
             try execute("PRAGMA foreign_keys = ON", [])
         } catch {
             close()

@@ -8,12 +8,17 @@ struct ApplyCommand: Command {
     let name = "apply"
     let summary = "Execute the plan: migrations, deploy, gates, portals (resumable)"
     let usage = "b24plan apply FILE|SAVED [--database URL] [--yes] [--parallel N] [--format text|json]"
+    let handlesInterruption = true
     let discussion = """
-        Compiles FILE (or loads a plan saved by 'diff --out', refusing it if any input changed), shows
+        Compiles FILE (or a plan saved by 'diff --out': compiled again from its inputs, and refused
+        when any input changed or the result differs from what was saved), shows
         it and asks for confirmation on a terminal (--yes skips the question; it is required when stdin
         is not a terminal), then runs the steps in graph order. Applying again resumes the same run:
         done steps are not repeated. Stops at an unpassed gate with exit code 3 and prints the command
         that passes it; a failed step exits 1 and leaves the database and the journal consistent.
+        Ctrl-C (SIGINT) or SIGTERM starts no further step: a running deploy command gets the signal
+        and is waited for (then killed after 10 s), and apply exits 130 or 143; a second one exits at
+        once. A deploy that an earlier apply left running is not started again while it runs.
         """
     var options: [OptionSpec] {
         [
@@ -28,6 +33,7 @@ struct ApplyCommand: Command {
             .value(
                 "max-connections", "N",
                 "Most database connections apply opens for per-portal migrations on PostgreSQL, whatever --parallel says (default 16)."),
+            .value("deploy-ended", "PID", "The deploy journaled as running as PID on another host has ended: run it again."),
         ] + PortalOptions.options + StoreOptions.options
     }
 
@@ -37,6 +43,13 @@ struct ApplyCommand: Command {
         }
         let json = format(arguments) == "json"
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
+        let leaseSeconds = try arguments.positiveInteger("lease").map(Double.init) ?? 120
+        let endedDeploy = try arguments.value("deploy-ended").map { text in
+            guard let pid = Int32(text), pid > 0 else {
+                throw UsageError(message: "option '--deploy-ended' needs a process id, not '\(text)'")
+            }
+            return pid
+        }
         let config = try StoreOptions.config(arguments)
         let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
         guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
@@ -52,13 +65,17 @@ struct ApplyCommand: Command {
                 throw UsageError(message: "apply asks for confirmation on a terminal; pass --yes to apply without asking")
             }
             console.writeError("Apply this plan to \(url.redacted)? Only 'yes' is accepted: ")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                console.writeError("apply cancelled\n")
+            guard Self.readAnswer(interruption: .shared)?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                console.writeError("\napply cancelled\n")
                 return .failure
             }
         }
-        let (database, journal) = try StoreOptions.open(url)
-        GracefulSignals.install()
+        if Interruption.shared.isRequested {
+            console.writeError("apply cancelled before any step ran\n")
+            return .failure
+        }
+        let redactor = KnownSecrets.redactor(environment: console.environment, arguments: arguments).adding(url.secrets)
+        let (database, journal) = try StoreOptions.open(url, mode: .create)
         defer { database.close() }
         let lock = try RunLock.acquire(database: database, app: compiled.app)
         _ = lock.keepAlive()
@@ -66,7 +83,7 @@ struct ApplyCommand: Command {
         let selection = arguments.value("retry").flatMap(PortalFleet.Selection.init(rawValue:)) ?? .unfinished
         let portalSteps = LazyPortalSteps(
             selection: selection, whereClause: arguments.value("where"), memberIDs: PortalOptions.memberIDs(arguments),
-            leaseSeconds: try arguments.positiveInteger("lease").map(Double.init) ?? 120
+            leaseSeconds: leaseSeconds
         ) {
             try PortalOptions.fleet(
                 database: database, journal: journal, config: config, parallel: parallel, arguments: arguments,
@@ -74,18 +91,21 @@ struct ApplyCommand: Command {
         }
         var environment = ApplyExecutor.Environment(
             database: database, journal: journal, config: config, planDirectory: loaded.directory,
-            openConnection: { try DatabaseConnector.open(url) }, parallel: parallel, deployHook: ChildProcessDeployHook(),
+            openConnection: { try DatabaseConnector.open(url) }, parallel: parallel,
+            deployHook: ChildProcessDeployHook(redactor: redactor, interruption: .shared),
             portalSteps: portalSteps, reporter: ConsoleReporter(console: console, jsonMode: json))
         environment.planReference = loaded.planPath
         environment.maxConnections = try arguments.positiveInteger("max-connections") ?? 16
+        environment.redactor = redactor
+        environment.interruption = .shared
+        environment.endedDeploy = endedDeploy
         if selection != .unfinished {
             environment.rerun = Set(compiled.steps.filter { $0.kind == .portalsReconcile || $0.kind == .portalsScopeAudit }.map(\.id))
         }
         let outcome = try ApplyExecutor(environment).apply(compiled, planSHA256: loaded.planSHA256)
         let portalsUnfinished = try journal.portalCounts(run: outcome.runID, step: "portals.reconcile")
             .filter { $0.key != .done && $0.key != .inactive }.values.reduce(0, +)
-        var code: ExitCode = outcome.failure != nil ? .failure : outcome.isComplete && portalsUnfinished == 0 ? .success : .incomplete
-        if outcome.interrupted, let interrupted = ExitCode.interrupted(by: Interruption.shared.signal) { code = interrupted }
+        let code: ExitCode = outcome.failure != nil ? .failure : outcome.isComplete && portalsUnfinished == 0 ? .success : .incomplete
         if json {
             console.write(JSONOutput.encode(ApplyDocument(compiled, outcome: outcome)))
         } else {
@@ -101,11 +121,13 @@ struct ApplyCommand: Command {
     }
 
     private func summary(_ outcome: ApplyOutcome, compiled: CompiledPlan, planPath: String, failedPortals: Int) -> String {
+        if let signal = Interruption.shared.signal {
+            let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+            let at = outcome.failure.map { " during \($0.step)" } ?? ""
+            return "apply interrupted by \(name)\(at); every step's state is recorded: run apply again to resume.\n"
+        }
         if let failure = outcome.failure {
             return "apply failed at \(failure.step); fix the cause and run apply again to resume.\n"
-        }
-        if outcome.interrupted {
-            return "apply interrupted: every finished step and portal is recorded; run apply again to resume.\n"
         }
         if outcome.isComplete { return "apply complete: \(compiled.app) \(compiled.to), \(compiled.steps.count) steps done.\n" }
         var text = "apply incomplete: \(compiled.app) \(compiled.to)\n"
@@ -119,6 +141,25 @@ struct ApplyCommand: Command {
                 + "(needs-reinstall and inactive portals are left as they are)\n"
         }
         return text + "then run apply again.\n"
+    }
+}
+
+extension ApplyCommand {
+    /// One line from standard input, or nil at its end or once a SIGINT/SIGTERM is recorded (the
+    /// handlers are installed, so a plain read would not return on Ctrl-C).
+    static func readAnswer(interruption: Interruption) -> String? {
+        var bytes: [UInt8] = []
+        while !interruption.isRequested {
+            var entry = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, 100) > 0 else { continue }  // timeout or EINTR: check again
+            var byte: UInt8 = 0
+            let count = read(STDIN_FILENO, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return nil
     }
 }
 

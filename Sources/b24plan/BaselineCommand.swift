@@ -22,7 +22,8 @@ struct BaselineCommand: Command {
         }
         guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
         let config = try StoreOptions.config(arguments)
-        let (database, journal) = try StoreOptions.open(try StoreOptions.url(arguments, config: config, environment: console.environment))
+        let (database, journal) = try StoreOptions.open(
+            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .create)
         defer { database.close() }
         let history = try MigrationHistory(database: database, table: config.migrationsTable)
         let summary: Baseline.Summary

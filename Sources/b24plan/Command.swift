@@ -10,10 +10,15 @@ protocol Command {
     /// A paragraph or two under the usage.
     var discussion: String { get }
     var options: [OptionSpec] { get }
+    /// Whether the command stops at safe points on SIGINT/SIGTERM (it polls `Interruption.shared`)
+    /// rather than being ended by the signal at once.
+    var handlesInterruption: Bool { get }
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode
 }
 
 extension Command {
+    var handlesInterruption: Bool { false }
+
     /// The full `--help` text.
     var help: String {
         var text = "usage: \(usage)\n\n\(discussion)\n"
@@ -43,6 +48,7 @@ enum ExitCodeHelp {
           2   changes present (diff --detailed-exitcode) or drift found
           3   apply incomplete (a gate is pending or some portals are not done)
           64  usage error
+          130 interrupted (SIGINT), 143 terminated (SIGTERM)
 
         """
 }

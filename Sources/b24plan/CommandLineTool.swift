@@ -1,3 +1,5 @@
+import Foundation
+import PlanStore
 import ReleasePlan
 
 /// Dispatches to a subcommand, prints usage errors, and turns everything into an exit code.
@@ -59,19 +61,44 @@ struct CommandLineTool {
             console.writeError("error: unknown command '\(first)'\(hint)\n\n" + overview)
             return .usage
         }
+        var console = self.console
         do {
             let parsed = try ArgumentParser.parse(Array(arguments.dropFirst()), options: command.options)
+            console = console.redacting(KnownSecrets.redactor(environment: console.environment, arguments: parsed))
             if parsed.wantsHelp {
                 console.write(command.help)
                 return .success
             }
-            return try command.run(parsed, console: console)
+            if command.handlesInterruption { Self.installSignalHandlers() }
+            return ExitCode.final(try command.run(parsed, console: console))
         } catch let error as UsageError {
             console.writeError("error: \(error.message)\nusage: \(command.usage)\nRun 'b24plan \(command.name) --help' for more.\n")
-            return .usage
+            return ExitCode.final(.usage)
         } catch {
             console.writeError("error: \(error)\n")
-            return .failure
+            return ExitCode.final(.failure)
         }
+    }
+
+    /// SIGINT and SIGTERM are recorded in `Interruption.shared` (the command stops at its next safe
+    /// point, records every state and exits 130 or 143); a second signal exits at once with 128 +
+    /// its number. Commands that do not opt in keep the default: the signal ends them at once.
+    static func installSignalHandlers() {
+        Interruption.shared.install(
+            onFirst: { signal in
+                let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+                writeRaw(
+                    "\n\(name): stopping at the next safe point — no new portals or steps; requests in flight finish and every "
+                        + "state is recorded (press Ctrl-C again to exit at once)\n")
+            },
+            onSecond: { signal in
+                writeRaw("\nsecond \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): exiting at once\n")
+                _exit(128 + signal)
+            })
+    }
+
+    /// Writes to stderr without locks or allocation-heavy machinery (from a signal source).
+    private static func writeRaw(_ text: String) {
+        _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
     }
 }

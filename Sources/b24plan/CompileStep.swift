@@ -37,11 +37,26 @@ struct CompileStep {
 }
 
 extension ParsedArguments {
-    /// A positive integer option, or a usage error.
+    /// The largest value a count or duration option takes: far beyond any real use, small enough
+    /// that `parallel * 2` and a lease added to a date cannot overflow.
+    static let largestNumber = 100_000
+
+    /// A count or a duration (`--parallel`, `--lease`): a whole number from 1 up, or a usage error.
     func positiveInteger(_ name: String) throws -> Int? {
+        try wholeNumber(name, minimum: 1)
+    }
+
+    /// A whole-number option in `minimum...largestNumber`, or a usage error (exit 64).
+    func wholeNumber(_ name: String, minimum: Int = 0) throws -> Int? {
         guard let text = value(name) else { return nil }
         guard let number = Int(text), number >= 0 else {
             throw UsageError(message: "option '--\(name)' needs a whole number, not '\(text)'")
+        }
+        guard number >= minimum else {
+            throw UsageError(message: "option '--\(name)' must be at least \(minimum), not \(number)")
+        }
+        guard number <= Self.largestNumber else {
+            throw UsageError(message: "option '--\(name)' must be at most \(Self.largestNumber), not \(number)")
         }
         return number
     }

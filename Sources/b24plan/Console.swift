@@ -1,4 +1,5 @@
 import Foundation
+import PlanStore
 
 /// Where the tool writes, and whether it may use colour there (a terminal, and NO_COLOR unset).
 struct Console {
@@ -7,6 +8,16 @@ struct Console {
     var colorOut: Bool
     var colorError: Bool
     var environment: [String: String]
+
+    /// The same console with every secret of `redactor` replaced by `***` in what it writes.
+    func redacting(_ redactor: SecretRedactor) -> Console {
+        guard !redactor.isEmpty else { return self }
+        var console = self
+        let write = self.write, writeError = self.writeError
+        console.write = { write(redactor.redact($0)) }
+        console.writeError = { writeError(redactor.redact($0)) }
+        return console
+    }
 
     static func standard() -> Console {
         let environment = ProcessInfo.processInfo.environment

@@ -13,7 +13,8 @@ struct DiffCommand: Command {
         version in the same folder), classifies the update (initial, patch, minor, major, critical),
         estimates moderation and time to users, and prints every step that apply would run, in order.
         Lint errors block the diff (exit 1). --out saves the compiled plan with the SHA-256 of every
-        input; 'b24plan apply SAVED' refuses it when any input changed since.
+        input (paths relative to the saved file); 'b24plan apply SAVED' compiles it again from those
+        inputs and refuses it when any input changed or the result differs from what was saved.
         """
     let options: [OptionSpec] = [
         .value("against", "FILE", "The published plan to compare with."),
@@ -47,7 +48,12 @@ struct DiffCommand: Command {
             }
         }
         if let out = arguments.value("out") {
-            let saved = SavedPlan(compiled: compiled, context: outcome.context)
+            // Inputs are stored relative to the saved file's folder, so apply finds them from anywhere.
+            let savedFolder = LocalPath.folder(of: out)
+            let saved = SavedPlan(compiled: compiled, context: outcome.context, compiler: compiler) { path in
+                let physical = LocalPath.physical(path)
+                return FilePath.relative(physical, from: savedFolder) ?? physical
+            }
             do {
                 try Data(saved.encoded().utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
                 console.writeError("saved the plan to \(out); apply it with: b24plan apply \(out)\n")
@@ -66,9 +72,8 @@ struct DiffCommand: Command {
 extension PlanCompiler {
     /// The compiler options shared by diff, graph and apply.
     static func from(_ arguments: ParsedArguments) throws -> PlanCompiler {
-        let installations = try arguments.positiveInteger("installations").map { (count: $0, source: "--installations") }
+        let installations = try arguments.wholeNumber("installations").map { (count: $0, source: "--installations") }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
-        guard parallel >= 1 else { throw UsageError(message: "option '--parallel' must be at least 1") }
         let mode = ReconcileMode(rawValue: arguments.value("reconcile") ?? "auto") ?? .auto
         return PlanCompiler(reconcile: mode, installations: installations, parallelism: parallel)
     }

@@ -6,6 +6,7 @@ import Rollout
 /// `b24plan drift FILE`: the read half of the reconcile on every portal; no writes.
 struct DriftCommand: Command {
     let name = "drift"
+    let handlesInterruption = true
     let summary = "Compare every portal's placements and events with the plan (read-only)"
     let usage = "b24plan drift FILE [--where SQL] [--member-id ID] [--parallel N] [--database URL] [--format text|json]"
     let discussion = """
@@ -30,14 +31,14 @@ struct DriftCommand: Command {
         }
         guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
         let config = try StoreOptions.config(arguments)
-        let (database, _) = try StoreOptions.open(try StoreOptions.url(arguments, config: config, environment: console.environment))
+        let (database, _) = try StoreOptions.open(
+            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExistLeavingJournal)
         defer { database.close() }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let fleet = try PortalOptions.fleet(
             database: database, journal: nil, config: config, parallel: parallel, arguments: arguments, environment: console.environment,
             access: .readOnly)
         let task = PortalReconcileTask(plan: loaded.compiled.plan, mode: .readOnly)
-        GracefulSignals.install()
         let summary = try BlockingTask.run { [arguments] in
             try await fleet.run(
                 runID: nil, stepID: "drift", selection: .unfinished, where: arguments.value("where"),

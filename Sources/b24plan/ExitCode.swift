@@ -1,4 +1,5 @@
 import Foundation
+import PlanStore
 
 /// The exit codes of every command (DESIGN §7), decided in one place.
 enum ExitCode: Int32 {
@@ -12,17 +13,18 @@ enum ExitCode: Int32 {
     case incomplete = 3
     /// The command line itself is wrong (sysexits' EX_USAGE).
     case usage = 64
-    /// Stopped by SIGINT (128 + 2).
-    case interruptedBySIGINT = 130
-    /// Stopped by SIGTERM (128 + 15).
-    case interruptedBySIGTERM = 143
+    /// Stopped by SIGINT (Ctrl-C) at a safe point: 128 + 2.
+    case interrupted = 130
+    /// Stopped by SIGTERM at a safe point: 128 + 15.
+    case terminated = 143
 
-    /// The code for a signal that stopped the work, when there was one.
-    static func interrupted(by signal: Int32?) -> ExitCode? {
-        switch signal {
-        case SIGINT: return .interruptedBySIGINT
-        case SIGTERM: return .interruptedBySIGTERM
-        default: return nil
+    /// The code a command ends with: `code`, unless a SIGINT or SIGTERM was recorded while it ran
+    /// (the command then stopped at a safe point, whatever it returned): 130 or 143.
+    static func final(_ code: ExitCode, interruption: Interruption = .shared) -> ExitCode {
+        switch interruption.signal {
+        case SIGINT: return .interrupted
+        case SIGTERM: return .terminated
+        default: return code
         }
     }
 }

@@ -32,7 +32,8 @@ struct GateCommand: Command {
             throw UsageError(message: "\(stepID) is not a manual step; apply runs it")
         }
         let config = try StoreOptions.config(arguments)
-        let (database, journal) = try StoreOptions.open(try StoreOptions.url(arguments, config: config, environment: console.environment))
+        let (database, journal) = try StoreOptions.open(
+            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExist)
         defer { database.close() }
         let person = arguments.value("by") ?? console.environment["USER"] ?? console.environment["LOGNAME"] ?? "unknown"
         let passed = try journal.passGate(app: compiled.app, version: compiled.to, step: stepID, by: person)

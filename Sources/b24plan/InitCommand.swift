@@ -25,7 +25,7 @@ struct InitCommand: Command {
         guard arguments.positionals.isEmpty else { throw UsageError(message: "init takes no arguments") }
         let config = try StoreOptions.config(arguments)
         let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
-        let (database, _) = try StoreOptions.open(url)
+        let (database, _) = try StoreOptions.open(url, mode: .create)
         defer { database.close() }
         try MigrationHistory(database: database, table: config.migrationsTable).ensureTable()
         var done = ["journal tables and \(config.migrationsTable) in \(url.redacted)"]

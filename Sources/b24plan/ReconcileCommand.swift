@@ -7,6 +7,7 @@ import Rollout
 /// ONAPPINSTALL handler, so a portal that reinstalled for new scopes is completed at once.
 struct ReconcileCommand: Command {
     let name = "reconcile"
+    let handlesInterruption = true
     let summary = "Reconcile one portal now (for ONAPPINSTALL / ONAPPUPDATE handlers)"
     let usage = "b24plan reconcile --member-id ID FILE [--database URL] [--format text|json]"
     let discussion = """
@@ -31,7 +32,8 @@ struct ReconcileCommand: Command {
         guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
         let compiled = loaded.compiled
         let config = try StoreOptions.config(arguments)
-        let (database, journal) = try StoreOptions.open(try StoreOptions.url(arguments, config: config, environment: console.environment))
+        let (database, journal) = try StoreOptions.open(
+            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExist)
         defer { database.close() }
         let run =
             try journal.run(app: compiled.app, version: compiled.to)
@@ -40,7 +42,6 @@ struct ReconcileCommand: Command {
             database: database, journal: journal, config: config, parallel: 1, arguments: arguments, environment: console.environment,
             access: .writing)
         let task = PortalReconcileTask(plan: compiled.plan, mode: .apply)
-        GracefulSignals.install()
         let existing = try journal.portalTask(run: run.id, step: "portals.reconcile", member: memberIDs[0])
         if existing != nil {
             try journal.savePortalTask(run: run.id, step: "portals.reconcile", Journal.PortalTask(memberID: memberIDs[0]))

@@ -28,8 +28,14 @@ struct StatusCommand: Command {
             compiled = loaded.compiled
         }
         let config = try StoreOptions.config(arguments)
-        let (database, journal) = try StoreOptions.open(try StoreOptions.url(arguments, config: config, environment: console.environment))
+        let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
+        let (database, journal) = try StoreOptions.open(url, mode: .readOnly)
         defer { database.close() }
+        if let version = try journal.recordedSchemaVersion(), version < Journal.schemaVersion {
+            console.writeError(
+                "note: the journal in \(url.redacted) has schema \(version) and this b24plan writes \(Journal.schemaVersion); "
+                    + "status shows it without upgrading it (the next apply, gate pass or init does)\n")
+        }
         let run: Journal.Run?
         if let compiled {
             run = try journal.run(app: compiled.app, version: compiled.to)

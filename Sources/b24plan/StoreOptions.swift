@@ -27,34 +27,87 @@ enum StoreOptions {
         }
     }
 
-    /// Opens the store and brings the journal tables up to date.
-    static func open(_ url: DatabaseURL) throws -> (any Database, Journal) {
-        let database = try DatabaseConnector.open(url)
+    /// What a command may do to the state store (DESIGN §7: only `apply`, `init` and `baseline` create one).
+    enum Mode: Equatable {
+        /// `apply`, `init`, `baseline`: create the store when missing, create or upgrade the journal.
+        case create
+        /// `gate pass`, `reconcile`: the store and its journal must exist; the journal is upgraded when older.
+        case mustExist
+        /// `drift`: the store must exist; the journal is not touched (drift writes only rotated tokens).
+        case mustExistLeavingJournal
+        /// `status`: the store and its journal must exist; opened read-only, the journal is not upgraded.
+        case readOnly
+    }
+
+    /// Opens the store as `mode` allows. A missing store (no SQLite file, or no journal where one is
+    /// needed) is a usage error that names it; nothing is created then.
+    static func open(_ url: DatabaseURL, mode: Mode) throws -> (any Database, Journal) {
+        if mode != .create, case .sqlite(let path) = url, path != ":memory:", !path.hasPrefix("file:"),
+            !FileManager.default.fileExists(atPath: path)
+        {
+            throw UsageError(
+                message: "the state store \(url.redacted) does not exist: name the right one with --database URL "
+                    + "(or B24PLAN_DATABASE_URL), or create it with b24plan init")
+        }
+        if mode == .mustExist, case .sqlite = url {
+            // Look before opening for writing: even setting WAL mode would write to a file that is no store.
+            let probe = try DatabaseConnector.open(url, access: .readOnly)
+            defer { probe.close() }
+            _ = try requireJournal(Journal(database: probe), url: url)
+        }
+        let database = try DatabaseConnector.open(url, access: mode == .readOnly ? .readOnly : mode == .create ? .create : .existing)
         let journal = Journal(database: database)
-        try journal.migrate()
+        do {
+            switch mode {
+            case .create:
+                try journal.migrate()
+            case .mustExistLeavingJournal:
+                break
+            case .mustExist:
+                _ = try requireJournal(journal, url: url)
+                try journal.migrate()
+            case .readOnly:
+                let version = try requireJournal(journal, url: url)
+                if version > Journal.schemaVersion {
+                    throw DatabaseError(
+                        message: "the state store was written by a newer b24plan "
+                            + "(journal schema \(version); this one knows \(Journal.schemaVersion))")
+                }
+            }
+        } catch {
+            database.close()
+            throw error
+        }
         return (database, journal)
+    }
+
+    /// The journal's schema version, or a usage error naming the store when it has no journal.
+    private static func requireJournal(_ journal: Journal, url: DatabaseURL) throws -> Int {
+        guard let version = try journal.recordedSchemaVersion() else {
+            throw UsageError(
+                message: "\(url.redacted) holds no b24plan journal: name the right store with --database URL "
+                    + "(or B24PLAN_DATABASE_URL), or create it with b24plan init")
+        }
+        return version
     }
 }
 
-/// A plan given to a store command: a release plan file (linted and compiled) or a saved plan.
+/// A plan given to a store command: a release plan file (linted and compiled) or a saved plan
+/// (compiled again from its inputs, and refused unless that gives what was saved).
 struct LoadedPlan {
     var compiled: CompiledPlan
     /// SHA-256 of the plan file's bytes (what the run records).
     var planSHA256: String
     /// The plan file's folder: migration files are relative to it.
     var directory: String
+    /// The plan file, as messages show it.
     var planPath: String
 
     /// Nil after the problems were printed.
     static func load(_ path: String, arguments: ParsedArguments, console: Console) throws -> LoadedPlan? {
         let fileSystem = LocalFileSystem()
         if let bytes = try? fileSystem.read(path), SavedPlan.looksSaved(bytes) {
-            let saved = try SavedPlan.load(path, fileSystem: fileSystem)
-            guard let plan = saved.inputs.first(where: { $0.role == .plan }) else {
-                throw SavedPlan.LoadError(message: "\(path) names no plan file")
-            }
-            return LoadedPlan(
-                compiled: saved.compiled, planSHA256: plan.sha256, directory: FilePath.directory(of: plan.path), planPath: plan.path)
+            return try loadSaved(path, arguments: arguments, console: console, fileSystem: fileSystem)
         }
         let compiler = try PlanCompiler.from(arguments)
         guard let outcome = CompileStep(console: console).run(path, against: arguments.value("against"), compiler: compiler, format: "text")
@@ -62,5 +115,30 @@ struct LoadedPlan {
         return LoadedPlan(
             compiled: outcome.compiled, planSHA256: SHA256.hex(outcome.context.document.source.bytes),
             directory: FilePath.directory(of: path), planPath: path)
+    }
+
+    /// A saved plan: its inputs (relative to its folder) must be unchanged, must still lint, and
+    /// must compile to exactly the saved plan; what runs and what is shown is that recompiled plan.
+    private static func loadSaved(_ path: String, arguments: ParsedArguments, console: Console, fileSystem: LocalFileSystem) throws
+        -> LoadedPlan?
+    {
+        for option in ["against", "reconcile"] where arguments.value(option) != nil {
+            throw UsageError(
+                message: "--\(option) applies to plan files; \(path) is a saved plan, compiled with the options it was saved with")
+        }
+        let folder = LocalPath.folder(of: path)
+        let saved = try SavedPlan.load(path, fileSystem: fileSystem, directory: folder)
+        let recompiled = try saved.recompile(in: folder, fileSystem: fileSystem)
+        guard let compiled = recompiled.compiled, let plan = saved.inputs.first(where: { $0.role == .plan }) else {
+            console.writeError("error: the inputs of the saved plan \(path) do not pass lint any more:\n")
+            CompileStep(console: console).printDiagnostics(recompiled.lint.diagnostics, sources: recompiled.lint.sources, format: "text")
+            return nil
+        }
+        if let difference = saved.difference(from: compiled) {
+            throw SavedPlan.LoadError(message: difference)
+        }
+        return LoadedPlan(
+            compiled: compiled, planSHA256: plan.sha256, directory: FilePath.directory(of: recompiled.planPath),
+            planPath: LocalPath.display(recompiled.planPath))
     }
 }

@@ -20,7 +20,7 @@ struct WorkerMode {
             throw UsageError(message: "apply --worker shares a run through PostgreSQL; the state store is \(url.redacted)")
         }
         let compiled = loaded.compiled
-        let (database, journal) = try StoreOptions.open(url)
+        let (database, journal) = try StoreOptions.open(url, mode: .create)
         defer { database.close() }
         let fleet = try PortalOptions.fleet(
             database: database, journal: journal, config: config, parallel: parallel, arguments: arguments,
@@ -28,7 +28,7 @@ struct WorkerMode {
         let reporter = ConsoleReporter(console: console, jsonMode: format(arguments) == "json")
         let deadline = Date().addingTimeInterval(Self.patience)
         var run = try journal.run(app: compiled.app, version: compiled.to)
-        while run == nil && Date() < deadline {
+        while run == nil && Date() < deadline && !Interruption.shared.isRequested {
             Thread.sleep(forTimeInterval: 1)
             run = try journal.run(app: compiled.app, version: compiled.to)
         }
@@ -38,7 +38,8 @@ struct WorkerMode {
         }
         var worked: [String] = []
         for step in compiled.steps where step.kind == .portalsReconcile || step.kind == .portalsScopeAudit {
-            while try journal.portalCounts(run: run.id, step: step.id).isEmpty, Date() < deadline,
+            if Interruption.shared.isRequested { break }
+            while try journal.portalCounts(run: run.id, step: step.id).isEmpty, Date() < deadline, !Interruption.shared.isRequested,
                 try journal.run(app: compiled.app, version: compiled.to)?.state == .running
             {
                 Thread.sleep(forTimeInterval: 1)

@@ -36,6 +36,29 @@ struct BackendSpecificTests {
         #expect(try again.query("SELECT v FROM t").isEmpty)
     }
 
+    @Test(
+        "SQLite opened .existing or .readOnly creates nothing; .readOnly refuses writes", arguments: [DatabaseAccess.existing, .readOnly])
+    func sqliteMustExist(_ access: DatabaseAccess) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("b24plan-sqlite-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("store/state.db").path
+        #expect(throws: DatabaseError.self) { try SQLiteDatabase(path: path, access: access) }
+        #expect(!FileManager.default.fileExists(atPath: folder.path), "no folder was created")
+
+        let created = try SQLiteDatabase(path: path)
+        try created.execute("CREATE TABLE t (v INTEGER)")
+        created.close()
+        let db = try SQLiteDatabase(path: path, access: access)
+        defer { db.close() }
+        #expect(try db.query("SELECT v FROM t").isEmpty)
+        if access == .readOnly {
+            let error = try #require(throws: DatabaseError.self) { try db.execute("INSERT INTO t (v) VALUES (1)") }
+            #expect(error.message.contains("readonly"), "\(error.message)")
+        } else {
+            #expect(try db.execute("INSERT INTO t (v) VALUES (1)") == 1)
+        }
+    }
+
     @Test("SQLite reports a file it cannot create")
     func sqliteUnwritable() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("b24plan-plain-\(UUID().uuidString)")

@@ -30,6 +30,104 @@ extension ApplyCommandTests {
         #expect(NSDictionary(dictionary: try ws.status(nil)).isEqual(to: before), "a refused saved plan writes nothing")
     }
 
+    /// Edits the saved plan's JSON in place.
+    static func editSaved(_ ws: ApplyWorkspace, _ path: String, _ edit: (inout [String: Any]) -> Void) throws {
+        let url = ws.folder.appendingPathComponent(path)
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        edit(&json)
+        try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys]).write(to: url)
+    }
+
+    /// `json["compiled"]["steps"][id]` edited.
+    static func editStep(_ json: inout [String: Any], _ id: String, _ edit: (inout [String: Any]) -> Void) {
+        var compiled = json["compiled"] as? [String: Any] ?? [:]
+        var steps = compiled["steps"] as? [[String: Any]] ?? []
+        for index in steps.indices where steps[index]["id"] as? String == id { edit(&steps[index]) }
+        compiled["steps"] = steps
+        json["compiled"] = compiled
+    }
+
+    @Test(
+        "an edited saved plan is refused, naming the step and the field, and nothing runs",
+        arguments: ["command", "migration sha256", "input sha256", "options"])
+    func tamperedSavedPlan(_ edit: String) throws {
+        let ws = try ApplyWorkspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.prepareStore()
+        try ws.writeDeployScript()
+        try ws.writePlan("1.0.0")
+        #expect(try CLIRunner.run(["diff", Self.plan, "--out", "reviewed.json"], in: ws.folder).code == 0)
+        let marker = ws.path("pwned")
+        var arguments = ["apply", "--yes", "reviewed.json"]
+        try Self.editSaved(ws, "reviewed.json") { json in
+            switch edit {
+            case "command":
+                Self.editStep(&json, "deploy") { $0["command"] = ["sh", "-c", "touch '\(marker)'"] }
+            case "migration sha256":
+                Self.editStep(&json, "migrate.schema.1") { step in
+                    var migration = step["migration"] as? [String: Any] ?? [:]
+                    migration["sha256"] = String(repeating: "0", count: 64)
+                    step["migration"] = migration
+                }
+            case "input sha256":
+                var inputs = json["inputs"] as? [[String: Any]] ?? []
+                for index in inputs.indices where inputs[index]["role"] as? String == "migration" {
+                    inputs[index]["sha256"] = String(repeating: "0", count: 64)
+                }
+                json["inputs"] = inputs
+            default:
+                arguments += ["--reconcile", "always"]
+            }
+        }
+        let refused = try ws.b24plan(arguments)
+        let expected: (code: Int32, text: String) =
+            switch edit {
+            case "command":
+                (
+                    1,
+                    "step deploy: command differs (saved [\"sh\",\"-c\",\"touch '\(marker)'\"], from the inputs [\"./deploy.sh\",\"1.0.0\"])"
+                )
+            case "migration sha256": (1, "step migrate.schema.1: migration.sha256 differs (saved \"0000")
+            case "input sha256":
+                (
+                    1,
+                    "saved plan is stale: \(ws.folder.resolvingSymlinksInPath().path)/plans/acme.apply/migrations/0001_add_columns.sql changed"
+                )
+            default: (64, "--reconcile applies to plan files; reviewed.json is a saved plan")
+            }
+        #expect(refused.code == expected.code, "\(refused.stdout)\n\(refused.stderr)")
+        #expect(refused.stderr.contains(expected.text), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "the tampered command did not run")
+        #expect(ws.deploys.isEmpty && refused.stdout.isEmpty, "nothing ran and no plan was shown")
+        #expect(try ws.rows("SELECT id FROM b24plan_runs") == [])
+    }
+
+    @Test("a saved plan applies from another working directory: its inputs are relative to its own folder")
+    func savedPlanFromElsewhere() throws {
+        let ws = try ApplyWorkspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.prepareStore()
+        try ws.writeDeployScript()
+        try ws.writePlan("1.0.0")
+        try FileManager.default.createDirectory(at: ws.folder.appendingPathComponent("release/notes"), withIntermediateDirectories: true)
+        #expect(try CLIRunner.run(["diff", Self.plan, "--out", "release/reviewed.json"], in: ws.folder).code == 0)
+        let saved = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: ws.folder.appendingPathComponent("release/reviewed.json")))
+                as? [String: Any])
+        #expect((saved["inputs"] as? [[String: Any]])?.first?["path"] as? String == "../plans/acme.apply/1.0.0.json")
+
+        // A plan file of the same name next to where apply runs must not be read instead.
+        let elsewhere = ws.folder.appendingPathComponent("release/notes")
+        try ws.write("release/notes/plans/acme.apply/1.0.0.json", "{ not a plan")
+        let applied = try CLIRunner.run(["apply", "--yes", "../reviewed.json", "--database", ws.databaseURL], in: elsewhere)
+        #expect(applied.code == 3, "\(applied.stdout)\n\(applied.stderr)")
+        #expect(applied.stdout.contains("run ./deploy.sh 1.0.0"), "the recompiled plan is shown: \(applied.stdout)")
+        #expect(ws.deploys == ["1.0.0"])
+        #expect(try ws.stepStates()["migrate.data.2"] == "done")
+        let status = try CLIRunner.run(["status", "../reviewed.json", "--database", ws.databaseURL, "--format", "json"], in: elsewhere)
+        #expect(status.code == 0, "\(status.stderr)")
+    }
+
     @Test("a second apply of the same app is refused while the first runs", arguments: StoreKind.allCases)
     func concurrentApplyRefused(_ kind: StoreKind) throws {
         let ws = try ApplyWorkspace(kind)
@@ -140,7 +238,7 @@ final class BackgroundCLI {
     private let scratch: URL
     private var handles: [FileHandle] = []
 
-    init(_ arguments: [String], in directory: URL) throws {
+    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
         scratch = try CLIRunner.temporaryFolder()
         for name in ["out", "err"] { _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent(name).path, contents: nil) }
         handles = try ["out", "err"].map { try FileHandle(forWritingTo: scratch.appendingPathComponent($0)) }
@@ -150,10 +248,18 @@ final class BackgroundCLI {
         process.standardOutput = handles[0]
         process.standardError = handles[1]
         process.standardInput = FileHandle.nullDevice
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         try process.run()
     }
 
     var isRunning: Bool { process.isRunning }
+
+    /// The process id of the `b24plan` process.
+    var pid: Int32 { process.processIdentifier }
+
+    var stdout: String { (try? String(contentsOf: scratch.appendingPathComponent("out"), encoding: .utf8)) ?? "" }
 
     /// Waits for the exit (once) and returns the exit status.
     @discardableResult

@@ -1,7 +1,7 @@
 /// b24plan's own tables (prefixed `b24plan_`), versioned so a newer b24plan can upgrade them.
 enum JournalSchema {
     /// Bumped when a migration is appended to `migrations`.
-    static let version = 1
+    static let version = 2
 
     /// Migrations of the journal schema, by version; each runs once, in order.
     static func migrations(_ dialect: SQLDialect) -> [Int: [String]] {
@@ -67,7 +67,14 @@ enum JournalSchema {
                   expires_at TEXT NOT NULL
                 )
                 """,
-            ]
+            ],
+            // The process a step started (the deploy hook): recorded before it is waited on, so a
+            // later apply can tell whether it still runs (DESIGN §7, signals).
+            2: [
+                "ALTER TABLE b24plan_steps ADD COLUMN pid BIGINT",
+                "ALTER TABLE b24plan_steps ADD COLUMN host TEXT",
+                "ALTER TABLE b24plan_steps ADD COLUMN process_start TEXT",
+            ],
         ]
     }
 }

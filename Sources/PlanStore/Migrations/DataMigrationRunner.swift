@@ -33,6 +33,9 @@ public final class DataMigrationRunner: @unchecked Sendable {
     let runID: Int
     let stepID: String
     let onProgress: @Sendable (Progress) -> Void
+    /// Checked before every batch: once a SIGINT/SIGTERM is recorded no batch starts, and `run`
+    /// throws after the batches in flight have committed (applying again continues from there).
+    public var interruption: Interruption? = .shared
 
     public init(
         migration: Migration, script: SQLScript, runID: Int, stepID: String,
@@ -97,6 +100,11 @@ public final class DataMigrationRunner: @unchecked Sendable {
             "member_id": .text(memberID), "batch_size": SQLValue(migration.batchSize ?? Self.defaultBatchSize),
         ]
         while task.state != .done {
+            if let signal = interruption?.signal {
+                throw MigrationError(
+                    file: script.path, line: 1,
+                    message: "interrupted (signal \(signal)) before the next batch of portal \(memberID); apply again continues from there")
+            }
             guard task.batches < Self.maximumBatchesPerPortal else {
                 throw MigrationError(
                     file: script.path, line: 1,

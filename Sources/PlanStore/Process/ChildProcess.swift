@@ -45,8 +45,12 @@ public struct ChildProcess: Sendable {
     public var killGrace: Double
     /// Put the child in a process group of its own, so that a timeout or a cancellation
     /// signals everything it started (a script's `sleep`, say), not only the child.
-    /// The group does not receive the terminal's Ctrl-C: cancel the Task instead.
+    /// The group does not receive the terminal's Ctrl-C: cancel the Task, or set ``interruption``.
     public var newProcessGroup: Bool
+    /// When set, a SIGINT or SIGTERM recorded there while the child runs is forwarded to it (to its
+    /// group with ``newProcessGroup``); it then has ``killGrace`` seconds to exit before SIGKILL.
+    /// The output is polled at least every 100 ms, so forwarding takes no longer than that.
+    public var interruption: Interruption?
 
     /// A child running `arguments`; see the properties for the other options.
     public init(
@@ -58,7 +62,8 @@ public struct ChildProcess: Sendable {
         tailLines: Int = 50,
         timeout: Double? = nil,
         killGrace: Double = 5,
-        newProcessGroup: Bool = true
+        newProcessGroup: Bool = true,
+        interruption: Interruption? = nil
     ) {
         self.arguments = arguments
         self.label = label
@@ -69,6 +74,7 @@ public struct ChildProcess: Sendable {
         self.timeout = timeout
         self.killGrace = killGrace
         self.newProcessGroup = newProcessGroup
+        self.interruption = interruption
     }
 
     /// The parent's environment with `overrides` applied (a value replaces, never appends).
@@ -92,7 +98,22 @@ public struct ChildProcess: Sendable {
     /// - Throws: ``ChildProcessError`` when the child cannot be started. Once started,
     ///   every outcome — non-zero exit, signal, timeout — is in the ``Result``.
     public func run(onLine: (Line) -> Void = { _ in }) throws -> Result {
+        try run(onStart: { _ in }, onLine: onLine)
+    }
+
+    /// Like ``run(onLine:)``, calling `onStart` with the child's pid (also its process group id
+    /// with ``newProcessGroup``) as soon as it runs and before its output is read, so the caller
+    /// can record it first. When `onStart` throws, the child's group is killed (SIGKILL), the child
+    /// reaped, and the error rethrown.
+    public func run(onStart: (Int32) throws -> Void, onLine: (Line) -> Void = { _ in }) throws -> Result {
         let pump = OutputPump(child: try spawn(), config: self)
+        do {
+            try onStart(pump.pid)
+        } catch {
+            pump.signal(SIGKILL, group: true)
+            _ = pump.pump { _ in }
+            throw error
+        }
         _ = pump.pump(onLine: onLine)
         return pump.result()
     }

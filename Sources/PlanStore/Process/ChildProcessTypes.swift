@@ -54,10 +54,12 @@ extension ChildProcess {
         public var timedOut: Bool
         /// `true` when the calling `Task` was cancelled and the child was signalled.
         public var cancelled: Bool
+        /// The SIGINT or SIGTERM forwarded to the child from ``ChildProcess/interruption``, else `nil`.
+        public var interrupted: Int32?
 
         public init(
             exitCode: Int32?, signal: Int32?, tail: [String], duration: Double,
-            timedOut: Bool = false, cancelled: Bool = false
+            timedOut: Bool = false, cancelled: Bool = false, interrupted: Int32? = nil
         ) {
             self.exitCode = exitCode
             self.signal = signal
@@ -65,13 +67,14 @@ extension ChildProcess {
             self.duration = duration
             self.timedOut = timedOut
             self.cancelled = cancelled
+            self.interrupted = interrupted
         }
 
-        /// `true` when the child exited with status 0 and was neither timed out nor cancelled.
-        public var succeeded: Bool { exitCode == 0 && !timedOut && !cancelled }
+        /// `true` when the child exited with status 0 and was neither timed out, cancelled nor interrupted.
+        public var succeeded: Bool { exitCode == 0 && !timedOut && !cancelled && interrupted == nil }
 
         /// A short human description: "exit 0", "exit 3", "killed by signal 9", plus
-        /// " (timed out)" or " (cancelled)".
+        /// " (timed out)", " (cancelled)" or " (interrupted: signal 2 forwarded)".
         public var summary: String {
             var text: String
             if let exitCode {
@@ -83,6 +86,7 @@ extension ChildProcess {
             }
             if timedOut { text += " (timed out)" }
             if cancelled { text += " (cancelled)" }
+            if let interrupted { text += " (interrupted: signal \(interrupted) forwarded)" }
             return text
         }
     }

@@ -12,8 +12,9 @@ func monotonicSeconds() -> Double {
 }
 
 /// Reads a spawned child's two pipes with poll(2), splits them into lines, enforces the
-/// timeout (SIGTERM, then SIGKILL after the grace period) and Task cancellation, and
-/// reaps the child. Not thread-safe for pumping; `signal(_:)` may be called from any thread.
+/// timeout (SIGTERM, then SIGKILL after the grace period), Task cancellation and a recorded
+/// interruption (the signal forwarded), and reaps the child. Not thread-safe for pumping;
+/// `signal(_:)` may be called from any thread.
 final class OutputPump: @unchecked Sendable {
     /// How long to keep reading after the child exited while something (a background
     /// grandchild) still holds its pipes open.
@@ -34,6 +35,7 @@ final class OutputPump: @unchecked Sendable {
     private var killSent = false
     private(set) var timedOut = false
     private(set) var cancelled = false
+    private(set) var interrupted: Int32?
     private(set) var finished = false
 
     init(child: SpawnedChild, config: ChildProcess) {
@@ -105,7 +107,8 @@ final class OutputPump: @unchecked Sendable {
             tail: tail.lines,
             duration: (exitedAt ?? monotonicSeconds()) - startedAt,
             timedOut: timedOut,
-            cancelled: cancelled)
+            cancelled: cancelled,
+            interrupted: interrupted)
     }
 
     // MARK: - Internals
@@ -131,7 +134,8 @@ final class OutputPump: @unchecked Sendable {
         return isReaped
     }
 
-    /// Timeout or cancellation: SIGTERM to the child's group, SIGKILL after the grace.
+    /// Timeout or cancellation: SIGTERM to the child's group; an interruption: the signal received
+    /// (SIGINT or SIGTERM) forwarded to it. SIGKILL after the grace.
     private func escalate(now: Double) {
         if let sentAt = termSentAt {
             if !killSent && now >= sentAt + config.killGrace {
@@ -140,7 +144,11 @@ final class OutputPump: @unchecked Sendable {
             }
             return
         }
-        if let timeout = config.timeout, now >= startedAt + timeout {
+        var sending = SIGTERM
+        if let received = config.interruption?.signal {
+            interrupted = received
+            sending = received
+        } else if let timeout = config.timeout, now >= startedAt + timeout {
             timedOut = true
         } else if Task.isCancelled {
             cancelled = true
@@ -148,7 +156,7 @@ final class OutputPump: @unchecked Sendable {
             return
         }
         termSentAt = now
-        signal(SIGTERM, group: true)
+        signal(sending, group: true)
     }
 
     /// Milliseconds to block in poll: wake for the next deadline, and at least every

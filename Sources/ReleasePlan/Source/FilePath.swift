@@ -37,4 +37,19 @@ public enum FilePath {
         if absolute { return "/" + joined }
         return joined.isEmpty ? "." : joined
     }
+
+    /// `path` written relative to `directory`, both taken as normalised: `../plans/a.json` for
+    /// `/w/plans/a.json` from `/w/out`. Nil when there is no such path: one is absolute and the
+    /// other not, or `directory` climbs out (`..`) further than `path` does.
+    public static func relative(_ path: String, from directory: String) -> String? {
+        let target = normalize(path), base = normalize(directory)
+        guard target.hasPrefix("/") == base.hasPrefix("/") else { return nil }
+        let targetParts = target.split(separator: "/").filter { $0 != "." }
+        let baseParts = base.split(separator: "/").filter { $0 != "." }
+        var common = 0
+        while common < targetParts.count, common < baseParts.count, targetParts[common] == baseParts[common] { common += 1 }
+        guard !baseParts[common...].contains("..") else { return nil }
+        let parts = Array(repeating: Substring(".."), count: baseParts.count - common) + targetParts[common...]
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
 }

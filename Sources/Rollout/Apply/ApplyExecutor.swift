@@ -27,6 +27,14 @@ public final class ApplyExecutor: @unchecked Sendable {
         public var planReference = "PLAN"
         /// Steps to run again even when the journal says done (`apply --retry` re-runs the portal steps).
         public var rerun: Set<String> = []
+        /// Hides the secrets b24plan knows in the deploy output and in every step error it journals.
+        public var redactor = SecretRedactor()
+        /// Checked before each step: once a signal is recorded, no further step starts.
+        public var interruption: Interruption?
+        /// This host's name, as journaled with the deploy's pid.
+        public var hostName = ProcessIdentity.currentHost
+        /// The pid of a deploy journaled as running on another host that the user says has ended.
+        public var endedDeploy: Int32?
 
         public init(
             database: any Database, journal: Journal, config: AppConfig, planDirectory: String,
@@ -65,15 +73,16 @@ public final class ApplyExecutor: @unchecked Sendable {
         let history = try MigrationHistory(database: environment.database, table: environment.config.migrationsTable)
         try history.ensureTable()
         try checkPublishedMigrations(compiled, history: history)
+        try checkNoDeployRunning(compiled)
         let run = try journal.openRun(app: compiled.app, version: compiled.to, planSHA256: planSHA256)
         var states = try journal.steps(run: run.id).mapValues(\.state)
         var outcome = ApplyOutcome(runID: run.id, states: [:], pendingGates: [], blocked: [], failure: nil)
         for step in compiled.steps {
-            if states[step.id] == .done && !environment.rerun.contains(step.id) { continue }
-            if Interruption.shared.isRequested {
+            if environment.interruption?.isRequested == true {
                 outcome.interrupted = true
                 break
             }
+            if states[step.id] == .done && !environment.rerun.contains(step.id) { continue }
             guard step.after.allSatisfy({ states[$0] == .done }) else {
                 outcome.blocked.append(step.id)
                 if states[step.id] == nil {
@@ -96,7 +105,7 @@ public final class ApplyExecutor: @unchecked Sendable {
                 environment.reporter.stepFinished(step, state: .pending, detail: message)
                 break
             } catch {
-                let message = "\(error)"
+                let message = environment.redactor.redact("\(error)")
                 try? journal.setStep(run: run.id, step: step.id, state: .failed, detail: message)
                 states[step.id] = .failed
                 outcome.failure = (step.id, message)
@@ -130,10 +139,7 @@ public final class ApplyExecutor: @unchecked Sendable {
             return try runDataMigration(step, runID: runID, history: history)
         case .deploy:
             guard let command = step.command, !command.isEmpty else { return try gate(step, compiled: compiled) }
-            let result = try DeployStep(hook: environment.deployHook, reporter: environment.reporter)
-                .run(step, command: command, directory: environment.planDirectory)
-            try environment.journal.setStep(run: runID, step: step.id, state: .running, outputTail: result.tail)
-            return (.done, result.detail)
+            return try runDeploy(step, command: command, runID: runID)
         case .gatePartner, .gateModeration:
             return try gate(step, compiled: compiled)
         case .portalsReconcile, .portalsScopeAudit:
