@@ -32,14 +32,15 @@ struct FleetStopTests {
             runID = try journal.openRun(app: "acme.dealsync", version: "1.0.0", planSHA256: "x").id
         }
 
-        func fleet(transport: any HTTPTransport, health: FleetHealth, parallel: Int = 8) -> PortalFleet {
+        func fleet(transport: any HTTPTransport, health: FleetHealth, parallel: Int = 8, journal: Journal? = nil) -> PortalFleet {
             let thread = DatabaseThread()
             let store = InstallationCredentialStore(installations: installations, thread: thread, storesEndpoints: true)
             let refresher = TokenRefresher(transport: transport, tokenURL: SessionKit.tokenURL, clientID: "c", clientSecret: "s")
             let keeper = TokenKeeper(refresher: refresher, store: store, clock: SystemClock(), health: health)
             let factory = PortalClientFactory(transport: transport, clock: SystemClock(), keeper: keeper, health: health)
             return PortalFleet(
-                installations: installations, journal: journal, client: factory, parallel: parallel, pageSize: 10, thread: thread)
+                installations: installations, journal: journal ?? self.journal, client: factory, parallel: parallel, pageSize: 10,
+                thread: thread)
         }
 
         func states() throws -> [String: Int] {
@@ -64,6 +65,34 @@ struct FleetStopTests {
         var value: Int { lock.withLock { count } }
     }
 
+    /// A real database whose statements start failing when told to (a disk that fills up).
+    final class FailingDatabase: Database, @unchecked Sendable {
+        let base: any Database
+        private let lock = NSLock()
+        private var error: DatabaseError?
+
+        init(_ base: any Database) { self.base = base }
+
+        func fail(_ error: DatabaseError) { lock.withLock { self.error = error } }
+        private func check() throws { if let error = lock.withLock({ error }) { throw error } }
+
+        var dialect: SQLDialect { base.dialect }
+        var isInTransaction: Bool { base.isInTransaction }
+        func execute(_ sql: String, _ parameters: [SQLValue]) throws -> Int {
+            try check()
+            return try base.execute(sql, parameters)
+        }
+        func query(_ sql: String, _ parameters: [SQLValue]) throws -> [SQLRow] {
+            try check()
+            return try base.query(sql, parameters)
+        }
+        func transaction<T>(_ body: () throws -> T) throws -> T {
+            try check()
+            return try base.transaction(body)
+        }
+        func close() { base.close() }
+    }
+
     static let task: PortalFleet.PortalTask = { session, _ in
         do {
             _ = try await session.call("scope")
@@ -76,15 +105,15 @@ struct FleetStopTests {
     @Test("the journal failing mid-run stops within seconds, in-flight portals end, nothing hangs")
     func storeFailure() async throws {
         let harness = try Harness(portals: 60)
-        let other = try SQLiteDatabase(path: harness.database.path)
+        let failing = FailingDatabase(harness.database)
         let counter = Counter()
         let transport = ScriptedTransport(handler: { _ in
-            if counter.next() == 12 { _ = try? other.execute("DROP TABLE b24plan_portal_tasks") }
+            if counter.next() == 12 { failing.fail(DatabaseError(message: "disk I/O error", code: "522")) }
             try await Task.sleep(nanoseconds: 20_000_000)
             return Answer.result(#"["crm"]"#)
         })
         let health = FleetHealth(interruption: Interruption())
-        let fleet = harness.fleet(transport: transport, health: health)
+        let fleet = harness.fleet(transport: transport, health: health, journal: Journal(database: failing))
         let started = Date()
         let error = await caught {
             try await fleet.run(runID: harness.runID, stepID: "portals.reconcile", selection: .unfinished, task: Self.task)
