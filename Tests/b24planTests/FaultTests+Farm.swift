@@ -179,3 +179,69 @@ extension FaultTests {
         #expect(refreshes >= portals, "every portal's token was refreshed: \(refreshes)")
     }
 }
+
+/// The same harms on PostgreSQL: the installations table lives there, the farm fills it.
+extension FaultTests {
+    /// A farm whose installations are in a fresh PostgreSQL database (nil when no cluster runs).
+    static func postgresSetup(_ name: String, portals: Int, faults: String, generate: [String] = []) throws -> (Setup, String)? {
+        guard let postgres = try FleetTests.postgresDatabase(name) else { return nil }
+        let setup = try Setup(portals: portals, faults: faults, postgres: postgres, generate: generate)
+        return (setup, postgres)
+    }
+
+    @Test("PostgreSQL: a wrong B24_CLIENT_SECRET marks nothing and touches no token")
+    func wrongSecretOnPostgres() throws {
+        guard let (setup, postgres) = try Self.postgresSetup("fault_secret", portals: 120, faults: "expired_token=40") else { return }
+        defer { setup.close() }
+        let tokens = "SELECT string_agg(member_id || '=' || refresh_token, ',' ORDER BY member_id) FROM portals"
+        let before = try CLIRunner.runTool("/usr/bin/env", ["psql", postgres, "-At", "-c", tokens]).stdout
+        var environment = setup.environment
+        environment["B24_CLIENT_SECRET"] = "not-the-secret"
+        let apply = try CLIRunner.run(["apply", "--yes", Self.plan], in: setup.folder, environment: environment)
+        #expect(apply.code == 1, "\(apply.stdout)\(apply.stderr)")
+        #expect((apply.stdout + apply.stderr).contains("B24_CLIENT_SECRET"))
+        #expect(Self.pgCount(postgres, "SELECT COUNT(*) FROM portals WHERE active = 0") == 0)
+        #expect(
+            Self.pgCount(
+                postgres, "SELECT COUNT(*) FROM b24plan_portal_tasks WHERE state IN ('failed', 'inactive', 'needs-reinstall')") == 0)
+        #expect(try CLIRunner.runTool("/usr/bin/env", ["psql", postgres, "-At", "-c", tokens]).stdout == before)
+    }
+
+    @Test("PostgreSQL: the live app refreshing all the time while apply and a worker run loses no token")
+    func concurrentRefresherOnPostgres() throws {
+        let portals = 100
+        guard
+            let (setup, postgres) = try Self.postgresSetup(
+                "fault_refresher", portals: portals, faults: "slow=20", generate: ["--access-ttl", "2"])
+        else { return }
+        defer { setup.close() }
+        let refresher = Process()
+        let input = Pipe()
+        let output = Pipe()
+        refresher.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        refresher.arguments = [
+            "python3", Self.farmFolder.appendingPathComponent("refresher.py").path, "--farm", setup.farm.baseURL, "--config",
+            setup.folder.appendingPathComponent("farm-config.json").path, "--psql", postgres, "--until-stdin-eof", "--interval", "0.01",
+        ]
+        refresher.standardInput = input
+        refresher.standardOutput = output
+        refresher.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try refresher.run()
+        let worker = try Self.start(setup, ["apply", "--worker", "--parallel", "8", Self.plan])
+        let apply = try setup.run(["apply", "--yes", "--parallel", "8", Self.plan])
+        #expect(Self.wait(worker.0, seconds: 120))
+        try input.fileHandleForWriting.close()
+        let report =
+            (try? JSONSerialization.jsonObject(with: output.fileHandleForReading.readDataToEndOfFile()) as? [String: Any]) ?? [:]
+        refresher.waitUntilExit()
+        #expect(apply.code == 0, "\(apply.stdout.suffix(2000))\(apply.stderr.suffix(2000))")
+        #expect((report["refreshes"] as? Int ?? 0) > 20, "the refresher did refresh: \(report)")
+        #expect((report["lost"] as? [String] ?? ["?"]).isEmpty, "the app lost tokens: \(report)")
+        let check = try Self.check(setup, psql: postgres)
+        #expect(check.lost.isEmpty, "lost refresh tokens: \(check.lost)")
+        #expect(check.inactive.isEmpty)
+        #expect(
+            Self.pgCount(postgres, "SELECT COUNT(*) FROM b24plan_portal_tasks WHERE step_id = 'portals.reconcile' AND state = 'done'")
+                == portals)
+    }
+}
