@@ -34,6 +34,9 @@ struct ApplyCommand: Command {
                 "max-connections", "N",
                 "Most database connections apply opens for per-portal migrations on PostgreSQL, whatever --parallel says (default 16)."),
             .value("deploy-ended", "PID", "The deploy journaled as running as PID on another host has ended: run it again."),
+            .flag(
+                "rollback",
+                "FILE is an older published release: restore its placements, events and notice on every portal (no migrations)."),
         ] + PortalOptions.options + StoreOptions.options
     }
 
@@ -52,18 +55,37 @@ struct ApplyCommand: Command {
         }
         let config = try StoreOptions.config(arguments)
         let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
-        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
+        let rollback = arguments.has("rollback")
+        if rollback && (arguments.has("worker") || arguments.value("retry") != nil) {
+            throw UsageError(message: "--rollback runs on its own: without --worker or --retry")
+        }
+        guard var loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
         if arguments.has("worker") {
             return try WorkerMode(arguments: arguments, console: console, url: url, config: config, parallel: parallel).run(loaded)
+        }
+        if !arguments.has("yes") && isatty(STDIN_FILENO) != 1 {
+            throw UsageError(message: "apply asks for confirmation on a terminal; pass --yes to apply without asking")
+        }
+        let (database, journal) = try StoreOptions.open(url, mode: .create)
+        defer { database.close() }
+        var runVersion: String?
+        do {
+            let history = ReleaseHistoryCheck(journal: journal, console: console)
+            if rollback {
+                (loaded, runVersion) = try history.rollback(loaded)
+            } else {
+                guard let checked = try history.apply(loaded, arguments: arguments) else { return .failure }
+                loaded = checked
+            }
+        } catch let refusal as ReleaseGuard.Refusal {
+            console.writeError("error: \(refusal.message)\n")
+            return .failure
         }
         let compiled = loaded.compiled
         if !json {
             console.write(DiffTextRenderer(style: TextStyle(enabled: console.colorOut)).render(compiled) + "\n")
         }
         if !arguments.has("yes") {
-            guard isatty(STDIN_FILENO) == 1 else {
-                throw UsageError(message: "apply asks for confirmation on a terminal; pass --yes to apply without asking")
-            }
             console.writeError("Apply this plan to \(url.redacted)? Only 'yes' is accepted: ")
             guard Self.readAnswer(interruption: .shared)?.trimmingCharacters(in: .whitespaces) == "yes" else {
                 console.writeError("\napply cancelled\n")
@@ -75,8 +97,6 @@ struct ApplyCommand: Command {
             return .failure
         }
         let redactor = KnownSecrets.redactor(environment: console.environment, arguments: arguments).adding(url.secrets)
-        let (database, journal) = try StoreOptions.open(url, mode: .create)
-        defer { database.close() }
         let lock = try RunLock.acquire(database: database, app: compiled.app)
         _ = lock.keepAlive()
         defer { lock.release() }
@@ -99,10 +119,17 @@ struct ApplyCommand: Command {
         environment.redactor = redactor
         environment.interruption = .shared
         environment.endedDeploy = endedDeploy
+        if let runVersion {
+            environment.runVersion = runVersion
+            environment.runKind = .rollback
+        }
         if selection != .unfinished {
             environment.rerun = Set(compiled.steps.filter { $0.kind == .portalsReconcile || $0.kind == .portalsScopeAudit }.map(\.id))
         }
         let outcome = try ApplyExecutor(environment).apply(compiled, planSHA256: loaded.planSHA256)
+        if runVersion != nil, outcome.isComplete, let newest = try journal.newestPublished(app: compiled.app) {
+            try journal.markRolledBack(app: compiled.app, version: newest.version, to: compiled.to)
+        }
         let portalsUnfinished = try journal.portalCounts(run: outcome.runID, step: "portals.reconcile")
             .filter { $0.key != .done && $0.key != .inactive }.values.reduce(0, +)
         let code: ExitCode = outcome.failure != nil ? .failure : outcome.isComplete && portalsUnfinished == 0 ? .success : .incomplete

@@ -28,10 +28,14 @@ struct BaselineCommand: Command {
         let history = try MigrationHistory(database: database, table: config.migrationsTable)
         let summary: Baseline.Summary
         do {
+            try ReleaseGuard(journal: journal).checkBaseline(app: loaded.compiled.app, version: loaded.compiled.to)
             summary = try Baseline(database: database, journal: journal, history: history).record(
-                loaded.compiled, planSHA256: loaded.planSHA256)
+                loaded.compiled, planSHA256: loaded.planSHA256, planJSON: loaded.planJSON, planPath: loaded.planPath)
         } catch let disagreement as Baseline.Disagreement {
             console.writeError("error: \(disagreement.message); nothing was written\n")
+            return .failure
+        } catch let refusal as ReleaseGuard.Refusal {
+            console.writeError("error: \(refusal.message); nothing was written\n")
             return .failure
         }
         let compiled = loaded.compiled

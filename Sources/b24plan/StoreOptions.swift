@@ -102,6 +102,10 @@ struct LoadedPlan {
     var directory: String
     /// The plan file, as messages show it.
     var planPath: String
+    /// The plan file's bytes (the store keeps them when the version is published).
+    var planJSON: String
+    /// Loaded from a plan saved by `diff --out`.
+    var isSaved = false
 
     /// Nil after the problems were printed.
     static func load(_ path: String, arguments: ParsedArguments, console: Console) throws -> LoadedPlan? {
@@ -114,7 +118,8 @@ struct LoadedPlan {
         else { return nil }
         return LoadedPlan(
             compiled: outcome.compiled, planSHA256: SHA256.hex(outcome.context.document.source.bytes),
-            directory: FilePath.directory(of: path), planPath: path)
+            directory: FilePath.directory(of: path), planPath: path,
+            planJSON: String(decoding: outcome.context.document.source.bytes, as: UTF8.self))
     }
 
     /// A saved plan: its inputs (relative to its folder) must be unchanged, must still lint, and
@@ -139,6 +144,7 @@ struct LoadedPlan {
         }
         return LoadedPlan(
             compiled: compiled, planSHA256: plan.sha256, directory: FilePath.directory(of: recompiled.planPath),
-            planPath: LocalPath.display(recompiled.planPath))
+            planPath: LocalPath.display(recompiled.planPath),
+            planJSON: String(decoding: (try? fileSystem.read(recompiled.planPath)) ?? [], as: UTF8.self), isSaved: true)
     }
 }

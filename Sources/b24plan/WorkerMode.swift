@@ -40,7 +40,7 @@ struct WorkerMode {
         for step in compiled.steps where step.kind == .portalsReconcile || step.kind == .portalsScopeAudit {
             if Interruption.shared.isRequested { break }
             while try journal.portalCounts(run: run.id, step: step.id).isEmpty, Date() < deadline, !Interruption.shared.isRequested,
-                try journal.run(app: compiled.app, version: compiled.to)?.state == .running
+                try journal.run(app: compiled.app, version: compiled.to)?.state.isOpen == true
             {
                 Thread.sleep(forTimeInterval: 1)
             }

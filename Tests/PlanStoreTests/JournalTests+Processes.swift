@@ -21,7 +21,7 @@ extension JournalTests {
         let journal = Journal(database: db)
         #expect(try journal.recordedSchemaVersion() == 1)
         try journal.migrate()
-        #expect(try journal.recordedSchemaVersion() == 2)
+        #expect(try journal.recordedSchemaVersion() == Journal.schemaVersion)
         #expect(try journal.steps(run: 1)["deploy"]?.detail == "kept")
         #expect(try journal.stepProcess(run: 1, step: "deploy") == Journal.StepProcess(state: .done, process: nil))
     }

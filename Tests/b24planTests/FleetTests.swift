@@ -57,12 +57,17 @@ struct FleetTests {
                     ])
                 guard insert.code == 0 else { throw PortalFarm.FarmError(message: "psql: \(insert.stderr)") }
             }
-            for command in [
-                ["baseline", "plans/acme.dealsync/1.1.0.json"], ["gate", "pass", "gate.partner", "plans/acme.dealsync/2.0.0.json"],
-                ["gate", "pass", "gate.moderation", "plans/acme.dealsync/2.0.0.json"],
+            // Published 1.1.0, then 2.0.0 as a vendor gets there: apply runs the deploy and stops at the
+            // partner-account gate; both gates are passed in order.
+            for (command, expected) in [
+                (["baseline", "plans/acme.dealsync/1.1.0.json"], Int32(0)), (["apply", "--yes", "plans/acme.dealsync/2.0.0.json"], 3),
+                (["gate", "pass", "gate.partner", "plans/acme.dealsync/2.0.0.json"], 0),
+                (["gate", "pass", "gate.moderation", "plans/acme.dealsync/2.0.0.json"], 0),
             ] {
                 let output = try run(command)
-                guard output.code == 0 else { throw PortalFarm.FarmError(message: "\(command): \(output.stdout)\(output.stderr)") }
+                guard output.code == expected else {
+                    throw PortalFarm.FarmError(message: "\(command): \(output.code) \(output.stdout)\(output.stderr)")
+                }
             }
         }
 

@@ -43,6 +43,18 @@ public final class Journal: @unchecked Sendable {
 
     public enum RunState: String, Sendable, CaseIterable {
         case running, incomplete, done, failed, baseline
+        /// Moderation (or the partner account) rejected the version; the run can still resume.
+        case rejected
+        /// Ended by `b24plan abandon`: it will never finish; the next version may start.
+        case abandoned
+
+        /// Whether the run still has work to do (it blocks another version until published or ended).
+        public var isOpen: Bool { self == .running || self == .incomplete || self == .failed }
+    }
+
+    /// What a run does: a release's graph, or a rollback to an older release's bindings.
+    public enum RunKind: String, Sendable, CaseIterable {
+        case release, rollback
     }
 
     public struct Run: Sendable, Equatable {
@@ -51,18 +63,21 @@ public final class Journal: @unchecked Sendable {
         public var version: String
         public var planSHA256: String
         public var state: RunState
+        public var kind: RunKind = .release
         public var startedAt: String
         public var updatedAt: String
         public var finishedAt: String?
     }
 
-    private static let runColumns = "id, app, version, plan_sha256, state, started_at, updated_at, finished_at"
+    /// Every column (a read-only command may meet an older journal without `kind`: read by name).
+    private static let runColumns = "*"
 
     private func run(from row: SQLRow) -> Run {
         Run(
             id: row["id"].int ?? 0, app: row["app"].string ?? "", version: row["version"].string ?? "",
             planSHA256: row["plan_sha256"].string ?? "", state: RunState(rawValue: row["state"].string ?? "") ?? .running,
-            startedAt: row["started_at"].string ?? "", updatedAt: row["updated_at"].string ?? "",
+            kind: RunKind(rawValue: row["kind"].string ?? "") ?? .release, startedAt: row["started_at"].string ?? "",
+            updatedAt: row["updated_at"].string ?? "",
             finishedAt: row["finished_at"].string)
     }
 
@@ -84,20 +99,43 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// The run of (app, version), created when it does not exist; applying again resumes it.
-    public func openRun(app: String, version: String, planSHA256: String, state: RunState = .running) throws -> Run {
+    public func openRun(
+        app: String, version: String, planSHA256: String, state: RunState = .running, kind: RunKind = .release,
+        updateType: String? = nil
+    ) throws -> Run {
         let time = timestamp
         try database.execute(
             """
-            INSERT INTO b24plan_runs (app, version, plan_sha256, state, started_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO b24plan_runs (app, version, plan_sha256, state, kind, update_type, started_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (app, version) DO UPDATE SET plan_sha256 = excluded.plan_sha256, state = excluded.state,
+              update_type = COALESCE(excluded.update_type, b24plan_runs.update_type),
               updated_at = excluded.updated_at, finished_at = NULL
             """,
-            [.text(app), .text(version), .text(planSHA256), .text(state.rawValue), .text(time), .text(time)])
+            [
+                .text(app), .text(version), .text(planSHA256), .text(state.rawValue), .text(kind.rawValue), SQLValue(updateType),
+                .text(time), .text(time),
+            ])
         guard let run = try run(app: app, version: version) else {
             throw DatabaseError(message: "the run of \(app) \(version) could not be recorded")
         }
         return run
+    }
+
+    /// Every run of `app` (or of every app), oldest first.
+    public func runs(app: String? = nil) throws -> [Run] {
+        let rows: [SQLRow]
+        if let app {
+            rows = try database.query("SELECT \(Self.runColumns) FROM b24plan_runs WHERE app = ? ORDER BY id", [.text(app)])
+        } else {
+            rows = try database.query("SELECT \(Self.runColumns) FROM b24plan_runs ORDER BY id")
+        }
+        return rows.map(run(from:))
+    }
+
+    /// The update type recorded for a run (`initial`, `patch`, …), when known.
+    public func updateType(run runID: Int) throws -> String? {
+        try database.query("SELECT update_type FROM b24plan_runs WHERE id = ?", [SQLValue(runID)]).first?["update_type"].string
     }
 
     public func setRunState(_ runID: Int, _ state: RunState) throws {
@@ -159,27 +197,72 @@ public final class Journal: @unchecked Sendable {
 
     // MARK: Gates
 
+    public enum GateState: String, Sendable, CaseIterable {
+        case passed, rejected
+    }
+
+    /// A manual step's record: passed (who, when) or rejected (who, when, why).
     public struct Gate: Sendable, Equatable {
         public var stepID: String
         public var passedBy: String
         public var passedAt: String
+        public var state: GateState = .passed
+        public var reason: String?
     }
 
+    /// Every column (an older journal has no `state` or `reason`: read by name).
+    private static let gateColumns = "*"
+
+    private func gate(from row: SQLRow) -> Gate {
+        Gate(
+            stepID: row["step_id"].string ?? "", passedBy: row["passed_by"].string ?? "", passedAt: row["passed_at"].string ?? "",
+            state: GateState(rawValue: row["state"].string ?? "") ?? .passed, reason: row["reason"].string)
+    }
+
+    /// The gate's record when it was PASSED (a rejection is not a pass; see `gateRecord`).
     public func gate(app: String, version: String, step: String) throws -> Gate? {
+        try gateRecord(app: app, version: version, step: step).flatMap { $0.state == .passed ? $0 : nil }
+    }
+
+    /// The gate's record, passed or rejected.
+    public func gateRecord(app: String, version: String, step: String) throws -> Gate? {
         try database.query(
-            "SELECT step_id, passed_by, passed_at FROM b24plan_gates WHERE app = ? AND version = ? AND step_id = ?",
+            "SELECT \(Self.gateColumns) FROM b24plan_gates WHERE app = ? AND version = ? AND step_id = ?",
             [.text(app), .text(version), .text(step)]
-        ).first.map {
-            Gate(stepID: $0["step_id"].string ?? "", passedBy: $0["passed_by"].string ?? "", passedAt: $0["passed_at"].string ?? "")
-        }
+        ).first.map(gate(from:))
+    }
+
+    /// Every gate record of (app, version).
+    public func gates(app: String, version: String) throws -> [Gate] {
+        try database.query(
+            "SELECT \(Self.gateColumns) FROM b24plan_gates WHERE app = ? AND version = ? ORDER BY passed_at, step_id",
+            [.text(app), .text(version)]
+        ).map(gate(from:))
     }
 
     /// Records who passed a gate and when; false (and nothing written) when it was already passed.
+    /// A rejected gate that is passed later (resubmitted, approved) becomes passed.
     @discardableResult
     public func passGate(app: String, version: String, step: String, by person: String) throws -> Bool {
         let changed = try database.execute(
-            "INSERT INTO b24plan_gates (app, version, step_id, passed_by, passed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            """
+            INSERT INTO b24plan_gates (app, version, step_id, passed_by, passed_at, state, reason) VALUES (?, ?, ?, ?, ?, 'passed', NULL)
+            ON CONFLICT (app, version, step_id) DO UPDATE SET passed_by = excluded.passed_by, passed_at = excluded.passed_at,
+              state = 'passed', reason = NULL
+            WHERE b24plan_gates.state <> 'passed'
+            """,
             [.text(app), .text(version), .text(step), .text(person), .text(timestamp)])
         return changed > 0
+    }
+
+    /// Records a rejection of a gate (moderation said no), with who and why.
+    public func rejectGate(app: String, version: String, step: String, by person: String, reason: String) throws {
+        try database.execute(
+            """
+            INSERT INTO b24plan_gates (app, version, step_id, passed_by, passed_at, state, reason) VALUES (?, ?, ?, ?, ?, 'rejected', ?)
+            ON CONFLICT (app, version, step_id) DO UPDATE SET passed_by = excluded.passed_by, passed_at = excluded.passed_at,
+              state = 'rejected', reason = excluded.reason
+            """,
+            [.text(app), .text(version), .text(step), .text(person), .text(timestamp), .text(reason)])
     }
 }

@@ -1,7 +1,7 @@
 /// b24plan's own tables (prefixed `b24plan_`), versioned so a newer b24plan can upgrade them.
 enum JournalSchema {
     /// Bumped when a migration is appended to `migrations`.
-    static let version = 2
+    static let version = 3
 
     /// Migrations of the journal schema, by version; each runs once, in order.
     static func migrations(_ dialect: SQLDialect) -> [Int: [String]] {
@@ -74,6 +74,31 @@ enum JournalSchema {
                 "ALTER TABLE b24plan_steps ADD COLUMN pid BIGINT",
                 "ALTER TABLE b24plan_steps ADD COLUMN host TEXT",
                 "ALTER TABLE b24plan_steps ADD COLUMN process_start TEXT",
+            ],
+            // Release history (issue 9): what is published, with the plan's bytes so history survives
+            // deleted files; rejected gates with their reason; rollback runs.
+            3: [
+                """
+                CREATE TABLE IF NOT EXISTS b24plan_releases (
+                  app TEXT NOT NULL,
+                  version TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  update_type TEXT,
+                  plan_sha256 TEXT NOT NULL,
+                  plan_json TEXT NOT NULL,
+                  plan_path TEXT,
+                  published_at TEXT NOT NULL,
+                  recorded_by TEXT NOT NULL,
+                  run_id BIGINT,
+                  rolled_back_to TEXT,
+                  rolled_back_at TEXT,
+                  PRIMARY KEY (app, version)
+                )
+                """,
+                "ALTER TABLE b24plan_gates ADD COLUMN state TEXT NOT NULL DEFAULT 'passed'",
+                "ALTER TABLE b24plan_gates ADD COLUMN reason TEXT",
+                "ALTER TABLE b24plan_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'release'",
+                "ALTER TABLE b24plan_runs ADD COLUMN update_type TEXT",
             ],
         ]
     }

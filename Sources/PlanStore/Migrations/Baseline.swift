@@ -27,7 +27,11 @@ public struct Baseline {
         public var description: String { message }
     }
 
-    public func record(_ compiled: CompiledPlan, planSHA256: String) throws -> Summary {
+    /// Records `compiled` as published (with the plan's bytes, `planJSON`) and its migrations as applied.
+    public func record(_ compiled: CompiledPlan, planSHA256: String, planJSON: String = "", planPath: String? = nil) throws -> Summary {
+        guard !Journal.isPreRelease(compiled.to) else {
+            throw Disagreement(message: "\(compiled.to) is a pre-release, which is never published: baseline the version that is live")
+        }
         try history.ensureTable()
         let entries = try history.entries()
         let migrations = Dictionary(compiled.plan.migrations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -54,6 +58,9 @@ public struct Baseline {
                 try journal.setStep(run: run.id, step: step.id, state: .done, detail: "baseline: recorded as done without running")
             }
             try journal.setRunState(run.id, .baseline)
+            try journal.recordPublished(
+                app: compiled.app, version: compiled.to, planSHA256: planSHA256, planJSON: planJSON, planPath: planPath,
+                updateType: compiled.updateType.rawValue, recordedBy: "baseline", runID: run.id)
             return Summary(runID: run.id, recorded: recorded, alreadyRecorded: entries.keys.sorted())
         }
     }

@@ -27,6 +27,9 @@ public final class ApplyExecutor: @unchecked Sendable {
         public var planReference = "PLAN"
         /// Steps to run again even when the journal says done (`apply --retry` re-runs the portal steps).
         public var rerun: Set<String> = []
+        /// The run's version when it is not the plan's (a rollback's `1.1.0+rollback.1`).
+        public var runVersion: String?
+        public var runKind: Journal.RunKind = .release
         /// Hides the secrets b24plan knows in the deploy output and in every step error it journals.
         public var redactor = SecretRedactor()
         /// Checked before each step: once a signal is recorded, no further step starts.
@@ -74,7 +77,9 @@ public final class ApplyExecutor: @unchecked Sendable {
         try history.ensureTable()
         try checkPublishedMigrations(compiled, history: history)
         try checkNoDeployRunning(compiled)
-        let run = try journal.openRun(app: compiled.app, version: compiled.to, planSHA256: planSHA256)
+        let run = try journal.openRun(
+            app: compiled.app, version: environment.runVersion ?? compiled.to, planSHA256: planSHA256, kind: environment.runKind,
+            updateType: environment.runKind == .rollback ? "rollback" : compiled.updateType.rawValue)
         var states = try journal.steps(run: run.id).mapValues(\.state)
         var outcome = ApplyOutcome(runID: run.id, states: [:], pendingGates: [], blocked: [], failure: nil)
         for step in compiled.steps {

@@ -1,0 +1,123 @@
+import PlanStore
+import ReleasePlan
+
+/// What `log` shows: every run in the store, newest first, with its release state (DESIGN §9).
+struct LogReport: Encodable {
+    struct Gate: Encodable {
+        var step: String
+        var state: String
+        var by: String
+        var at: String
+        var reason: String?
+
+        enum CodingKeys: String, CodingKey { case step, state, by, at, reason }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(step, forKey: .step)
+            try container.encode(state, forKey: .state)
+            try container.encode(by, forKey: .by)
+            try container.encode(at, forKey: .at)
+            try container.encode(reason, forKey: .reason)
+        }
+    }
+
+    struct Step: Encodable {
+        var id: String
+        var state: String
+        var finishedAt: String?
+    }
+
+    struct Entry: Encodable {
+        var app: String
+        var version: String
+        /// published, rolled-back, rejected, abandoned, pre-release, unpublished, rollback (a rollback run).
+        var state: String
+        var kind: String
+        var run: Int
+        var runState: String
+        var updateType: String?
+        var publishedAt: String?
+        var recordedBy: String?
+        var rolledBackTo: String?
+        var planSHA256: String?
+        var gates: [Gate]
+        var steps: [Step]
+        var portals: [String: Int]
+    }
+
+    var releases: [Entry]
+
+    static func build(journal: Journal, app: String?) throws -> LogReport {
+        var entries: [Entry] = []
+        for run in try journal.runs(app: app).reversed() {
+            let release = run.kind == .release ? try journal.release(app: run.app, version: run.version) : nil
+            let state: String
+            if let release {
+                state = release.state.rawValue
+            } else if run.kind == .rollback {
+                state = "rollback"
+            } else if run.state == .rejected || run.state == .abandoned {
+                state = run.state.rawValue
+            } else {
+                state = Journal.isPreRelease(run.version) ? "pre-release" : "unpublished"
+            }
+            let gates = try journal.gates(app: run.app, version: run.version).map {
+                Gate(step: $0.stepID, state: $0.state.rawValue, by: $0.passedBy, at: $0.passedAt, reason: $0.reason)
+            }
+            let records = try journal.steps(run: run.id)
+            let steps = records.keys.sorted(by: StepOrder.precedes).map { id in
+                Step(id: id, state: records[id]?.state.rawValue ?? "pending", finishedAt: records[id]?.finishedAt)
+            }
+            let counts = try journal.portalCounts(run: run.id, step: "portals.reconcile")
+            var portals: [String: Int] = [:]
+            if !counts.isEmpty {
+                for state in Journal.PortalState.allCases where state != .running {
+                    portals[state.rawValue] = (counts[state] ?? 0) + (state == .pending ? counts[.running] ?? 0 : 0)
+                }
+            }
+            let recordedType = try journal.updateType(run: run.id)
+            entries.append(
+                Entry(
+                    app: run.app, version: run.version, state: state, kind: run.kind.rawValue, run: run.id, runState: run.state.rawValue,
+                    updateType: release?.updateType ?? recordedType, publishedAt: release?.publishedAt,
+                    recordedBy: release?.recordedBy, rolledBackTo: release?.rolledBackTo, planSHA256: release?.planSHA256 ?? run.planSHA256,
+                    gates: gates, steps: steps, portals: portals))
+        }
+        return LogReport(releases: entries)
+    }
+
+    func text(style: TextStyle) -> String {
+        guard !releases.isEmpty else { return "no release recorded in this state store\n" }
+        var out = ""
+        for entry in releases {
+            var head = style.bold("\(entry.app) \(entry.version)") + "  " + entry.state
+            if let type = entry.updateType { head += " (\(type))" }
+            if let at = entry.publishedAt { head += " at \(at)" + (entry.recordedBy == "baseline" ? " by baseline" : "") }
+            if let to = entry.rolledBackTo { head += ", rolled back to \(to)" }
+            out += head + "\n"
+            out += "  run \(entry.run): \(entry.runState)\n"
+            for step in entry.steps {
+                if let gate = entry.gates.first(where: { $0.step == step.id }) {
+                    out += "  " + step.id.padded(22) + "\(gate.state) by \(gate.by) at \(gate.at)"
+                    out += gate.reason.map { ": \($0)" } ?? ""
+                    out += "\n"
+                } else {
+                    out += "  " + step.id.padded(22) + step.state + (step.finishedAt.map { " at \($0)" } ?? "") + "\n"
+                }
+            }
+            for gate in entry.gates where !entry.steps.contains(where: { $0.id == gate.step }) {
+                out +=
+                    "  " + gate.step.padded(22) + "\(gate.state) by \(gate.by) at \(gate.at)" + (gate.reason.map { ": \($0)" } ?? "") + "\n"
+            }
+            if !entry.portals.isEmpty {
+                out +=
+                    "  portals: "
+                    + ["done", "needs-reinstall", "inactive", "failed", "pending"]
+                    .map { "\(entry.portals[$0] ?? 0) \($0)" }.joined(separator: ", ") + "\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+}
