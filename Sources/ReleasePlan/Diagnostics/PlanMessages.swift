@@ -68,6 +68,10 @@ extension PlanMessages {
     static func versionNotGreater(_ version: String, previous: String, path: String) -> String {
         "version \(version) is not greater than the published \(previous) (\(path))"
     }
+    static func versionOfACopy(_ version: String, path: String) -> String {
+        "version \(version) is not greater than the previous plan's: \(path) beside it declares the same app and version; "
+            + "bump the version of a copied plan"
+    }
     static func bumpTooSmall(reason: String, required: Bump, next: String, declared: String) -> String {
         let article = required == .patch ? "a" : "a"
         return "\(reason) requires \(article) \(required.rawValue) version (\(next)); the plan declares \(declared)"

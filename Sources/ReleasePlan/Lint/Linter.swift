@@ -24,11 +24,14 @@ public struct Linter: Sendable {
             return Result(diagnostics: Diagnostic.sortedForOutput(loaded.diagnostics), sources: sources, context: nil)
         }
         var diagnostics = loaded.diagnostics
-        let previous = PreviousPlanLocator(fileSystem: fileSystem).locate(for: document, against: againstPath)
+        let folder = PlanFolder.scan(beside: path, scheme: document.plan.versioning, fileSystem: fileSystem)
+        let locator = PreviousPlanLocator(fileSystem: fileSystem)
+        let previous =
+            againstPath.map { locator.locate(for: document, against: $0) } ?? locator.locate(for: document, in: folder)
         diagnostics += previous.diagnostics
         if let source = previous.document?.source { sources[source.path] = source }
 
-        var context = LintContext(document: document, previous: previous.document)
+        var context = LintContext(document: document, previous: previous.document, previousSource: previous.source, folder: folder)
         let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
         for (index, migration) in document.plan.migrations.enumerated() {
             do {

@@ -1,5 +1,8 @@
-/// Finds the published plan a release follows: `--against FILE`, else the plan with the highest
-/// lower version in the same folder (DESIGN §3). A candidate that does not parse or decode is B24P107.
+/// Finds the published plan a release follows (DESIGN §3): `--against FILE`; else the plan of the
+/// same app and version beside it that comes first (the plan is a copy whose version was not bumped,
+/// which B24P102 then reports); else the plan with the highest lower version in the same folder that
+/// is not a pre-release (a pre-release is never published, so never a baseline). A candidate that
+/// does not parse or decode is B24P107.
 public struct PreviousPlanLocator: Sendable {
     public var fileSystem: any FileSystem
 
@@ -7,35 +10,52 @@ public struct PreviousPlanLocator: Sendable {
         self.fileSystem = fileSystem
     }
 
+    /// Where the previous plan came from.
+    public enum Source: String, Sendable, Equatable {
+        /// `--against FILE`.
+        case against
+        /// The plan with the highest lower non-pre-release version in the folder.
+        case folder
+        /// A plan in the folder declaring the same app and version, before this one in file order
+        /// (`PlanFolder.precedes`): this plan is a copy whose version was not bumped.
+        case folderSameVersion
+    }
+
     public struct Result: Sendable {
         public var document: PlanDocument?
+        /// Where `document` came from; nil when there is none.
+        public var source: Source?
         public var diagnostics: [Diagnostic]
+
+        init(document: PlanDocument? = nil, source: Source? = nil, diagnostics: [Diagnostic] = []) {
+            self.document = document
+            self.source = document == nil ? nil : source
+            self.diagnostics = diagnostics
+        }
     }
 
     public func locate(for document: PlanDocument, against path: String?) -> Result {
-        if let path { return load(path, for: document) }
-        guard let version = Version(document.plan.version, scheme: document.plan.versioning) else {
-            return Result(document: nil, diagnostics: [])
-        }
-        let directory = FilePath.directory(of: document.source.path)
-        guard let names = try? fileSystem.list(directory) else { return Result(document: nil, diagnostics: []) }
-        let ownName = FilePath.fileName(of: document.source.path)
-        var best: (version: Version, path: String)?
-        for name in names.sorted() where name.hasSuffix(".json") && name != ownName {
-            let candidatePath = directory.isEmpty ? name : FilePath.join(directory, name)
-            guard let candidate = candidateVersion(candidatePath, scheme: document.plan.versioning) else { continue }
-            guard version.isGreater(than: candidate) else { continue }
-            if best == nil || candidate.isGreater(than: best!.version) { best = (candidate, candidatePath) }
-        }
-        guard let best else { return Result(document: nil, diagnostics: []) }
-        return load(best.path, for: document)
+        if let path { return load(path, for: document, source: .against) }
+        let folder = PlanFolder.scan(beside: document.source.path, scheme: document.plan.versioning, fileSystem: fileSystem)
+        return locate(for: document, in: folder)
     }
 
-    private func load(_ path: String, for document: PlanDocument) -> Result {
+    /// The previous plan of `document` among the plans of its folder (already scanned).
+    public func locate(for document: PlanDocument, in folder: PlanFolder) -> Result {
+        let scheme = document.plan.versioning
+        guard let version = Version(document.plan.version, scheme: scheme) else { return Result() }
+        if !version.isPreRelease, let original = folder.originals(of: document).first {
+            return load(original.path, for: document, source: .folderSameVersion)
+        }
+        guard let best = folder.highestLowerRelease(than: version, scheme: scheme) else { return Result() }
+        return load(best.path, for: document, source: .folder)
+    }
+
+    private func load(_ path: String, for document: PlanDocument, source: Source) -> Result {
         let loaded = PlanLoader(fileSystem: fileSystem).load(path)
         let errors = loaded.diagnostics.filter { $0.severity == .error }
         guard let previous = loaded.document, errors.isEmpty else {
-            guard let first = errors.first else { return Result(document: nil, diagnostics: []) }
+            guard let first = errors.first else { return Result() }
             var diagnostic = first
             if loaded.source == nil {
                 diagnostic = document.diagnostic("B24P107", "", at: ["version"])
@@ -44,23 +64,8 @@ public struct PreviousPlanLocator: Sendable {
             diagnostic.severity = .error
             diagnostic.message = PlanMessages.previousPlanUnusable(path, reason: first.message)
             diagnostic.notes = []
-            return Result(document: nil, diagnostics: [diagnostic])
+            return Result(diagnostics: [diagnostic])
         }
-        return Result(document: previous, diagnostics: [])
-    }
-
-    /// The version of a file that looks like a plan: from its `version` when it has `app` and
-    /// `version`, else from a file name such as `1.2.0.json` (so a broken plan is still found).
-    private func candidateVersion(_ path: String, scheme: Versioning) -> Version? {
-        if let bytes = try? fileSystem.read(path) {
-            let parsed = JSONParser.parse(SourceFile(path: path, bytes: bytes))
-            if let root = parsed.root, root.member("app")?.value.string != nil,
-                let text = root.member("version")?.value.string
-            {
-                return Version(text, scheme: scheme)
-            }
-        }
-        let stem = String(FilePath.fileName(of: path).dropLast(".json".count))
-        return Version(stem, scheme: scheme)
+        return Result(document: previous, source: source)
     }
 }

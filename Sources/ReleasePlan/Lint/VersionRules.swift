@@ -22,10 +22,11 @@ struct VersionRules: LintRule {
         if let version = context.version, let old = Version(previous.plan.version, scheme: plan.versioning),
             !version.isGreater(than: old)
         {
-            diagnostics.append(
-                context.diagnostic(
-                    "B24P102", PlanMessages.versionNotGreater(plan.version, previous: previous.plan.version, path: previous.source.path),
-                    at: ["version"]))
+            let message =
+                context.previousSource == .folderSameVersion
+                ? PlanMessages.versionOfACopy(plan.version, path: previous.source.path)
+                : PlanMessages.versionNotGreater(plan.version, previous: previous.plan.version, path: previous.source.path)
+            diagnostics.append(context.diagnostic("B24P102", message, at: ["version"]))
             return diagnostics
         }
         if let finding = bumpFinding(context, previous: previous) { diagnostics.append(finding) }
@@ -91,7 +92,10 @@ struct VersionRules: LintRule {
                 explanation: """
                     A release must have a version greater than the published plan's (by semver precedence). \
                     The published plan is `--against FILE`, or the plan with the highest lower version in the \
-                    same folder; an equal version means the plan was copied without being bumped.
+                    same folder that is not a pre-release. A plan beside it declaring the same app and version \
+                    that comes first (named after its version, else first by file name) counts as the previous \
+                    plan too: an equal version means the plan was copied without being bumped, and that is \
+                    caught without `--against`.
                     """,
                 bad: RuleExample(
                     plan: ExamplePlan.json(["version": "\"1.0.0\""]),

@@ -27,10 +27,22 @@ struct VersionRulesTests {
     /// 1.1.0.json was copied from 1.0.0.json and its version not bumped.
     static let copiedPlan = PlanText.make(["version": "\"1.0.0\""])
 
-    @Test func copiedPlanWithTheSameVersionIsAnInitialReleaseWithoutAgainst() {
-        // Discovery takes only lower versions (DESIGN §3); B24P102 needs --against here.
+    @Test func copiedPlanIsCaughtWithoutAgainst() throws {
+        // The plan beside it of the same app and version is its previous plan (DESIGN §3).
         let result = Lint.run(plan: Self.copiedPlan, previous: PlanText.previous())
-        #expect(result.findings("B24P102").isEmpty)
+        let finding = try #require(result.only("B24P102"))
+        #expect(
+            finding.message
+                == "version 1.0.0 is not greater than the previous plan's: plans/acme.example/1.0.0.json beside it declares "
+                + "the same app and version; bump the version of a copied plan")
+        #expect((finding.file, finding.at, finding.path) == (Lint.planPath, "3:14", "version"))
+        #expect(result.context?.previousSource == .folderSameVersion)
+    }
+
+    @Test func theOriginalOfACopyIsNotReported() {
+        let fileSystem = InMemoryFileSystem([Lint.planPath: Self.copiedPlan, Lint.previousPath: PlanText.previous()])
+        let result = Linter(fileSystem: fileSystem).lint(path: Lint.previousPath)
+        #expect(result.findings("B24P102").isEmpty, "\(result.listing)")
         #expect(result.context?.previous == nil)
     }
 
