@@ -72,6 +72,13 @@ extension PlanMessages {
         "version \(version) is not greater than the previous plan's: \(path) beside it declares the same app and version; "
             + "bump the version of a copied plan"
     }
+    static func sameRelease(app: String, version: String, path: String) -> String {
+        "\(path) also declares app \"\(app)\" version \(version) and comes first; "
+            + "each plan in a folder needs its own version (bump this one if it was copied)"
+    }
+    static func fileNameVersion(_ name: String, declared: String) -> String {
+        "the file is named \(name) but declares version \(declared); rename the file or fix the version"
+    }
     static func bumpTooSmall(reason: String, required: Bump, next: String, declared: String) -> String {
         let article = required == .patch ? "a" : "a"
         return "\(reason) requires \(article) \(required.rawValue) version (\(next)); the plan declares \(declared)"

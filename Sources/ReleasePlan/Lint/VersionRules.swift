@@ -1,4 +1,5 @@
-/// B24P101–B24P107: the version, its bump against the published plan, and the changelog.
+/// B24P101–B24P107: the version, its bump against the published plan, and the changelog (the plan
+/// among its folder's plans is `FolderRules`, B24P108–B24P109).
 struct VersionRules: LintRule {
     /// Below this many characters a changelog says too little for the moderator (B24P105).
     static let shortChangelogLength = 20
@@ -85,8 +86,8 @@ struct VersionRules: LintRule {
                     numbers versions otherwise sets `"versioning": "free"`: then dot-separated segments are \
                     compared, numerically where both are numbers.
                     """,
-                bad: RuleExample(plan: ExamplePlan.json(version: "1.3")),
-                good: RuleExample(plan: ExamplePlan.json(version: "1.3.0"))),
+                bad: RuleExample(plan: ExamplePlan.json(version: "1.3"), path: ExamplePlan.path("1.3.0")),
+                good: RuleExample(plan: ExamplePlan.json(version: "1.3.0"), path: ExamplePlan.path("1.3.0"))),
             RuleDocumentation(
                 "B24P102",
                 explanation: """
