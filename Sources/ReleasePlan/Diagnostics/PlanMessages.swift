@@ -223,11 +223,35 @@ extension PlanMessages {
     }
     static let projectRootNote =
         "the project is the nearest folder above the plan file that holds .git, else the parent of the plan's folder"
-    static func digestMismatch(_ file: String, digest: String) -> String {
-        "sha256 does not match \(file): the file's digest is \(digest) (b24plan lint --fix writes it)"
+    /// What a B24P303 message advises: `lint --fix`, or (for a published migration or a released
+    /// plan, which the fixer never writes) restoring the file and adding a new migration.
+    enum DigestAdvice: Equatable {
+        case fix
+        /// The migration is in the previous plan (its id).
+        case published(Int)
+        /// The plan is released (why: "1.1.0.json follows it").
+        case released(String)
+
+        var text: String {
+            switch self {
+            case .fix: return " (b24plan lint --fix writes it)"
+            case .published(let id):
+                return "; migration \(id) is published, so its digest stays: restore the file, and add a new migration instead (B24P304)"
+            case .released(let reason):
+                return "; this plan is released (\(reason)), so its digests stay: restore the file, "
+                    + "and add a new migration to the next plan instead"
+            }
+        }
     }
-    static func digestMissing(_ file: String, digest: String) -> String {
-        "migration has no sha256; the digest of \(file) is \(digest) (b24plan lint --fix writes it)"
+    static func digestMismatch(_ file: String, digest: String, advice: DigestAdvice = .fix) -> String {
+        "sha256 does not match \(file): the file's digest is \(digest)" + advice.text
+    }
+    static func digestMissing(_ file: String, digest: String, advice: DigestAdvice = .fix) -> String {
+        "migration has no sha256; the digest of \(file) is \(digest)" + advice.text
+    }
+    static func notFixed(_ file: String, reason: String) -> String {
+        "\(file) is released (\(reason)): lint --fix does not write into it; its sha256 values are history: "
+            + "restore the migration files it names, and add a new migration to the next plan instead"
     }
     static func publishedMigrationEdited(_ id: Int, name: String, edits: [String]) -> String {
         "published migration \(id) (\(name)) was edited (\(edits.joined(separator: ", ")) changed); add a new migration instead"

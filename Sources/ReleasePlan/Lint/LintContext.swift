@@ -7,6 +7,9 @@ public struct LintContext: Sendable {
     public var previousSource: PreviousPlanLocator.Source?
     /// The other plan files of the plan's folder.
     public var folder: PlanFolder
+    /// Whether the plan is already released (a later plan beside it, or the store says so): then
+    /// its digests are history, and `lint --fix` never writes into it.
+    public var releaseStatus: ReleaseStatus = .open
     /// The migration files, by index in `plan.migrations`; absent when the file could not be read
     /// or was refused (outside the project: its bytes are never read).
     public var migrationFiles: [Int: SourceFile]
