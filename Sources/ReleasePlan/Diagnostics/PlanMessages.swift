@@ -44,6 +44,23 @@ extension PlanMessages {
 }
 
 extension PlanMessages {
+    static func folderDisagreesWithStore(folder: String, folderVersion: String, storeVersion: String) -> String {
+        "the folder's previous plan is \(folder) (\(folderVersion)) but the store's newest published version is \(storeVersion); "
+            + "comparing with the store"
+    }
+    static func folderPlanDiffersFromStore(folder: String, version: String) -> String {
+        "the folder's previous plan \(folder) differs from the plan the store published as \(version); comparing with the store"
+    }
+    static func folderHasNoPrevious(storeVersion: String) -> String {
+        "the folder has no previous plan but the store's newest published version is \(storeVersion); comparing with the store"
+    }
+    static func storeHasNoRelease(folder: String, folderVersion: String, app: String) -> String {
+        "the folder's previous plan is \(folder) (\(folderVersion)) but the store has published no version of \(app); "
+            + "comparing with nothing (an initial release)"
+    }
+}
+
+extension PlanMessages {
     static func suppressionWithoutReason(_ rule: String) -> String {
         "the suppression of \(rule) has no reason: say in \"reason\" why the finding is acceptable"
     }

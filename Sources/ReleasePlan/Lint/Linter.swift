@@ -27,13 +27,12 @@ public struct Linter: Sendable {
         var diagnostics = loaded.diagnostics
         let folder = PlanFolder.scan(beside: path, scheme: document.plan.versioning, fileSystem: fileSystem)
         let locator = PreviousPlanLocator(fileSystem: fileSystem)
-        let previous =
-            againstPath.map { locator.locate(for: document, against: $0) } ?? locator.locate(for: document, in: folder)
+        let previous = locator.locate(for: document, against: againstPath, history: history, in: folder)
         diagnostics += previous.diagnostics
         if let source = previous.document?.source { sources[source.path] = source }
 
         var context = LintContext(document: document, previous: previous.document, previousSource: previous.source, folder: folder)
-        context.releaseStatus = ReleaseStatus.of(document, folder: folder, history: history)
+        context.releaseStatus = ReleaseStatus.of(document, folder: folder, history: history, newest: previous.storeNewest)
         let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
         for (index, migration) in document.plan.migrations.enumerated() {
             do {

@@ -92,8 +92,10 @@ struct VersionRules: LintRule {
                 "B24P102",
                 explanation: """
                     A release must have a version greater than the published plan's (by semver precedence). \
-                    The published plan is `--against FILE`, or the plan with the highest lower version in the \
-                    same folder that is not a pre-release. A plan beside it declaring the same app and version \
+                    The published plan is `--against FILE`; else, with a state store, the store's newest \
+                    published plan of the app (when the folder alone would have compared with another plan, a \
+                    note under this code says so: the store wins); else the plan with the highest lower version \
+                    in the same folder that is not a pre-release. A plan beside it declaring the same app and version \
                     that comes first (named after its version, else first by file name) counts as the previous \
                     plan too: an equal version means the plan was copied without being bumped, and that is \
                     caught without `--against`.
