@@ -7,7 +7,7 @@ struct CommandLineTool {
     var commands: [any Command] {
         [
             LintCommand(), DiffCommand(), GraphCommand(), ApplyCommand(), GateCommand(), StatusCommand(), InitCommand(), BaselineCommand(),
-            DriftCommand(), ReconcileCommand(), ExplainCommand(),
+            DriftCommand(), ReconcileCommand(), NewCommand(), ExplainCommand(),
         ]
     }
 
