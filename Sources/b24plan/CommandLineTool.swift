@@ -7,7 +7,7 @@ struct CommandLineTool {
     var commands: [any Command] {
         [
             LintCommand(), DiffCommand(), GraphCommand(), ApplyCommand(), GateCommand(), StatusCommand(), InitCommand(), BaselineCommand(),
-            DriftCommand(), ReconcileCommand(), NewCommand(), ExplainCommand(),
+            DriftCommand(), ReconcileCommand(), NewCommand(), BumpCommand(), ExplainCommand(),
         ]
     }
 

@@ -10,7 +10,7 @@ struct CommandLineTests {
         #expect(output.stdout.hasPrefix("b24plan 0."))
     }
 
-    @Test("--help on every command", arguments: ["lint", "explain", "new"])
+    @Test("--help on every command", arguments: ["lint", "explain", "new", "bump"])
     func help(command: String) throws {
         let output = try CLIRunner.run([command, "--help"])
         #expect(output.code == 0)
