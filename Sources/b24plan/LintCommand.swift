@@ -8,7 +8,8 @@ struct LintCommand: Command {
     let usage = "b24plan lint [--against FILE] [--format text|json|github|sarif] [--fix] FILE..."
     let discussion = """
         Checks each plan file against the Bitrix24 catalogue and against the published plan before it
-        (--against FILE, else the plan with the highest lower version in the same folder). Every
+        (--against FILE, else the plan with the highest lower version in the same folder that is not
+        a pre-release), and among the other plans of its folder (B24P108, B24P109). Every
         diagnostic points at file:line:column; 'b24plan explain CODE' tells what a rule wants.
         --fix writes the right sha256 of migrations that are not yet published, editing nothing else;
         it never writes into a released plan (one with a later plan of the app beside it), and says so.
