@@ -9,7 +9,7 @@ struct CommandLineTool {
     var commands: [any Command] {
         [
             LintCommand(), DiffCommand(), GraphCommand(), ApplyCommand(), GateCommand(), StatusCommand(), InitCommand(), BaselineCommand(),
-            DriftCommand(), ReconcileCommand(), LogCommand(), AbandonCommand(), ExplainCommand(),
+            DriftCommand(), ReconcileCommand(), LogCommand(), AbandonCommand(), NewCommand(), BumpCommand(), ExplainCommand(),
         ]
     }
 

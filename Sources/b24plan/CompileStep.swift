@@ -13,14 +13,17 @@ struct CompileStep {
         var sources: [String: SourceFile]
     }
 
-    /// Nil after printing the lint errors.
-    func run(_ file: String, against: String?, compiler: PlanCompiler, format: String) -> Outcome? {
-        let result = Linter().lint(path: file, against: against)
-        guard let context = result.context, !result.diagnostics.hasErrors else {
+    /// Nil after printing the lint errors. `history` is what the state store recorded as published
+    /// (nil: no store): the store's newest published plan of the app is then the previous plan.
+    func run(
+        _ file: String, against: String?, history: PublishedHistory? = nil, compiler: PlanCompiler, format: String
+    ) -> Outcome? {
+        let outcome = compiler.compile(path: file, against: against, history: history)
+        let result = outcome.lint
+        guard let compiled = outcome.compiled, let context = result.context else {
             printDiagnostics(result.diagnostics, sources: result.sources, format: format)
             return nil
         }
-        let compiled = compiler.compile(context.plan, previous: context.previous?.plan)
         return Outcome(compiled: compiled, context: context, diagnostics: result.diagnostics, sources: result.sources)
     }
 

@@ -10,7 +10,8 @@ struct DiffCommand: Command {
         "b24plan diff [--against FILE] [--format text|json|markdown] [--detailed-exitcode] [--out SAVED] [--installations N] FILE"
     let discussion = """
         Compares the plan with the published one (--against FILE, else the plan with the highest lower
-        version in the same folder), classifies the update (initial, patch, minor, major, critical),
+        version in the same folder that is not a pre-release: an rc is never a baseline, and a
+        pre-release plan says it is one), classifies the update (initial, patch, minor, major, critical),
         estimates moderation and time to users, and prints every step that apply would run, in order.
         Lint errors block the diff (exit 1). --out saves the compiled plan with the SHA-256 of every
         input (paths relative to the saved file); 'b24plan apply SAVED' compiles it again from those

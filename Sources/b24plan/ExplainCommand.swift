@@ -57,7 +57,7 @@ struct ExplainCommand: Command {
     }
 
     private func exampleText(_ example: RuleExample) -> String {
-        var text = "\(RuleExample.planPath):\n" + indent(example.plan)
+        var text = "\(example.path):\n" + indent(example.plan)
         if let previous = example.previous {
             text += "published plan \(RuleExample.previousPath):\n" + indent(previous)
         }

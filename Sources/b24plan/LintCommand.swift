@@ -8,9 +8,11 @@ struct LintCommand: Command {
     let usage = "b24plan lint [--against FILE] [--format text|json|github|sarif] [--fix] FILE..."
     let discussion = """
         Checks each plan file against the Bitrix24 catalogue and against the published plan before it
-        (--against FILE, else the plan with the highest lower version in the same folder). Every
+        (--against FILE, else the plan with the highest lower version in the same folder that is not
+        a pre-release), and among the other plans of its folder (B24P108, B24P109). Every
         diagnostic points at file:line:column; 'b24plan explain CODE' tells what a rule wants.
-        --fix writes the right sha256 of migrations that are not yet published, editing nothing else.
+        --fix writes the right sha256 of migrations that are not yet published, editing nothing else;
+        it never writes into a released plan (one with a later plan of the app beside it), and says so.
         """
     let options: [OptionSpec] = [
         .value("against", "FILE", "The published plan to compare with (one FILE only)."),
@@ -19,6 +21,12 @@ struct LintCommand: Command {
     ]
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+        try run(arguments, console: console, history: nil)
+    }
+
+    /// Lints with what the state store recorded as published (`history`; nil without a store): the
+    /// store's newest plan of each app is the previous plan, and --fix never writes a published one.
+    func run(_ arguments: ParsedArguments, console: Console, history: PublishedHistory?) throws -> ExitCode {
         let files = arguments.positionals
         guard !files.isEmpty else { throw UsageError(message: "lint needs at least one plan FILE") }
         if arguments.value("against") != nil && files.count > 1 {
@@ -28,9 +36,13 @@ struct LintCommand: Command {
         var diagnostics: [Diagnostic] = []
         var sources: [String: SourceFile] = [:]
         for file in files {
-            var result = linter.lint(path: file, against: arguments.value("against"))
+            var result = linter.lint(path: file, against: arguments.value("against"), history: history)
             if arguments.has("fix"), let context = result.context {
-                let edits = DigestFixer.edits(for: context)
+                let fix = DigestFixer.fix(context)
+                if let refusal = fix.refusal {
+                    console.writeError("warning: \(refusal)\n")
+                }
+                let edits = fix.edits
                 if !edits.isEmpty {
                     let fixed = TextEdit.apply(edits, to: context.document.source.bytes)
                     do {
@@ -40,7 +52,7 @@ struct LintCommand: Command {
                         console.writeError("error: cannot write \(file): \(error.localizedDescription)\n")
                         return .failure
                     }
-                    result = linter.lint(path: file, against: arguments.value("against"))
+                    result = linter.lint(path: file, against: arguments.value("against"), history: history)
                 }
             }
             diagnostics += result.diagnostics

@@ -74,6 +74,38 @@ struct DiffCommandTests {
         #expect(broken.stdout.isEmpty)
     }
 
+    @Test("diff 2.0.0.json with 2.0.0-rc.1.json beside it compares with the published 1.1.0, not the rc")
+    func releaseAfterAnRC() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = { (version: String, tab: Bool) in
+            let placements =
+                tab
+                ? #", "placements": [{ "placement": "CRM_DEAL_DETAIL_TAB", "handler": "https://app.acme.example/deal" }]"# : ""
+            return """
+                { "app": "acme.example", "version": "\(version)", "changelog": { "en": "Shows the deals linked to each task." },
+                  "scopes": ["crm", "placement"], "requiredMethods": ["crm.deal.get"]\(placements) }
+
+                """
+        }
+        for (version, tab) in [("1.0.0", false), ("1.1.0", false), ("2.0.0-rc.1", true), ("2.0.0", true)] {
+            try plan(version, tab).write(to: folder.appendingPathComponent("\(version).json"), atomically: true, encoding: .utf8)
+        }
+        let output = try CLIRunner.run(["diff", "2.0.0.json"], in: folder)
+        #expect(output.code == 0, "\(output.stderr)")
+        #expect(output.stdout.hasPrefix("acme.example 1.1.0 → 2.0.0\n"), "\(output.stdout)")
+        #expect(output.stdout.contains("+ placement"), "the new placement is a change")
+        #expect(output.stdout.contains("portals.reconcile"), "and it is bound")
+        #expect(!output.stdout.contains("pre-release"))
+
+        let rc = try CLIRunner.run(["diff", "--format", "json", "2.0.0-rc.1.json"], in: folder)
+        let json = try CLIRunner.json(rc)
+        #expect(json["from"] as? String == "1.1.0")
+        #expect(json["preRelease"] as? Bool == true)
+        let text = try CLIRunner.run(["diff", "2.0.0-rc.1.json"], in: folder)
+        #expect(text.stdout.contains("pre-release:    2.0.0-rc.1 is never published;"))
+    }
+
     @Test("--out saves the compiled plan with the digest of every input")
     func savedPlan() throws {
         let folder = try CLIRunner.temporaryFolder()

@@ -74,7 +74,7 @@ struct LintCommandTests {
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
         let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
         #expect(driver["name"] as? String == "b24plan")
-        #expect((driver["rules"] as? [Any])?.count == 41)
+        #expect((driver["rules"] as? [Any])?.count == 43)
         let result = try #require((run["results"] as? [[String: Any]])?.first)
         #expect(result["ruleId"] as? String == "B24P002")
     }
@@ -123,6 +123,54 @@ struct LintCommandTests {
             )
             .replacingOccurrences(of: "\"sha256\": \"00\"", with: "\"sha256\": \"\(try sha256(sqlB))\"")
         #expect(text == expected)
+    }
+
+    @Test("lint --fix over a folder never writes into a released plan, and says so")
+    func fixLeavesReleasedPlansAlone() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("migrations"), withIntermediateDirectories: true)
+        let released = "CREATE TABLE a (id TEXT);\n"
+        // The migration file was edited after 1.0.0 ran: its published digest no longer matches.
+        try ("-- edited later\n" + released).write(
+            to: folder.appendingPathComponent("migrations/0001_a.sql"), atomically: true, encoding: .utf8)
+        try "CREATE TABLE b (id TEXT);\n".write(
+            to: folder.appendingPathComponent("migrations/0002_b.sql"), atomically: true, encoding: .utf8)
+        let first = """
+            { "id": 1, "name": "a", "file": "migrations/0001_a.sql", "sha256": "\(try sha256(released))" }
+            """
+        let plan = { (version: String, migrations: String) in
+            """
+            {
+              "app": "acme.example",
+              "version": "\(version)",
+              "changelog": { "en": "Creates the tables the app keeps links in." },
+              "scopes": [{ "code": "crm", "purpose": "Reads deals" }],
+              "migrations": [\(migrations)]
+            }
+
+            """
+        }
+        let old = plan("1.0.0", first)
+        let new = plan("1.1.0", first + ", { \"id\": 2, \"name\": \"b\", \"file\": \"migrations/0002_b.sql\" }")
+        try old.write(to: folder.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
+        try new.write(to: folder.appendingPathComponent("1.1.0.json"), atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: folder.appendingPathComponent("1.0.0.json"))
+
+        let output = try CLIRunner.run(["lint", "--fix", "1.0.0.json", "1.1.0.json"], in: folder)
+        #expect(output.code == 1, "the edited published migration is still an error")
+        #expect(try Data(contentsOf: folder.appendingPathComponent("1.0.0.json")) == before, "byte-identical")
+        #expect(
+            output.stderr.contains(
+                "warning: 1.0.0.json is released (1.1.0.json follows it): lint --fix does not write into it"), "\(output.stderr)")
+        #expect(output.stderr.contains("1.1.0.json: wrote 1 sha256 value\n"), "the new migration of the open plan is fixed")
+        #expect(!output.stdout.contains("lint --fix writes it"), "\(output.stdout)")
+        #expect(output.stdout.contains("error[B24P303]: sha256 does not match migrations/0001_a.sql"))
+        #expect(output.stdout.contains("this plan is released (1.1.0.json follows it), so its digests stay"))
+        #expect(output.stdout.contains("error[B24P304]: published migration 1 was edited"))
+        let fixed = try String(contentsOf: folder.appendingPathComponent("1.1.0.json"), encoding: .utf8)
+        #expect(fixed.contains("\"file\": \"migrations/0002_b.sql\", \"sha256\": \"\(try sha256("CREATE TABLE b (id TEXT);\n"))\""))
+        #expect(fixed.contains(first), "the published migration's entry is left as it was")
     }
 
     @Test(

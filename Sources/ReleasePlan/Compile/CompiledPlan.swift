@@ -21,6 +21,10 @@ public struct CompiledPlan: Sendable, Equatable, Codable {
     public var addedScopes: [String]
 
     public func step(_ id: String) -> PlanStep? { steps.first { $0.id == id } }
+
+    /// Whether the release is a semver pre-release (`2.0.0-rc.1`): never published, so never the
+    /// previous plan of the next release (DESIGN §3).
+    public var isPreRelease: Bool { Version(to, scheme: plan.versioning)?.isPreRelease ?? false }
 }
 
 /// The values a release needs in the partner account (partners.bitrix24.com), printed by `diff`.

@@ -11,10 +11,14 @@ public struct SavedPlan: Sendable, Equatable, Codable {
     public struct Input: Sendable, Equatable, Codable {
         public enum Role: String, Sendable, Equatable, Codable {
             case plan, previous, migration
+            /// The state store's published plan (the previous plan), by its label: no file, so
+            /// `staleInputs` leaves it to the store to compare with its newest published plan.
+            case published
         }
 
         public var role: Role
-        /// Relative to the saved file's folder (or absolute).
+        /// Relative to the saved file's folder (or absolute); a store label (`store:APP@VERSION`)
+        /// for `published`.
         public var path: String
         public var sha256: String
     }
@@ -57,7 +61,9 @@ public struct SavedPlan: Sendable, Equatable, Codable {
     ) {
         var inputs = [Input(role: .plan, path: location(context.document.source.path), sha256: SHA256.hex(context.document.source.bytes))]
         if let previous = context.previous {
-            inputs.append(Input(role: .previous, path: location(previous.source.path), sha256: SHA256.hex(previous.source.bytes)))
+            let role: Input.Role = context.previousSource == .store ? .published : .previous
+            let path = role == .published ? previous.source.path : location(previous.source.path)
+            inputs.append(Input(role: role, path: path, sha256: SHA256.hex(previous.source.bytes)))
         }
         for index in context.migrationFiles.keys.sorted() {
             guard let file = context.migrationFiles[index] else { continue }
@@ -114,14 +120,20 @@ public struct SavedPlan: Sendable, Equatable, Codable {
         FilePath.join(directory, input.path)
     }
 
-    /// The inputs that differ from the files now, as phrases ("plans/x/1.3.0.json changed").
+    /// The inputs that differ from the files now, as phrases ("plans/x/1.3.0.json changed"). The
+    /// store's published plan is no file: the store compares it (`publishedInput`).
     public func staleInputs(fileSystem: any FileSystem, directory: String) -> [String] {
         inputs.compactMap { input in
+            guard input.role != .published else { return nil }
             let path = location(of: input, in: directory)
             guard let bytes = try? fileSystem.read(path) else { return "\(path) is missing" }
             return SHA256.hex(bytes) == input.sha256 ? nil : "\(path) changed"
         }
     }
+
+    /// The store's published plan the plan was compiled against, when it came from the store: the
+    /// store compares its label and sha256 with its newest published plan before applying.
+    public var publishedInput: Input? { inputs.first { $0.role == .published } }
 
     /// Whether a file looks like a saved plan rather than a release plan (it has `compiled` and `inputs`).
     public static func looksSaved(_ bytes: [UInt8]) -> Bool {

@@ -44,6 +44,23 @@ extension PlanMessages {
 }
 
 extension PlanMessages {
+    static func folderDisagreesWithStore(folder: String, folderVersion: String, storeVersion: String) -> String {
+        "the folder's previous plan is \(folder) (\(folderVersion)) but the store's newest published version is \(storeVersion); "
+            + "comparing with the store"
+    }
+    static func folderPlanDiffersFromStore(folder: String, version: String) -> String {
+        "the folder's previous plan \(folder) differs from the plan the store published as \(version); comparing with the store"
+    }
+    static func folderHasNoPrevious(storeVersion: String) -> String {
+        "the folder has no previous plan but the store's newest published version is \(storeVersion); comparing with the store"
+    }
+    static func storeHasNoRelease(folder: String, folderVersion: String, app: String) -> String {
+        "the folder's previous plan is \(folder) (\(folderVersion)) but the store has published no version of \(app); "
+            + "comparing with nothing (an initial release)"
+    }
+}
+
+extension PlanMessages {
     static func suppressionWithoutReason(_ rule: String) -> String {
         "the suppression of \(rule) has no reason: say in \"reason\" why the finding is acceptable"
     }
@@ -67,6 +84,17 @@ extension PlanMessages {
     }
     static func versionNotGreater(_ version: String, previous: String, path: String) -> String {
         "version \(version) is not greater than the published \(previous) (\(path))"
+    }
+    static func versionOfACopy(_ version: String, path: String) -> String {
+        "version \(version) is not greater than the previous plan's: \(path) beside it declares the same app and version; "
+            + "bump the version of a copied plan"
+    }
+    static func sameRelease(app: String, version: String, path: String) -> String {
+        "\(path) also declares app \"\(app)\" version \(version) and comes first; "
+            + "each plan in a folder needs its own version (bump this one if it was copied)"
+    }
+    static func fileNameVersion(_ name: String, declared: String) -> String {
+        "the file is named \(name) but declares version \(declared); rename the file or fix the version"
     }
     static func bumpTooSmall(reason: String, required: Bump, next: String, declared: String) -> String {
         let article = required == .patch ? "a" : "a"
@@ -212,11 +240,35 @@ extension PlanMessages {
     }
     static let projectRootNote =
         "the project is the nearest folder above the plan file that holds .git, else the parent of the plan's folder"
-    static func digestMismatch(_ file: String, digest: String) -> String {
-        "sha256 does not match \(file): the file's digest is \(digest) (b24plan lint --fix writes it)"
+    /// What a B24P303 message advises: `lint --fix`, or (for a published migration or a released
+    /// plan, which the fixer never writes) restoring the file and adding a new migration.
+    enum DigestAdvice: Equatable {
+        case fix
+        /// The migration is in the previous plan (its id).
+        case published(Int)
+        /// The plan is released (why: "1.1.0.json follows it").
+        case released(String)
+
+        var text: String {
+            switch self {
+            case .fix: return " (b24plan lint --fix writes it)"
+            case .published(let id):
+                return "; migration \(id) is published, so its digest stays: restore the file, and add a new migration instead (B24P304)"
+            case .released(let reason):
+                return "; this plan is released (\(reason)), so its digests stay: restore the file, "
+                    + "and add a new migration to the next plan instead"
+            }
+        }
     }
-    static func digestMissing(_ file: String, digest: String) -> String {
-        "migration has no sha256; the digest of \(file) is \(digest) (b24plan lint --fix writes it)"
+    static func digestMismatch(_ file: String, digest: String, advice: DigestAdvice = .fix) -> String {
+        "sha256 does not match \(file): the file's digest is \(digest)" + advice.text
+    }
+    static func digestMissing(_ file: String, digest: String, advice: DigestAdvice = .fix) -> String {
+        "migration has no sha256; the digest of \(file) is \(digest)" + advice.text
+    }
+    static func notFixed(_ file: String, reason: String) -> String {
+        "\(file) is released (\(reason)): lint --fix does not write into it; its sha256 values are history: "
+            + "restore the migration files it names, and add a new migration to the next plan instead"
     }
     static func publishedMigrationEdited(_ id: Int, name: String, edits: [String]) -> String {
         "published migration \(id) (\(name)) was edited (\(edits.joined(separator: ", ")) changed); add a new migration instead"

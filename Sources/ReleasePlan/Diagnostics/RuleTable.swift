@@ -21,6 +21,8 @@ public enum RuleTable {
         Entry(code: "B24P105", severity: .warning, title: "Changelog shorter than 20 characters"),
         Entry(code: "B24P106", severity: .error, title: "Previous plan is for a different app"),
         Entry(code: "B24P107", severity: .error, title: "Previous plan does not parse or decode"),
+        Entry(code: "B24P108", severity: .error, title: "Two plans in one folder declare the same app and version"),
+        Entry(code: "B24P109", severity: .error, title: "File named after a version declares another version"),
         Entry(code: "B24P201", severity: .error, title: "Unknown scope code"),
         Entry(code: "B24P202", severity: .error, title: "Unknown placement code"),
         Entry(code: "B24P203", severity: .error, title: "Unknown event name"),

@@ -1,8 +1,30 @@
 /// `lint --fix`: writes the right `sha256` of every migration that is not yet published, editing
-/// the plan's bytes in place and leaving the rest of the file as it was.
+/// the plan's bytes in place and leaving the rest of the file as it was. It never writes into a
+/// released plan (`LintContext.releaseStatus`): there a digest that does not match means the file
+/// was edited after it ran.
 public enum DigestFixer {
-    /// The edits that make every unpublished migration's `sha256` match its file.
+    /// What `lint --fix` does to one plan.
+    public struct Fix: Sendable, Equatable {
+        /// The edits to write; empty when there is nothing to fix or the plan is released.
+        public var edits: [TextEdit]
+        /// Why edits that were needed are not written (the plan is released, the message names the
+        /// later plan or the store's record); nil when nothing was refused.
+        public var refusal: String?
+    }
+
+    /// The edits `lint --fix` writes into the plan of `context`, or why it writes none.
+    public static func fix(_ context: LintContext) -> Fix {
+        let needed = unguardedEdits(for: context)
+        guard !needed.isEmpty, let reason = context.releaseStatus.reason else { return Fix(edits: needed, refusal: nil) }
+        return Fix(edits: [], refusal: PlanMessages.notFixed(context.document.source.path, reason: reason))
+    }
+
+    /// The edits that make every unpublished migration's `sha256` match its file; none in a released plan.
     public static func edits(for context: LintContext) -> [TextEdit] {
+        fix(context).edits
+    }
+
+    private static func unguardedEdits(for context: LintContext) -> [TextEdit] {
         let published = context.publishedMigrationIDs
         let root = context.document.root
         var edits: [TextEdit] = []

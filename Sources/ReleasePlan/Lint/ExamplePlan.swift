@@ -42,8 +42,11 @@ enum ExamplePlan {
             ("requiredMethods", "[\"crm.deal.get\", \"tasks.task.get\"]"),
         ]
         if let scopeUpgrade { overrides.append(("scopeUpgrade", "\"\(scopeUpgrade)\"")) }
-        return RuleExample(plan: json(overrides), previous: previous())
+        return RuleExample(plan: json(overrides), previous: previous(), path: path(version))
     }
+
+    /// Where an example plan of `version` lies, named after it (B24P109).
+    static func path(_ version: String) -> String { "plans/acme.example/\(version).json" }
 
     /// The published plan examples compare against (version 1.0.0).
     static func previous(_ overrides: KeyValuePairs<String, String?> = [:]) -> String {

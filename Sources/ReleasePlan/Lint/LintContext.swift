@@ -3,6 +3,13 @@ public struct LintContext: Sendable {
     public var document: PlanDocument
     /// The published plan this release follows; nil for an initial release (or when it is unusable).
     public var previous: PlanDocument?
+    /// Where `previous` came from (nil without one).
+    public var previousSource: PreviousPlanLocator.Source?
+    /// The other plan files of the plan's folder.
+    public var folder: PlanFolder
+    /// Whether the plan is already released (a later plan beside it, or the store says so): then
+    /// its digests are history, and `lint --fix` never writes into it.
+    public var releaseStatus: ReleaseStatus = .open
     /// The migration files, by index in `plan.migrations`; absent when the file could not be read
     /// or was refused (outside the project: its bytes are never read).
     public var migrationFiles: [Int: SourceFile]
@@ -10,11 +17,13 @@ public struct LintContext: Sendable {
     public var migrationFileErrors: [Int: MigrationFileError]
 
     public init(
-        document: PlanDocument, previous: PlanDocument? = nil, migrationFiles: [Int: SourceFile] = [:],
-        migrationFileErrors: [Int: MigrationFileError] = [:]
+        document: PlanDocument, previous: PlanDocument? = nil, previousSource: PreviousPlanLocator.Source? = nil,
+        folder: PlanFolder? = nil, migrationFiles: [Int: SourceFile] = [:], migrationFileErrors: [Int: MigrationFileError] = [:]
     ) {
         self.document = document
         self.previous = previous
+        self.previousSource = previous == nil ? nil : previousSource
+        self.folder = folder ?? PlanFolder(directory: FilePath.directory(of: document.source.path), entries: [])
         self.migrationFiles = migrationFiles
         self.migrationFileErrors = migrationFileErrors
     }

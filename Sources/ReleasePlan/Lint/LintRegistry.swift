@@ -1,7 +1,7 @@
 /// Every rule family, in the order they run; `explain` and the rule tests read the same list.
 public enum LintRegistry {
     public static let families: [any LintRule] = [
-        SyntaxRules(), SuppressionRules(), VersionRules(), ScopeRules(), PlacementRules(), EventRules(),
+        SyntaxRules(), SuppressionRules(), VersionRules(), FolderRules(), ScopeRules(), PlacementRules(), EventRules(),
         HandlerRules(), MigrationRules(), SQLRules(), CompatibilityRules(),
     ]
 

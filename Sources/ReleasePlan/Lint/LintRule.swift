@@ -31,11 +31,14 @@ public struct RuleExample: Sendable {
     public var plan: String
     public var previous: String?
     public var files: [String: String]
+    /// Where the plan lies: `planPath`, unless the example needs another file name.
+    public var path: String
 
-    public init(plan: String, previous: String? = nil, files: [String: String] = [:]) {
+    public init(plan: String, previous: String? = nil, files: [String: String] = [:], path: String = RuleExample.planPath) {
         self.plan = plan
         self.previous = previous
         self.files = files
+        self.path = path
     }
 
     /// Where examples live in their in-memory file system.
@@ -44,12 +47,12 @@ public struct RuleExample: Sendable {
 
     /// Lints the example as `b24plan lint --against` would (the published plan named explicitly).
     public func lint() -> Linter.Result {
-        Linter(fileSystem: fileSystem).lint(path: Self.planPath, against: previous == nil ? nil : Self.previousPath)
+        Linter(fileSystem: fileSystem).lint(path: path, against: previous == nil ? nil : Self.previousPath)
     }
 
     /// The example as files, ready to lint.
     public var fileSystem: InMemoryFileSystem {
-        var files: [String: String] = [Self.planPath: plan]
+        var files: [String: String] = [path: plan]
         if let previous { files[Self.previousPath] = previous }
         for (path, text) in self.files { files[FilePath.join("plans/acme.example", path)] = text }
         return InMemoryFileSystem(files)

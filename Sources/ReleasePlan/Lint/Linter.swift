@@ -16,7 +16,8 @@ public struct Linter: Sendable {
     }
 
     /// Lints the plan at `path` against `againstPath`, or the previous plan found next to it.
-    public func lint(path: String, against againstPath: String? = nil) -> Result {
+    /// `history` is what the state store recorded as published (nil: no store); see `PublishedHistory`.
+    public func lint(path: String, against againstPath: String? = nil, history: PublishedHistory? = nil) -> Result {
         var sources: [String: SourceFile] = [:]
         let loaded = PlanLoader(fileSystem: fileSystem).load(path)
         if let source = loaded.source { sources[path] = source }
@@ -24,11 +25,14 @@ public struct Linter: Sendable {
             return Result(diagnostics: Diagnostic.sortedForOutput(loaded.diagnostics), sources: sources, context: nil)
         }
         var diagnostics = loaded.diagnostics
-        let previous = PreviousPlanLocator(fileSystem: fileSystem).locate(for: document, against: againstPath)
+        let folder = PlanFolder.scan(beside: path, scheme: document.plan.versioning, fileSystem: fileSystem)
+        let locator = PreviousPlanLocator(fileSystem: fileSystem)
+        let previous = locator.locate(for: document, against: againstPath, history: history, in: folder)
         diagnostics += previous.diagnostics
         if let source = previous.document?.source { sources[source.path] = source }
 
-        var context = LintContext(document: document, previous: previous.document)
+        var context = LintContext(document: document, previous: previous.document, previousSource: previous.source, folder: folder)
+        context.releaseStatus = ReleaseStatus.of(document, folder: folder, history: history, newest: previous.storeNewest)
         let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
         for (index, migration) in document.plan.migrations.enumerated() {
             do {

@@ -54,13 +54,25 @@ struct MigrationRules: LintRule {
             } else if let declared = migration.sha256 {
                 if declared.lowercased() != digest {
                     diagnostics.append(
-                        context.diagnostic("B24P303", PlanMessages.digestMismatch(migration.file, digest: digest), at: path / "sha256"))
+                        context.diagnostic(
+                            "B24P303", PlanMessages.digestMismatch(migration.file, digest: digest, advice: advice(context, migration)),
+                            at: path / "sha256"))
                 }
             } else {
-                diagnostics.append(context.diagnostic("B24P303", PlanMessages.digestMissing(migration.file, digest: digest), at: path))
+                diagnostics.append(
+                    context.diagnostic(
+                        "B24P303", PlanMessages.digestMissing(migration.file, digest: digest, advice: advice(context, migration)),
+                        at: path))
             }
         }
         return diagnostics
+    }
+
+    /// What a B24P303 message advises: `lint --fix` only where the fixer writes (DigestFixer).
+    private func advice(_ context: LintContext, _ migration: Migration) -> PlanMessages.DigestAdvice {
+        if context.publishedMigrationIDs.contains(migration.id) { return .published(migration.id) }
+        if let reason = context.releaseStatus.reason { return .released(reason) }
+        return .fix
     }
 
     /// The sha256 the published plan gives this migration, when it has one.
@@ -136,7 +148,10 @@ struct MigrationRules: LintRule {
                 explanation: """
                     Each migration records the SHA-256 of its file, so that an edit after review is noticed. \
                     The message prints the file's digest; `b24plan lint --fix` writes it for migrations that are \
-                    not yet published.
+                    not yet published, in a plan that is not yet released. A published migration (one in the \
+                    previous plan), or any migration of a released plan (a later plan of the app lies beside \
+                    it, or the state store recorded it as published), keeps its digest: the file was edited \
+                    after it ran, so restore the file and add a new migration instead (B24P304).
                     """,
                 bad: RuleExample(
                     plan: ExamplePlan.json([

@@ -1,4 +1,5 @@
-/// B24P101–B24P107: the version, its bump against the published plan, and the changelog.
+/// B24P101–B24P107: the version, its bump against the published plan, and the changelog (the plan
+/// among its folder's plans is `FolderRules`, B24P108–B24P109).
 struct VersionRules: LintRule {
     /// Below this many characters a changelog says too little for the moderator (B24P105).
     static let shortChangelogLength = 20
@@ -22,10 +23,11 @@ struct VersionRules: LintRule {
         if let version = context.version, let old = Version(previous.plan.version, scheme: plan.versioning),
             !version.isGreater(than: old)
         {
-            diagnostics.append(
-                context.diagnostic(
-                    "B24P102", PlanMessages.versionNotGreater(plan.version, previous: previous.plan.version, path: previous.source.path),
-                    at: ["version"]))
+            let message =
+                context.previousSource == .folderSameVersion
+                ? PlanMessages.versionOfACopy(plan.version, path: previous.source.path)
+                : PlanMessages.versionNotGreater(plan.version, previous: previous.plan.version, path: previous.source.path)
+            diagnostics.append(context.diagnostic("B24P102", message, at: ["version"]))
             return diagnostics
         }
         if let finding = bumpFinding(context, previous: previous) { diagnostics.append(finding) }
@@ -84,14 +86,19 @@ struct VersionRules: LintRule {
                     numbers versions otherwise sets `"versioning": "free"`: then dot-separated segments are \
                     compared, numerically where both are numbers.
                     """,
-                bad: RuleExample(plan: ExamplePlan.json(version: "1.3")),
-                good: RuleExample(plan: ExamplePlan.json(version: "1.3.0"))),
+                bad: RuleExample(plan: ExamplePlan.json(version: "1.3"), path: ExamplePlan.path("1.3.0")),
+                good: RuleExample(plan: ExamplePlan.json(version: "1.3.0"), path: ExamplePlan.path("1.3.0"))),
             RuleDocumentation(
                 "B24P102",
                 explanation: """
                     A release must have a version greater than the published plan's (by semver precedence). \
-                    The published plan is `--against FILE`, or the plan with the highest lower version in the \
-                    same folder; an equal version means the plan was copied without being bumped.
+                    The published plan is `--against FILE`; else, with a state store, the store's newest \
+                    published plan of the app (when the folder alone would have compared with another plan, a \
+                    note under this code says so: the store wins); else the plan with the highest lower version \
+                    in the same folder that is not a pre-release. A plan beside it declaring the same app and version \
+                    that comes first (named after its version, else first by file name) counts as the previous \
+                    plan too: an equal version means the plan was copied without being bumped, and that is \
+                    caught without `--against`.
                     """,
                 bad: RuleExample(
                     plan: ExamplePlan.json(["version": "\"1.0.0\""]),

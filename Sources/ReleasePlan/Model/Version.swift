@@ -26,6 +26,19 @@ public enum Version: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether this is a semver pre-release (`2.0.0-rc.1`): never published, never the previous plan
+    /// of another (DESIGN §3). Free versions have no pre-releases.
+    public var isPreRelease: Bool {
+        if case .semantic(let version) = self { return !version.prerelease.isEmpty }
+        return false
+    }
+
+    /// Whether neither version is greater than the other (semver precedence: build metadata ignored;
+    /// free versions segment by segment, so `2024.10` equals `2024.10.0`).
+    public func isEquivalent(to other: Version) -> Bool {
+        !isGreater(than: other) && !other.isGreater(than: self)
+    }
+
     /// Whether `self` is strictly greater (semver precedence, or segment by segment: numerically where
     /// both are numbers, else by text; a missing segment counts as 0).
     public func isGreater(than other: Version) -> Bool {

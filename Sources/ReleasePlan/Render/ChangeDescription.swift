@@ -1,6 +1,11 @@
 /// How a change reads in text and Markdown: the item, and for `~` the fields that differ. The plan's
 /// values come with their control characters escaped (`String.escapingControlCharacters`).
 enum ChangeDescription {
+    /// What diff says of a pre-release (unescaped).
+    static func preRelease(_ version: String) -> String {
+        "\(version) is never published; the next release is compared with the last published one"
+    }
+
     /// "TASK_VIEW_TAB → https://…", "task", "2 backfill (migrations/0002.sql)", "free → subscription".
     static func item(_ change: PlanChange) -> String {
         unescapedItem(change).escapingControlCharacters

@@ -6,6 +6,9 @@ public enum DiffMarkdownRenderer {
             "### b24plan: `\(escape(plan.app))` \(escape(plan.from ?? "(initial)")) → \(escape(plan.to)) — **\(plan.updateType.rawValue)**\n\n"
         out += "| | |\n|---|---|\n"
         out += "| Update type | **\(plan.updateType.rawValue)** |\n"
+        if plan.isPreRelease {
+            out += "| Pre-release | \(escape(ChangeDescription.preRelease(plan.to))) |\n"
+        }
         if plan.from != nil {
             out +=
                 "| Version bump | requires **\(plan.requiredBump?.rawValue ?? "patch")**, declares \(plan.declaredBump?.rawValue ?? "none (free versioning)") |\n"

@@ -9,7 +9,7 @@ public struct DiffOutput: Encodable {
     }
 
     enum Keys: String, CodingKey {
-        case app, from, to, updateType, declaredBump, requiredBump, effectiveLevel, moderation, changes, steps,
+        case app, from, to, preRelease, updateType, declaredBump, requiredBump, effectiveLevel, moderation, changes, steps,
             diagnostics, partnerAccount, rollout
     }
 
@@ -23,6 +23,7 @@ public struct DiffOutput: Encodable {
         try container.encode(plan.app, forKey: .app)
         try encodeOptional(plan.from, in: &container, forKey: .from)
         try container.encode(plan.to, forKey: .to)
+        try container.encode(plan.isPreRelease, forKey: .preRelease)
         try container.encode(plan.updateType, forKey: .updateType)
         try encodeOptional(plan.declaredBump, in: &container, forKey: .declaredBump)
         try encodeOptional(plan.requiredBump, in: &container, forKey: .requiredBump)

@@ -37,6 +37,9 @@ public struct DiffTextRenderer: Sendable {
     private func header(_ plan: CompiledPlan) -> String {
         var out = style.bold(shown("\(plan.app) \(plan.from ?? "(initial release)") → \(plan.to)")) + "\n"
         out += "  update type:    \(plan.updateType.rawValue)\n"
+        if plan.isPreRelease {
+            out += "  pre-release:    \(shown(ChangeDescription.preRelease(plan.to)))\n"
+        }
         if plan.from != nil {
             let declared = plan.declaredBump?.rawValue ?? "none (versioning: free)"
             out += "  version bump:   requires \(plan.requiredBump?.rawValue ?? "patch"), declares \(declared)\n"

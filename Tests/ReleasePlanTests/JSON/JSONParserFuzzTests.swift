@@ -89,12 +89,14 @@ struct JSONParserFuzzTests {
         }
 
         """
+    /// The plan is named after its version (B24P109).
+    static let planPath = "plans/acme.example/1.3.0.json"
     static let sql1 = "CREATE TABLE deal_links (id TEXT PRIMARY KEY, member_id TEXT NOT NULL);\n"
     static let sql2 = "-- Заполнить\nUPDATE deal_links SET status = 'linked'\r\nWHERE member_id = :member_id;\n"
 
     @Test func theUnmutatedPlanIsClean() {
         let result = Lint.run(
-            plan: Self.plan, files: ["migrations/0001.sql": Self.sql1, "migrations/0002.sql": Self.sql2])
+            plan: Self.plan, files: ["migrations/0001.sql": Self.sql1, "migrations/0002.sql": Self.sql2], path: Self.planPath)
         // The suppression matches nothing in this clean plan.
         #expect(result.codes == ["B24P011"], "\(result.listing)")
     }
@@ -105,7 +107,7 @@ struct JSONParserFuzzTests {
             "plans/acme.example/migrations/0001.sql": sql1, "plans/acme.example/migrations/0002.sql": sql2,
             Lint.previousPath: PlanText.previous(["app": "\"acme.dealsync\"", "minimumBitrix24Version": "\"24.100.0\""]),
         ])
-        fileSystem.files[Lint.planPath] = bytes
+        fileSystem.files[planPath] = bytes
         return fileSystem
     }
 
@@ -113,7 +115,7 @@ struct JSONParserFuzzTests {
     func mutationsOfAValidPlan() {
         var random = LCG(state: 20_240_300)
         let original = Array(Self.plan.utf8)
-        let baseline = Linter(fileSystem: Self.fileSystem(plan: original)).lint(path: Lint.planPath).codes
+        let baseline = Linter(fileSystem: Self.fileSystem(plan: original)).lint(path: Self.planPath).codes
         #expect(baseline == ["B24P103", "B24P401", "B24P011"])
         var failures: [String] = []
         var changedOutcome = 0
@@ -128,7 +130,7 @@ struct JSONParserFuzzTests {
                 default: bytes.insert(byte, at: position)
                 }
             }
-            let result = Linter(fileSystem: Self.fileSystem(plan: bytes)).lint(path: Lint.planPath)
+            let result = Linter(fileSystem: Self.fileSystem(plan: bytes)).lint(path: Self.planPath)
             if result.codes != baseline { changedOutcome += 1 }
             for diagnostic in result.diagnostics {
                 guard let source = result.sources[diagnostic.file] else {

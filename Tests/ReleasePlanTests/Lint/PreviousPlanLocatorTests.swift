@@ -114,12 +114,94 @@ struct PreviousPlanLocatorTests {
         #expect(result.document?.plan.version == "2024.9")
     }
 
-    /// DESIGN §3: "the plan with the highest lower version": a plan of the same version is not a
-    /// candidate (so unrelated plans of one version in one folder do not see each other).
-    @Test func planOfTheSameVersionIsNotTaken() throws {
-        let result = try Self.locate(
-            "1.1.0.json", in: ["1.0.0.json": Self.plan("1.0.0"), "1.1.0.json": Self.plan("1.0.0")])
-        #expect(result.document == nil)
+    /// One folder, the plan linted in it, and the previous plan the locator must choose.
+    struct FolderCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        let plan: String
+        let files: [String: String]
+        /// The file name chosen; nil: an initial release.
+        let expected: String?
+        let source: PreviousPlanLocator.Source?
+
+        var testDescription: String { name }
+    }
+
+    static let folderCases: [FolderCase] = [
+        FolderCase(
+            name: "an rc beside a release is never its baseline",
+            plan: "2.0.0.json",
+            files: [
+                "1.0.0.json": plan("1.0.0"), "1.1.0.json": plan("1.1.0"), "2.0.0-rc.1.json": plan("2.0.0-rc.1"),
+                "2.0.0.json": plan("2.0.0"),
+            ],
+            expected: "1.1.0.json", source: .folder),
+        FolderCase(
+            name: "an rc is skipped by the version it declares, whatever its name",
+            plan: "2.0.0.json",
+            files: ["1.1.0.json": plan("1.1.0"), "next.json": plan("2.0.0-rc.2"), "2.0.0.json": plan("2.0.0")],
+            expected: "1.1.0.json", source: .folder),
+        FolderCase(
+            name: "a broken rc found by its name is skipped too",
+            plan: "2.0.0.json",
+            files: ["1.1.0.json": plan("1.1.0"), "2.0.0-rc.1.json": "{ \"app\": ", "2.0.0.json": plan("2.0.0")],
+            expected: "1.1.0.json", source: .folder),
+        FolderCase(
+            name: "a pre-release finds the last release before it, not an earlier rc",
+            plan: "2.0.0-rc.2.json",
+            files: ["1.1.0.json": plan("1.1.0"), "2.0.0-rc.1.json": plan("2.0.0-rc.1"), "2.0.0-rc.2.json": plan("2.0.0-rc.2")],
+            expected: "1.1.0.json", source: .folder),
+        FolderCase(
+            name: "only rcs below: an initial release",
+            plan: "1.0.0.json",
+            files: ["1.0.0-rc.1.json": plan("1.0.0-rc.1"), "1.0.0.json": plan("1.0.0")],
+            expected: nil, source: nil),
+        FolderCase(
+            name: "a copy whose version was not bumped takes the original",
+            plan: "1.1.0.json",
+            files: ["1.0.0.json": plan("1.0.0"), "1.1.0.json": plan("1.0.0")],
+            expected: "1.0.0.json", source: .folderSameVersion),
+        FolderCase(
+            name: "the original does not take its copy",
+            plan: "1.0.0.json",
+            files: ["1.0.0.json": plan("1.0.0"), "1.1.0.json": plan("1.0.0")],
+            expected: nil, source: nil),
+        FolderCase(
+            name: "a copy takes the plan of its version over a lower one",
+            plan: "1.2.0.json",
+            files: ["1.0.0.json": plan("1.0.0"), "1.1.0.json": plan("1.1.0"), "1.2.0.json": plan("1.1.0")],
+            expected: "1.1.0.json", source: .folderSameVersion),
+        FolderCase(
+            name: "a plan named for its version is the original even when a copy sorts first",
+            plan: "1.1.0.json",
+            files: ["1.0.1.json": plan("1.1.0"), "1.1.0.json": plan("1.1.0")],
+            expected: nil, source: nil),
+        FolderCase(
+            name: "a copy sorting first by name still takes the plan named for the version",
+            plan: "1.0.1.json",
+            files: ["1.0.1.json": plan("1.1.0"), "1.1.0.json": plan("1.1.0")],
+            expected: "1.1.0.json", source: .folderSameVersion),
+        FolderCase(
+            name: "no file named for the version: the first by file name is the original",
+            plan: "copy-b.json",
+            files: ["copy-a.json": plan("1.0.0"), "copy-b.json": plan("1.0.0")],
+            expected: "copy-a.json", source: .folderSameVersion),
+        FolderCase(
+            name: "the same version of another app is not a previous plan",
+            plan: "1.1.0.json",
+            files: ["1.0.0.json": plan("1.0.0", app: "acme.other"), "1.1.0.json": plan("1.0.0")],
+            expected: nil, source: nil),
+        FolderCase(
+            name: "a copied rc is never a baseline: the copy compares with the last release",
+            plan: "rc-copy.json",
+            files: ["1.0.0.json": plan("1.0.0"), "2.0.0-rc.1.json": plan("2.0.0-rc.1"), "rc-copy.json": plan("2.0.0-rc.1")],
+            expected: "1.0.0.json", source: .folder),
+    ]
+
+    @Test(arguments: folderCases)
+    func previousPlanInTheFolder(_ testCase: FolderCase) throws {
+        let result = try Self.locate(testCase.plan, in: testCase.files)
+        #expect(result.document.map { FilePath.fileName(of: $0.source.path) } == testCase.expected)
+        #expect(result.source == testCase.source)
         #expect(result.diagnostics.isEmpty)
     }
 

@@ -88,7 +88,7 @@ struct ScopeRulesTests {
             "version": "\"2.0.0\"", "scopes": "[\"crm\", \"task\", { \"code\": \"user\", \"purpose\": \"Shows names\" }]",
             "requiredMethods": "[\"crm.deal.get\", \"tasks.task.get\"]",
         ])
-        let result = Lint.run(plan: plan, previous: PlanText.previous())
+        let result = Lint.run(plan: plan, previous: PlanText.previous(), path: Lint.path("2.0.0"))
         let finding = try #require(result.only("B24P210"))
         #expect(
             finding.message

@@ -18,7 +18,8 @@ struct VersionRulesTests {
     }
 
     @Test func freeVersioningAcceptsOtherForms() throws {
-        #expect(Lint.run(plan: PlanText.make(["version": "\"1.3\"", "versioning": "\"free\""])).codes.isEmpty)
+        let free = PlanText.make(["version": "\"1.3\"", "versioning": "\"free\""])
+        #expect(Lint.run(plan: free, path: Lint.path("1.3")).codes.isEmpty)
         let result = Lint.run(plan: PlanText.make(["version": "\"1..3\"", "versioning": "\"free\""]))
         let finding = try #require(result.only("B24P101"))
         #expect(finding.message.contains("is not a dot-separated version"))
@@ -27,10 +28,22 @@ struct VersionRulesTests {
     /// 1.1.0.json was copied from 1.0.0.json and its version not bumped.
     static let copiedPlan = PlanText.make(["version": "\"1.0.0\""])
 
-    @Test func copiedPlanWithTheSameVersionIsAnInitialReleaseWithoutAgainst() {
-        // Discovery takes only lower versions (DESIGN §3); B24P102 needs --against here.
+    @Test func copiedPlanIsCaughtWithoutAgainst() throws {
+        // The plan beside it of the same app and version is its previous plan (DESIGN §3).
         let result = Lint.run(plan: Self.copiedPlan, previous: PlanText.previous())
-        #expect(result.findings("B24P102").isEmpty)
+        let finding = try #require(result.only("B24P102"))
+        #expect(
+            finding.message
+                == "version 1.0.0 is not greater than the previous plan's: plans/acme.example/1.0.0.json beside it declares "
+                + "the same app and version; bump the version of a copied plan")
+        #expect((finding.file, finding.at, finding.path) == (Lint.planPath, "3:14", "version"))
+        #expect(result.context?.previousSource == .folderSameVersion)
+    }
+
+    @Test func theOriginalOfACopyIsNotReported() {
+        let fileSystem = InMemoryFileSystem([Lint.planPath: Self.copiedPlan, Lint.previousPath: PlanText.previous()])
+        let result = Linter(fileSystem: fileSystem).lint(path: Lint.previousPath)
+        #expect(result.findings("B24P102").isEmpty, "\(result.listing)")
         #expect(result.context?.previous == nil)
     }
 
@@ -39,7 +52,7 @@ struct VersionRulesTests {
         let finding = try #require(result.only("B24P102"))
         #expect(finding.message == "version 1.0.0 is not greater than the published 1.0.0 (plans/acme.example/1.0.0.json)")
         #expect((finding.file, finding.at, finding.path) == (Lint.planPath, "3:14", "version"))
-        #expect(result.codes == ["B24P102"], "no bump check after B24P102")
+        #expect(result.codes == ["B24P102", "B24P108", "B24P109"], "no bump check after B24P102")
     }
 
     @Test func lowerVersionAgainstAnExplicitPlan() throws {
@@ -74,7 +87,7 @@ struct VersionRulesTests {
             "requiredMethods": "[\"crm.deal.get\", \"tasks.task.get\"]", "scopeUpgrade": "\"reinstall\"",
         ])
         let previous = PlanText.previous(["version": "\"2024.1\"", "versioning": "\"free\""])
-        let result = Lint.run(plan: plan, previous: previous)
+        let result = Lint.run(plan: plan, previous: previous, path: Lint.path("2024.2"))
         #expect(result.context?.previous != nil, "the published plan is found")
         #expect(result.codes.isEmpty, "\(result.listing)")
     }

@@ -11,14 +11,19 @@ enum Lint {
     static let folder = "plans/acme.example"
 
     static func run(_ example: RuleExample, against: String? = nil) -> Linter.Result {
-        Linter(fileSystem: example.fileSystem).lint(path: planPath, against: against)
+        Linter(fileSystem: example.fileSystem).lint(path: example.path, against: against)
     }
 
+    /// Lints `plan` at `path` (default `planPath`, 1.1.0.json: a plan of another version is named
+    /// after it, or B24P109 reports the name).
     static func run(
-        plan: String, previous: String? = nil, files: [String: String] = [:], against: String? = nil
+        plan: String, previous: String? = nil, files: [String: String] = [:], against: String? = nil, path: String = planPath
     ) -> Linter.Result {
-        run(RuleExample(plan: plan, previous: previous, files: files), against: against)
+        run(RuleExample(plan: plan, previous: previous, files: files, path: path), against: against)
     }
+
+    /// The path of a plan of `version` in the examples' folder (`plans/acme.example/2.0.0.json`).
+    static func path(_ version: String) -> String { FilePath.join(folder, version + ".json") }
 }
 
 extension Linter.Result {

@@ -1,0 +1,38 @@
+/// What the state store recorded as published (DESIGN §3 "Published"), as plain values: the store
+/// reads its release history and hands this to lint, diff and apply. The core never reads a
+/// database. Given at all, the store is the authority on what was published: an app's newest
+/// published plan is the previous plan of its next release (unless `--against`), over the folder.
+public struct PublishedHistory: Sendable, Equatable {
+    /// The newest published plan of each app, by app code. An app without an entry has published
+    /// nothing in this store: the folder decides its previous plan, as without a store.
+    public var newest: [String: PublishedPlan]
+    /// Every version the store recorded as published: `lint --fix` never writes into these plans.
+    public var releases: Set<PublishedRelease>
+
+    public init(newest: [String: PublishedPlan] = [:], releases: Set<PublishedRelease> = []) {
+        self.newest = newest
+        self.releases = releases
+    }
+
+    /// Whether the store recorded `version` of `app` as published (versions compared under `scheme`,
+    /// so `1.0.0+build` is 1.0.0).
+    public func isPublished(app: String, version: String, scheme: Versioning) -> Bool {
+        guard let wanted = Version(version, scheme: scheme) else {
+            return releases.contains(PublishedRelease(app: app, version: version))
+        }
+        return releases.contains { release in
+            release.app == app && Version(release.version, scheme: scheme)?.isEquivalent(to: wanted) == true
+        }
+    }
+}
+
+/// One published version of an app.
+public struct PublishedRelease: Sendable, Hashable {
+    public var app: String
+    public var version: String
+
+    public init(app: String, version: String) {
+        self.app = app
+        self.version = version
+    }
+}
