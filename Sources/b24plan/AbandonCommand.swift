@@ -21,12 +21,14 @@ struct AbandonCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "abandon needs exactly one plan FILE")
         }
-        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
-        let compiled = loaded.compiled
         let config = try StoreOptions.config(arguments)
         let (database, journal) = try StoreOptions.open(
             try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExist)
         defer { database.close() }
+        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal)) else {
+            return .failure
+        }
+        let compiled = loaded.compiled
         guard let run = try journal.run(app: compiled.app, version: compiled.to), run.kind == .release else {
             console.writeError("error: \(compiled.app) \(compiled.to) has no run in this store: there is nothing to abandon\n")
             return .failure

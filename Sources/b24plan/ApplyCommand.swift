@@ -59,15 +59,17 @@ struct ApplyCommand: Command {
         if rollback && (arguments.has("worker") || arguments.value("retry") != nil) {
             throw UsageError(message: "--rollback runs on its own: without --worker or --retry")
         }
-        guard var loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
+        if !arguments.has("worker") && !arguments.has("yes") && isatty(STDIN_FILENO) != 1 {
+            throw UsageError(message: "apply asks for confirmation on a terminal; pass --yes to apply without asking")
+        }
+        let (database, journal) = try StoreOptions.open(url, mode: arguments.has("worker") ? .mustExist : .create)
+        defer { database.close() }
+        // The store's newest published plan is the previous plan, whatever the folder holds.
+        guard var loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal))
+        else { return .failure }
         if arguments.has("worker") {
             return try WorkerMode(arguments: arguments, console: console, url: url, config: config, parallel: parallel).run(loaded)
         }
-        if !arguments.has("yes") && isatty(STDIN_FILENO) != 1 {
-            throw UsageError(message: "apply asks for confirmation on a terminal; pass --yes to apply without asking")
-        }
-        let (database, journal) = try StoreOptions.open(url, mode: .create)
-        defer { database.close() }
         var runVersion: String?
         do {
             let history = ReleaseHistoryCheck(journal: journal, console: console)

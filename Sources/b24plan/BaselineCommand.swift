@@ -20,11 +20,13 @@ struct BaselineCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "baseline needs exactly one plan FILE")
         }
-        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
         let config = try StoreOptions.config(arguments)
         let (database, journal) = try StoreOptions.open(
             try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .create)
         defer { database.close() }
+        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal)) else {
+            return .failure
+        }
         let history = try MigrationHistory(database: database, table: config.migrationsTable)
         let summary: Baseline.Summary
         do {

@@ -17,15 +17,16 @@ struct DiffCommand: Command {
         input (paths relative to the saved file); 'b24plan apply SAVED' compiles it again from those
         inputs and refuses it when any input changed or the result differs from what was saved.
         """
-    let options: [OptionSpec] = [
-        .value("against", "FILE", "The published plan to compare with."),
-        .value("format", "FORMAT", allowed: ["text", "json", "markdown"], "Output format (default text)."),
-        .flag("detailed-exitcode", "Exit 0 when nothing changed, 2 when something did, 1 on errors."),
-        .value("out", "SAVED", "Save the compiled plan (JSON) for a later 'apply SAVED'."),
-        .value("installations", "N", "Installation count for the rollout estimate."),
-        .value("parallel", "N", "Portals in flight, for the rollout estimate (default 32)."),
-        .value("reconcile", "WHEN", allowed: ["auto", "always"], "'always' adds the portal reconcile to repair drift."),
-    ]
+    let options: [OptionSpec] =
+        [
+            .value("against", "FILE", "The published plan to compare with."),
+            .value("format", "FORMAT", allowed: ["text", "json", "markdown"], "Output format (default text)."),
+            .flag("detailed-exitcode", "Exit 0 when nothing changed, 2 when something did, 1 on errors."),
+            .value("out", "SAVED", "Save the compiled plan (JSON) for a later 'apply SAVED'."),
+            .value("installations", "N", "Installation count for the rollout estimate."),
+            .value("parallel", "N", "Portals in flight, for the rollout estimate (default 32)."),
+            .value("reconcile", "WHEN", allowed: ["auto", "always"], "'always' adds the portal reconcile to repair drift."),
+        ] + StoreOptions.options
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
         guard arguments.positionals.count == 1, let file = arguments.positionals.first else {
@@ -33,7 +34,10 @@ struct DiffCommand: Command {
         }
         let compiler = try PlanCompiler.from(arguments)
         let format = format(arguments)
-        guard let outcome = CompileStep(console: console).run(file, against: arguments.value("against"), compiler: compiler, format: format)
+        let history = StoreHistory.named(arguments, console: console)
+        guard
+            let outcome = CompileStep(console: console).run(
+                file, against: arguments.value("against"), history: history, compiler: compiler, format: format)
         else { return .failure }
         let compiled = outcome.compiled
         switch format {

@@ -29,11 +29,14 @@ struct DriftCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "drift needs exactly one plan FILE")
         }
-        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
         let config = try StoreOptions.config(arguments)
-        let (database, _) = try StoreOptions.open(
+        let (database, journal) = try StoreOptions.open(
             try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExistLeavingJournal)
         defer { database.close() }
+        let history = try? StoreHistory.from(journal)
+        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: history ?? nil) else {
+            return .failure
+        }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let fleet = try PortalOptions.fleet(
             database: database, journal: nil, config: config, parallel: parallel, arguments: arguments, environment: console.environment,

@@ -36,7 +36,14 @@ struct GateCommand: Command {
         if rejecting && (reason ?? "").isEmpty { throw UsageError(message: "gate reject needs --reason TEXT (what moderation said)") }
         if !rejecting && reason != nil { throw UsageError(message: "--reason goes with gate reject") }
         let stepID = arguments.positionals[1]
-        guard let loaded = try LoadedPlan.load(arguments.positionals[2], arguments: arguments, console: console) else { return .failure }
+        let config = try StoreOptions.config(arguments)
+        let (database, journal) = try StoreOptions.open(
+            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExist)
+        defer { database.close() }
+        guard
+            let loaded = try LoadedPlan.load(
+                arguments.positionals[2], arguments: arguments, console: console, history: StoreHistory.from(journal))
+        else { return .failure }
         let compiled = loaded.compiled
         guard let step = compiled.step(stepID) else {
             let hint = Suggestion.phrase(for: stepID, in: compiled.steps.map(\.id))
@@ -45,10 +52,6 @@ struct GateCommand: Command {
         guard step.manual else {
             throw UsageError(message: "\(stepID) is not a manual step; apply runs it")
         }
-        let config = try StoreOptions.config(arguments)
-        let (database, journal) = try StoreOptions.open(
-            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExist)
-        defer { database.close() }
         let person = arguments.value("by") ?? console.environment["USER"] ?? console.environment["LOGNAME"] ?? "unknown"
         let waiting = try GateOrder(journal: journal, compiled: compiled).unfinishedPredecessors(of: step)
         if !waiting.isEmpty {

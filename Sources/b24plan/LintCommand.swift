@@ -14,14 +14,15 @@ struct LintCommand: Command {
         --fix writes the right sha256 of migrations that are not yet published, editing nothing else;
         it never writes into a released plan (one with a later plan of the app beside it), and says so.
         """
-    let options: [OptionSpec] = [
-        .value("against", "FILE", "The published plan to compare with (one FILE only)."),
-        .value("format", "FORMAT", allowed: ["text", "json", "github", "sarif"], "Output format (default text)."),
-        .flag("fix", "Write missing or wrong sha256 values of unpublished migrations into the plan."),
-    ]
+    let options: [OptionSpec] =
+        [
+            .value("against", "FILE", "The published plan to compare with (one FILE only)."),
+            .value("format", "FORMAT", allowed: ["text", "json", "github", "sarif"], "Output format (default text)."),
+            .flag("fix", "Write missing or wrong sha256 values of unpublished migrations into the plan."),
+        ] + StoreOptions.options
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-        try run(arguments, console: console, history: nil)
+        try run(arguments, console: console, history: StoreHistory.named(arguments, console: console))
     }
 
     /// Lints with what the state store recorded as published (`history`; nil without a store): the

@@ -29,12 +29,14 @@ struct ReconcileCommand: Command {
         guard let memberIDs = PortalOptions.memberIDs(arguments), memberIDs.count == 1 else {
             throw UsageError(message: "reconcile needs --member-id ID (one installation)")
         }
-        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
-        let compiled = loaded.compiled
         let config = try StoreOptions.config(arguments)
         let (database, journal) = try StoreOptions.open(
             try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExist)
         defer { database.close() }
+        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal)) else {
+            return .failure
+        }
+        let compiled = loaded.compiled
         let run =
             try journal.run(app: compiled.app, version: compiled.to)
             ?? journal.openRun(app: compiled.app, version: compiled.to, planSHA256: loaded.planSHA256, state: .incomplete)

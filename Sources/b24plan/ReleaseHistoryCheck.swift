@@ -28,7 +28,7 @@ struct ReleaseHistoryCheck {
         console.writeError("note: \(note)\n")
         var always = arguments
         always.values["reconcile"] = "always"
-        return try LoadedPlan.load(loaded.planPath, arguments: always, console: console)
+        return try LoadedPlan.load(loaded.planPath, arguments: always, console: console, history: StoreHistory.from(journal))
     }
 
     /// A rollback to `loaded` (an older published release): only `portals.reconcile`, to its

@@ -22,15 +22,16 @@ struct StatusCommand: Command {
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
         guard arguments.positionals.count <= 1 else { throw UsageError(message: "status takes at most one FILE") }
-        var compiled: CompiledPlan?
-        if let path = arguments.positionals.first {
-            guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return .failure }
-            compiled = loaded.compiled
-        }
         let config = try StoreOptions.config(arguments)
         let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
         let (database, journal) = try StoreOptions.open(url, mode: .readOnly)
         defer { database.close() }
+        var compiled: CompiledPlan?
+        if let path = arguments.positionals.first {
+            guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal))
+            else { return .failure }
+            compiled = loaded.compiled
+        }
         if let version = try journal.recordedSchemaVersion(), version < Journal.schemaVersion {
             console.writeError(
                 "note: the journal in \(url.redacted) has schema \(version) and this b24plan writes \(Journal.schemaVersion); "

@@ -108,13 +108,16 @@ struct LoadedPlan {
     var isSaved = false
 
     /// Nil after the problems were printed.
-    static func load(_ path: String, arguments: ParsedArguments, console: Console) throws -> LoadedPlan? {
+    /// `history`: what the state store records as published (its newest plan is the previous plan).
+    static func load(_ path: String, arguments: ParsedArguments, console: Console, history: PublishedHistory? = nil) throws -> LoadedPlan? {
         let fileSystem = LocalFileSystem()
         if let bytes = try? fileSystem.read(path), SavedPlan.looksSaved(bytes) {
-            return try loadSaved(path, arguments: arguments, console: console, fileSystem: fileSystem)
+            return try loadSaved(path, arguments: arguments, console: console, fileSystem: fileSystem, history: history)
         }
         let compiler = try PlanCompiler.from(arguments)
-        guard let outcome = CompileStep(console: console).run(path, against: arguments.value("against"), compiler: compiler, format: "text")
+        guard
+            let outcome = CompileStep(console: console).run(
+                path, against: arguments.value("against"), history: history, compiler: compiler, format: "text")
         else { return nil }
         return LoadedPlan(
             compiled: outcome.compiled, planSHA256: SHA256.hex(outcome.context.document.source.bytes),
@@ -124,16 +127,16 @@ struct LoadedPlan {
 
     /// A saved plan: its inputs (relative to its folder) must be unchanged, must still lint, and
     /// must compile to exactly the saved plan; what runs and what is shown is that recompiled plan.
-    private static func loadSaved(_ path: String, arguments: ParsedArguments, console: Console, fileSystem: LocalFileSystem) throws
-        -> LoadedPlan?
-    {
+    private static func loadSaved(
+        _ path: String, arguments: ParsedArguments, console: Console, fileSystem: LocalFileSystem, history: PublishedHistory?
+    ) throws -> LoadedPlan? {
         for option in ["against", "reconcile"] where arguments.value(option) != nil {
             throw UsageError(
                 message: "--\(option) applies to plan files; \(path) is a saved plan, compiled with the options it was saved with")
         }
         let folder = LocalPath.folder(of: path)
         let saved = try SavedPlan.load(path, fileSystem: fileSystem, directory: folder)
-        let recompiled = try saved.recompile(in: folder, fileSystem: fileSystem)
+        let recompiled = try saved.recompile(in: folder, fileSystem: fileSystem, history: history)
         guard let compiled = recompiled.compiled, let plan = saved.inputs.first(where: { $0.role == .plan }) else {
             console.writeError("error: the inputs of the saved plan \(path) do not pass lint any more:\n")
             CompileStep(console: console).printDiagnostics(recompiled.lint.diagnostics, sources: recompiled.lint.sources, format: "text")

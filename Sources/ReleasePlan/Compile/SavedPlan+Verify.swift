@@ -17,13 +17,26 @@ extension SavedPlan {
     /// Lints and compiles the plan input again, against the saved published plan (none: the folder
     /// is searched as for a plan file), with the saved compiler options. Paths resolve against
     /// `directory`, the saved file's folder.
-    public func recompile(in directory: String, fileSystem: any FileSystem) throws -> Recompiled {
+    ///
+    /// A plan saved against the store's published plan (`publishedInput`) needs that same plan in
+    /// `history`: refused when the store's newest plan of the app is another one now.
+    public func recompile(in directory: String, fileSystem: any FileSystem, history: PublishedHistory? = nil) throws -> Recompiled {
         guard let plan = inputs.first(where: { $0.role == .plan }) else {
             throw LoadError(message: "the saved plan names no plan file")
         }
         let planPath = location(of: plan, in: directory)
         let against = inputs.first { $0.role == .previous }.map { location(of: $0, in: directory) }
-        let lint = Linter(fileSystem: fileSystem).lint(path: planPath, against: against)
+        var storeHistory: PublishedHistory?
+        if let published = publishedInput {
+            let current = history?.newest[compiled.app]
+            guard let current, SHA256.hex(current.bytes) == published.sha256 else {
+                throw LoadError(
+                    message: "the saved plan was compiled against \(published.path), but the state store's newest published plan of "
+                        + "\(compiled.app) is \(current?.label ?? "none") now: run b24plan diff --out again")
+            }
+            storeHistory = history
+        }
+        let lint = Linter(fileSystem: fileSystem).lint(path: planPath, against: against, history: storeHistory)
         guard let context = lint.context, !lint.diagnostics.hasErrors else {
             return Recompiled(lint: lint, compiled: nil, planPath: planPath)
         }
