@@ -4,6 +4,16 @@ extension Database {
     public func queryFirst(_ sql: String, _ parameters: [SQLValue] = []) throws -> SQLRow? {
         try query(sql, parameters).first
     }
+
+    /// Whether a table (optionally `schema.table` on PostgreSQL) exists.
+    public func tableExists(_ name: String) throws -> Bool {
+        switch dialect {
+        case .sqlite:
+            return try queryFirst("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)]) != nil
+        case .postgres:
+            return try queryFirst("SELECT to_regclass(?) IS NOT NULL AS found", [.text(name)])?["found"].int == 1
+        }
+    }
 }
 
 extension SQLValue {

@@ -9,7 +9,8 @@ struct CommandLineTool {
     var commands: [any Command] {
         [
             LintCommand(), DiffCommand(), GraphCommand(), ApplyCommand(), GateCommand(), StatusCommand(), InitCommand(), BaselineCommand(),
-            DriftCommand(), ReconcileCommand(), LogCommand(), AbandonCommand(), NewCommand(), BumpCommand(), ExplainCommand(),
+            DriftCommand(), ReconcileCommand(), LogCommand(), AbandonCommand(), MigrateCommand(), NewCommand(), BumpCommand(),
+            ExplainCommand(),
         ]
     }
 

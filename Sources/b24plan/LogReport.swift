@@ -31,7 +31,7 @@ struct LogReport: Encodable {
     struct Entry: Encodable {
         var app: String
         var version: String
-        /// published, rolled-back, rejected, abandoned, pre-release, unpublished, rollback (a rollback run).
+        /// published, rolled-back, rejected, abandoned, pre-release, unpublished; rollback or migrate for those runs.
         var state: String
         var kind: String
         var run: Int
@@ -55,8 +55,8 @@ struct LogReport: Encodable {
             let state: String
             if let release {
                 state = release.state.rawValue
-            } else if run.kind == .rollback {
-                state = "rollback"
+            } else if run.kind != .release {
+                state = run.kind.rawValue
             } else if run.state == .rejected || run.state == .abandoned {
                 state = run.state.rawValue
             } else {

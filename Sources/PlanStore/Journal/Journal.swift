@@ -55,6 +55,8 @@ public final class Journal: @unchecked Sendable {
     /// What a run does: a release's graph, or a rollback to an older release's bindings.
     public enum RunKind: String, Sendable, CaseIterable {
         case release, rollback
+        /// `b24plan migrate`: a database brought to a release's schema (no deploy, gates or portals).
+        case migrate
     }
 
     public struct Run: Sendable, Equatable {

@@ -1,0 +1,127 @@
+import Foundation
+import PlanStore
+import ReleasePlan
+import Rollout
+
+/// `b24plan migrate FILE`: brings a database (a developer's laptop, CI, a staging copy) to the
+/// schema of FILE's release — every migration up to FILE's, in id order — with no deploy, no gates
+/// and no portals.
+struct MigrateCommand: Command {
+    let name = "migrate"
+    let summary = "Bring a database to a release's schema: its migrations only, in order"
+    let usage = "b24plan migrate FILE [--database URL] [--parallel N] [--format text|json]"
+    let handlesInterruption = true
+    let discussion = """
+        Runs every migration FILE lists that the database's schema_migrations does not have yet, in id
+        order: schema migrations each in one transaction with their row, perPortal migrations over the
+        installations table in batches (an empty table runs them for no portal). Nothing is deployed,
+        no gate is involved and no portal is called. It refuses, before running anything, a database
+        whose schema_migrations disagrees with the plans: a row the plan does not list, or a checksum
+        that differs from the plan's. Running it again does nothing more; an interrupted one resumes.
+        """
+    var options: [OptionSpec] {
+        [
+            .value("parallel", "N", "Connections for perPortal migrations on PostgreSQL (default 32, at most --max-connections)."),
+            .value("max-connections", "N", "Most database connections migrate opens (default 16)."),
+            .value("format", "FORMAT", allowed: ["text", "json"], "Output format (default text)."),
+        ] + StoreOptions.options
+    }
+
+    func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+        guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
+            throw UsageError(message: "migrate needs exactly one plan FILE")
+        }
+        let json = format(arguments) == "json"
+        let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
+        let maxConnections = try arguments.positiveInteger("max-connections") ?? 16
+        let config = try StoreOptions.config(arguments)
+        let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
+        let (database, journal) = try StoreOptions.open(url, mode: .create)
+        defer { database.close() }
+        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal)) else {
+            return .failure
+        }
+        let plan = loaded.compiled.plan
+        let history = try MigrationHistory(database: database, table: config.migrationsTable)
+        try history.ensureTable()
+        if let disagreement = try Self.disagreement(plan, history: history) {
+            console.writeError("error: \(disagreement); nothing was run\n")
+            return .failure
+        }
+        let recorded = try history.entries()
+        let pending = plan.migrations.sorted { $0.id < $1.id }.filter { recorded[$0.id] == nil }
+        if pending.contains(where: \.perPortal), try !database.tableExists(config.installations.table) {
+            let first = pending.first(where: \.perPortal)!
+            console.writeError(
+                "error: migration \(first.id) (\(first.name)) is perPortal and the installations table \(config.installations.table) "
+                    + "does not exist: create it (b24plan init --installations-table); an empty one runs it for no portal\n")
+            return .failure
+        }
+        let lock = try RunLock.acquire(database: database, app: plan.app)
+        _ = lock.keepAlive()
+        defer { lock.release() }
+        var compiled = loaded.compiled
+        compiled.steps = Self.steps(pending)
+        let redactor = KnownSecrets.redactor(environment: console.environment, arguments: arguments).adding(url.secrets)
+        var environment = ApplyExecutor.Environment(
+            database: database, journal: journal, config: config, planDirectory: loaded.directory,
+            openConnection: { try DatabaseConnector.open(url) }, parallel: parallel, deployHook: ChildProcessDeployHook(redactor: redactor),
+            reporter: ConsoleReporter(console: console, jsonMode: json))
+        environment.maxConnections = maxConnections
+        environment.redactor = redactor
+        environment.interruption = .shared
+        environment.runVersion = plan.version + "+migrate"
+        environment.runKind = .migrate
+        let outcome = try ApplyExecutor(environment).apply(compiled, planSHA256: loaded.planSHA256)
+        let applied = compiled.steps.filter { outcome.states[$0.id] == .done }.compactMap { $0.migration?.id }
+        if json {
+            console.write(
+                JSONOutput.encode(
+                    MigrateDocument(
+                        app: plan.app, version: plan.version, applied: applied, alreadyApplied: recorded.keys.sorted(),
+                        failure: outcome.failure.map { ApplyDocument.Failure(step: $0.step, message: $0.message) })))
+        } else if let failure = outcome.failure {
+            console.write("migrate failed at \(failure.step); fix the cause and run migrate again to resume.\n")
+        } else if !outcome.interrupted {
+            let list = applied.isEmpty ? "none (the database is up to date)" : applied.map(String.init).joined(separator: ", ")
+            console.write("migrate: \(url.redacted) is at the schema of \(plan.app) \(plan.version); applied now: \(list)\n")
+        }
+        return outcome.failure != nil ? .failure : outcome.isComplete ? .success : .incomplete
+    }
+
+    /// The migrations in id order, each after the one before (schema and perPortal alike).
+    static func steps(_ migrations: [Migration]) -> [PlanStep] {
+        var steps: [PlanStep] = []
+        for migration in migrations {
+            let kind: PlanStep.Kind = migration.perPortal ? .migrateData : .migrateSchema
+            steps.append(
+                PlanStep(
+                    id: "\(kind.rawValue).\(migration.id)", kind: kind, after: steps.last.map { [$0.id] } ?? [],
+                    actions: ["run migration \(migration.id) (\(migration.name))"], migration: migration))
+        }
+        return steps
+    }
+
+    /// Why the database's migrations table disagrees with the plan, naming the row; nil when it agrees.
+    static func disagreement(_ plan: Plan, history: MigrationHistory) throws -> String? {
+        let migrations = Dictionary(plan.migrations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for (id, entry) in try history.entries().sorted(by: { $0.key < $1.key }) {
+            guard let migration = migrations[id] else {
+                return "\(history.table) has migration \(id) (\(entry.name)), which \(plan.app) \(plan.version) does not list"
+            }
+            if let sha256 = migration.sha256?.lowercased(), sha256 != entry.checksum {
+                return
+                    "\(history.table) records migration \(id) (\(entry.name)) with checksum \(entry.checksum), but the plan says \(sha256)"
+            }
+        }
+        return nil
+    }
+}
+
+struct MigrateDocument: Encodable {
+    var app: String
+    var version: String
+    var applied: [Int]
+    var alreadyApplied: [Int]
+    var failure: ApplyDocument.Failure?
+}
