@@ -14,8 +14,10 @@ struct ReleaseHistoryCheck {
     func apply(_ loaded: LoadedPlan, arguments: ParsedArguments) throws -> LoadedPlan? {
         let compiled = loaded.compiled
         try ReleaseGuard(journal: journal).checkApply(app: compiled.app, version: compiled.to, planPath: loaded.planPath)
-        guard let newest = try journal.newestPublished(app: compiled.app), newest.state == .rolledBack,
-            newest.version != compiled.to, compiled.step("portals.reconcile") == nil
+        // The newest release before this one: when it was rolled back, the portals hold an older
+        // release's bindings whatever this plan's diff says.
+        guard let newest = try journal.releases(app: compiled.app).first(where: { $0.version != compiled.to }),
+            newest.state == .rolledBack, compiled.step("portals.reconcile") == nil
         else { return loaded }
         let note =
             "\(compiled.app) \(newest.version) was rolled back to \(newest.rolledBackTo ?? "an older release"): "
