@@ -1,3 +1,5 @@
+import ReleasePlan
+
 /// A `postgres://` (or `postgresql://`) URL taken apart, so that any password reaches libpq intact
 /// and never reaches a message.
 ///
@@ -185,23 +187,7 @@ public struct PostgresURL: Sendable, Equatable {
 
     /// Percent-decodes UTF-8 text; a `%` without two hex digits after it is kept literally.
     static func percentDecoded(_ text: Substring) -> String {
-        guard text.contains("%") else { return String(text) }
-        let bytes = Array(text.utf8)
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexValue(bytes[index + 1]),
-                let low = hexValue(bytes[index + 2])
-            {
-                decoded.append(high << 4 | low)
-                index += 3
-            } else {
-                decoded.append(bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: decoded, as: UTF8.self)
+        String(decoding: PercentEncoding.decoded(Array(text.utf8)), as: UTF8.self)
     }
 
     /// Every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
@@ -218,14 +204,5 @@ public struct PostgresURL: Sendable, Equatable {
             }
         }
         return String(decoding: encoded, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

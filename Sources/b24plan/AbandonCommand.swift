@@ -21,11 +21,10 @@ struct AbandonCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "abandon needs exactly one plan FILE")
         }
-        let config = try StoreOptions.config(arguments)
-        let (database, journal) = try StoreOptions.open(
-            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExist)
-        defer { database.close() }
-        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal)) else {
+        let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
+        defer { store.close() }
+        let (database, journal, config) = (store.database, store.journal, store.config)
+        guard let loaded = try store.load(path, arguments: arguments, console: console) else {
             return .failure
         }
         let compiled = loaded.compiled

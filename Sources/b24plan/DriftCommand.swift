@@ -29,12 +29,10 @@ struct DriftCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "drift needs exactly one plan FILE")
         }
-        let config = try StoreOptions.config(arguments)
-        let (database, journal) = try StoreOptions.open(
-            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExistLeavingJournal)
-        defer { database.close() }
-        let history = try? StoreHistory.from(journal)
-        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: history ?? nil) else {
+        let store = try OpenStore.open(arguments, console: console, mode: .mustExistLeavingJournal)
+        defer { store.close() }
+        let (database, config) = (store.database, store.config)
+        guard let loaded = try store.load(path, arguments: arguments, console: console) else {
             return .failure
         }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism

@@ -36,13 +36,11 @@ struct GateCommand: Command {
         if rejecting && (reason ?? "").isEmpty { throw UsageError(message: "gate reject needs --reason TEXT (what moderation said)") }
         if !rejecting && reason != nil { throw UsageError(message: "--reason goes with gate reject") }
         let stepID = arguments.positionals[1]
-        let config = try StoreOptions.config(arguments)
-        let (database, journal) = try StoreOptions.open(
-            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExist)
-        defer { database.close() }
+        let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
+        defer { store.close() }
+        let (database, journal, config) = (store.database, store.journal, store.config)
         guard
-            let loaded = try LoadedPlan.load(
-                arguments.positionals[2], arguments: arguments, console: console, history: StoreHistory.from(journal))
+            let loaded = try store.load(arguments.positionals[2], arguments: arguments, console: console)
         else { return .failure }
         let compiled = loaded.compiled
         guard let step = compiled.step(stepID) else {

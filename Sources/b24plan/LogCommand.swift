@@ -18,10 +18,9 @@ struct LogCommand: Command {
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
         guard arguments.positionals.count <= 1 else { throw UsageError(message: "log takes at most one APP") }
-        let config = try StoreOptions.config(arguments)
-        let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
-        let (database, journal) = try StoreOptions.open(url, mode: .readOnly)
-        defer { database.close() }
+        let store = try OpenStore.open(arguments, console: console, mode: .readOnly)
+        defer { store.close() }
+        let (journal, url) = (store.journal, store.url)
         if let version = try journal.recordedSchemaVersion(), version < 3 {
             console.writeError(
                 "note: the journal in \(url.redacted) has schema \(version), from before release history was kept; "

@@ -34,11 +34,10 @@ struct MigrateCommand: Command {
         let json = format(arguments) == "json"
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let maxConnections = try arguments.positiveInteger("max-connections") ?? 16
-        let config = try StoreOptions.config(arguments)
-        let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
-        let (database, journal) = try StoreOptions.open(url, mode: .create)
-        defer { database.close() }
-        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal)) else {
+        let store = try OpenStore.open(arguments, console: console, mode: .create)
+        defer { store.close() }
+        let (database, journal, config, url) = (store.database, store.journal, store.config, store.url)
+        guard let loaded = try store.load(path, arguments: arguments, console: console) else {
             return .failure
         }
         let plan = loaded.compiled.plan

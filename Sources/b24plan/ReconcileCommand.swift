@@ -29,11 +29,10 @@ struct ReconcileCommand: Command {
         guard let memberIDs = PortalOptions.memberIDs(arguments), memberIDs.count == 1 else {
             throw UsageError(message: "reconcile needs --member-id ID (one installation)")
         }
-        let config = try StoreOptions.config(arguments)
-        let (database, journal) = try StoreOptions.open(
-            try StoreOptions.url(arguments, config: config, environment: console.environment), mode: .mustExist)
-        defer { database.close() }
-        guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal)) else {
+        let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
+        defer { store.close() }
+        let (database, journal, config) = (store.database, store.journal, store.config)
+        guard let loaded = try store.load(path, arguments: arguments, console: console) else {
             return .failure
         }
         let compiled = loaded.compiled

@@ -22,13 +22,12 @@ struct StatusCommand: Command {
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
         guard arguments.positionals.count <= 1 else { throw UsageError(message: "status takes at most one FILE") }
-        let config = try StoreOptions.config(arguments)
-        let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
-        let (database, journal) = try StoreOptions.open(url, mode: .readOnly)
-        defer { database.close() }
+        let store = try OpenStore.open(arguments, console: console, mode: .readOnly)
+        defer { store.close() }
+        let (journal, url) = (store.journal, store.url)
         var compiled: CompiledPlan?
         if let path = arguments.positionals.first {
-            guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal))
+            guard let loaded = try store.load(path, arguments: arguments, console: console)
             else { return .failure }
             compiled = loaded.compiled
         }

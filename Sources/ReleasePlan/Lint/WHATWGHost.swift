@@ -48,31 +48,7 @@ enum WHATWGHost {
     }
 
     /// `%XX` sequences replaced by their byte; a `%` without two hex digits stays.
-    static func percentDecoded(_ bytes: [UInt8]) -> [UInt8] {
-        var output: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-            {
-                output.append(high << 4 | low)
-                index += 3
-            } else {
-                output.append(bytes[index])
-                index += 1
-            }
-        }
-        return output
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
+    static func percentDecoded(_ bytes: [UInt8]) -> [UInt8] { PercentEncoding.decoded(bytes) }
 
     /// Whether the last label (a trailing dot aside) is decimal digits or `0x` and hex digits.
     static func endsInANumber(_ domain: String) -> Bool {

@@ -1,0 +1,27 @@
+import PlanStore
+import ReleasePlan
+
+/// A state store a command opened, with the config and the URL that named it; plans are loaded
+/// against its release history (the store's newest published plan is the previous plan).
+struct OpenStore {
+    let database: any Database
+    let journal: Journal
+    let config: AppConfig
+    let url: DatabaseURL
+
+    /// `--database`, else `B24PLAN_DATABASE_URL`, else the config's, else the default; opened as
+    /// `mode` allows (only apply, init, baseline and migrate create a store).
+    static func open(_ arguments: ParsedArguments, console: Console, mode: StoreOptions.Mode) throws -> OpenStore {
+        let config = try StoreOptions.config(arguments)
+        let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
+        let (database, journal) = try StoreOptions.open(url, mode: mode)
+        return OpenStore(database: database, journal: journal, config: config, url: url)
+    }
+
+    func close() { database.close() }
+
+    /// Lints and compiles `path` against this store's history; nil after the problems were printed.
+    func load(_ path: String, arguments: ParsedArguments, console: Console) throws -> LoadedPlan? {
+        try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal))
+    }
+}
