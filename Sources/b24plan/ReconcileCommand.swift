@@ -36,6 +36,12 @@ struct ReconcileCommand: Command {
             return .failure
         }
         let compiled = loaded.compiled
+        do {
+            try ReleaseGuard(journal: journal).checkReconcile(app: compiled.app, version: compiled.to)
+        } catch let refusal as ReleaseGuard.Refusal {
+            console.writeError("error: \(refusal.message)\n")
+            return .failure
+        }
         let run =
             try journal.run(app: compiled.app, version: compiled.to)
             ?? journal.openRun(app: compiled.app, version: compiled.to, planSHA256: loaded.planSHA256, state: .incomplete)

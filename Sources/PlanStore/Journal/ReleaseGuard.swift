@@ -59,6 +59,16 @@ public struct ReleaseGuard {
         return target
     }
 
+    /// Checks that `reconcile` may bind (app, version)'s placements and events on a portal: never
+    /// a version older than the newest published one (it would unbind what that one added).
+    public func checkReconcile(app: String, version: String) throws {
+        if let newest = try journal.newestPublished(app: app), Journal.isNewer(newest.version, than: version) {
+            throw Refusal(
+                message: "\(app) \(version) is older than \(newest.version), which is published: reconciling a portal to it would "
+                    + "unbind what \(newest.version) added; reconcile with the plan of \(newest.version) (or newer)")
+        }
+    }
+
     /// Checks that `baseline` may record (app, version): nothing newer is published already.
     public func checkBaseline(app: String, version: String) throws {
         if let newest = try journal.newestPublished(app: app), Journal.isNewer(newest.version, than: version) {
