@@ -22,7 +22,8 @@ struct HandlerURL: Equatable {
         let scalars = Array(text.unicodeScalars)
         var characterProblems: [HandlerURLProblem] = []
         if let control = scalars.first(where: \.isControlCharacter) { characterProblems.append(.controlCharacter(control)) }
-        if let space = scalars.first(where: { $0.properties.isWhitespace && !$0.isControlCharacter }) {
+        // ASCII answers without a Unicode property lookup (the common case, and a hot path in big plans).
+        if let space = scalars.first(where: { $0.isASCII ? $0 == " " : $0.properties.isWhitespace && !$0.isControlCharacter }) {
             characterProblems.append(.whitespace(space))
         }
         // WHATWG: tabs and newlines are removed, leading and trailing C0 controls and spaces trimmed.
@@ -117,7 +118,14 @@ struct HandlerURL: Equatable {
 
     /// Letters, digits, `-`, `.` and `_` (which some DNS names have): what a host name is made of.
     private static func isHostNameCharacter(_ character: Character) -> Bool {
-        character.isASCII && (character.isLetter || character.isNumber || character == "-" || character == "." || character == "_")
+        guard let byte = character.asciiValue else { return false }
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// localhost, 127.0.0.0/8 and ::1: hosts a developer's machine serves, exempt from https and handlerHosts.

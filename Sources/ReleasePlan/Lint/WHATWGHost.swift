@@ -44,7 +44,10 @@ enum WHATWGHost {
 
     /// Forbidden domain code points: C0 controls, space, `#%/:<>?@[\]^|` and DEL.
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value <= 0x20 || scalar.value == 0x7F || "#%/:<>?@[\\]^|".unicodeScalars.contains(scalar)
+        switch scalar {
+        case "#", "%", "/", ":", "<", ">", "?", "@", "[", "\\", "]", "^", "|": return true
+        default: return scalar.value <= 0x20 || scalar.value == 0x7F
+        }
     }
 
     /// `%XX` sequences replaced by their byte; a `%` without two hex digits stays.
