@@ -76,11 +76,10 @@ struct ApplyCommand: Command {
             if rollback {
                 (loaded, runVersion) = try history.rollback(loaded)
             } else {
-                guard let checked = try history.apply(loaded, arguments: arguments) else { return .failure }
-                loaded = checked
+                try history.apply(loaded)
             }
         } catch let refusal as ReleaseGuard.Refusal {
-            console.writeError("error: \(refusal.message)\n")
+            loaded.report(refusal, console: console)
             return .failure
         }
         let compiled = loaded.compiled

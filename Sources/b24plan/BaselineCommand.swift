@@ -36,7 +36,7 @@ struct BaselineCommand: Command {
             console.writeError("error: \(disagreement.message); nothing was written\n")
             return .failure
         } catch let refusal as ReleaseGuard.Refusal {
-            console.writeError("error: \(refusal.message); nothing was written\n")
+            loaded.report(refusal, console: console, suffix: "; nothing was written")
             return .failure
         }
         let compiled = loaded.compiled

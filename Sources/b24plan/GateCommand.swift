@@ -51,6 +51,18 @@ struct GateCommand: Command {
             throw UsageError(message: "\(stepID) is not a manual step; apply runs it")
         }
         let person = arguments.value("by") ?? console.environment["USER"] ?? console.environment["LOGNAME"] ?? "unknown"
+        if let run = try journal.run(app: compiled.app, version: compiled.to), run.state == .abandoned {
+            console.writeError(
+                "error: \(compiled.app) \(compiled.to) was abandoned: its gates cannot be \(rejecting ? "rejected" : "passed") any more\n")
+            return .failure
+        }
+        if rejecting, let passed = try journal.gate(app: compiled.app, version: compiled.to, step: stepID) {
+            console.writeError(
+                "error: \(stepID) of \(compiled.app) \(compiled.to) was passed by \(passed.passedBy) at \(passed.passedAt): "
+                    + "a passed gate cannot be rejected"
+                    + (step.kind == .gateModeration ? " (the version is published; release a newer one to change it)" : "") + "\n")
+            return .failure
+        }
         let waiting = try GateOrder(journal: journal, compiled: compiled).unfinishedPredecessors(of: step)
         if !waiting.isEmpty {
             console.writeError(

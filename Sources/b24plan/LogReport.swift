@@ -44,6 +44,30 @@ struct LogReport: Encodable {
         var gates: [Gate]
         var steps: [Step]
         var portals: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case app, version, state, kind, run, runState, updateType, publishedAt, recordedBy, rolledBackTo, planSHA256, gates, steps,
+                portals
+        }
+
+        /// Every key always, `null` when there is no value (the keys are stable, DESIGN §9).
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(app, forKey: .app)
+            try container.encode(version, forKey: .version)
+            try container.encode(state, forKey: .state)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(run, forKey: .run)
+            try container.encode(runState, forKey: .runState)
+            try container.encode(updateType, forKey: .updateType)
+            try container.encode(publishedAt, forKey: .publishedAt)
+            try container.encode(recordedBy, forKey: .recordedBy)
+            try container.encode(rolledBackTo, forKey: .rolledBackTo)
+            try container.encode(planSHA256, forKey: .planSHA256)
+            try container.encode(gates, forKey: .gates)
+            try container.encode(steps, forKey: .steps)
+            try container.encode(portals, forKey: .portals)
+        }
     }
 
     var releases: [Entry]

@@ -14,7 +14,7 @@ struct MigrateCommand: Command {
     let discussion = """
         Runs every migration FILE lists that the database's schema_migrations does not have yet, in id
         order: schema migrations each in one transaction with their row, perPortal migrations over the
-        installations table in batches (an empty table runs them for no portal). Nothing is deployed,
+        installations table in batches (an empty or missing table runs them for no portal). Nothing is deployed,
         no gate is involved and no portal is called. It refuses, before running anything, a database
         whose schema_migrations disagrees with the plans: a row the plan does not list, or a checksum
         that differs from the plan's. Running it again does nothing more; an interrupted one resumes.
@@ -49,12 +49,11 @@ struct MigrateCommand: Command {
         }
         let recorded = try history.entries()
         let pending = plan.migrations.sorted { $0.id < $1.id }.filter { recorded[$0.id] == nil }
-        if pending.contains(where: \.perPortal), try !database.tableExists(config.installations.table) {
-            let first = pending.first(where: \.perPortal)!
+        let noInstallationsTable = try pending.contains(where: \.perPortal) && !database.tableExists(config.installations.table)
+        if noInstallationsTable {
             console.writeError(
-                "error: migration \(first.id) (\(first.name)) is perPortal and the installations table \(config.installations.table) "
-                    + "does not exist: create it (b24plan init --installations-table); an empty one runs it for no portal\n")
-            return .failure
+                "note: the installations table \(config.installations.table) does not exist in this database: "
+                    + "perPortal migrations run for no portal (and are recorded as applied)\n")
         }
         let lock = try RunLock.acquire(database: database, app: plan.app)
         _ = lock.keepAlive()
@@ -71,6 +70,7 @@ struct MigrateCommand: Command {
         environment.interruption = .shared
         environment.runVersion = plan.version + "+migrate"
         environment.runKind = .migrate
+        environment.noInstallationsTable = noInstallationsTable
         let outcome = try ApplyExecutor(environment).apply(compiled, planSHA256: loaded.planSHA256)
         let applied = compiled.steps.filter { outcome.states[$0.id] == .done }.compactMap { $0.migration?.id }
         if json {

@@ -39,7 +39,7 @@ struct ReconcileCommand: Command {
         do {
             try ReleaseGuard(journal: journal).checkReconcile(app: compiled.app, version: compiled.to)
         } catch let refusal as ReleaseGuard.Refusal {
-            console.writeError("error: \(refusal.message)\n")
+            loaded.report(refusal, console: console)
             return .failure
         }
         let run =

@@ -8,29 +8,10 @@ struct ReleaseHistoryCheck {
     let journal: Journal
     let console: Console
 
-    /// The plan to apply: checked against the history; recompiled with the portal reconcile when
-    /// the newest release was rolled back (its portals hold an older release's bindings). Nil after
-    /// printing why a saved plan cannot be used.
-    func apply(_ loaded: LoadedPlan, arguments: ParsedArguments) throws -> LoadedPlan? {
-        let compiled = loaded.compiled
-        try ReleaseGuard(journal: journal).checkApply(app: compiled.app, version: compiled.to, planPath: loaded.planPath)
-        // The newest release before this one: when it was rolled back, the portals hold an older
-        // release's bindings whatever this plan's diff says.
-        guard let newest = try journal.releases(app: compiled.app).first(where: { $0.version != compiled.to }),
-            newest.state == .rolledBack, compiled.step("portals.reconcile") == nil
-        else { return loaded }
-        let note =
-            "\(compiled.app) \(newest.version) was rolled back to \(newest.rolledBackTo ?? "an older release"): "
-            + "the portals hold that release's bindings, so \(compiled.to) reconciles every portal"
-        guard !loaded.isSaved else {
-            console.writeError(
-                "error: \(note); this saved plan has no portals.reconcile step: run diff --out again with --reconcile always\n")
-            return nil
-        }
-        console.writeError("note: \(note)\n")
-        var always = arguments
-        always.values["reconcile"] = "always"
-        return try LoadedPlan.load(loaded.planPath, arguments: always, console: console, history: StoreHistory.from(journal))
+    /// Checks the plan to apply against the history (a plan that follows a rolled-back release
+    /// already reconciles every portal: the compiler sees the history).
+    func apply(_ loaded: LoadedPlan) throws {
+        try ReleaseGuard(journal: journal).checkApply(app: loaded.compiled.app, version: loaded.compiled.to, planPath: loaded.planPath)
     }
 
     /// A rollback to `loaded` (an older published release): only `portals.reconcile`, to its
@@ -44,8 +25,18 @@ struct ReleaseHistoryCheck {
                     + "(sha256 \(loaded.planSHA256), published \(release.planSHA256)): a rollback restores exactly what was "
                     + "published; restore that file (b24plan log --format json shows its digest)")
         }
+        // Shown and compiled against the release it rolls back from, so the diff lists what goes.
+        var older = compiled.plan
+        var newer: Plan?
+        if let newest = try journal.newestPublished(app: compiled.app) {
+            let label = PublishedPlan.label(app: newest.app, version: newest.version)
+            newer = PlanLoader(fileSystem: InMemoryFileSystem([label: newest.planJSON])).load(label).document?.plan
+        }
+        // The app's notice shows the restored release (under the newer release's option when the
+        // older one declared none), never the release that was rolled back.
+        if older.notice == nil, let notice = newer?.notice { older.notice = notice }
         var plan = loaded
-        plan.compiled = Self.rollbackGraph(compiled)
+        plan.compiled = Self.rollbackGraph(PlanCompiler(reconcile: .always).compile(older, previous: newer))
         return (plan, try journal.rollbackRunVersion(app: compiled.app, to: compiled.to))
     }
 

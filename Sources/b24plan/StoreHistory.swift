@@ -14,6 +14,7 @@ enum StoreHistory {
         var history = PublishedHistory()
         for release in releases {
             history.releases.insert(PublishedRelease(app: release.app, version: release.version))
+            if release.state == .rolledBack { history.rolledBack.insert(PublishedRelease(app: release.app, version: release.version)) }
             if history.newest[release.app] == nil {  // newest first
                 history.newest[release.app] = PublishedPlan(app: release.app, version: release.version, bytes: Array(release.planJSON.utf8))
             }

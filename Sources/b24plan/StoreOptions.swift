@@ -106,6 +106,8 @@ struct LoadedPlan {
     var planJSON: String
     /// Loaded from a plan saved by `diff --out`.
     var isSaved = false
+    /// `file:line:column` of the plan's `version` (where a release-history refusal points).
+    var versionLocation: String?
 
     /// Nil after the problems were printed.
     /// `history`: what the state store records as published (its newest plan is the previous plan).
@@ -119,10 +121,18 @@ struct LoadedPlan {
             let outcome = CompileStep(console: console).run(
                 path, against: arguments.value("against"), history: history, compiler: compiler, format: "text")
         else { return nil }
+        // Notes say what the user should know before the plan runs (the store and the folder disagree).
+        let notes = outcome.diagnostics.filter { $0.severity == .note }
+        if !notes.isEmpty {
+            console.writeError(
+                TextDiagnosticRenderer(sources: outcome.sources, style: TextStyle(enabled: console.colorError)).render(notes))
+        }
+        let version = outcome.context.document.diagnostic("B24P102", "", at: ["version"])
         return LoadedPlan(
             compiled: outcome.compiled, planSHA256: SHA256.hex(outcome.context.document.source.bytes),
             directory: FilePath.directory(of: path), planPath: path,
-            planJSON: String(decoding: outcome.context.document.source.bytes, as: UTF8.self))
+            planJSON: String(decoding: outcome.context.document.source.bytes, as: UTF8.self),
+            versionLocation: "\(version.file):\(version.line):\(version.column)")
     }
 
     /// A saved plan: its inputs (relative to its folder) must be unchanged, must still lint, and
@@ -149,5 +159,15 @@ struct LoadedPlan {
             compiled: compiled, planSHA256: plan.sha256, directory: FilePath.directory(of: recompiled.planPath),
             planPath: LocalPath.display(recompiled.planPath),
             planJSON: String(decoding: (try? fileSystem.read(recompiled.planPath)) ?? [], as: UTF8.self), isSaved: true)
+    }
+}
+
+extension LoadedPlan {
+    /// A release-history refusal as a located diagnostic: `file:line:column: error[B24P102]: …` at
+    /// the plan's `version`, when the refusal is about it.
+    func report(_ refusal: ReleaseGuard.Refusal, console: Console, suffix: String = "") {
+        let location = versionLocation.map { $0 + ": " } ?? ""
+        let rule = refusal.rule.map { "[\($0)]" } ?? ""
+        console.writeError("\(location)error\(rule): \(refusal.message)\(suffix)\n")
     }
 }

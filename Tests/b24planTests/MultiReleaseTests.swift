@@ -118,6 +118,14 @@ struct MultiReleaseTests {
         #expect(rollback.code == 0, "\(rollback.stdout.suffix(2000))\(rollback.stderr.suffix(2000))")
         #expect(rollback.stdout.contains("no migration runs"), "the graph says schema is forward-only: \(rollback.stdout)")
         #expect(try setup.bindings(portals: portals) == [try setup.declared("1.1.0")], "rolled back")
+        #expect(rollback.stdout.contains("acme.dealsync 2.0.0 → 1.1.0"), "shown against what it rolls back: \(rollback.stdout)")
+        #expect(!rollback.stdout.contains("Partner account"), "a rollback enters nothing in the partner account")
+        let options = try setup.farm.portal("m00001")["options"] as? [String: Any] ?? [:]
+        let notice = options.values.compactMap { $0 as? [String: Any] }.first
+        #expect(notice?["version"] as? String == "1.1.0", "the notice shows the restored release: \(options)")
+        // diff shows the step apply will run: after a rollback the next release reconciles every portal.
+        let next = try CLIRunner.json(try setup.run(["diff", "--format", "json", Self.folder + "2.0.1.json"]))
+        #expect((next["steps"] as? [[String: Any]] ?? []).contains { $0["id"] as? String == "portals.reconcile" })
         let log = try CLIRunner.json(try setup.run(["log", "--format", "json"]))
         let entries = log["releases"] as? [[String: Any]] ?? []
         #expect(entries.first?["kind"] as? String == "rollback")

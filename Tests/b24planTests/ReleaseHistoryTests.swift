@@ -222,3 +222,104 @@ struct ReleaseHistoryTests {
         #expect(refused.stderr.contains("has migration 9 (stray), which acme.apply 1.1.0 does not list"), "\(refused.stderr)")
     }
 }
+
+/// What an independent review of the release history found, each now a test.
+extension ReleaseHistoryTests {
+    @Test("an abandoned version never starts again, and its gates can no longer be passed")
+    func abandonedStaysAbandoned() throws {
+        let ws = try Self.workspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.writePlan("1.0.0")
+        try Self.publish(ws, "1.0.0")
+        try ws.writePlan("1.1.0")
+        #expect(try ws.b24plan(["apply", "--yes", Self.plan("1.1.0")]).code == 3)
+        #expect(try ws.b24plan(["abandon", Self.plan("1.1.0")]).code == 0)
+        let again = try ws.b24plan(["apply", "--yes", Self.plan("1.1.0")])
+        #expect(again.code == 1)
+        #expect(again.stderr.contains("error[B24P102]: acme.apply 1.1.0 was abandoned"), "\(again.stderr)")
+        let pass = try ws.b24plan(["gate", "pass", "gate.partner", Self.plan("1.1.0")])
+        #expect(pass.code == 1)
+        #expect(pass.stderr.contains("was abandoned"), "\(pass.stderr)")
+        #expect(try Self.published(ws) == ["1.0.0"])
+        #expect(try ws.scalar("SELECT state FROM b24plan_runs WHERE version = '1.1.0'") == "abandoned")
+    }
+
+    @Test("a passed gate cannot be rejected; a rejection is never erased by a later pass")
+    func gateRecordsAreKept() throws {
+        let ws = try Self.workspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.writePlan("1.0.0")
+        try Self.publish(ws, "1.0.0")
+        let late = try ws.b24plan(["gate", "reject", "gate.moderation", Self.plan("1.0.0"), "--reason", "oops", "--by", "mallory"])
+        #expect(late.code == 1)
+        #expect(late.stderr.contains("a passed gate cannot be rejected"), "\(late.stderr)")
+        try ws.writePlan("1.1.0")
+        #expect(try ws.b24plan(["apply", "--yes", Self.plan("1.1.0")]).code == 3)
+        #expect(try ws.b24plan(["gate", "pass", "gate.partner", Self.plan("1.1.0")]).code == 0)
+        #expect(try ws.b24plan(["gate", "reject", "gate.moderation", Self.plan("1.1.0"), "--reason", "screenshots"]).code == 0)
+        #expect(try ws.b24plan(["gate", "pass", "gate.moderation", Self.plan("1.1.0"), "--by", "moderator"]).code == 0)
+        let log = try CLIRunner.json(try ws.b24plan(["log", "--format", "json"]))
+        let releases = log["releases"] as? [[String: Any]] ?? []
+        let gates = (releases.first?["gates"] as? [[String: Any]] ?? []).filter { $0["step"] as? String == "gate.moderation" }
+        #expect(gates.map { $0["state"] as? String } == ["rejected", "passed"])
+        #expect(gates.first?["reason"] as? String == "screenshots")
+        #expect(releases.first?["state"] as? String == "published")
+        let first = releases.last ?? [:]
+        #expect(first["publishedAt"] as? String != nil)
+        let unpublished = try CLIRunner.json(try ws.b24plan(["log", "--format", "json"]))
+        #expect((unpublished["releases"] as? [[String: Any]] ?? []).allSatisfy { $0.keys.contains("publishedAt") }, "stable keys")
+    }
+
+    @Test("the published version's own run is resumed or retried while the next one waits for moderation")
+    func retryThePublishedWhileTheNextWaits() throws {
+        let ws = try Self.workspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.writePlan("1.0.0")
+        try Self.publish(ws, "1.0.0")
+        try ws.writePlan("1.1.0")
+        #expect(try ws.b24plan(["apply", "--yes", Self.plan("1.1.0")]).code == 3)
+        let retry = try ws.b24plan(["apply", "--yes", "--retry", "failed", Self.plan("1.0.0")])
+        #expect(retry.code == 0, "\(retry.stdout)\(retry.stderr)")
+    }
+
+    @Test("apply says in one line when the folder's previous plan and the store's differ")
+    func applyPrintsTheNote() throws {
+        let ws = try Self.workspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.writePlan("1.0.0")
+        try Self.publish(ws, "1.0.0")
+        try ws.writePlan("1.0.5")  // never applied
+        try ws.writePlan("1.1.0")
+        let apply = try ws.b24plan(["apply", "--yes", Self.plan("1.1.0")])
+        #expect(apply.code == 3, "\(apply.stderr)")
+        #expect(apply.stderr.contains("note[B24P102]"), "\(apply.stderr)")
+        #expect(apply.stderr.contains("comparing with the store"), "\(apply.stderr)")
+    }
+
+    @Test("a lower, published version is refused at its version, with B24P102")
+    func lowerPublishedVersionIsLocated() throws {
+        let ws = try Self.workspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.writePlan("1.0.0")
+        try Self.publish(ws, "1.0.0")
+        try ws.writePlan("2.0.0")
+        try Self.publish(ws, "2.0.0")
+        let apply = try ws.b24plan(["apply", "--yes", Self.plan("1.0.0")])
+        #expect(apply.code == 1)
+        #expect(
+            apply.stderr.contains("\(Self.plan("1.0.0")):1:35: error[B24P102]: acme.apply 1.0.0 is lower than 2.0.0"), "\(apply.stderr)")
+        #expect(apply.stderr.contains("--rollback"), "\(apply.stderr)")
+    }
+
+    @Test("migrate on an empty database without an installations table runs perPortal migrations for no portal")
+    func migrateAFreshDatabase() throws {
+        let ws = try ApplyWorkspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.sql("CREATE TABLE items (id INTEGER PRIMARY KEY, member_id TEXT NOT NULL);")
+        try ws.writePlan("1.0.0")
+        let migrate = try ws.b24plan(["migrate", Self.plan("1.0.0")])
+        #expect(migrate.code == 0, "\(migrate.stdout)\(migrate.stderr)")
+        #expect(migrate.stderr.contains("run for no portal"), "\(migrate.stderr)")
+        #expect(try ws.rows("SELECT version FROM schema_migrations ORDER BY version") == [["1"], ["2"]])
+    }
+}

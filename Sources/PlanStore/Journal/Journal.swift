@@ -203,7 +203,7 @@ public final class Journal: @unchecked Sendable {
         case passed, rejected
     }
 
-    /// A manual step's record: passed (who, when) or rejected (who, when, why).
+    /// A manual step's record: passed (who, when), or one rejection of it (who, when, why).
     public struct Gate: Sendable, Equatable {
         public var stepID: String
         public var passedBy: String
@@ -212,59 +212,52 @@ public final class Journal: @unchecked Sendable {
         public var reason: String?
     }
 
-    /// Every column (an older journal has no `state` or `reason`: read by name).
-    private static let gateColumns = "*"
-
-    private func gate(from row: SQLRow) -> Gate {
-        Gate(
-            stepID: row["step_id"].string ?? "", passedBy: row["passed_by"].string ?? "", passedAt: row["passed_at"].string ?? "",
-            state: GateState(rawValue: row["state"].string ?? "") ?? .passed, reason: row["reason"].string)
-    }
-
-    /// The gate's record when it was PASSED (a rejection is not a pass; see `gateRecord`).
+    /// The gate's pass, when it was passed.
     public func gate(app: String, version: String, step: String) throws -> Gate? {
-        try gateRecord(app: app, version: version, step: step).flatMap { $0.state == .passed ? $0 : nil }
-    }
-
-    /// The gate's record, passed or rejected.
-    public func gateRecord(app: String, version: String, step: String) throws -> Gate? {
         try database.query(
-            "SELECT \(Self.gateColumns) FROM b24plan_gates WHERE app = ? AND version = ? AND step_id = ?",
+            "SELECT step_id, passed_by, passed_at FROM b24plan_gates WHERE app = ? AND version = ? AND step_id = ?",
             [.text(app), .text(version), .text(step)]
-        ).first.map(gate(from:))
+        ).first.map {
+            Gate(stepID: $0["step_id"].string ?? "", passedBy: $0["passed_by"].string ?? "", passedAt: $0["passed_at"].string ?? "")
+        }
     }
 
-    /// Every gate record of (app, version).
+    /// Every pass and every rejection of (app, version)'s gates, oldest first: nothing is erased.
     public func gates(app: String, version: String) throws -> [Gate] {
-        try database.query(
-            "SELECT \(Self.gateColumns) FROM b24plan_gates WHERE app = ? AND version = ? ORDER BY passed_at, step_id",
-            [.text(app), .text(version)]
-        ).map(gate(from:))
+        var records = try database.query(
+            "SELECT step_id, passed_by, passed_at FROM b24plan_gates WHERE app = ? AND version = ?", [.text(app), .text(version)]
+        ).map {
+            Gate(stepID: $0["step_id"].string ?? "", passedBy: $0["passed_by"].string ?? "", passedAt: $0["passed_at"].string ?? "")
+        }
+        if try database.tableExists("b24plan_gate_rejections") {
+            records += try database.query(
+                "SELECT step_id, rejected_by, rejected_at, reason FROM b24plan_gate_rejections WHERE app = ? AND version = ?",
+                [.text(app), .text(version)]
+            ).map {
+                Gate(
+                    stepID: $0["step_id"].string ?? "", passedBy: $0["rejected_by"].string ?? "", passedAt: $0["rejected_at"].string ?? "",
+                    state: .rejected, reason: $0["reason"].string)
+            }
+        }
+        // A rejection comes before the pass of the same gate (a passed gate is never rejected).
+        return records.sorted {
+            ($0.passedAt, $0.stepID, $0.state == .rejected ? 0 : 1) < ($1.passedAt, $1.stepID, $1.state == .rejected ? 0 : 1)
+        }
     }
 
     /// Records who passed a gate and when; false (and nothing written) when it was already passed.
-    /// A rejected gate that is passed later (resubmitted, approved) becomes passed.
     @discardableResult
     public func passGate(app: String, version: String, step: String, by person: String) throws -> Bool {
         let changed = try database.execute(
-            """
-            INSERT INTO b24plan_gates (app, version, step_id, passed_by, passed_at, state, reason) VALUES (?, ?, ?, ?, ?, 'passed', NULL)
-            ON CONFLICT (app, version, step_id) DO UPDATE SET passed_by = excluded.passed_by, passed_at = excluded.passed_at,
-              state = 'passed', reason = NULL
-            WHERE b24plan_gates.state <> 'passed'
-            """,
+            "INSERT INTO b24plan_gates (app, version, step_id, passed_by, passed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [.text(app), .text(version), .text(step), .text(person), .text(timestamp)])
         return changed > 0
     }
 
-    /// Records a rejection of a gate (moderation said no), with who and why.
+    /// Records a rejection of a gate that is not passed (moderation said no), with who and why.
     public func rejectGate(app: String, version: String, step: String, by person: String, reason: String) throws {
         try database.execute(
-            """
-            INSERT INTO b24plan_gates (app, version, step_id, passed_by, passed_at, state, reason) VALUES (?, ?, ?, ?, ?, 'rejected', ?)
-            ON CONFLICT (app, version, step_id) DO UPDATE SET passed_by = excluded.passed_by, passed_at = excluded.passed_at,
-              state = 'rejected', reason = excluded.reason
-            """,
+            "INSERT INTO b24plan_gate_rejections (app, version, step_id, rejected_by, rejected_at, reason) VALUES (?, ?, ?, ?, ?, ?)",
             [.text(app), .text(version), .text(step), .text(person), .text(timestamp), .text(reason)])
     }
 }

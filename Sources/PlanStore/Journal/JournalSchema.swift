@@ -76,7 +76,7 @@ enum JournalSchema {
                 "ALTER TABLE b24plan_steps ADD COLUMN process_start TEXT",
             ],
             // Release history (issue 9): what is published, with the plan's bytes so history survives
-            // deleted files; rejected gates with their reason; rollback runs.
+            // deleted files; every rejection of a gate with its reason (a pass never erases one); rollback runs.
             3: [
                 """
                 CREATE TABLE IF NOT EXISTS b24plan_releases (
@@ -95,8 +95,16 @@ enum JournalSchema {
                   PRIMARY KEY (app, version)
                 )
                 """,
-                "ALTER TABLE b24plan_gates ADD COLUMN state TEXT NOT NULL DEFAULT 'passed'",
-                "ALTER TABLE b24plan_gates ADD COLUMN reason TEXT",
+                """
+                CREATE TABLE IF NOT EXISTS b24plan_gate_rejections (
+                  app TEXT NOT NULL,
+                  version TEXT NOT NULL,
+                  step_id TEXT NOT NULL,
+                  rejected_by TEXT NOT NULL,
+                  rejected_at TEXT NOT NULL,
+                  reason TEXT NOT NULL
+                )
+                """,
                 "ALTER TABLE b24plan_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'release'",
                 "ALTER TABLE b24plan_runs ADD COLUMN update_type TEXT",
             ],

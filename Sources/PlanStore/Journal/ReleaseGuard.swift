@@ -11,7 +11,12 @@ public struct ReleaseGuard {
     /// Why the history refuses what was asked; the message names both versions and the way out.
     public struct Refusal: Error, Sendable, CustomStringConvertible {
         public var message: String
-        public init(message: String) { self.message = message }
+        /// The rule a refusal about the plan's version is reported under (B24P102).
+        public var rule: String?
+        public init(message: String, rule: String? = nil) {
+            self.message = message
+            self.rule = rule
+        }
         public var description: String { message }
     }
 
@@ -22,16 +27,27 @@ public struct ReleaseGuard {
                 throw Refusal(
                     message: "\(app) \(version) is lower than \(newest.version), which is published (\(newest.publishedAt)): "
                         + "the Marketplace never publishes a lower version. To restore an older release's placements and "
-                        + "events, run b24plan apply --rollback \(planPath) (a published version); to fix forward, bump the version.")
+                        + "events, run b24plan apply --rollback \(planPath) (a published version); to fix forward, bump the version.",
+                    rule: "B24P102")
             }
             if newest.version == version {
                 let run = try journal.run(app: app, version: version)
                 if run == nil || run?.state == .baseline {
                     throw Refusal(
                         message: "\(app) \(version) is already published (recorded by \(newest.recordedBy) at \(newest.publishedAt)); "
-                            + "there is nothing to apply: write the next version's plan (b24plan bump patch \(planPath))")
+                            + "there is nothing to apply: write the next version's plan (b24plan bump patch \(planPath))",
+                        rule: "B24P102")
                 }
             }
+        }
+        if let own = try journal.run(app: app, version: version), own.kind == .release {
+            if own.state == .abandoned {
+                throw Refusal(
+                    message: "\(app) \(version) was abandoned (\(own.updatedAt)): its run never starts again; "
+                        + "bump the version (b24plan bump patch \(planPath)) and apply the new one",
+                    rule: "B24P102")
+            }
+            return  // its own run resumes (or --retry), whatever else is open
         }
         for run in try journal.runs(app: app) where run.kind == .release && run.version != version && run.state.isOpen {
             guard !Journal.isPreRelease(run.version), try journal.release(app: app, version: run.version) == nil else { continue }
@@ -65,7 +81,8 @@ public struct ReleaseGuard {
         if let newest = try journal.newestPublished(app: app), Journal.isNewer(newest.version, than: version) {
             throw Refusal(
                 message: "\(app) \(version) is older than \(newest.version), which is published: reconciling a portal to it would "
-                    + "unbind what \(newest.version) added; reconcile with the plan of \(newest.version) (or newer)")
+                    + "unbind what \(newest.version) added; reconcile with the plan of \(newest.version) (or newer)",
+                rule: "B24P102")
         }
     }
 

@@ -9,12 +9,16 @@ extension PlanCompiler {
 
     /// Lints the plan at `path` and compiles it against its previous plan: `against`, else the
     /// state store's newest published plan of the app when `history` is given (see
-    /// `PublishedHistory`), else the one found in its folder.
+    /// `PublishedHistory`), else the one found in its folder. A plan that follows a rolled-back
+    /// release reconciles every portal (`--reconcile always`).
     public func compile(
         path: String, against: String? = nil, history: PublishedHistory? = nil, fileSystem: any FileSystem = LocalFileSystem()
     ) -> Outcome {
         let result = Linter(fileSystem: fileSystem).lint(path: path, against: against, history: history)
         guard let context = result.context, !result.diagnostics.hasErrors else { return Outcome(lint: result, compiled: nil) }
-        return Outcome(lint: result, compiled: compile(context.plan, previous: context.previous?.plan))
+        // After a rollback the portals hold an older release's bindings: reconcile every portal.
+        var compiler = self
+        if history?.followsRollback(context.plan) == true { compiler.reconcile = .always }
+        return Outcome(lint: result, compiled: compiler.compile(context.plan, previous: context.previous?.plan))
     }
 }

@@ -36,12 +36,8 @@ extension SavedPlan {
             }
             storeHistory = history
         }
-        let lint = Linter(fileSystem: fileSystem).lint(path: planPath, against: against, history: storeHistory)
-        guard let context = lint.context, !lint.diagnostics.hasErrors else {
-            return Recompiled(lint: lint, compiled: nil, planPath: planPath)
-        }
-        let compiled = compiler.compiler.compile(context.plan, previous: context.previous?.plan)
-        return Recompiled(lint: lint, compiled: compiled, planPath: planPath)
+        let outcome = compiler.compiler.compile(path: planPath, against: against, history: storeHistory, fileSystem: fileSystem)
+        return Recompiled(lint: outcome.lint, compiled: outcome.compiled, planPath: planPath)
     }
 
     /// Why the saved compiled plan is not what its inputs compile to, naming the first difference

@@ -9,9 +9,26 @@ public struct PublishedHistory: Sendable, Equatable {
     /// Every version the store recorded as published: `lint --fix` never writes into these plans.
     public var releases: Set<PublishedRelease>
 
-    public init(newest: [String: PublishedPlan] = [:], releases: Set<PublishedRelease> = []) {
+    /// Published releases whose bindings were rolled back to an older release: the portals hold
+    /// that older release's bindings, so the next release reconciles every portal.
+    public var rolledBack: Set<PublishedRelease>
+
+    public init(newest: [String: PublishedPlan] = [:], releases: Set<PublishedRelease> = [], rolledBack: Set<PublishedRelease> = []) {
         self.newest = newest
         self.releases = releases
+        self.rolledBack = rolledBack
+    }
+
+    /// Whether the release published just before `plan` (the newest published version lower than
+    /// its own) was rolled back: then `plan` must reconcile every portal, for its whole run.
+    public func followsRollback(_ plan: Plan) -> Bool {
+        guard let version = Version(plan.version, scheme: plan.versioning) else { return false }
+        var before: (version: Version, release: PublishedRelease)?
+        for release in releases where release.app == plan.app {
+            guard let candidate = Version(release.version, scheme: plan.versioning), version.isGreater(than: candidate) else { continue }
+            if before == nil || candidate.isGreater(than: before!.version) { before = (candidate, release) }
+        }
+        return before.map { rolledBack.contains($0.release) } ?? false
     }
 
     /// Whether the store recorded `version` of `app` as published (versions compared under `scheme`,

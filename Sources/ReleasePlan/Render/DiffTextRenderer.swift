@@ -29,7 +29,8 @@ public struct DiffTextRenderer: Sendable {
             out += "  \(index + 1). " + style.bold(shown(step.id)) + manual + after + "\n"
             for action in step.actions { out += "       " + shown(action) + "\n" }
         }
-        out += "\n" + partnerAccount(plan.partnerAccount)
+        // Only a release entered in the partner account has values to enter (a rollback has none).
+        if plan.step(PlanStep.Kind.gatePartner.rawValue) != nil { out += "\n" + partnerAccount(plan.partnerAccount) }
         out += "\n" + summary(plan) + "\n"
         return out
     }

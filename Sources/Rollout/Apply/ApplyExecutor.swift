@@ -30,6 +30,9 @@ public final class ApplyExecutor: @unchecked Sendable {
         /// The run's version when it is not the plan's (a rollback's `1.1.0+rollback.1`).
         public var runVersion: String?
         public var runKind: Journal.RunKind = .release
+        /// The installations table does not exist (`migrate` on a fresh database): perPortal
+        /// migrations run for no portal.
+        public var noInstallationsTable = false
         /// Hides the secrets b24plan knows in the deploy output and in every step error it journals.
         public var redactor = SecretRedactor()
         /// Checked before each step: once a signal is recorded, no further step starts.
@@ -173,7 +176,7 @@ public final class ApplyExecutor: @unchecked Sendable {
         let script = SQLScript(path: file.path, bytes: file.bytes)
         let installations = InstallationStore(database: environment.database, mapping: environment.config.installations)
         var memberIDs: [String] = []
-        try installations.forEachMemberID { memberIDs.append($0) }
+        if !environment.noInstallationsTable { try installations.forEachMemberID { memberIDs.append($0) } }
         var connections = [DataMigrationRunner.Connection(database: environment.database, journal: environment.journal)]
         if environment.database.dialect == .postgres, let open = environment.openConnection {
             for _ in 1..<max(1, min(environment.parallel, environment.maxConnections)) {
