@@ -167,11 +167,17 @@ extension FaultTests {
         let check = try Self.check(setup)
         // A kill between a refresh's request and its stored answer loses that portal's token (the
         // one round trip the OAuth server does not let us close); such a portal needs a reinstall.
+        // The window is that round trip plus the token write, so the count depends on how slow the
+        // farm answers: 0 of 80 on a quiet machine, up to 8 with the whole suite and other builds
+        // beside it (BENCHMARKS.md). The bound catches a regression where kills lose tokens
+        // outside that window (every kill losing several).
         let lost = Set(check.lost)
-        #expect(lost.count <= 2, "rotated tokens lost in the in-flight window: \(lost.sorted())")
+        #expect(lost.count <= 12, "rotated tokens lost in the in-flight window: \(lost.sorted())")
         print("randomKills: \(lost.count) of \(portals) rotated tokens lost to 20 SIGKILLs")
-        for (member, state) in states where !lost.contains(member) {
-            #expect(state == "done", "\(member) ended \(state)")
+        for (member, state) in states {
+            // A lost token is found out (invalid_grant, after waiting for another refresher): the
+            // portal needs a reinstall and says so; every other portal is done.
+            #expect(state == (lost.contains(member) ? "needs-reinstall" : "done"), "\(member) ended \(state)")
         }
         #expect(final.code == (lost.isEmpty ? 0 : 3), "\(final.stdout.suffix(1500))\(final.stderr.suffix(1500))")
         #expect(check.inactive.isEmpty)
