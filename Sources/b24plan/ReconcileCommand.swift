@@ -49,12 +49,10 @@ struct ReconcileCommand: Command {
             database: database, journal: journal, config: config, parallel: 1, arguments: arguments, environment: console.environment,
             access: .writing)
         let task = PortalReconcileTask(plan: compiled.plan, mode: .apply)
-        let existing = try journal.portalTask(run: run.id, step: "portals.reconcile", member: memberIDs[0])
-        if existing != nil {
-            try journal.savePortalTask(run: run.id, step: "portals.reconcile", Journal.PortalTask(memberID: memberIDs[0]))
-        }
+        // The portal's row keeps its state while it is reconciled (an apply beside it sees no
+        // "pending" portal); the outcome replaces it.
         let summary = try BlockingTask.run {
-            try await fleet.run(runID: run.id, stepID: "portals.reconcile", selection: .unfinished, memberIDs: memberIDs) { session, _ in
+            try await fleet.run(runID: run.id, stepID: "portals.reconcile", selection: .any, memberIDs: memberIDs) { session, _ in
                 await task.run(session)
             }
         }

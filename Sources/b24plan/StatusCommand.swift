@@ -47,7 +47,9 @@ struct StatusCommand: Command {
             console.writeError("error: \(what) in this state store\n")
             return .failure
         }
-        let report = try StatusReport.build(run: run, journal: journal, compiled: compiled, missingScopes: arguments.has("missing-scopes"))
+        let report = try StatusReport.build(
+            run: run, journal: journal, compiled: compiled, missingScopes: arguments.has("missing-scopes"),
+            installations: InstallationStore(database: store.database, mapping: store.config.installations))
         if format(arguments) == "json" {
             console.write(JSONOutput.encode(report))
         } else {

@@ -30,7 +30,11 @@ struct StatusReport: Encodable {
     var portals: [String: Int]
     var missingScopes: [String: [String]]?
 
-    static func build(run: Journal.Run, journal: Journal, compiled: CompiledPlan?, missingScopes: Bool) throws -> StatusReport {
+    /// `installations`: the app's table, to count the portals a started but unfinished reconcile has
+    /// not reached yet as pending (they have no row until then).
+    static func build(
+        run: Journal.Run, journal: Journal, compiled: CompiledPlan?, missingScopes: Bool, installations: InstallationStore? = nil
+    ) throws -> StatusReport {
         let records = try journal.steps(run: run.id)
         let order = compiled?.steps.map(\.id) ?? records.keys.sorted(by: StepOrder.precedes)
         let steps = order.map { id in
@@ -45,6 +49,13 @@ struct StatusReport: Encodable {
             portals[state] = counts[Journal.PortalState(rawValue: state) ?? .pending] ?? 0
         }
         portals["pending"] = (portals["pending"] ?? 0) + (counts[.running] ?? 0)
+        if let installations, let step = records["portals.reconcile"], step.state != .done,
+            try installations.database.tableExists(installations.mapping.table)
+        {
+            let recorded = counts.values.reduce(0, +)
+            let active = (try? installations.count()) ?? recorded
+            portals["pending"] = (portals["pending"] ?? 0) + max(0, active - recorded)
+        }
         var scopes: [String: [String]]?
         if missingScopes {
             scopes = [:]

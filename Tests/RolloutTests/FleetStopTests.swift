@@ -206,3 +206,24 @@ struct FleetStopTests {
         #expect(try harness.states().keys.allSatisfy { $0 == "done" })
     }
 }
+
+extension FleetStopTests {
+    @Test("a wrong secret with only two portals needing a refresh: no success ever cleared it, so the step stops and marks nothing")
+    func wrongSecretBelowTheThreshold() async throws {
+        let harness = try Harness(portals: 20)
+        try harness.database.execute("UPDATE portals SET access_token = 'expired' WHERE member_id IN ('m003', 'm011')")
+        let transport = ScriptedTransport(handler: { request in
+            if request.url.hasPrefix(SessionKit.tokenURL) { return Answer.error("invalid_client", "Invalid client", status: 401) }
+            return request.auth == "expired" ? Answer.error("expired_token", "", status: 401) : Answer.result(#"["crm"]"#)
+        })
+        let health = FleetHealth(tokenURL: SessionKit.tokenURL, interruption: Interruption())
+        let error = await caught {
+            try await harness.fleet(transport: transport, health: health).run(
+                runID: harness.runID, stepID: "portals.reconcile", selection: .unfinished, task: Self.task)
+        }
+        #expect("\(try #require(error as? FleetStopped))".contains("B24_CLIENT_SECRET"))
+        let states = try harness.states()
+        #expect(states == ["done": 18], "the two portals stay pending, nothing is marked: \(states)")
+        #expect(try harness.inactiveRows() == 0)
+    }
+}

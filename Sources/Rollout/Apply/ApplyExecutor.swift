@@ -100,6 +100,8 @@ public final class ApplyExecutor: @unchecked Sendable {
                 continue
             }
             environment.reporter.stepStarted(step)
+            // Recorded as started now, so the journal keeps when it began (not only when it ended).
+            if !step.manual { try journal.setStep(run: run.id, step: step.id, state: .running) }
             let state: Journal.StepState
             let detail: String
             do {

@@ -133,6 +133,20 @@ public final class FleetHealth: Sendable {
         if let reason { stop(reason) }
     }
 
+    /// At the end of a step: portals failed in a way that may be the whole fleet's (below the
+    /// thresholds), and nothing ever cleared it (no refresh, or no portal answer, succeeded in the
+    /// run). That is no evidence about those portals: stop as a systemic failure, marking nothing.
+    public func concludeUncleared(_ suspect: Suspect, portals: Int) {
+        if case .network(let message) = suspect {
+            stop(
+                .systemic(
+                    "\(portals) portal\(portals == 1 ? "" : "s") gave no answer (\(message)) and no portal answered in this run: "
+                        + "check the network and DNS of this machine; nothing was marked"))
+        } else {
+            stop(.systemic(refreshMessage(suspect, portals: portals)))
+        }
+    }
+
     /// Records that `memberID` holds rotated tokens the store would not take, and stops the fleet.
     public func tokensUnsaved(memberID: String, _ message: String) {
         state.withLock { _ = $0.unsavedTokens.insert(memberID) }
@@ -143,13 +157,15 @@ public final class FleetHealth: Sendable {
         let url = tokenURL.isEmpty ? "the token URL" : tokenURL
         switch suspect {
         case .oauthClient:
-            return "the OAuth server refused the client (invalid_client) on \(portals) portals in a row with no successful refresh: "
+            return
+                "the OAuth server refused the client (invalid_client) on \(portals) portal\(portals == 1 ? "" : "s") with no successful refresh: "
                 + "check B24_CLIENT_ID and B24_CLIENT_SECRET; nothing was marked"
         case .tokenURL(let what):
-            return "\(url) answered \(what) on \(portals) portals in a row with no successful refresh: "
+            return "\(url) answered \(what) on \(portals) portal\(portals == 1 ? "" : "s") with no successful refresh: "
                 + "check oauth.tokenUrl in b24plan.config.json; nothing was marked"
         case .tokenServerUnreachable:
-            return "\(url) gave no answer on \(portals) portals in a row: check oauth.tokenUrl and the network; nothing was marked"
+            return
+                "\(url) gave no answer on \(portals) portal\(portals == 1 ? "" : "s"): check oauth.tokenUrl and the network; nothing was marked"
         case .network(let message):
             return "no answer from \(portals) portals in a row (\(message)): check the network; nothing was marked"
         }

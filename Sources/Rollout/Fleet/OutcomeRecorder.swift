@@ -37,13 +37,12 @@ final class OutcomeRecorder: @unchecked Sendable {
         for item in ready { await record(item.memberID, item.outcome) }
     }
 
-    /// At the end: held outcomes are recorded as they are (failed, never inactive) when the fleet
-    /// did not stop; otherwise nothing is recorded for them and they stay pending.
+    /// At the end: outcomes still held were never cleared (no refresh, or no portal answer,
+    /// succeeded in the run), so they are no evidence about their portals: the fleet stops as a
+    /// systemic failure and nothing is recorded for them (DESIGN §7: "mark nothing").
     func finish() async {
-        guard fleet.health.stopReason == nil else { return }
-        let remaining = held
-        held = []
-        for item in remaining { await record(item.memberID, item.outcome) }
+        guard fleet.health.stopReason == nil, let suspect = held.first?.outcome.suspect else { return }
+        fleet.health.concludeUncleared(suspect, portals: held.count)
     }
 
     /// Portals held back and not recorded (pending for the next run).

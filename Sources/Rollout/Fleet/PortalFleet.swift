@@ -20,6 +20,8 @@ public final class PortalFleet: @unchecked Sendable {
         case failed
         /// Only portals that needed a reinstall (`apply --retry needs-reinstall`).
         case needsReinstall = "needs-reinstall"
+        /// Every selected portal, whatever its state (`reconcile --member-id`).
+        case any
     }
 
     public struct Summary: Sendable, Equatable {
@@ -94,6 +96,7 @@ public final class PortalFleet: @unchecked Sendable {
         case .unfinished: return state == nil || state == .pending || state == .running || state == .failed
         case .failed: return state == .failed
         case .needsReinstall: return state == .needsReinstall
+        case .any: return true
         }
     }
 

@@ -96,6 +96,7 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
             case .unfinished: reset = [.failed]
             case .failed: reset = [.failed]
             case .needsReinstall: reset = [.needsReinstall]
+            case .any: reset = [.done, .failed, .needsReinstall, .inactive]
             }
             try journal.seedPortalTasks(
                 run: runID, step: step.id, installations: fleet.installations, where: whereClause, memberIDs: memberIDs, reset: reset)
