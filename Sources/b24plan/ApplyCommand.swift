@@ -62,11 +62,14 @@ struct ApplyCommand: Command {
         if !arguments.has("worker") && !arguments.has("yes") && isatty(STDIN_FILENO) != 1 {
             throw UsageError(message: "apply asks for confirmation on a terminal; pass --yes to apply without asking")
         }
-        let (database, journal) = try StoreOptions.open(url, mode: arguments.has("worker") ? .mustExist : .create)
-        defer { database.close() }
         // The store's newest published plan is the previous plan, whatever the folder holds.
-        guard var loaded = try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal))
+        guard
+            case let (store, plan)? = try OpenStore.openWithPlan(
+                path, arguments: arguments, console: console, mode: arguments.has("worker") ? .mustExist : .create)
         else { return .failure }
+        defer { store.close() }
+        let (database, journal) = (store.database, store.journal)
+        var loaded = plan
         if arguments.has("worker") {
             return try WorkerMode(arguments: arguments, console: console, url: url, config: config, parallel: parallel).run(loaded)
         }
@@ -83,6 +86,10 @@ struct ApplyCommand: Command {
             return .failure
         }
         let compiled = loaded.compiled
+        // Checked before any step runs (DESIGN §7): a run that would reach the portals needs them.
+        if compiled.steps.contains(where: { $0.kind == .portalsReconcile || $0.kind == .portalsScopeAudit }) {
+            try PortalOptions.requireCredentials(console.environment)
+        }
         if !json {
             console.write(DiffTextRenderer(style: TextStyle(enabled: console.colorOut)).render(compiled) + "\n")
         }

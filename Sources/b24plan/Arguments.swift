@@ -29,8 +29,9 @@ struct ParsedArguments {
 }
 
 /// A wrong command line: printed with the command's usage, exit code 64.
-struct UsageError: Error {
+struct UsageError: Error, CustomStringConvertible {
     var message: String
+    var description: String { message }
 }
 
 enum ArgumentParser {

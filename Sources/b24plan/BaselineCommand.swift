@@ -20,12 +20,10 @@ struct BaselineCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "baseline needs exactly one plan FILE")
         }
-        let store = try OpenStore.open(arguments, console: console, mode: .create)
+        guard case let (store, loaded)? = try OpenStore.openWithPlan(path, arguments: arguments, console: console, mode: .create)
+        else { return .failure }
         defer { store.close() }
         let (database, journal, config) = (store.database, store.journal, store.config)
-        guard let loaded = try store.load(path, arguments: arguments, console: console) else {
-            return .failure
-        }
         let history = try MigrationHistory(database: database, table: config.migrationsTable)
         let summary: Baseline.Summary
         do {

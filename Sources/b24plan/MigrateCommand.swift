@@ -34,12 +34,10 @@ struct MigrateCommand: Command {
         let json = format(arguments) == "json"
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let maxConnections = try arguments.positiveInteger("max-connections") ?? 16
-        let store = try OpenStore.open(arguments, console: console, mode: .create)
+        guard case let (store, loaded)? = try OpenStore.openWithPlan(path, arguments: arguments, console: console, mode: .create)
+        else { return .failure }
         defer { store.close() }
         let (database, journal, config, url) = (store.database, store.journal, store.config, store.url)
-        guard let loaded = try store.load(path, arguments: arguments, console: console) else {
-            return .failure
-        }
         let plan = loaded.compiled.plan
         let history = try MigrationHistory(database: database, table: config.migrationsTable)
         try history.ensureTable()

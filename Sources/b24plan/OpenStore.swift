@@ -1,3 +1,4 @@
+import Foundation
 import PlanStore
 import ReleasePlan
 
@@ -23,5 +24,28 @@ struct OpenStore {
     /// Lints and compiles `path` against this store's history; nil after the problems were printed.
     func load(_ path: String, arguments: ParsedArguments, console: Console) throws -> LoadedPlan? {
         try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal))
+    }
+
+    /// Opens the store and loads `path` against its history; nil after the plan's problems were
+    /// printed. A SQLite store that does not exist yet has no history: the plan is loaded first,
+    /// and a plan that fails lint creates no store.
+    static func openWithPlan(_ path: String, arguments: ParsedArguments, console: Console, mode: StoreOptions.Mode) throws -> (
+        OpenStore, LoadedPlan
+    )? {
+        let config = try StoreOptions.config(arguments)
+        let url = try StoreOptions.url(arguments, config: config, environment: console.environment)
+        if mode == .create, case .sqlite(let file) = url, file != ":memory:", !file.hasPrefix("file:"),
+            !FileManager.default.fileExists(atPath: file)
+        {
+            guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return nil }
+            let store = try open(arguments, console: console, mode: mode)
+            return (store, loaded)
+        }
+        let store = try open(arguments, console: console, mode: mode)
+        guard let loaded = try store.load(path, arguments: arguments, console: console) else {
+            store.close()
+            return nil
+        }
+        return (store, loaded)
     }
 }

@@ -34,11 +34,7 @@ enum PortalOptions {
         database: any Database, journal: Journal?, config: AppConfig, parallel: Int, arguments: ParsedArguments,
         environment: [String: String], access: Access
     ) throws -> PortalFleet {
-        guard let clientID = environment["B24_CLIENT_ID"], !clientID.isEmpty, let secret = environment["B24_CLIENT_SECRET"], !secret.isEmpty
-        else {
-            throw UsageError(
-                message: "the portal steps need B24_CLIENT_ID and B24_CLIENT_SECRET in the environment (to refresh expired tokens)")
-        }
+        let (clientID, secret) = try requireCredentials(environment)
         let requestTimeout = try arguments.positiveInteger("request-timeout") ?? defaultRequestTimeout
         let portalTimeout = try arguments.positiveInteger("portal-timeout") ?? defaultPortalTimeout
         let thread = DatabaseThread(name: "b24plan.installations")
@@ -64,6 +60,17 @@ enum PortalOptions {
             patience.tokenWrite = seconds
         }
         return patience
+    }
+
+    /// `B24_CLIENT_ID` and `B24_CLIENT_SECRET`, or a usage error (exit 64) naming them.
+    @discardableResult
+    static func requireCredentials(_ environment: [String: String]) throws -> (id: String, secret: String) {
+        guard let clientID = environment["B24_CLIENT_ID"], !clientID.isEmpty, let secret = environment["B24_CLIENT_SECRET"], !secret.isEmpty
+        else {
+            throw UsageError(
+                message: "the portal steps need B24_CLIENT_ID and B24_CLIENT_SECRET in the environment (to refresh expired tokens)")
+        }
+        return (clientID, secret)
     }
 
     static func memberIDs(_ arguments: ParsedArguments) -> [String]? {

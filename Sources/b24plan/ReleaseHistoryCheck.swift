@@ -11,7 +11,15 @@ struct ReleaseHistoryCheck {
     /// Checks the plan to apply against the history (a plan that follows a rolled-back release
     /// already reconciles every portal: the compiler sees the history).
     func apply(_ loaded: LoadedPlan) throws {
-        try ReleaseGuard(journal: journal).checkApply(app: loaded.compiled.app, version: loaded.compiled.to, planPath: loaded.planPath)
+        let compiled = loaded.compiled
+        try ReleaseGuard(journal: journal).checkApply(app: compiled.app, version: compiled.to, planPath: loaded.planPath)
+        // Resuming a published release runs what was published, never a later edit of its file.
+        if let release = try journal.release(app: compiled.app, version: compiled.to), release.planSHA256 != loaded.planSHA256 {
+            throw ReleaseGuard.Refusal(
+                message: "\(loaded.planPath) is not the plan published as \(compiled.app) \(compiled.to) (sha256 \(loaded.planSHA256), "
+                    + "published \(release.planSHA256)): a published release is not edited; restore the file, or bump the version "
+                    + "(b24plan bump patch \(loaded.planPath)) for the change")
+        }
     }
 
     /// A rollback to `loaded` (an older published release): only `portals.reconcile`, to its

@@ -323,3 +323,49 @@ extension ReleaseHistoryTests {
         #expect(try ws.rows("SELECT version FROM schema_migrations ORDER BY version") == [["1"], ["2"]])
     }
 }
+
+/// Smaller things the review noticed.
+extension ReleaseHistoryTests {
+    @Test("a published plan edited afterwards is not applied: restore it or bump")
+    func editedPublishedPlanRefused() throws {
+        let ws = try Self.workspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.writePlan("1.0.0")
+        try Self.publish(ws, "1.0.0")
+        try ws.writePlan("1.0.0", changelog: "Edited after it was published, not reviewed.")
+        let apply = try ws.b24plan(["apply", "--yes", Self.plan("1.0.0")])
+        #expect(apply.code == 1, "\(apply.stdout)\(apply.stderr)")
+        #expect(apply.stderr.contains("is not the plan published as acme.apply 1.0.0"), "\(apply.stderr)")
+    }
+
+    @Test("migrate and baseline of a plan that fails lint create no store")
+    func noStoreForABadPlan() throws {
+        let ws = try ApplyWorkspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.write(Self.plan("1.0.0"), "{ \"app\": \"acme.apply\", \"version\": \"1.0\" }\n")
+        for command in ["migrate", "baseline"] {
+            let output = try ws.b24plan([command, Self.plan("1.0.0")])
+            #expect(output.code == 1, "\(command): \(output.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: ws.path("state.db")), "\(command) created the store")
+        }
+    }
+
+    @Test("apply checks the OAuth credentials before any step when the run reaches the portals (exit 64)")
+    func credentialsCheckedFirst() throws {
+        let ws = try Self.workspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.write(
+            Self.plan("1.0.0"),
+            """
+            { "app": "acme.apply", "version": "1.0.0", "changelog": { "en": "First release of the apply test application." },
+              "scopes": ["crm", "placement"],
+              "placements": [{ "placement": "CRM_DEAL_DETAIL_TAB", "handler": "https://app.acme.example/deal", "title": "Deal" }],
+              "deploy": { "command": ["./deploy.sh", "1.0.0"] } }
+
+            """)
+        let apply = try ws.b24plan(["apply", "--yes", Self.plan("1.0.0")])
+        #expect(apply.code == 64, "\(apply.stdout)\(apply.stderr)")
+        #expect(apply.stderr.contains("B24_CLIENT_ID and B24_CLIENT_SECRET"), "\(apply.stderr)")
+        #expect(ws.deploys.isEmpty, "no step ran")
+    }
+}
