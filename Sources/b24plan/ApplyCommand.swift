@@ -47,6 +47,8 @@ struct ApplyCommand: Command {
         let json = format(arguments) == "json"
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let leaseSeconds = try arguments.positiveInteger("lease").map(Double.init) ?? 120
+        _ = try PortalOptions.timeouts(arguments)
+        _ = try arguments.positiveInteger("max-connections")
         let endedDeploy = try arguments.value("deploy-ended").map { text in
             guard let pid = Int32(text), pid > 0 else {
                 throw UsageError(message: "option '--deploy-ended' needs a process id, not '\(text)'")

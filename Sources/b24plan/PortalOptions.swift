@@ -35,8 +35,7 @@ enum PortalOptions {
         environment: [String: String], access: Access
     ) throws -> PortalFleet {
         let (clientID, secret) = try requireCredentials(environment)
-        let requestTimeout = try arguments.positiveInteger("request-timeout") ?? defaultRequestTimeout
-        let portalTimeout = try arguments.positiveInteger("portal-timeout") ?? defaultPortalTimeout
+        let (requestTimeout, portalTimeout) = try timeouts(arguments)
         let thread = DatabaseThread(name: "b24plan.installations")
         let installations = InstallationStore(database: database, mapping: config.installations)
         let store = InstallationCredentialStore(installations: installations, thread: thread, storesEndpoints: access == .writing)
@@ -60,6 +59,15 @@ enum PortalOptions {
             patience.tokenWrite = seconds
         }
         return patience
+    }
+
+    /// `--request-timeout` and `--portal-timeout` in seconds (a usage error, exit 64, unless whole
+    /// numbers from 1): commands check them before any step runs.
+    static func timeouts(_ arguments: ParsedArguments) throws -> (request: Int, portal: Int) {
+        (
+            try arguments.positiveInteger("request-timeout") ?? defaultRequestTimeout,
+            try arguments.positiveInteger("portal-timeout") ?? defaultPortalTimeout
+        )
     }
 
     /// `B24_CLIENT_ID` and `B24_CLIENT_SECRET`, or a usage error (exit 64) naming them.

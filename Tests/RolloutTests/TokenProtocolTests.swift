@@ -137,3 +137,34 @@ struct TokenProtocolTests {
         #expect(kit.tokenRequests.count == 1)
     }
 }
+
+extension TokenProtocolTests {
+    @Test("once the store refuses a token write, no other refresh begins (each would rotate a token it may not keep)")
+    func aRefusedWriteStopsOtherRefreshes() async throws {
+        let portal = Portal()
+        let log = EventLog()
+        let clock = FakeClock(log: log)
+        let transport = ScriptedTransport(log: log, handler: { portal.answer($0) })
+        let store = MemoryCredentialStore(log: log)
+        for member in ["m1", "m2"] { store.put(member, access: "access-1", refresh: "refresh-1") }
+        store.failWrites(1_000)
+        let health = FleetHealth(tokenURL: SessionKit.tokenURL, interruption: Interruption())
+        let notices = EventLog()
+        health.setNoticeHandler { notices.append($0) }
+        let refresher = TokenRefresher(transport: transport, tokenURL: SessionKit.tokenURL, clientID: "c", clientSecret: "s")
+        var patience = TokenKeeper.Patience()
+        patience.tokenWrite = 30
+        let keeper = TokenKeeper(refresher: refresher, store: store, clock: clock, health: health, patience: patience)
+        func session(_ member: String) -> PortalSession {
+            PortalSession(
+                memberID: member, endpoint: SessionKit.endpoint, accessToken: "access-1", refreshToken: "refresh-1", transport: transport,
+                clock: clock, keeper: keeper, health: health)
+        }
+        let first = await caught { try await session("m1").call("scope") }
+        #expect(first is TokensNotStored)
+        #expect(notices.entries.first?.contains("no new portal starts") == true, "\(notices.entries)")
+        let second = await caught { try await session("m2").call("scope") }
+        #expect(second is FleetStopped)
+        #expect(transport.requests(to: SessionKit.tokenURL).count == 1, "m2's token was not refreshed")
+    }
+}

@@ -369,3 +369,18 @@ extension ReleaseHistoryTests {
         #expect(ws.deploys.isEmpty, "no step ran")
     }
 }
+
+extension ReleaseHistoryTests {
+    @Test(
+        "apply checks every numeric option before any step runs", arguments: ["--request-timeout", "--portal-timeout", "--max-connections"])
+    func numericOptionsFirst(_ option: String) throws {
+        let ws = try Self.workspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.writePlan("1.0.0")
+        for value in ["0", "-1", "abc"] {
+            let apply = try ws.b24plan(["apply", "--yes", option, value, Self.plan("1.0.0")])
+            #expect(apply.code == 64, "\(option) \(value): \(apply.stderr)")
+        }
+        #expect(ws.deploys.isEmpty)
+    }
+}

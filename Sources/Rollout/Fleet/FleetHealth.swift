@@ -55,6 +55,7 @@ public final class FleetHealth: Sendable {
         var answered = false
         var stop: StopReason?
         var unsavedTokens: Set<String> = []
+        var onNotice: (@Sendable (String) -> Void)?
     }
 
     private let state = Mutex(State())
@@ -81,6 +82,16 @@ public final class FleetHealth: Sendable {
     /// Throws `FleetStopped` when the fleet is stopping: called before every request and wait.
     public func checkpoint() throws {
         if let reason = stopReason { throw FleetStopped(reason: reason) }
+    }
+
+    /// Where the fleet says what an operator should know while it works (a store refusing writes).
+    public func setNoticeHandler(_ handler: @escaping @Sendable (String) -> Void) {
+        state.withLock { $0.onNotice = handler }
+    }
+
+    /// Says `text` through the notice handler, when one is set.
+    public func notice(_ text: String) {
+        state.withLock { $0.onNotice }?(text)
     }
 
     /// Stops the fleet (the first reason is kept).

@@ -107,6 +107,23 @@ public final class PortalFleet: @unchecked Sendable {
     ) async throws -> Summary {
         let health = self.health
         let recorder = OutcomeRecorder(fleet: self, runID: runID, stepID: stepID)
+        // No statement of the fleet waits forever on another session's lock (PostgreSQL; SQLite has
+        // its busy timeout): a blocked token write fails, is retried, and the run stops.
+        let database = installations.database
+        if database.dialect == .postgres {
+            _ = await thread.run {
+                try database.execute("SET lock_timeout = '10s'")
+                try database.execute("SET statement_timeout = '60s'")
+            }
+        }
+        defer {
+            if database.dialect == .postgres {
+                _ = thread.runAndWait {
+                    try database.execute("RESET lock_timeout")
+                    try database.execute("RESET statement_timeout")
+                }
+            }
+        }
         let inFlight = MemberSet()
         let keepAlive = keepAliveEvery.map { interval in
             Task {

@@ -121,10 +121,20 @@ public actor TokenKeeper {
     private func write(_ memberID: String, replacing: String, with tokens: OAuthTokens) async throws -> Bool {
         let deadline = clock.now() + patience.tokenWrite
         var delay = 0.25
+        var failed = false
         while true {
             do {
                 return try await store.replaceTokens(memberID: memberID, replacing: replacing, with: tokens)
             } catch {
+                if !failed {
+                    // The store refuses writes: no portal starts and no other refresh begins (each
+                    // would rotate a token it may not be able to keep), while this write is retried.
+                    failed = true
+                    health?.stop(.store("\(error)"))
+                    health?.notice(
+                        "the state store refused the rotated tokens of \(memberID) (\(error)): no new portal starts; "
+                            + "retrying the write for up to \(Int(patience.tokenWrite)) s before giving up")
+                }
                 guard clock.now() + delay <= deadline else {
                     health?.tokensUnsaved(memberID: memberID, "\(error)")
                     throw TokensNotStored(memberID: memberID, message: "\(error)")

@@ -81,6 +81,7 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         task: @escaping @Sendable (PortalSession, InstallationStore.Installation) async -> PortalOutcome
     ) throws {
         let fleet = self.fleet
+        fleet.health.setNoticeHandler { reporter.output(step, line: $0) }
         guard journal.database.dialect == .postgres else {
             let (selection, whereClause, memberIDs) = (self.selection, self.whereClause, self.memberIDs)
             _ = try BlockingTask.run {
