@@ -116,8 +116,9 @@ _b24plan_my_start() {
         tail -n 20 "$dir/server.log" >&2 || true
         return 1
     fi
-    # A password with every character a URL parser trips on; `%` is `%25` in the URL.
-    local password='p@ss/w:rd%41' encoded='p@ss/w:rd%2541'
+    # A password with every character a URL parser trips on; `%` is `%25` in the URL. Not the
+    # secret the secrets tests look for ("p@ss", "w:rd"): the deploy hook inherits this variable.
+    local password='my@pw/k:v%41' encoded='my@pw/k:v%2541'
     if ! "$client" --no-defaults --socket="$dir/sock" -u "$(id -un)" >"$dir/setup.log" 2>&1 <<SQL; then
 CREATE DATABASE b24plan_test CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
 CREATE USER 'b24plan'@'127.0.0.1' IDENTIFIED BY '$password';
