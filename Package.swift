@@ -21,6 +21,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         /// libpq, the PostgreSQL client library.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        /// MariaDB Connector/C, the MySQL and MariaDB client library.
+        .systemLibrary(
+            name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"]), .brew(["mariadb-connector-c"])]),
 
         // MARK: Pure core
 
@@ -29,8 +32,8 @@ let package = Package(
 
         // MARK: State store
 
-        /// SQL: the Database protocol (SQLite, PostgreSQL), journal, migrations, installations, gates.
-        .target(name: "PlanStore", dependencies: ["ReleasePlan", "CSQLite", "CLibPQ"], exclude: ["README.md"]),
+        /// SQL: the Database protocol (SQLite, PostgreSQL, MySQL/MariaDB), journal, migrations, installations, gates.
+        .target(name: "PlanStore", dependencies: ["ReleasePlan", "CSQLite", "CLibPQ", "CMariaDB"], exclude: ["README.md"]),
 
         // MARK: Portals and apply
 

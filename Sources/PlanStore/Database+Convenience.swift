@@ -5,13 +5,19 @@ extension Database {
         try query(sql, parameters).first
     }
 
-    /// Whether a table (optionally `schema.table` on PostgreSQL) exists.
+    /// Whether a table (optionally `schema.table` on PostgreSQL, `database.table` on MySQL) exists.
     public func tableExists(_ name: String) throws -> Bool {
         switch dialect {
         case .sqlite:
             return try queryFirst("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)]) != nil
         case .postgres:
             return try queryFirst("SELECT to_regclass(?) IS NOT NULL AS found", [.text(name)])?["found"].int == 1
+        case .mysql:
+            let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+            let schema: SQLValue = parts.count == 2 ? .text(parts[0]) : .null
+            return try queryFirst(
+                "SELECT 1 AS found FROM information_schema.tables WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?",
+                [schema, .text(parts.last ?? name)]) != nil
         }
     }
 }

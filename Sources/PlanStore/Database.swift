@@ -1,7 +1,7 @@
-/// A SQL database the state store and the app's migrations run on: SQLite or PostgreSQL.
+/// A SQL database the state store and the app's migrations run on: SQLite, PostgreSQL, or MySQL/MariaDB.
 ///
 /// Statements take bound parameters only, written `?` (the PostgreSQL implementation numbers them
-/// `$1, $2, …`). One connection; callers serialise use (implementations are not re-entrant).
+/// `$1, $2, …`; MySQL prepares them as they are). One connection; callers serialise use (implementations are not re-entrant).
 public protocol Database: AnyObject, Sendable {
     var dialect: SQLDialect { get }
 
@@ -32,6 +32,8 @@ extension Database {
 /// Which SQL the connection speaks.
 public enum SQLDialect: String, Sendable, Equatable {
     case sqlite, postgres
+    /// MySQL ≥ 8 or MariaDB ≥ 10.6 (`mysql://`, `mariadb://`).
+    case mysql
 }
 
 /// A value bound to a parameter or read from a column.
@@ -104,7 +106,7 @@ public struct DatabaseError: Error, Sendable, Equatable, CustomStringConvertible
     public var message: String
     /// The failing statement (never with bound values: they may be secrets).
     public var sql: String?
-    /// SQLSTATE for PostgreSQL, the extended result code for SQLite.
+    /// SQLSTATE for PostgreSQL, the extended result code for SQLite, the error number for MySQL.
     public var code: String?
 
     public init(message: String, sql: String? = nil, code: String? = nil) {

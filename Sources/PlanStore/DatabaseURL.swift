@@ -1,10 +1,12 @@
 import Foundation
 
-/// Where the state store lives: `sqlite:PATH` or `postgres://user:pass@host:port/db` (see
-/// `PostgresURL` for how a PostgreSQL URL is read: a password may hold `@`, `/`, `:`, `?` or `%`).
+/// Where the state store lives: `sqlite:PATH`, `postgres://user:pass@host:port/db` or
+/// `mysql://user:pass@host:port/db` (also `mariadb://`). See `PostgresURL` and `MySQLURL` for how
+/// a URL is read: a password may hold `@`, `/`, `:`, `?` or `%`.
 public enum DatabaseURL: Sendable, Equatable {
     case sqlite(path: String)
     case postgres(connectionString: String)
+    case mysql(url: String)
 
     /// The default: `sqlite:.b24plan/state.db`, created on first use.
     public static let defaultURL = "sqlite:.b24plan/state.db"
@@ -18,8 +20,12 @@ public enum DatabaseURL: Sendable, Equatable {
         } else if PostgresURL.isURL(text) {
             _ = try PostgresURL(text)  // its errors show the URL redacted
             self = .postgres(connectionString: text)
+        } else if MySQLURL.isURL(text) {
+            _ = try MySQLURL(text)  // its errors show the URL redacted
+            self = .mysql(url: text)
         } else {
-            throw DatabaseError(message: "unsupported database URL (use sqlite:PATH or postgres://user@host:port/db)")
+            throw DatabaseError(
+                message: "unsupported database URL (use sqlite:PATH, postgres://user@host:port/db or mysql://user@host:port/db)")
         }
     }
 
@@ -28,6 +34,7 @@ public enum DatabaseURL: Sendable, Equatable {
         switch self {
         case .sqlite(let path): return "sqlite:" + path
         case .postgres(let connection): return (try? PostgresURL(connection))?.redacted ?? "a PostgreSQL connection string"
+        case .mysql(let url): return (try? MySQLURL(url))?.redacted ?? "a MySQL URL"
         }
     }
 
@@ -36,6 +43,7 @@ public enum DatabaseURL: Sendable, Equatable {
         switch self {
         case .sqlite: return []
         case .postgres(let connection): return (try? PostgresURL(connection))?.secrets ?? []
+        case .mysql(let url): return (try? MySQLURL(url))?.secrets ?? []
         }
     }
 }

@@ -141,7 +141,7 @@ public struct PostgresURL: Sendable, Equatable {
 
     /// The `@` that ends the user info: the last one of the URL, unless what would be the user
     /// name holds a `/` or `?` (then that `@` is in the path or query, and an earlier one is tried).
-    private static func userInfoEnd(_ rest: Substring) -> Substring.Index? {
+    static func userInfoEnd(_ rest: Substring) -> Substring.Index? {
         var candidates = rest.indices.filter { rest[$0] == "@" }
         while let at = candidates.popLast() {
             let userInfo = rest[..<at]

@@ -113,6 +113,6 @@ struct DatabaseURLTests {
         #expect(try DatabaseURL("sqlite:.b24plan/state.db") == .sqlite(path: ".b24plan/state.db"))
         #expect(try DatabaseURL("sqlite://tmp/x.db") == .sqlite(path: "tmp/x.db"))
         #expect(throws: DatabaseError.self) { try DatabaseURL("sqlite:") }
-        #expect(throws: DatabaseError.self) { try DatabaseURL("mysql://x") }
+        #expect(throws: DatabaseError.self) { try DatabaseURL("mongodb://x") }
     }
 }

@@ -28,17 +28,19 @@ extension DatabaseBehaviourTests {
         defer { fixture.tearDown() }
         let db = fixture.db
         let d = db.dialect
-        try db.execute("CREATE TABLE settings (k \(d.textType) PRIMARY KEY, v \(d.textType), hits \(d.bigintType) NOT NULL)")
-        let upsert = """
-            INSERT INTO settings (k, v, hits) VALUES (?, ?, 1)
-            ON CONFLICT (k) DO UPDATE SET v = excluded.v, hits = settings.hits + 1
-            """
+        try db.execute("CREATE TABLE settings (k \(d.keyTextType) PRIMARY KEY, v \(d.textType), hits \(d.bigintType) NOT NULL)")
+        let upsert = d.upsert(
+            "INSERT INTO settings (k, v, hits) VALUES (?, ?, 1)", conflict: ["k"], set: "v = excluded.v, hits = settings.hits + 1")
         #expect(try db.execute(upsert, ["colour", "red"]) == 1)
-        #expect(try db.execute(upsert, ["colour", "blue"]) == 1)
+        // MySQL counts an update through ON DUPLICATE KEY UPDATE twice.
+        #expect(try db.execute(upsert, ["colour", "blue"]) == (backend == .mysql ? 2 : 1))
         #expect(try db.execute(upsert, ["size", "L"]) == 1)
         let rows = try db.query("SELECT k, v, hits FROM settings ORDER BY k")
         #expect(rows.map(\.values) == [["colour", "blue", 2], ["size", "L", 1]])
-        #expect(try db.execute("INSERT INTO settings (k, v, hits) VALUES (?, ?, 1) ON CONFLICT (k) DO NOTHING", ["size", "XL"]) == 0)
+        let ignoring = d.insertIgnoringDuplicates("INSERT INTO settings (k, v, hits) VALUES (?, ?, 1)", conflict: ["k"])
+        #expect(try db.execute(ignoring, ["size", "XL"]) == 0)
+        #expect(try db.execute(ignoring, ["shade", "dark"]) == 1)
+        guard backend != .mysql else { return }  // no RETURNING in MySQL
         let returned = try db.query("INSERT INTO settings (k, v, hits) VALUES (?, ?, 1) RETURNING k, hits", ["shape", "round"])
         #expect(returned.map(\.values) == [["shape", 1]])
     }
@@ -50,12 +52,19 @@ extension DatabaseBehaviourTests {
         let db = fixture.db
         try db.execute("CREATE TABLE parents (id \(db.dialect.autoIncrementPrimaryKey))")
         try db.execute("CREATE TABLE children (parent_id \(db.dialect.bigintType) NOT NULL REFERENCES parents (id))")
-        let id = try #require(try db.queryFirst("INSERT INTO parents DEFAULT VALUES RETURNING id")?["id"])
+        let id: SQLValue
+        if backend == .mysql {
+            try db.execute("INSERT INTO parents () VALUES ()")
+            id = try #require(try db.queryFirst("SELECT LAST_INSERT_ID() AS id")?["id"])
+        } else {
+            id = try #require(try db.queryFirst("INSERT INTO parents DEFAULT VALUES RETURNING id")?["id"])
+        }
         #expect(try db.execute("INSERT INTO children (parent_id) VALUES (?)", [id]) == 1)
         let error = try #require(throws: DatabaseError.self) {
             try db.execute("INSERT INTO children (parent_id) VALUES (?)", [999])
         }
-        #expect(error.code == (backend == .sqlite ? "787" : "23503"))  // SQLITE_CONSTRAINT_FOREIGNKEY
+        // SQLITE_CONSTRAINT_FOREIGNKEY, foreign_key_violation, ER_NO_REFERENCED_ROW_2
+        #expect(error.code == ["sqlite": "787", "postgres": "23503", "mysql": "1452"][backend.rawValue])
     }
 
     @Test("calls from many threads are serialised", arguments: Backend.allCases)
@@ -98,8 +107,8 @@ extension DatabaseBehaviourTests {
             }
         }
         switch backend {
-        case .sqlite:
-            // SQLite undoes only the failed statement: the transaction commits the first insert.
+        case .sqlite, .mysql:
+            // SQLite and MySQL undo only the failed statement: the transaction commits the first insert.
             try commit()
             #expect(try db.query("SELECT v FROM t").count == 1)
         case .postgres:
@@ -155,6 +164,9 @@ extension DatabaseBehaviourTests {
         case .postgres:
             db = try DatabaseConnector.open(DatabaseURL(try #require(Backend.postgresURL)))
             #expect(db is PostgresDatabase)
+        case .mysql:
+            db = try DatabaseConnector.open(DatabaseURL(try #require(Backend.mysqlURL)))
+            #expect(db is MySQLDatabase)
         }
         defer { db.close() }
         #expect(db.dialect.rawValue == backend.rawValue)

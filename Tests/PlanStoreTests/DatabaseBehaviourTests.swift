@@ -49,7 +49,7 @@ struct DatabaseBehaviourTests {
         let fixture = try Fixture(backend)
         defer { fixture.tearDown() }
         let db = fixture.db
-        #expect(try db.execute("CREATE TABLE counts (k \(db.dialect.textType) PRIMARY KEY, v \(db.dialect.bigintType))") == 0)
+        #expect(try db.execute("CREATE TABLE counts (k \(db.dialect.keyTextType) PRIMARY KEY, v \(db.dialect.bigintType))") == 0)
         for (key, value) in [("a", 1), ("b", 2), ("c", 3)] {
             #expect(try db.execute("INSERT INTO counts (k, v) VALUES (?, ?)", [.text(key), SQLValue(value)]) == 1)
         }
@@ -123,12 +123,13 @@ struct DatabaseBehaviourTests {
         let error = try #require(throws: DatabaseError.self) { try db.query(missing, [1]) }
         #expect(error.message.contains("no_such_table"))
         #expect(error.sql == missing)
-        #expect(error.code == (backend == .sqlite ? "1" : "42P01"))
+        #expect(error.code == ["sqlite": "1", "postgres": "42P01", "mysql": "1146"][backend.rawValue])
 
-        try db.execute("CREATE TABLE u (k \(db.dialect.textType) PRIMARY KEY)")
+        try db.execute("CREATE TABLE u (k \(db.dialect.keyTextType) PRIMARY KEY)")
         try db.execute("INSERT INTO u (k) VALUES (?)", ["a"])
         let duplicate = try #require(throws: DatabaseError.self) { try db.execute("INSERT INTO u (k) VALUES (?)", ["a"]) }
-        #expect(duplicate.code == (backend == .sqlite ? "1555" : "23505"))  // SQLITE_CONSTRAINT_PRIMARYKEY
+        // SQLITE_CONSTRAINT_PRIMARYKEY, unique_violation, ER_DUP_ENTRY
+        #expect(duplicate.code == ["sqlite": "1555", "postgres": "23505", "mysql": "1062"][backend.rawValue])
 
         let count = try #require(throws: DatabaseError.self) { try db.query("SELECT ?, ?", [1]) }
         #expect(count.message == "the statement takes 2 parameters, 1 given")
@@ -140,7 +141,7 @@ struct DatabaseBehaviourTests {
     func questionMarksInLiterals(_ backend: Backend) throws {
         let fixture = try Fixture(backend)
         defer { fixture.tearDown() }
-        let sql = "SELECT '?' AS q, 'it''s ?' AS s, ? AS p /* ? */ -- what?\n, ? AS \"why?\""
+        let sql = "SELECT '?' AS q, 'it''s ?' AS s, ? AS p /* ? */ -- what?\n, ? AS \(fixture.db.dialect.quoted("why?"))"
         let row = try #require(try fixture.db.queryFirst(sql, ["x", 2]))
         #expect(row.columns == ["q", "s", "p", "why?"])
         #expect(row.values == ["?", "it's ?", "x", 2])

@@ -14,9 +14,10 @@ extension JournalTests {
         let fixture = try Fixture(backend)
         defer { fixture.tearDown() }
         let db = fixture.db
-        try db.execute("CREATE TABLE b24plan_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        let (d, key) = (db.dialect, Journal.metaKeyColumn(db.dialect))
+        try db.execute("CREATE TABLE b24plan_meta (\(key) \(d.keyTextType) PRIMARY KEY, value \(d.textType) NOT NULL)")
         for statement in JournalSchema.migrations(db.dialect)[1] ?? [] { try db.execute(statement) }
-        try db.execute("INSERT INTO b24plan_meta (key, value) VALUES ('schema_version', '1')")
+        try db.execute("INSERT INTO b24plan_meta (\(key), value) VALUES ('schema_version', '1')")
         try db.execute("INSERT INTO b24plan_steps (run_id, step_id, state, detail) VALUES (1, 'deploy', 'done', 'kept')")
         let journal = Journal(database: db)
         #expect(try journal.recordedSchemaVersion() == 1)

@@ -42,18 +42,19 @@ struct JournalTests {
             #expect(try fixture.db.query("SELECT COUNT(*) AS n FROM \(table)").count == 1, "\(table)")
         }
         #expect(try journal.run(app: "acme.journal", version: "1.0.0") == run, "migrating again keeps the data")
-        let version = try fixture.db.queryFirst("SELECT value FROM b24plan_meta WHERE key = 'schema_version'")
+        let key = Journal.metaKeyColumn(fixture.db.dialect)
+        let version = try fixture.db.queryFirst("SELECT value FROM b24plan_meta WHERE \(key) = 'schema_version'")
         #expect(version?["value"].int == JournalSchema.version)
-        #expect(try fixture.db.query("SELECT key FROM b24plan_meta").count == 1)
+        #expect(try fixture.db.query("SELECT \(key) FROM b24plan_meta").count == 1)
 
         try fixture.db.execute(
-            "UPDATE b24plan_meta SET value = ? WHERE key = 'schema_version'", [.text(String(JournalSchema.version + 1))])
+            "UPDATE b24plan_meta SET value = ? WHERE \(key) = 'schema_version'", [.text(String(JournalSchema.version + 1))])
         let error = #expect(throws: DatabaseError.self) { try Journal(database: try fixture.connect()).migrate() }
         #expect(error?.message.contains("newer b24plan") == true, "\(String(describing: error))")
         #expect(error?.message.contains("journal schema \(JournalSchema.version + 1)") == true)
         // Refusing wrote nothing: the newer version is still recorded.
         #expect(
-            try fixture.db.queryFirst("SELECT value FROM b24plan_meta WHERE key = 'schema_version'")?["value"].int
+            try fixture.db.queryFirst("SELECT value FROM b24plan_meta WHERE \(key) = 'schema_version'")?["value"].int
                 == JournalSchema.version + 1)
     }
 

@@ -21,7 +21,9 @@ struct KillResumeTests {
     static let rowsPerPortal = 5
     static let planPath = "plans/acme.kill/1.0.0.json"
 
-    @Test("SIGKILL during a perPortal migration, then apply again: every row changed exactly once", arguments: Backend.allCases)
+    @Test(
+        "SIGKILL during a perPortal migration, then apply again: every row changed exactly once",
+        arguments: Backend.allCases.filter { $0 != .mysql })  // MySQL: a later part (fleet tests)
     func killAndResume(_ backend: Backend) throws {
         let folder = try StoreCLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -124,6 +126,8 @@ struct KillResumeTests {
                 try #require(Date() < deadline, "the killed apply's sessions did not end within 30 s")
                 usleep(20_000)
             }
+        case .mysql:
+            Issue.record("the kill-resume test does not run on MySQL yet")
         }
     }
 
@@ -233,6 +237,8 @@ enum StoreCLI {
                 try admin.execute("CREATE DATABASE \(name)")
                 databaseName = name
                 url = Self.url(base, database: name)
+            case .mysql:
+                throw MissingMySQL()  // not run on MySQL yet (see the test's arguments)
             }
         }
 

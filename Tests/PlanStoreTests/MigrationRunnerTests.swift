@@ -123,7 +123,12 @@ struct SchemaMigrationRunnerTests {
         #expect(error?.line == 4, "the line of the failing statement")
         #expect(error?.description.hasPrefix("migrations/0003_broken.sql:4: ") == true, "\(String(describing: error))")
         #expect(error?.message.lowercased().contains("no_such_table") == true, "\(String(describing: error))")
-        #expect(!bench.tableExists("first_table"), "the first statement was rolled back too")
+        if backend == .mysql {
+            // DDL commits at once in MySQL: the first statement stays (the dirty-migration state is a later part).
+            #expect(bench.tableExists("first_table"))
+        } else {
+            #expect(!bench.tableExists("first_table"), "the first statement was rolled back too")
+        }
         #expect(try bench.history.entries().isEmpty)
         let step = try #require(try bench.step("migrate.schema.3"))
         #expect(step.state == .failed)

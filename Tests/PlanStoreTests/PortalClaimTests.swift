@@ -3,9 +3,9 @@ import Testing
 
 @testable import PlanStore
 
-/// Shared runs on PostgreSQL: seeding portal tasks, claiming them with SKIP LOCKED, and taking over
+/// Shared runs on PostgreSQL and MySQL: seeding portal tasks, claiming them with SKIP LOCKED, and taking over
 /// the portals of a worker whose lease expired.
-@Suite("portal task claims (PostgreSQL)")
+@Suite("portal task claims (PostgreSQL, MySQL)")
 struct PortalClaimTests {
     static func installations(_ db: any Database) throws -> InstallationStore {
         let mapping = AppConfig.Installations()
@@ -18,9 +18,12 @@ struct PortalClaimTests {
         return InstallationStore(database: db, mapping: mapping)
     }
 
-    @Test("seed, claim without overlap, lease expiry takeover, retry reset")
-    func claims() throws {
-        let fixture = try Fixture(.postgres)
+    /// The backends that share runs between workers.
+    static let shared: [Backend] = [.postgres, .mysql]
+
+    @Test("seed, claim without overlap, lease expiry takeover, retry reset", arguments: shared)
+    func claims(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.tearDown() }
         let clock = StoreTestClock()
         let journal = Journal(database: fixture.db, now: clock.function)
@@ -37,6 +40,13 @@ struct PortalClaimTests {
         #expect(first == ["m01", "m02", "m03", "m04"])
         #expect(second == ["m05", "m06", "m07", "m08"])
         #expect(try journal.unfinishedPortalTasks(run: run.id, step: "portals.reconcile") == (pending: 1, leased: 8))
+
+        // A row another transaction holds locked is skipped, not waited for.
+        let locker = try fixture.connect()
+        try locker.transaction {
+            _ = try locker.query("SELECT member_id FROM b24plan_portal_tasks WHERE member_id = 'm09' FOR UPDATE")
+            #expect(try other.claimPortalTasks(run: run.id, step: "portals.reconcile", owner: "c", limit: 4, leaseSeconds: 60).isEmpty)
+        }
 
         // "a" finishes its portals; "b" dies. After b's lease expires its portals are claimable again.
         for member in first {
@@ -56,9 +66,11 @@ struct PortalClaimTests {
         #expect(try journal.portalTasks(run: run.id, step: "portals.reconcile").count == 9)
     }
 
-    @Test("leases: renewed while worked on, released when given back, a dead local owner's taken over at once, another host's waited for")
-    func leases() throws {
-        let fixture = try Fixture(.postgres)
+    @Test(
+        "leases: renewed while worked on, released when given back, a dead local owner's taken over at once, another host's waited for",
+        arguments: shared)
+    func leases(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
         defer { fixture.tearDown() }
         let clock = StoreTestClock()
         let journal = Journal(database: fixture.db, now: clock.function)

@@ -87,7 +87,9 @@ struct PostgresURLTests {
 
     @Test(
         "a bad URL is refused without showing its password",
-        arguments: ["postgres://app:s3cr@t-pw@db:notaport/state", "postgres://app:s3cr@t-pw@[::1/state", "mysql://app:s3cr@t-pw@db/x"])
+        arguments: [
+            "postgres://app:s3cr@t-pw@db:notaport/state", "postgres://app:s3cr@t-pw@[::1/state", "mysql://app:s3cr@t-pw@db:notaport/x",
+        ])
     func refused(_ text: String) throws {
         let error = try #require(throws: DatabaseError.self) { try DatabaseURL(text) }
         #expect(!error.message.contains("s3cr") && !error.message.contains("t-pw"), "\(error.message)")

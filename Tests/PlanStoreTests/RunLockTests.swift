@@ -45,6 +45,28 @@ struct RunLockTests {
         }
     }
 
+    @Test("an advisory lock goes with its connection; a long app name still gets one (MySQL: at most 64 characters)")
+    func lockEndsWithConnection() throws {
+        for backend in [Backend.postgres, .mysql] {
+            guard (backend == .postgres ? Backend.postgresURL : Backend.mysqlURL) != nil || Backend.isCI else { continue }
+            let fixture = try Self.prepared(backend)
+            defer { fixture.tearDown() }
+            let app = Self.uniqueApp("lock") + String(repeating: "x", count: 80)
+            let holder = try fixture.connect()
+            _ = try RunLock.acquire(database: holder, app: app, owner: "holder")
+            #expect(throws: RunLock.HeldError.self) { try RunLock.acquire(database: fixture.db, app: app, owner: "waiter") }
+            holder.close()
+            let deadline = Date().addingTimeInterval(10)
+            var taken: RunLock?
+            while taken == nil && Date() < deadline {
+                taken = try? RunLock.acquire(database: fixture.db, app: app, owner: "waiter")
+                if taken == nil { usleep(20_000) }
+            }
+            #expect(taken != nil, "\(backend): the lock of a closed connection is free again")
+            taken?.release()
+        }
+    }
+
     @Test("another app is not blocked", arguments: Backend.allCases)
     func otherAppNotBlocked(_ backend: Backend) throws {
         let fixture = try Self.prepared(backend)

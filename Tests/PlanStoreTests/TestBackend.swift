@@ -5,7 +5,7 @@ import Testing
 
 /// The implementations the behavioural suite runs against: each test takes one as its argument.
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite, postgres
+    case sqlite, postgres, mysql
 
     var testDescription: String { rawValue }
 
@@ -23,6 +23,27 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         try Test.cancel("B24PLAN_TEST_POSTGRES_URL is not set: PostgreSQL case skipped")
     }
 
+    /// `B24PLAN_TEST_MYSQL_URL`, e.g. `mysql://b24plan:secret@127.0.0.1:3306/b24plan_test`
+    /// (`scripts/mariadb-test-server.sh` starts a server and exports it). Its user may create databases.
+    static var mysqlURL: String? {
+        guard let url = ProcessInfo.processInfo.environment["B24PLAN_TEST_MYSQL_URL"], !url.isEmpty else { return nil }
+        return url
+    }
+
+    /// The MySQL URL; without one, cancels the current test (case) or, under `CI=true`, throws.
+    static func requireMySQLURL() throws -> String {
+        if let url = mysqlURL { return url }
+        if isCI { throw MissingMySQL() }
+        try Test.cancel("B24PLAN_TEST_MYSQL_URL is not set: MySQL case skipped")
+    }
+
+    /// The test server's URL with `database` in place of its own (the URL carries no query).
+    static func mysqlURL(database: String) throws -> String {
+        let url = try requireMySQLURL()
+        guard let slash = url.lastIndex(of: "/") else { return url + "/" + database }
+        return url[..<slash] + "/" + database
+    }
+
     /// CI sets `CI=true`: there a missing PostgreSQL server fails the run instead of skipping.
     static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 }
@@ -35,8 +56,16 @@ struct MissingPostgres: Error, CustomStringConvertible {
     }
 }
 
+/// A missing `B24PLAN_TEST_MYSQL_URL` under `CI=true`.
+struct MissingMySQL: Error, CustomStringConvertible {
+    var description: String {
+        "B24PLAN_TEST_MYSQL_URL is not set and CI=true: the MySQL cases must run in CI "
+            + "(source scripts/mariadb-test-server.sh before swift test)"
+    }
+}
+
 /// One test's private database: a fresh SQLite file in a new temporary folder, or a fresh schema
-/// on the PostgreSQL test server, so tests run in parallel without seeing each other's tables.
+/// on the PostgreSQL test server, or a fresh database on the MySQL one, so tests run in parallel without seeing each other's tables.
 /// Call `tearDown()` (in a `defer`) to close every connection and drop the file or schema.
 final class Fixture {
     let backend: Backend
@@ -62,6 +91,13 @@ final class Fixture {
             db = try PostgresDatabase(connectionString: url)
             try db.execute("CREATE SCHEMA \(location)")
             try db.execute("SET search_path TO \(location)")
+        case .mysql:
+            let url = try Backend.requireMySQLURL()
+            location = "b24plan_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            let admin = try MySQLDatabase(url: url)
+            defer { admin.close() }
+            try admin.execute("CREATE DATABASE \(location) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+            db = try MySQLDatabase(url: try Backend.mysqlURL(database: location))
         }
         connections.append(db)
     }
@@ -75,6 +111,8 @@ final class Fixture {
         case .postgres:
             other = try PostgresDatabase(connectionString: Backend.postgresURL ?? "")
             try other.execute("SET search_path TO \(location)")
+        case .mysql:
+            other = try MySQLDatabase(url: try Backend.mysqlURL(database: location))
         }
         connections.append(other)
         return other
@@ -88,6 +126,11 @@ final class Fixture {
         case .postgres:
             if let url = Backend.postgresURL, let admin = try? PostgresDatabase(connectionString: url) {
                 _ = try? admin.execute("DROP SCHEMA IF EXISTS \(location) CASCADE")
+                admin.close()
+            }
+        case .mysql:
+            if let url = Backend.mysqlURL, let admin = try? MySQLDatabase(url: url) {
+                _ = try? admin.execute("DROP DATABASE IF EXISTS \(location)")
                 admin.close()
             }
         }

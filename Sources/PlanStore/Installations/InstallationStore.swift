@@ -50,11 +50,11 @@ public struct InstallationStore: Sendable {
     public static func createDefaultTableSQL(_ mapping: AppConfig.Installations, dialect: SQLDialect) -> String {
         """
         CREATE TABLE IF NOT EXISTS \(mapping.table) (
-          \(mapping.memberId) TEXT PRIMARY KEY,
-          domain TEXT,
-          \(mapping.endpoint) TEXT NOT NULL,
-          \(mapping.accessToken) TEXT,
-          \(mapping.refreshToken) TEXT,
+          \(mapping.memberId) \(dialect.keyTextType) PRIMARY KEY,
+          domain \(dialect.textType),
+          \(mapping.endpoint) \(dialect.textType) NOT NULL,
+          \(mapping.accessToken) \(dialect.textType),
+          \(mapping.refreshToken) \(dialect.textType),
           \(mapping.expiresAt) BIGINT,
           active INTEGER NOT NULL DEFAULT 1
         )

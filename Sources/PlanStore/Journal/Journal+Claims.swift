@@ -1,6 +1,6 @@
 import Foundation
 
-/// Shared runs on PostgreSQL (`apply --worker`): the portals of a step are seeded as pending task
+/// Shared runs on PostgreSQL and MySQL (`apply --worker`): the portals of a step are seeded as pending task
 /// rows, and every process claims a few at a time with `FOR UPDATE SKIP LOCKED` and a lease, so
 /// a dead worker's portals are taken over when its lease expires.
 extension Journal {
@@ -25,7 +25,8 @@ extension Journal {
                     + ")"
                 parameters += memberIDs.map(SQLValue.text)
             }
-            try database.execute(sql + " ON CONFLICT (run_id, step_id, member_id) DO NOTHING", parameters)
+            try database.execute(
+                database.dialect.insertIgnoringDuplicates(sql, conflict: ["run_id", "step_id", "member_id"]), parameters)
             if !reset.isEmpty {
                 try database.execute(
                     "UPDATE b24plan_portal_tasks SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE run_id = ? AND step_id = ? AND state IN ("
@@ -40,6 +41,26 @@ extension Journal {
     public func claimPortalTasks(run runID: Int, step: String, owner: String, limit: Int, leaseSeconds: TimeInterval) throws -> [String] {
         let current = timestamp
         let expires = Timestamp.string(now().addingTimeInterval(leaseSeconds))
+        if database.dialect == .mysql {
+            // MySQL refuses FOR UPDATE SKIP LOCKED in a subquery of an UPDATE, and has no RETURNING:
+            // the ids are locked by a SELECT, then updated, in one transaction.
+            return try database.transaction {
+                let ids = try database.query(
+                    """
+                    SELECT member_id FROM b24plan_portal_tasks
+                    WHERE run_id = ? AND step_id = ? AND (state = 'pending' OR (state = 'running' AND lease_expires_at < ?))
+                    ORDER BY member_id LIMIT ? FOR UPDATE SKIP LOCKED
+                    """,
+                    [SQLValue(runID), .text(step), .text(current), SQLValue(limit)]
+                ).compactMap { $0["member_id"].string }
+                guard !ids.isEmpty else { return [] }
+                try database.execute(
+                    "UPDATE b24plan_portal_tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ? "
+                        + "WHERE run_id = ? AND step_id = ? AND member_id IN (" + ids.map { _ in "?" }.joined(separator: ", ") + ")",
+                    [.text(owner), .text(expires), .text(current), SQLValue(runID), .text(step)] + ids.map(SQLValue.text))
+                return ids.sorted()
+            }
+        }
         let rows = try database.query(
             """
             UPDATE b24plan_portal_tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?

@@ -59,15 +59,18 @@ extension Journal {
     /// Writes a portal task (inside the caller's transaction when there is one).
     public func savePortalTask(run runID: Int, step: String, _ task: PortalTask) throws {
         try database.execute(
-            """
-            INSERT INTO b24plan_portal_tasks
-              (run_id, step_id, member_id, state, batches, rows_changed, attempts, last_error, missing_scopes, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (run_id, step_id, member_id) DO UPDATE SET state = excluded.state, batches = excluded.batches,
-              rows_changed = excluded.rows_changed, attempts = excluded.attempts, last_error = excluded.last_error,
-              missing_scopes = excluded.missing_scopes, updated_at = excluded.updated_at,
-              lease_expires_at = NULL
-            """,
+            database.dialect.upsert(
+                """
+                INSERT INTO b24plan_portal_tasks
+                  (run_id, step_id, member_id, state, batches, rows_changed, attempts, last_error, missing_scopes, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, conflict: ["run_id", "step_id", "member_id"],
+                set: """
+                    state = excluded.state, batches = excluded.batches,
+                      rows_changed = excluded.rows_changed, attempts = excluded.attempts, last_error = excluded.last_error,
+                      missing_scopes = excluded.missing_scopes, updated_at = excluded.updated_at,
+                      lease_expires_at = NULL
+                    """),
             [
                 SQLValue(runID), .text(step), .text(task.memberID), .text(task.state.rawValue), SQLValue(task.batches),
                 SQLValue(task.rowsChanged), SQLValue(task.attempts), SQLValue(task.lastError), SQLValue(task.missingScopes),

@@ -11,13 +11,16 @@ extension Journal {
     public func startStepProcess(run runID: Int, step: String, process: ProcessIdentity) throws {
         let time = timestamp
         try database.execute(
-            """
-            INSERT INTO b24plan_steps (run_id, step_id, state, started_at, finished_at, pid, host, process_start)
-            VALUES (?, ?, ?, ?, NULL, ?, ?, ?)
-            ON CONFLICT (run_id, step_id) DO UPDATE SET state = excluded.state,
-              started_at = COALESCE(b24plan_steps.started_at, excluded.started_at), finished_at = NULL,
-              pid = excluded.pid, host = excluded.host, process_start = excluded.process_start
-            """,
+            database.dialect.upsert(
+                """
+                INSERT INTO b24plan_steps (run_id, step_id, state, started_at, finished_at, pid, host, process_start)
+                VALUES (?, ?, ?, ?, NULL, ?, ?, ?)
+                """, conflict: ["run_id", "step_id"],
+                set: """
+                    state = excluded.state,
+                      started_at = COALESCE(b24plan_steps.started_at, excluded.started_at), finished_at = NULL,
+                      pid = excluded.pid, host = excluded.host, process_start = excluded.process_start
+                    """),
             [
                 SQLValue(runID), .text(step), .text(StepState.running.rawValue), .text(time), SQLValue(Int(process.pid)),
                 .text(process.host), SQLValue(process.start),

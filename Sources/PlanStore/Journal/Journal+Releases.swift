@@ -50,10 +50,11 @@ extension Journal {
     ) throws -> Bool {
         guard !Self.isPreRelease(version) else { return false }
         let changed = try database.execute(
-            """
-            INSERT INTO b24plan_releases (app, version, state, update_type, plan_sha256, plan_json, plan_path, published_at, recorded_by, run_id)
-            VALUES (?, ?, 'published', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (app, version) DO NOTHING
-            """,
+            database.dialect.insertIgnoringDuplicates(
+                """
+                INSERT INTO b24plan_releases (app, version, state, update_type, plan_sha256, plan_json, plan_path, published_at, recorded_by, run_id)
+                VALUES (?, ?, 'published', ?, ?, ?, ?, ?, ?, ?)
+                """, conflict: ["app", "version"]),
             [
                 .text(app), .text(version), SQLValue(updateType), .text(planSHA256), .text(planJSON), SQLValue(planPath), .text(timestamp),
                 .text(recordedBy), runID.map(SQLValue.init) ?? .null,

@@ -17,13 +17,25 @@ public final class Journal: @unchecked Sendable {
     /// Creates or upgrades the journal tables; refuses a store written by a newer b24plan.
     public func migrate() throws {
         // One transaction, serialised across processes (PostgreSQL: an advisory lock; SQLite:
-        // BEGIN IMMEDIATE), so workers starting together do not race creating the tables.
+        // BEGIN IMMEDIATE; MySQL, where DDL commits at once: GET_LOCK around it), so workers
+        // starting together do not race creating the tables.
+        if database.dialect == .mysql {
+            let row = try database.queryFirst("SELECT GET_LOCK('b24plan:journal', 60) AS locked")
+            guard row?["locked"].int == 1 else {
+                throw DatabaseError(message: "another b24plan kept the journal schema lock (b24plan:journal) for 60 seconds")
+            }
+        }
+        defer { if database.dialect == .mysql { _ = try? database.query("SELECT RELEASE_LOCK('b24plan:journal') AS released") } }
         try database.transaction {
             if database.dialect == .postgres {
                 _ = try database.query("SELECT pg_advisory_xact_lock(hashtext('b24plan:journal')) IS NULL AS locked")
             }
-            try database.execute("CREATE TABLE IF NOT EXISTS b24plan_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            let current = try database.query("SELECT value FROM b24plan_meta WHERE key = 'schema_version'").first?["value"].int ?? 0
+            let d = database.dialect
+            let key = Self.metaKeyColumn(d)
+            try database.execute(
+                "CREATE TABLE IF NOT EXISTS b24plan_meta (\(key) \(d.keyTextType) PRIMARY KEY, value \(d.textType) NOT NULL)")
+            let current =
+                try database.query("SELECT value FROM b24plan_meta WHERE \(key) = 'schema_version'").first?["value"].int ?? 0
             if current > JournalSchema.version {
                 throw DatabaseError(
                     message: "the state store was written by a newer b24plan "
@@ -33,7 +45,9 @@ public final class Journal: @unchecked Sendable {
             for version in (current + 1)...max(current + 1, JournalSchema.version) where version <= JournalSchema.version {
                 for statement in migrations[version] ?? [] { try database.execute(statement) }
                 try database.execute(
-                    "INSERT INTO b24plan_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    d.upsert(
+                        "INSERT INTO b24plan_meta (\(key), value) VALUES ('schema_version', ?)", conflict: [key],
+                        set: "value = excluded.value"),
                     [.text(String(version))])
             }
         }
@@ -107,13 +121,16 @@ public final class Journal: @unchecked Sendable {
     ) throws -> Run {
         let time = timestamp
         try database.execute(
-            """
-            INSERT INTO b24plan_runs (app, version, plan_sha256, state, kind, update_type, started_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (app, version) DO UPDATE SET plan_sha256 = excluded.plan_sha256, state = excluded.state,
-              update_type = COALESCE(excluded.update_type, b24plan_runs.update_type),
-              updated_at = excluded.updated_at, finished_at = NULL
-            """,
+            database.dialect.upsert(
+                """
+                INSERT INTO b24plan_runs (app, version, plan_sha256, state, kind, update_type, started_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, conflict: ["app", "version"],
+                set: """
+                    plan_sha256 = excluded.plan_sha256, state = excluded.state,
+                      update_type = COALESCE(excluded.update_type, b24plan_runs.update_type),
+                      updated_at = excluded.updated_at, finished_at = NULL
+                    """),
             [
                 .text(app), .text(version), .text(planSHA256), .text(state.rawValue), .text(kind.rawValue), SQLValue(updateType),
                 .text(time), .text(time),
@@ -185,14 +202,17 @@ public final class Journal: @unchecked Sendable {
         let started: SQLValue = state == .pending || state == .waiting ? .null : .text(time)
         let finished: SQLValue = state == .done || state == .failed ? .text(time) : .null
         try database.execute(
-            """
-            INSERT INTO b24plan_steps (run_id, step_id, state, started_at, finished_at, detail, output_tail)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (run_id, step_id) DO UPDATE SET state = excluded.state,
-              started_at = COALESCE(b24plan_steps.started_at, excluded.started_at),
-              finished_at = excluded.finished_at, detail = excluded.detail,
-              output_tail = COALESCE(excluded.output_tail, b24plan_steps.output_tail)
-            """,
+            database.dialect.upsert(
+                """
+                INSERT INTO b24plan_steps (run_id, step_id, state, started_at, finished_at, detail, output_tail)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, conflict: ["run_id", "step_id"],
+                set: """
+                    state = excluded.state,
+                      started_at = COALESCE(b24plan_steps.started_at, excluded.started_at),
+                      finished_at = excluded.finished_at, detail = excluded.detail,
+                      output_tail = COALESCE(excluded.output_tail, b24plan_steps.output_tail)
+                    """),
             [SQLValue(runID), .text(step), .text(state.rawValue), started, finished, SQLValue(detail), SQLValue(outputTail)])
         try database.execute("UPDATE b24plan_runs SET updated_at = ? WHERE id = ?", [.text(time), SQLValue(runID)])
     }
@@ -249,7 +269,9 @@ public final class Journal: @unchecked Sendable {
     @discardableResult
     public func passGate(app: String, version: String, step: String, by person: String) throws -> Bool {
         let changed = try database.execute(
-            "INSERT INTO b24plan_gates (app, version, step_id, passed_by, passed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            database.dialect.insertIgnoringDuplicates(
+                "INSERT INTO b24plan_gates (app, version, step_id, passed_by, passed_at) VALUES (?, ?, ?, ?, ?)",
+                conflict: ["app", "version", "step_id"]),
             [.text(app), .text(version), .text(step), .text(person), .text(timestamp)])
         return changed > 0
     }

@@ -5,66 +5,69 @@ enum JournalSchema {
 
     /// Migrations of the journal schema, by version; each runs once, in order.
     static func migrations(_ dialect: SQLDialect) -> [Int: [String]] {
-        let id = dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY"
+        // SQLite and PostgreSQL: `TEXT` for both; MySQL: VARCHAR(191) for text in keys, LONGTEXT elsewhere.
+        let id = dialect.autoIncrementPrimaryKey
+        let key = dialect.keyTextType
+        let text = dialect.textType
         return [
             1: [
                 """
                 CREATE TABLE IF NOT EXISTS b24plan_runs (
                   id \(id),
-                  app TEXT NOT NULL,
-                  version TEXT NOT NULL,
-                  plan_sha256 TEXT NOT NULL,
-                  state TEXT NOT NULL,
-                  started_at TEXT NOT NULL,
-                  updated_at TEXT NOT NULL,
-                  finished_at TEXT,
+                  app \(key) NOT NULL,
+                  version \(key) NOT NULL,
+                  plan_sha256 \(text) NOT NULL,
+                  state \(text) NOT NULL,
+                  started_at \(text) NOT NULL,
+                  updated_at \(text) NOT NULL,
+                  finished_at \(text),
                   UNIQUE (app, version)
                 )
                 """,
                 """
                 CREATE TABLE IF NOT EXISTS b24plan_steps (
                   run_id BIGINT NOT NULL,
-                  step_id TEXT NOT NULL,
-                  state TEXT NOT NULL,
-                  started_at TEXT,
-                  finished_at TEXT,
-                  detail TEXT,
-                  output_tail TEXT,
+                  step_id \(key) NOT NULL,
+                  state \(text) NOT NULL,
+                  started_at \(text),
+                  finished_at \(text),
+                  detail \(text),
+                  output_tail \(text),
                   PRIMARY KEY (run_id, step_id)
                 )
                 """,
                 """
                 CREATE TABLE IF NOT EXISTS b24plan_portal_tasks (
                   run_id BIGINT NOT NULL,
-                  step_id TEXT NOT NULL,
-                  member_id TEXT NOT NULL,
-                  state TEXT NOT NULL,
+                  step_id \(key) NOT NULL,
+                  member_id \(key) NOT NULL,
+                  state \(text) NOT NULL,
                   batches BIGINT NOT NULL DEFAULT 0,
                   rows_changed BIGINT NOT NULL DEFAULT 0,
                   attempts BIGINT NOT NULL DEFAULT 0,
-                  last_error TEXT,
-                  missing_scopes TEXT,
-                  lease_owner TEXT,
-                  lease_expires_at TEXT,
-                  updated_at TEXT NOT NULL,
+                  last_error \(text),
+                  missing_scopes \(text),
+                  lease_owner \(text),
+                  lease_expires_at \(text),
+                  updated_at \(text) NOT NULL,
                   PRIMARY KEY (run_id, step_id, member_id)
                 )
                 """,
                 """
                 CREATE TABLE IF NOT EXISTS b24plan_gates (
-                  app TEXT NOT NULL,
-                  version TEXT NOT NULL,
-                  step_id TEXT NOT NULL,
-                  passed_by TEXT NOT NULL,
-                  passed_at TEXT NOT NULL,
+                  app \(key) NOT NULL,
+                  version \(key) NOT NULL,
+                  step_id \(key) NOT NULL,
+                  passed_by \(text) NOT NULL,
+                  passed_at \(text) NOT NULL,
                   PRIMARY KEY (app, version, step_id)
                 )
                 """,
                 """
                 CREATE TABLE IF NOT EXISTS b24plan_locks (
-                  app TEXT PRIMARY KEY,
-                  owner TEXT NOT NULL,
-                  expires_at TEXT NOT NULL
+                  app \(key) PRIMARY KEY,
+                  owner \(text) NOT NULL,
+                  expires_at \(text) NOT NULL
                 )
                 """,
             ],
@@ -72,41 +75,41 @@ enum JournalSchema {
             // later apply can tell whether it still runs (DESIGN §7, signals).
             2: [
                 "ALTER TABLE b24plan_steps ADD COLUMN pid BIGINT",
-                "ALTER TABLE b24plan_steps ADD COLUMN host TEXT",
-                "ALTER TABLE b24plan_steps ADD COLUMN process_start TEXT",
+                "ALTER TABLE b24plan_steps ADD COLUMN host \(text)",
+                "ALTER TABLE b24plan_steps ADD COLUMN process_start \(text)",
             ],
             // Release history (issue 9): what is published, with the plan's bytes so history survives
             // deleted files; every rejection of a gate with its reason (a pass never erases one); rollback runs.
             3: [
                 """
                 CREATE TABLE IF NOT EXISTS b24plan_releases (
-                  app TEXT NOT NULL,
-                  version TEXT NOT NULL,
-                  state TEXT NOT NULL,
-                  update_type TEXT,
-                  plan_sha256 TEXT NOT NULL,
-                  plan_json TEXT NOT NULL,
-                  plan_path TEXT,
-                  published_at TEXT NOT NULL,
-                  recorded_by TEXT NOT NULL,
+                  app \(key) NOT NULL,
+                  version \(key) NOT NULL,
+                  state \(text) NOT NULL,
+                  update_type \(text),
+                  plan_sha256 \(text) NOT NULL,
+                  plan_json \(text) NOT NULL,
+                  plan_path \(text),
+                  published_at \(text) NOT NULL,
+                  recorded_by \(text) NOT NULL,
                   run_id BIGINT,
-                  rolled_back_to TEXT,
-                  rolled_back_at TEXT,
+                  rolled_back_to \(text),
+                  rolled_back_at \(text),
                   PRIMARY KEY (app, version)
                 )
                 """,
                 """
                 CREATE TABLE IF NOT EXISTS b24plan_gate_rejections (
-                  app TEXT NOT NULL,
-                  version TEXT NOT NULL,
-                  step_id TEXT NOT NULL,
-                  rejected_by TEXT NOT NULL,
-                  rejected_at TEXT NOT NULL,
-                  reason TEXT NOT NULL
+                  app \(key) NOT NULL,
+                  version \(key) NOT NULL,
+                  step_id \(key) NOT NULL,
+                  rejected_by \(text) NOT NULL,
+                  rejected_at \(text) NOT NULL,
+                  reason \(text) NOT NULL
                 )
                 """,
-                "ALTER TABLE b24plan_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'release'",
-                "ALTER TABLE b24plan_runs ADD COLUMN update_type TEXT",
+                "ALTER TABLE b24plan_runs ADD COLUMN kind \(key) NOT NULL DEFAULT 'release'",
+                "ALTER TABLE b24plan_runs ADD COLUMN update_type \(text)",
             ],
         ]
     }

@@ -1,6 +1,8 @@
 import Foundation
+import ReleasePlan
 
-/// Stops a second `apply` of the same app: a PostgreSQL advisory lock (held by the connection), or
+/// Stops a second `apply` of the same app: a PostgreSQL advisory lock or a MySQL `GET_LOCK` (held
+/// by the connection, so released when it closes), or
 /// on SQLite a lease row in `b24plan_locks` that expires, so a crashed apply does not block forever.
 public final class RunLock: @unchecked Sendable {
     public let app: String
@@ -41,6 +43,12 @@ public final class RunLock: @unchecked Sendable {
             guard row?["locked"].int == 1 else {
                 throw HeldError(message: "another b24plan apply of \(app) is running (it holds the PostgreSQL advisory lock)")
             }
+        case .mysql:
+            let row = try database.queryFirst("SELECT GET_LOCK(?, 0) AS locked", [.text(lock.mysqlLockName)])
+            guard row?["locked"].int == 1 else {
+                throw HeldError(
+                    message: "another b24plan apply of \(app) is running (it holds the MySQL advisory lock \(lock.mysqlLockName))")
+            }
         case .sqlite:
             try lock.takeLease()
         }
@@ -48,6 +56,11 @@ public final class RunLock: @unchecked Sendable {
     }
 
     var key: String { "b24plan:" + app }
+
+    /// `key`, or when longer than the 64 characters `GET_LOCK` takes, `b24plan:` and a SHA-256 prefix of it.
+    var mysqlLockName: String {
+        key.count <= 64 ? key : "b24plan:" + String(SHA256.hex(Array(key.utf8)).prefix(56))
+    }
 
     private func takeLease() throws {
         try database.transaction {
@@ -86,7 +99,7 @@ public final class RunLock: @unchecked Sendable {
         return timer
     }
 
-    /// Extends the SQLite lease (call it during long work); a no-op on PostgreSQL.
+    /// Extends the SQLite lease (call it during long work); a no-op on PostgreSQL and MySQL.
     public func renew() throws {
         guard database.dialect == .sqlite, !released else { return }
         try database.execute(
@@ -101,6 +114,8 @@ public final class RunLock: @unchecked Sendable {
         switch database.dialect {
         case .postgres:
             _ = try? database.query("SELECT pg_advisory_unlock(hashtext(?))", [.text(key)])
+        case .mysql:
+            _ = try? database.query("SELECT RELEASE_LOCK(?) AS released", [.text(mysqlLockName)])
         case .sqlite:
             _ = try? database.execute("DELETE FROM b24plan_locks WHERE app = ? AND owner = ?", [.text(app), .text(owner)])
         }
