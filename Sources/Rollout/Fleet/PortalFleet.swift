@@ -110,20 +110,19 @@ public final class PortalFleet: @unchecked Sendable {
         // No statement of the fleet waits forever on another session's lock (PostgreSQL; SQLite has
         // its busy timeout): a blocked token write fails, is retried, and the run stops.
         let database = installations.database
-        if database.dialect == .postgres {
-            _ = await thread.run {
-                try database.execute("SET lock_timeout = '10s'")
-                try database.execute("SET statement_timeout = '60s'")
-            }
+        let (limit, unlimit): ([String], [String])
+        switch database.dialect {
+        case .postgres:
+            (limit, unlimit) = (
+                ["SET lock_timeout = '10s'", "SET statement_timeout = '60s'"], ["RESET lock_timeout", "RESET statement_timeout"]
+            )
+        case .mysql:
+            (limit, unlimit) = (["SET SESSION innodb_lock_wait_timeout = 10"], ["SET SESSION innodb_lock_wait_timeout = DEFAULT"])
+        case .sqlite:
+            (limit, unlimit) = ([], [])
         }
-        defer {
-            if database.dialect == .postgres {
-                _ = thread.runAndWait {
-                    try database.execute("RESET lock_timeout")
-                    try database.execute("RESET statement_timeout")
-                }
-            }
-        }
+        if !limit.isEmpty { _ = await thread.run { for statement in limit { try database.execute(statement) } } }
+        defer { if !unlimit.isEmpty { _ = thread.runAndWait { for statement in unlimit { try database.execute(statement) } } } }
         let inFlight = MemberSet()
         let keepAlive = keepAliveEvery.map { interval in
             Task {
