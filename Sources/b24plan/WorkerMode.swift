@@ -16,8 +16,10 @@ struct WorkerMode {
     static let patience: TimeInterval = 600
 
     func run(_ loaded: LoadedPlan) throws -> ExitCode {
-        guard case .postgres = url else {
-            throw UsageError(message: "apply --worker shares a run through PostgreSQL; the state store is \(url.redacted)")
+        if case .sqlite = url {
+            throw UsageError(
+                message:
+                    "apply --worker shares a run through a database server (PostgreSQL, MySQL/MariaDB); the state store is \(url.redacted)")
         }
         let compiled = loaded.compiled
         let (database, journal) = try StoreOptions.open(url, mode: .create)

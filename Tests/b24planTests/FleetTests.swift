@@ -22,7 +22,7 @@ struct FleetTests {
         /// (the farm's installations are copied into it).
         init(
             portals: Int = 300, faults: String = FleetTests.faults, seed: Int = 7, postgres: String? = nil, generate: [String] = [],
-            serve: [String] = []
+            serve: [String] = [], mysql: (url: String, client: [String])? = nil
         ) throws {
             folder = try CLIRunner.temporaryFolder()
             database = folder.appendingPathComponent("state.db")
@@ -37,10 +37,25 @@ struct FleetTests {
                 as? [String: Any]
             environment = [
                 "B24_CLIENT_ID": config?["client_id"] as? String ?? "", "B24_CLIENT_SECRET": config?["client_secret"] as? String ?? "",
-                "B24PLAN_DATABASE_URL": postgres ?? ("sqlite:" + database.path),
+                "B24PLAN_DATABASE_URL": postgres ?? mysql?.url ?? ("sqlite:" + database.path),
             ]
             let appConfig = "{ \"oauth\": { \"tokenUrl\": \"\(farm.baseURL)/oauth/token/\" } }\n"
             try appConfig.write(to: folder.appendingPathComponent("b24plan.config.json"), atomically: true, encoding: .utf8)
+            if let mysql {
+                _ = try CLIRunner.run(["init", "--installations-table"], in: folder, environment: environment)
+                let rows = try CLIRunner.sqliteRows(
+                    database, "SELECT member_id, client_endpoint, access_token, refresh_token, expires_at FROM portals")
+                let values = rows.map { row in
+                    "('\(row["member_id"] ?? "")', '\(row["client_endpoint"] ?? "")', '\(row["access_token"] ?? "")', "
+                        + "'\(row["refresh_token"] ?? "")', \(row["expires_at"] ?? 0))"
+                }.joined(separator: ", ")
+                let insert = try CLIRunner.runTool(
+                    "/usr/bin/env",
+                    mysql.client + [
+                        "-e", "INSERT INTO portals (member_id, client_endpoint, access_token, refresh_token, expires_at) VALUES \(values)",
+                    ])
+                guard insert.code == 0 else { throw PortalFarm.FarmError(message: "mariadb: \(insert.stderr)") }
+            }
             if let postgres {
                 _ = try CLIRunner.run(["init", "--installations-table"], in: folder, environment: environment)
                 let rows = try CLIRunner.sqliteRows(
@@ -311,5 +326,105 @@ struct FleetTests {
         #expect(Array(figures.dropFirst()) == [portals, portals, 1], "tasks, done, most attempts: \(owners.stdout)")
         let writes = try setup.farm.stats()["writes_total"] as? Int
         #expect(writes == 2 * portals, "each portal written once: the bind and the release notice")
+    }
+}
+
+/// The shared run on MySQL/MariaDB (`B24PLAN_TEST_MYSQL_URL`, started by scripts/test).
+extension FleetTests {
+    /// A fresh MySQL database for one test and a `mariadb` command line for it, or nil when no
+    /// server runs (under CI=true that is a failure).
+    static func mysqlDatabase(_ name: String) throws -> (url: String, client: [String])? {
+        guard let base = ProcessInfo.processInfo.environment["B24PLAN_TEST_MYSQL_URL"], !base.isEmpty,
+            let schemeEnd = base.range(of: "://"), let at = base.lastIndex(of: "@")
+        else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("B24PLAN_TEST_MYSQL_URL is not set") }
+            return nil
+        }
+        // mysql://USER:PASSWORD@HOST:PORT/DATABASE, the user info ending at the last `@`.
+        let userInfo = base[schemeEnd.upperBound..<at]
+        let user = String(userInfo.prefix { $0 != ":" })
+        let password = String(userInfo.dropFirst(user.count + 1)).removingPercentEncoding ?? ""
+        let rest = base[base.index(after: at)...]
+        let hostPort = rest.prefix { $0 != "/" }
+        let host = String(hostPort.prefix { $0 != ":" })
+        let port = String(hostPort.dropFirst(host.count + 1))
+        let client = ["mariadb", "-h", host, "-P", port.isEmpty ? "3306" : port, "-u", user, "-p\(password)", "-N", "-B"]
+        let database = "\(name)_\(getpid())_\(Int.random(in: 0..<1_000_000))"
+        let create = try CLIRunner.runTool("/usr/bin/env", client + ["-e", "CREATE DATABASE \(database) CHARACTER SET utf8mb4"])
+        guard create.code == 0 else { throw PortalFarm.FarmError(message: "mariadb: \(create.stderr)") }
+        return (String(base[..<base.index(after: at)]) + hostPort + "/" + database, client + [database])
+    }
+
+    @Test("apply --worker on MySQL/MariaDB: a coordinator and two workers share one run; every portal is done once")
+    func workersShareARunOnMySQL() throws {
+        guard let (url, client) = try Self.mysqlDatabase("fleet_workers") else { return }
+        let portals = 60
+        let setup = try Setup(portals: portals, faults: "slow=\(portals)", mysql: (url, client))
+        defer { setup.close() }
+        func start(_ arguments: [String]) throws -> Process {
+            let process = Process()
+            process.executableURL = CLIRunner.binary
+            process.arguments = arguments
+            process.currentDirectoryURL = setup.folder
+            process.environment = ProcessInfo.processInfo.environment.merging(setup.environment) { _, new in new }
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            try process.run()
+            return process
+        }
+        let plan = "plans/acme.dealsync/2.0.0.json"
+        let workers = try (0..<2).map { _ in try start(["apply", "--worker", "--parallel", "4", plan]) }
+        let coordinator = try start(["apply", "--yes", "--parallel", "4", plan])
+        for process in [coordinator] + workers { process.waitUntilExit() }
+        #expect(coordinator.terminationStatus == 0)
+        #expect(workers.allSatisfy { $0.terminationStatus == 0 })
+        let figures = try CLIRunner.runTool(
+            "/usr/bin/env",
+            client + [
+                "-e",
+                "SELECT COUNT(DISTINCT lease_owner), COUNT(*), SUM(state = 'done'), MAX(attempts) FROM b24plan_portal_tasks WHERE step_id = 'portals.reconcile'",
+            ]
+        ).stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        #expect(figures.count == 4)
+        #expect(figures.first ?? 0 >= 2, "the work was not shared: \(figures)")
+        #expect(Array(figures.dropFirst()) == [portals, portals, 1], "tasks, done, most attempts: \(figures)")
+        let writes = try setup.farm.stats()["writes_total"] as? Int
+        #expect(writes == 2 * portals, "each portal written once: the bind and the release notice")
+    }
+}
+
+extension FleetTests {
+    @Test("MySQL/MariaDB: a wrong secret marks nothing; the right one refreshes every expired token and stores exactly the farm's")
+    func tokensOnMySQL() throws {
+        guard let (url, client) = try Self.mysqlDatabase("fleet_tokens") else { return }
+        let portals = 40
+        let setup = try Setup(portals: portals, faults: "expired_token=\(portals)", mysql: (url, client))
+        defer { setup.close() }
+        func tokens() throws -> [String: String] {
+            let output = try CLIRunner.runTool("/usr/bin/env", client + ["-e", "SELECT member_id, refresh_token FROM portals"])
+            var rows: [String: String] = [:]
+            for line in output.stdout.split(separator: "\n") {
+                let fields = line.split(separator: "\t").map(String.init)
+                if fields.count == 2 { rows[fields[0]] = fields[1] }
+            }
+            return rows
+        }
+        let before = try tokens()
+        var wrong = setup.environment
+        wrong["B24_CLIENT_SECRET"] = "not-the-secret"
+        let refused = try CLIRunner.run(["apply", "--yes", "plans/acme.dealsync/2.0.0.json"], in: setup.folder, environment: wrong)
+        #expect(refused.code == 1, "\(refused.stdout)\(refused.stderr)")
+        #expect(try tokens() == before)
+        let marked = try CLIRunner.runTool("/usr/bin/env", client + ["-e", "SELECT COUNT(*) FROM portals WHERE active = 0"])
+        #expect(marked.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+
+        let apply = try setup.run(["apply", "--yes", "plans/acme.dealsync/2.0.0.json"])
+        #expect(apply.code == 0, "\(apply.stdout.suffix(1500))\(apply.stderr.suffix(1500))")
+        let farm = try setup.farm.control("/_farm/tokens")
+        let stored = try tokens()
+        #expect(stored.count == portals)
+        for (member, token) in stored {
+            #expect((farm[member] as? [String: Any])?["refresh_token"] as? String == token, "\(member) holds the farm's current token")
+        }
     }
 }

@@ -180,7 +180,7 @@ public final class ApplyExecutor: @unchecked Sendable {
         var memberIDs: [String] = []
         if !environment.noInstallationsTable { try installations.forEachMemberID { memberIDs.append($0) } }
         var connections = [DataMigrationRunner.Connection(database: environment.database, journal: environment.journal)]
-        if environment.database.dialect == .postgres, let open = environment.openConnection {
+        if environment.database.dialect != .sqlite, let open = environment.openConnection {
             for _ in 1..<max(1, min(environment.parallel, environment.maxConnections)) {
                 let database = try open()
                 connections.append(

@@ -82,7 +82,8 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
     ) throws {
         let fleet = self.fleet
         fleet.health.setNoticeHandler { reporter.output(step, line: $0) }
-        guard journal.database.dialect == .postgres else {
+        // A server database (PostgreSQL, MySQL/MariaDB) shares the run through claims; SQLite pages.
+        guard journal.database.dialect != .sqlite else {
             let (selection, whereClause, memberIDs) = (self.selection, self.whereClause, self.memberIDs)
             _ = try BlockingTask.run {
                 try await fleet.run(
