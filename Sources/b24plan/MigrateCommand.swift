@@ -9,7 +9,7 @@ import Rollout
 struct MigrateCommand: Command {
     let name = "migrate"
     let summary = "Bring a database to a release's schema: its migrations only, in order"
-    let usage = "b24plan migrate FILE [--database URL] [--parallel N] [--format text|json]"
+    let usage = "b24plan migrate FILE [--database URL] [--parallel N] [--format text|json] | b24plan migrate --mark-clean ID FILE"
     let handlesInterruption = true
     let discussion = """
         Runs every migration FILE lists that the database's schema_migrations does not have yet, in id
@@ -18,9 +18,16 @@ struct MigrateCommand: Command {
         no gate is involved and no portal is called. It refuses, before running anything, a database
         whose schema_migrations disagrees with the plans: a row the plan does not list, or a checksum
         that differs from the plan's. Running it again does nothing more; an interrupted one resumes.
+
+        On MySQL/MariaDB DDL commits at once, so a schema migration is recorded as started (dirty)
+        before it runs and as done after. A failed one stays dirty: the database may be half-migrated,
+        and migrate and apply refuse to run until it is repaired. Fix the database by hand, then mark
+        the migration clean with --mark-clean ID FILE (FILE must list migration ID with the checksum
+        recorded); or undo its changes by hand and delete its row from schema_migrations to run it again.
         """
     var options: [OptionSpec] {
         [
+            .value("mark-clean", "ID", "Mark dirty migration ID as done (MySQL/MariaDB, after fixing the database by hand); runs nothing."),
             .value("parallel", "N", "Connections for perPortal migrations on PostgreSQL (default 32, at most --max-connections)."),
             .value("max-connections", "N", "Most database connections migrate opens (default 16)."),
             .value("format", "FORMAT", allowed: ["text", "json"], "Output format (default text)."),
@@ -32,6 +39,10 @@ struct MigrateCommand: Command {
             throw UsageError(message: "migrate needs exactly one plan FILE")
         }
         let json = format(arguments) == "json"
+        if let id = arguments.value("mark-clean") {
+            guard let version = Int(id) else { throw UsageError(message: "option '--mark-clean' needs a migration id, not '\(id)'") }
+            return try markClean(version, path: path, arguments: arguments, console: console)
+        }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let maxConnections = try arguments.positiveInteger("max-connections") ?? 16
         guard case let (store, loaded)? = try OpenStore.openWithPlan(path, arguments: arguments, console: console, mode: .create)
@@ -41,6 +52,12 @@ struct MigrateCommand: Command {
         let plan = loaded.compiled.plan
         let history = try MigrationHistory(database: database, table: config.migrationsTable)
         try history.ensureTable()
+        do {
+            try history.refuseDirty(planReference: loaded.planPath)
+        } catch let dirty as DirtyMigrations {
+            console.writeError("error: \(dirty.message)\n")
+            return .failure
+        }
         if let disagreement = try Self.disagreement(plan, history: history) {
             console.writeError("error: \(disagreement); nothing was run\n")
             return .failure
@@ -69,6 +86,7 @@ struct MigrateCommand: Command {
         environment.runVersion = plan.version + "+migrate"
         environment.runKind = .migrate
         environment.noInstallationsTable = noInstallationsTable
+        environment.planReference = loaded.planPath
         let outcome = try ApplyExecutor(environment).apply(compiled, planSHA256: loaded.planSHA256)
         let applied = compiled.steps.filter { outcome.states[$0.id] == .done }.compactMap { $0.migration?.id }
         if json {
@@ -84,6 +102,48 @@ struct MigrateCommand: Command {
             console.write("migrate: \(url.redacted) is at the schema of \(plan.app) \(plan.version); applied now: \(list)\n")
         }
         return outcome.failure != nil ? .failure : outcome.isComplete ? .success : .incomplete
+    }
+
+    /// `migrate --mark-clean ID FILE`: marks a dirty migration done, when FILE lists it with the
+    /// checksum its row records; runs nothing.
+    private func markClean(_ version: Int, path: String, arguments: ParsedArguments, console: Console) throws -> ExitCode {
+        guard case let (store, loaded)? = try OpenStore.openWithPlan(path, arguments: arguments, console: console, mode: .mustExist)
+        else { return .failure }
+        defer { store.close() }
+        let plan = loaded.compiled.plan
+        guard let migration = plan.migrations.first(where: { $0.id == version }) else {
+            console.writeError(
+                "error: \(loaded.planPath) (\(plan.app) \(plan.version)) does not list migration \(version); nothing changed\n")
+            return .failure
+        }
+        let resolver = MigrationFileResolver(fileSystem: LocalFileSystem(), planDirectory: loaded.directory)
+        let checksum: String
+        do {
+            checksum = SHA256.hex(try resolver.read(migration.file).bytes)
+        } catch {
+            console.writeError("error: \(FilePath.join(loaded.directory, migration.file)): \(error.description); nothing changed\n")
+            return .failure
+        }
+        if let declared = migration.sha256?.lowercased(), declared != checksum {
+            console.writeError(
+                "error: \(migration.file) changed since the plan was written: the plan says sha256 \(declared), the file is \(checksum); "
+                    + "nothing changed\n")
+            return .failure
+        }
+        let history = try MigrationHistory(database: store.database, table: store.config.migrationsTable)
+        try history.ensureTable()
+        let lock = try RunLock.acquire(database: store.database, app: plan.app)
+        defer { lock.release() }
+        do {
+            try history.markClean(version: version, checksum: checksum)
+        } catch let refusal as MigrationHistory.MarkCleanRefusal {
+            console.writeError("error: \(refusal.message)\n")
+            return .failure
+        }
+        console.write(
+            "migrate: marked migration \(version) (\(migration.name)) clean in \(history.table) of \(store.url.redacted), "
+                + "as applied without running it again; run b24plan migrate \(loaded.planPath) or apply to go on\n")
+        return .success
     }
 
     /// The migrations in id order, each after the one before (schema and perPortal alike).

@@ -124,8 +124,9 @@ struct SchemaMigrationRunnerTests {
         #expect(error?.description.hasPrefix("migrations/0003_broken.sql:4: ") == true, "\(String(describing: error))")
         #expect(error?.message.lowercased().contains("no_such_table") == true, "\(String(describing: error))")
         if backend == .mysql {
-            // DDL commits at once in MySQL: the first statement stays (the dirty-migration state is a later part).
+            // DDL commits at once in MySQL: the first statement stays and the row is left dirty.
             #expect(bench.tableExists("first_table"))
+            #expect(try bench.history.dirtyEntries().map(\.version) == [3])
         } else {
             #expect(!bench.tableExists("first_table"), "the first statement was rolled back too")
         }

@@ -33,6 +33,8 @@ public struct Baseline {
             throw Disagreement(message: "\(compiled.to) is a pre-release, which is never published: baseline the version that is live")
         }
         try history.ensureTable()
+        let dirty = try history.dirtyEntries()
+        guard dirty.isEmpty else { throw Disagreement(message: DirtyMigrations(table: history.table, entries: dirty).message) }
         let entries = try history.entries()
         let migrations = Dictionary(compiled.plan.migrations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (id, entry) in entries.sorted(by: { $0.key < $1.key }) {

@@ -3,11 +3,17 @@ import ReleasePlan
 
 /// Runs one schema migration: every statement and its `schema_migrations` row and journal row in
 /// one transaction (or the statements outside one, for `"transaction": false`).
+///
+/// On MySQL/MariaDB, where DDL commits implicitly, the row is first written as started (dirty) in
+/// a statement of its own, and set done in the transaction that ends the migration; a failure
+/// leaves it dirty, and the error names the statement and the repair (`migrate --mark-clean`).
 public struct SchemaMigrationRunner {
     public let database: any Database
     public let history: MigrationHistory
     public let journal: Journal
     public let runID: Int
+    /// How the repair command in a dirty migration's error names the plan.
+    public var planReference = "FILE"
 
     public init(database: any Database, history: MigrationHistory, journal: Journal, runID: Int) {
         self.database = database
@@ -37,12 +43,21 @@ public struct SchemaMigrationRunner {
                     "a schema migration cannot use named parameters (:\(statement.parameterNames[0])); only perPortal migrations get them")
         }
         try journal.setStep(run: runID, step: stepID, state: .running)
+        let tracksDirty = history.tracksDirty
+        if tracksDirty {
+            // Committed on its own before any statement: DDL cannot be rolled back here.
+            try history.recordStarted(version: migration.id, name: migration.name, checksum: checksum, startedAt: journal.timestamp)
+        }
         let started = Date()
         let finish = {
             let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
-            try history.record(
-                version: migration.id, name: migration.name, checksum: checksum, appliedAt: journal.timestamp,
-                milliseconds: milliseconds)
+            if tracksDirty {
+                try history.recordFinished(version: migration.id, appliedAt: journal.timestamp, milliseconds: milliseconds)
+            } else {
+                try history.record(
+                    version: migration.id, name: migration.name, checksum: checksum, appliedAt: journal.timestamp,
+                    milliseconds: milliseconds)
+            }
             try journal.setStep(run: runID, step: stepID, state: .done, detail: "applied in \(milliseconds) ms")
             return milliseconds
         }
@@ -58,10 +73,24 @@ public struct SchemaMigrationRunner {
                 milliseconds = try database.transaction { try finish() }
             }
             return .applied(milliseconds: milliseconds)
-        } catch let error as MigrationError {
-            try? journal.setStep(run: runID, step: stepID, state: .failed, detail: error.description)
-            throw error
+        } catch {
+            var failure = (error as? MigrationError) ?? MigrationError(file: file.path, line: 1, message: "\(error)")
+            if tracksDirty {
+                failure.message += dirtyNote(migration, line: failure.line)
+            } else if !(error is MigrationError) {
+                throw error
+            }
+            try? journal.setStep(run: runID, step: stepID, state: .failed, detail: failure.description)
+            throw failure
         }
+    }
+
+    /// What a failure on MySQL/MariaDB leaves behind, and how to repair it.
+    private func dirtyNote(_ migration: Migration, line: Int) -> String {
+        "; migration \(migration.id) (\(migration.name)) failed at line \(line) and is left dirty in \(history.table): "
+            + "MySQL/MariaDB commits DDL at once, so the statements before line \(line) may have taken effect and the database "
+            + "may be half-migrated. Fix the database by hand, then run b24plan migrate --mark-clean \(migration.id) \(planReference) "
+            + "(or undo its changes by hand and delete its row from \(history.table) to run it again)"
     }
 
     private func execute(_ script: SQLScript) throws {

@@ -78,6 +78,8 @@ public final class ApplyExecutor: @unchecked Sendable {
         let journal = environment.journal
         let history = try MigrationHistory(database: environment.database, table: environment.config.migrationsTable)
         try history.ensureTable()
+        // MySQL/MariaDB: a migration that started and never finished may have left the schema half-migrated.
+        try history.refuseDirty(planReference: environment.planReference)
         try checkPublishedMigrations(compiled, history: history)
         try checkNoDeployRunning(compiled)
         let run = try journal.openRun(
@@ -140,7 +142,8 @@ public final class ApplyExecutor: @unchecked Sendable {
         case .migrateSchema:
             guard let migration = step.migration else { throw PreconditionError(message: "\(step.id) has no migration") }
             let file = try migrationFile(migration)
-            let runner = SchemaMigrationRunner(database: environment.database, history: history, journal: environment.journal, runID: runID)
+            var runner = SchemaMigrationRunner(database: environment.database, history: history, journal: environment.journal, runID: runID)
+            runner.planReference = environment.planReference
             switch try runner.run(migration, file: file, stepID: step.id) {
             case .alreadyApplied: return (.done, "already in \(history.table)")
             case .applied(let milliseconds): return (.done, "applied in \(milliseconds) ms")
