@@ -53,6 +53,10 @@ struct ReleaseGuardTests {
             Self.refusal { try guardrail.checkApply(app: "acme.guard", version: "1.10.0", planPath: "p") } == nil,
             "its own run resumes")
         #expect(Self.refusal { try guardrail.checkApply(app: "acme.guard", version: "1.11.0", planPath: "p") } == nil)
+        #expect(
+            Self.refusal { try guardrail.checkReconcile(app: "acme.guard", version: "1.11.0") }?.contains("has not passed moderation")
+                == true,
+            "a portal gets only an approved release")
         #expect(Self.refusal { try guardrail.checkReconcile(app: "acme.guard", version: "1.9.0") }?.contains("older than 1.10.0") == true)
         #expect(Self.refusal { try guardrail.checkReconcile(app: "acme.guard", version: "1.10.0") } == nil)
         #expect(Self.refusal { try guardrail.checkBaseline(app: "acme.guard", version: "1.2.0") }?.contains("already published") == true)

@@ -78,6 +78,15 @@ public struct ReleaseGuard {
     /// Checks that `reconcile` may bind (app, version)'s placements and events on a portal: never
     /// a version older than the newest published one (it would unbind what that one added).
     public func checkReconcile(app: String, version: String) throws {
+        // A portal installing or updating the app gets an approved release, never one still
+        // waiting for its deploy, the partner account or moderation.
+        if try journal.release(app: app, version: version) == nil,
+            try journal.gate(app: app, version: version, step: "gate.moderation") == nil
+        {
+            throw Refusal(
+                message: "\(app) \(version) has not passed moderation (gate.moderation) in this store: reconcile binds only an "
+                    + "approved release on a portal; reconcile with the published plan, or pass the gates of \(version) first")
+        }
         if let newest = try journal.newestPublished(app: app), Journal.isNewer(newest.version, than: version) {
             throw Refusal(
                 message: "\(app) \(version) is older than \(newest.version), which is published: reconciling a portal to it would "
