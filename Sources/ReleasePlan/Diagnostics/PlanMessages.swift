@@ -294,6 +294,12 @@ extension PlanMessages {
     static func concurrentIndexInTransaction(_ subject: String) -> String {
         "\(subject) cannot run inside a transaction: set \"transaction\": false on this migration"
     }
+    static func nonAtomicDDL(_ subject: String) -> String {
+        "\(subject) in one migration: MySQL commits each DDL statement implicitly, so a failure leaves the migration half applied; give each DDL statement its own migration"
+    }
+    static func alterWithoutOnlineDDL(_ subject: String) -> String {
+        "\(subject) may copy the table and block writes on MySQL while it runs; add ALGORITHM=INSTANT (or INPLACE) and LOCK=NONE, so that MySQL refuses the change instead of locking the table"
+    }
     static func unboundedDataChange(_ subject: String) -> String {
         "\(subject) has no WHERE: it changes every row in one transaction; make the migration perPortal or add a WHERE"
     }

@@ -1,4 +1,6 @@
-/// B24P305–B24P309: what the SQL of each new migration does, read with a real tokenizer.
+/// B24P305–B24P309, B24P311, B24P312: what the SQL of each new migration does, read with a real
+/// tokenizer in the plan's `database` dialect (none: PostgreSQL-flavoured; B24P307 only there,
+/// B24P311 and B24P312 only under MySQL).
 /// Published migrations are not checked again: they have already run. A finding points at the
 /// migration's entry in the plan (what `suppress.at` names); its message and a note give the place
 /// in the SQL file, with the statement's line.
@@ -9,9 +11,10 @@ struct SQLRules: LintRule {
         for (index, migration) in context.plan.migrations.enumerated() where !published.contains(migration.id) {
             guard let file = context.migrationFiles[index] else { continue }
             let path: JSONPath = ["migrations", .index(index)]
-            let analysis = SQLAnalyzer.analyze(file.bytes)
+            let analysis = SQLAnalyzer.analyze(file.bytes, dialect: context.plan.database)
             for finding in analysis.findings {
-                guard let (rule, message) = Self.rule(for: finding, migration: migration) else { continue }
+                guard let (rule, message) = Self.rule(for: finding, migration: migration, dialect: context.plan.database)
+                else { continue }
                 let location = file.location(of: finding.offset)
                 let place = "\(migration.file):\(location.line):\(location.column)"
                 diagnostics.append(
@@ -27,30 +30,41 @@ struct SQLRules: LintRule {
         return diagnostics
     }
 
-    private static func rule(for finding: SQLFinding, migration: Migration) -> (RuleCode, String)? {
+    private static func rule(
+        for finding: SQLFinding, migration: Migration, dialect: DatabaseDialect?
+    ) -> (RuleCode, String)? {
         switch finding.kind {
         case .destructive:
             return ("B24P305", PlanMessages.destructiveSQL(finding.subject))
         case .incompatible:
             return ("B24P306", PlanMessages.incompatibleSQL(finding.subject))
         case .indexWithoutConcurrently:
+            guard DatabaseDialect.isPostgreSQL(dialect) else { return nil }
             return ("B24P307", PlanMessages.indexWithoutConcurrently(finding.subject))
         case .concurrentIndex:
-            return migration.transaction ? ("B24P307", PlanMessages.concurrentIndexInTransaction(finding.subject)) : nil
+            guard DatabaseDialect.isPostgreSQL(dialect), migration.transaction else { return nil }
+            return ("B24P307", PlanMessages.concurrentIndexInTransaction(finding.subject))
         case .updateWithoutWhere, .deleteWithoutWhere:
             return migration.perPortal ? nil : ("B24P309", PlanMessages.unboundedDataChange(finding.subject))
+        case .nonAtomicDDL:
+            return ("B24P311", PlanMessages.nonAtomicDDL(finding.subject))
+        case .alterWithoutOnlineDDL:
+            return ("B24P312", PlanMessages.alterWithoutOnlineDDL(finding.subject))
         }
     }
 
     var documentation: [RuleDocumentation] {
-        func example(_ sql: String, perPortal: Bool = false, transaction: Bool = true) -> RuleExample {
+        func example(
+            _ sql: String, perPortal: Bool = false, transaction: Bool = true, database: DatabaseDialect? = nil
+        ) -> RuleExample {
             let digest = SHA256.hex(Array(sql.utf8))
             var entry =
                 "{ \"id\": 1, \"name\": \"change\", \"file\": \"migrations/0001_change.sql\", \"sha256\": \"\(digest)\""
             if perPortal { entry += ", \"perPortal\": true, \"batchSize\": 500" }
             if !transaction { entry += ", \"transaction\": false" }
-            return RuleExample(
-                plan: ExamplePlan.json(["migrations": "[\(entry) }]"]), files: ["migrations/0001_change.sql": sql])
+            var overrides: [(String, String?)] = [("migrations", "[\(entry) }]")]
+            if let database { overrides.append(("database", "\"\(database.rawValue)\"")) }
+            return RuleExample(plan: ExamplePlan.json(overrides), files: ["migrations/0001_change.sql": sql])
         }
         return [
             RuleDocumentation(
@@ -76,7 +90,8 @@ struct SQLRules: LintRule {
                 explanation: """
                     On PostgreSQL, CREATE INDEX locks the table against writes while it builds. CREATE INDEX \
                     CONCURRENTLY does not, but cannot run inside a transaction: give the migration \
-                    `"transaction": false`.
+                    `"transaction": false`. Checked when the plan's `database` is `postgresql` or absent, \
+                    not under `mysql` or `sqlite`.
                     """,
                 bad: example("CREATE INDEX deal_links_member ON deal_links (member_id);\n"),
                 good: example("CREATE INDEX CONCURRENTLY deal_links_member ON deal_links (member_id);\n", transaction: false)),
@@ -102,6 +117,34 @@ struct SQLRules: LintRule {
                     """,
                 bad: example("UPDATE deal_links SET status = 'linked';\n"),
                 good: example("UPDATE deal_links SET status = 'linked' WHERE status IS NULL;\n")),
+            RuleDocumentation(
+                "B24P311",
+                explanation: """
+                    Under `"database": "mysql"`: MySQL (and MariaDB) commit every DDL statement (CREATE, ALTER, \
+                    DROP, TRUNCATE, RENAME) implicitly, so a migration with two of them, or with DDL and data \
+                    changes, is not atomic: when a later statement fails, the earlier ones stay applied and the \
+                    migration can be neither rolled back nor simply run again. Give each DDL statement its own \
+                    migration, and put data changes in migrations of their own.
+                    """,
+                bad: example(
+                    "ALTER TABLE deal_links ADD COLUMN status VARCHAR(20) NULL, ALGORITHM=INSTANT, LOCK=NONE;\nUPDATE deal_links SET status = 'linked' WHERE status IS NULL;\n",
+                    database: .mysql),
+                good: example(
+                    "ALTER TABLE deal_links ADD COLUMN status VARCHAR(20) NULL, ALGORITHM=INSTANT, LOCK=NONE;\n",
+                    database: .mysql)),
+            RuleDocumentation(
+                "B24P312",
+                explanation: """
+                    Under `"database": "mysql"`: an ALTER TABLE on an existing table may copy the table and block \
+                    writes while it runs, for minutes on a large table. Ask for an online change with both \
+                    ALGORITHM=INSTANT (or INPLACE) and LOCK=NONE: MySQL then refuses the statement when it cannot \
+                    honour them, instead of silently locking. A table created earlier in the same migration is \
+                    empty and is not checked.
+                    """,
+                bad: example("ALTER TABLE deal_links ADD COLUMN status VARCHAR(20) NULL;\n", database: .mysql),
+                good: example(
+                    "ALTER TABLE deal_links ADD COLUMN status VARCHAR(20) NULL, ALGORITHM=INSTANT, LOCK=NONE;\n",
+                    database: .mysql)),
         ]
     }
 }

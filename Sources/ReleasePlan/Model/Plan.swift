@@ -21,6 +21,8 @@ public struct Plan: Sendable, Equatable, Codable {
     public var migrations: [Migration]
     public var deploy: Deploy?
     public var notice: Notice?
+    /// The dialect of the app's database; nil when the plan names none (PostgreSQL-flavoured rules).
+    public var database: DatabaseDialect?
     public var suppress: [Suppression]
 
     public init(
@@ -28,7 +30,7 @@ public struct Plan: Sendable, Equatable, Codable {
         monetization: Monetization? = nil, minimumBitrix24Version: String? = nil, scopes: [ScopeRequest] = [],
         scopeUpgrade: ScopeUpgrade? = nil, handlerHosts: [String]? = nil, placements: [PlacementBinding] = [],
         events: [EventBinding] = [], requiredMethods: [String] = [], migrations: [Migration] = [],
-        deploy: Deploy? = nil, notice: Notice? = nil, suppress: [Suppression] = []
+        deploy: Deploy? = nil, notice: Notice? = nil, database: DatabaseDialect? = nil, suppress: [Suppression] = []
     ) {
         self.app = app
         self.version = version
@@ -45,6 +47,7 @@ public struct Plan: Sendable, Equatable, Codable {
         self.migrations = migrations
         self.deploy = deploy
         self.notice = notice
+        self.database = database
         self.suppress = suppress
     }
 

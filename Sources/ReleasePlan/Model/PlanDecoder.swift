@@ -4,7 +4,7 @@ public enum PlanDecoder {
     public static let topLevelKeys = [
         "$schema", "app", "version", "versioning", "changelog", "monetization", "minimumBitrix24Version", "scopes",
         "scopeUpgrade", "handlerHosts", "placements", "events", "requiredMethods", "migrations", "deploy", "notice",
-        "suppress",
+        "database", "suppress",
     ]
     static let placementKeys = ["placement", "handler", "title", "description", "groupName", "langAll", "options"]
     static let localizedKeys = ["title", "description", "groupName"]
@@ -52,6 +52,7 @@ public enum PlanDecoder {
         {
             plan.notice = notice.string("option", nonEmpty: true).map(Notice.init(option:))
         }
+        plan.database = reader.oneOf("database", DatabaseDialect.self)
         plan.suppress = reader.array("suppress") { decodeSuppression($0, $1, context: context) } ?? []
         _ = reader.string("$schema")
         let document = PlanDocument(source: source, root: root, plan: plan, damagedKeys: context.damagedKeys)

@@ -1,4 +1,4 @@
-/// Finds risky clauses in PostgreSQL/SQLite migration SQL (finding offsets are 0-based bytes).
+/// Finds risky clauses in migration SQL (finding offsets are 0-based bytes).
 ///
 /// The analyzer tokenizes with ``SQLTokenizer``, splits statements with
 /// ``SQLStatement/split(_:in:)`` and inspects each statement's leading keywords. Text inside
@@ -11,13 +11,18 @@
 /// - `ALTER TABLE`: see ``SQLAlterTableRules``.
 /// - `UPDATE` / `DELETE` (also after `WITH` and inside `WITH` bodies): see ``SQLDataChangeRules``.
 public enum SQLAnalyzer {
-    /// Analyses UTF-8 migration SQL; never traps, whatever the bytes.
-    public static func analyze(_ source: [UInt8]) -> SQLAnalysis {
-        let tokens = SQLTokenizer.tokenize(source)
+    /// Analyses UTF-8 migration SQL read in `dialect` (nil: PostgreSQL-flavoured); never traps.
+    ///
+    /// Under `.mysql` the findings of ``SQLMySQLRules`` are added.
+    public static func analyze(_ source: [UInt8], dialect: DatabaseDialect? = nil) -> SQLAnalysis {
+        let tokens = SQLTokenizer.tokenize(source, dialect: dialect)
         let statements = SQLStatement.split(tokens, in: source)
         var findings: [SQLFinding] = []
         for statement in statements {
             findings += self.findings(in: statement, source: source)
+        }
+        if dialect == .mysql {
+            findings += SQLMySQLRules.findings(in: statements, source: source)
         }
         var parameters: Set<String> = []
         var unterminated = false
@@ -39,8 +44,8 @@ public enum SQLAnalyzer {
     }
 
     /// Analyses the UTF-8 encoding of `text`; offsets are still UTF-8 byte offsets.
-    public static func analyze(_ text: String) -> SQLAnalysis {
-        analyze(Array(text.utf8))
+    public static func analyze(_ text: String, dialect: DatabaseDialect? = nil) -> SQLAnalysis {
+        analyze(Array(text.utf8), dialect: dialect)
     }
 
     /// Findings of one statement whose tokens index into `source`, in clause order.

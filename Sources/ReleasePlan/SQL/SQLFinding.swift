@@ -21,6 +21,12 @@ public struct SQLFinding: Sendable, Equatable, Hashable {
         case updateWithoutWhere
         /// `DELETE` whose main statement has no top-level `WHERE`.
         case deleteWithoutWhere
+        /// MySQL: a DDL statement after another DDL statement or a data change, or a data change
+        /// after DDL, in one migration (each DDL statement commits implicitly).
+        case nonAtomicDDL
+        /// MySQL: `ALTER TABLE` on a table the migration did not create, without both
+        /// `ALGORITHM=INSTANT|INPLACE` and `LOCK=NONE`.
+        case alterWithoutOnlineDDL
 
         /// One-line English explanation of the rule, suitable for a report line.
         public var summary: String {
@@ -37,6 +43,10 @@ public struct SQLFinding: Sendable, Equatable, Hashable {
                 return "updates every row: no top-level WHERE"
             case .deleteWithoutWhere:
                 return "deletes every row: no top-level WHERE"
+            case .nonAtomicDDL:
+                return "is not atomic on MySQL: each DDL statement commits implicitly"
+            case .alterWithoutOnlineDDL:
+                return "may copy the table and block writes on MySQL"
             }
         }
     }

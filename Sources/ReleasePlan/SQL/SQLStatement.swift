@@ -98,8 +98,8 @@ public struct SQLStatement: Sendable, Equatable {
         return statements
     }
 
-    /// Tokenizes `source` with ``SQLTokenizer`` and splits it into statements.
-    public static func split(_ source: [UInt8]) -> [SQLStatement] {
-        split(SQLTokenizer.tokenize(source), in: source)
+    /// Tokenizes `source` with ``SQLTokenizer`` in `dialect` and splits it into statements.
+    public static func split(_ source: [UInt8], dialect: DatabaseDialect? = nil) -> [SQLStatement] {
+        split(SQLTokenizer.tokenize(source, dialect: dialect), in: source)
     }
 }

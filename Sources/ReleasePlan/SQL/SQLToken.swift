@@ -9,7 +9,8 @@ public struct SQLToken: Sendable, Equatable, Hashable {
         case word
         /// Double-quoted (`"a""b"`) or backtick-quoted (`` `a` ``) identifier, quotes included.
         case quotedIdentifier
-        /// Single-quoted literal, including `E'…'`, `B'…'`, `X'…'` and `N'…'` prefixes.
+        /// Single-quoted literal, including `E'…'`, `B'…'`, `X'…'` and `N'…'` prefixes (on MySQL
+        /// also a double-quoted one).
         case string
         /// Dollar-quoted literal: `$$…$$` or `$tag$…$tag$`, delimiters included.
         case dollarString
@@ -23,7 +24,7 @@ public struct SQLToken: Sendable, Equatable, Hashable {
         case punctuation
         /// Operator run such as `=`, `<>`, `::`, `||`, or any other single unrecognised byte.
         case `operator`
-        /// `-- …` comment up to (not including) the line break.
+        /// `-- …` comment (on MySQL also `# …`) up to (not including) the line break.
         case lineComment
         /// `/* … */` comment; nesting is honoured as in PostgreSQL.
         case blockComment

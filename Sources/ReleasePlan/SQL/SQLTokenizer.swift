@@ -1,14 +1,18 @@
-/// Lossless tokenizer for PostgreSQL/SQLite migration SQL over UTF-8 bytes (byte offsets, 0-based).
+/// Lossless tokenizer for migration SQL over UTF-8 bytes (byte offsets, 0-based).
 ///
 /// Every input byte belongs to exactly one token, tokens are contiguous and in source order,
 /// and no input (including invalid UTF-8 or random bytes) can make it trap. Unterminated
 /// strings, quoted identifiers, dollar strings and block comments run to end of input and
 /// carry ``SQLToken/isUnterminated``.
+///
+/// The dialect picks the lexis: PostgreSQL (also when none is given) knows dollar quoting;
+/// SQLite does not; MySQL is described in `SQLTokenizer+MySQL.swift`.
 public enum SQLTokenizer {
     /// Splits `source` into tokens whose ranges cover every byte exactly once.
     ///
     /// A UTF-8 byte order mark (EF BB BF) at offset 0 becomes a 3-byte whitespace token.
-    public static func tokenize(_ source: [UInt8]) -> [SQLToken] {
+    /// `dialect` nil reads PostgreSQL-flavoured SQL, as before plans named their dialect.
+    public static func tokenize(_ source: [UInt8], dialect: DatabaseDialect? = nil) -> [SQLToken] {
         var tokens: [SQLToken] = []
         tokens.reserveCapacity(source.count / 4 + 1)
         var offset = 0
@@ -17,7 +21,7 @@ public enum SQLTokenizer {
             offset = 3
         }
         while offset < source.count {
-            let token = token(in: source, at: offset)
+            let token = token(in: source, at: offset, dialect: dialect)
             tokens.append(token)
             offset = token.range.upperBound
         }
@@ -25,12 +29,16 @@ public enum SQLTokenizer {
     }
 
     /// Convenience overload that tokenizes the UTF-8 encoding of `text`.
-    public static func tokenize(_ text: String) -> [SQLToken] {
-        tokenize(Array(text.utf8))
+    public static func tokenize(_ text: String, dialect: DatabaseDialect? = nil) -> [SQLToken] {
+        tokenize(Array(text.utf8), dialect: dialect)
     }
 
     /// Scans the single token starting at `start` (byte offset, 0-based; must be in bounds).
-    static func token(in source: [UInt8], at start: Int) -> SQLToken {
+    static func token(in source: [UInt8], at start: Int, dialect: DatabaseDialect?) -> SQLToken {
+        if dialect == .mysql, let token = mysqlToken(in: source, at: start) { return token }
+        if !DatabaseDialect.isPostgreSQL(dialect), source[start] == SQLByteClass.dollar {
+            return dollarWithoutQuoting(source, at: start)
+        }
         let byte = source[start]
         let next: UInt8 = start + 1 < source.count ? source[start + 1] : 0
         func make(_ kind: SQLToken.Kind, _ end: Int, _ unterminated: Bool = false) -> SQLToken {

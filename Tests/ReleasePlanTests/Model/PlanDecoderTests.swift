@@ -160,7 +160,32 @@ struct PlanDecoderTests {
             name: "options as an array", key: "placements",
             value: "[{ \"placement\": \"LEFT_MENU\", \"handler\": \"https://a.example/m\", \"options\": [] }]",
             needle: "[] }", path: "placements[0].options", message: "`placements[0].options` must be an object, found array"),
+        BadValue(
+            name: "database postgres", key: "database", value: "\"postgres\"", needle: "\"postgres\"", path: "database",
+            message:
+                "`database` must be one of \"postgresql\", \"mysql\", \"sqlite\", found \"postgres\"; did you mean 'postgresql'?"
+        ),
+        BadValue(
+            name: "database in capitals", key: "database", value: "\"MySQL\"", needle: "\"MySQL\"", path: "database",
+            message: "`database` must be one of \"postgresql\", \"mysql\", \"sqlite\", found \"MySQL\"; did you mean 'mysql'?"),
+        BadValue(
+            name: "database as a number", key: "database", value: "3", needle: "3", path: "database",
+            message: "`database` must be a string, found number"),
     ]
+
+    @Test(arguments: DatabaseDialect.allCases)
+    func databaseNamesTheDialect(_ dialect: DatabaseDialect) throws {
+        let result = try #require(Self.decode(PlanText.make(["database": "\"\(dialect.rawValue)\""])))
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.document?.plan.database == dialect)
+    }
+
+    @Test func planWithoutDatabaseHasNoDialect() throws {
+        let result = try #require(Self.decode(PlanText.make()))
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.document?.plan.database == nil)
+        #expect(DatabaseDialect.isPostgreSQL(result.document?.plan.database))
+    }
 
     @Test(arguments: badValues)
     func wrongTypeOrValue(_ testCase: BadValue) throws {
