@@ -26,6 +26,24 @@ struct OpenStore {
         try LoadedPlan.load(path, arguments: arguments, console: console, history: StoreHistory.from(journal))
     }
 
+    /// A plan that names its database dialect runs only on a store of that dialect (DESIGN §3):
+    /// its migrations are written for it. A usage error (exit 64) before any step otherwise.
+    static func checkDialect(_ loaded: LoadedPlan, store: OpenStore) throws {
+        guard let wanted = loaded.compiled.plan.database else { return }
+        let matches: Bool
+        switch store.database.dialect {
+        case .sqlite: matches = wanted == .sqlite
+        case .postgres: matches = wanted == .postgresql
+        case .mysql: matches = wanted == .mysql
+        }
+        guard matches else {
+            throw UsageError(
+                message: "\(loaded.planPath) says \"database\": \"\(wanted.rawValue)\", but the state store is \(store.url.redacted) "
+                    + "(\(store.database.dialect.rawValue)): its migrations would run on the wrong database; "
+                    + "give the matching --database (or B24PLAN_DATABASE_URL)")
+        }
+    }
+
     /// Opens the store and loads `path` against its history; nil after the plan's problems were
     /// printed. A SQLite store that does not exist yet has no history: the plan is loaded first,
     /// and a plan that fails lint creates no store.
@@ -38,6 +56,11 @@ struct OpenStore {
             !FileManager.default.fileExists(atPath: file)
         {
             guard let loaded = try LoadedPlan.load(path, arguments: arguments, console: console) else { return nil }
+            if let wanted = loaded.compiled.plan.database, wanted != .sqlite {
+                throw UsageError(
+                    message: "\(loaded.planPath) says \"database\": \"\(wanted.rawValue)\", but the state store is \(url.redacted) "
+                        + "(sqlite): its migrations would run on the wrong database; give the matching --database")
+            }
             let store = try open(arguments, console: console, mode: mode)
             return (store, loaded)
         }
@@ -45,6 +68,12 @@ struct OpenStore {
         guard let loaded = try store.load(path, arguments: arguments, console: console) else {
             store.close()
             return nil
+        }
+        do {
+            try checkDialect(loaded, store: store)
+        } catch {
+            store.close()
+            throw error
         }
         return (store, loaded)
     }

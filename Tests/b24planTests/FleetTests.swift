@@ -428,3 +428,27 @@ extension FleetTests {
         }
     }
 }
+
+extension FleetTests {
+    @Test("the MySQL sample plans migrate on MariaDB; a plan that names mysql is refused on SQLite (64), creating nothing")
+    func mysqlSamplePlans() throws {
+        guard let (url, client) = try Self.mysqlDatabase("sample_mysql") else { return }
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try CLIRunner.runTool("/bin/cp", ["-R", CLIRunner.packageRoot.appendingPathComponent("plans").path, folder.path])
+        let migrate = try CLIRunner.run(["migrate", "plans/acme.dealsync-mysql/2.0.1.json", "--database", url], in: folder)
+        #expect(migrate.code == 0, "\(migrate.stdout)\(migrate.stderr)")
+        let applied = try CLIRunner.runTool(
+            "/usr/bin/env", client + ["-e", "SELECT version, dirty FROM schema_migrations ORDER BY version"])
+        #expect(applied.stdout.split(separator: "\n").map { $0.split(separator: "\t").joined(separator: " ") } == ["1 0", "2 0", "3 0"])
+        let columns = try CLIRunner.runTool("/usr/bin/env", client + ["-e", "SHOW COLUMNS FROM deal_links LIKE 'status'"])
+        #expect(columns.stdout.contains("status"))
+
+        let wrong = try CLIRunner.run(
+            ["migrate", "plans/acme.dealsync-mysql/2.0.1.json", "--database", "sqlite:" + folder.appendingPathComponent("x.db").path],
+            in: folder)
+        #expect(wrong.code == 64, "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("\"database\": \"mysql\""), "\(wrong.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.db").path))
+    }
+}
