@@ -56,30 +56,11 @@ public struct PostgresURL: Sendable, Equatable {
         guard let schemeEnd = text.range(of: "://"), Self.isURL(text) else {
             throw DatabaseError(message: "not a PostgreSQL URL (postgres://user:password@host:port/database)")
         }
-        let scheme = String(text[..<schemeEnd.upperBound])
-        let rest = text[schemeEnd.upperBound...]
-
-        var rawUser: Substring?
-        var rawPassword: Substring?
-        var afterUserInfo = rest
-        if let at = Self.userInfoEnd(rest) {
-            let userInfo = rest[..<at]
-            if let colon = userInfo.firstIndex(of: ":") {
-                rawUser = userInfo[..<colon]
-                rawPassword = userInfo[userInfo.index(after: colon)...]
-            } else {
-                rawUser = userInfo
-            }
-            afterUserInfo = rest[rest.index(after: at)...]
-        }
-        let authorityEnd = afterUserInfo.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? afterUserInfo.endIndex
-        let authority = afterUserInfo[..<authorityEnd]
-        var pathAndQuery = afterUserInfo[authorityEnd...]
-        var rawQuery: Substring?
-        if let question = pathAndQuery.firstIndex(of: "?") {
-            rawQuery = pathAndQuery[pathAndQuery.index(after: question)...]
-            pathAndQuery = pathAndQuery[..<question]
-        }
+        let parts = ServerURLParts(text, schemeEnd: schemeEnd)
+        let (scheme, rawUser, rawPassword, authority, rawQuery) = (
+            parts.scheme, parts.rawUser, parts.rawPassword, parts.authority, parts.rawQuery
+        )
+        let pathAndQuery = parts.path
 
         var parameters: [Parameter] = []
         var redactedQuery: [String] = []
