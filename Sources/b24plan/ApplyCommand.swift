@@ -28,7 +28,7 @@ struct ApplyCommand: Command {
             .value("against", "FILE", "The published plan to compare with (plan files only)."),
             .value("reconcile", "WHEN", allowed: ["auto", "always"], "'always' adds the portal reconcile to repair drift."),
             .value("retry", "WHICH", allowed: ["failed", "needs-reinstall"], "Re-run the portal steps for only these portals."),
-            .flag("worker", "Join the run of FILE on PostgreSQL and work on its portals only (scale-out)."),
+            .flag("worker", "Join the run of FILE on PostgreSQL or MySQL/MariaDB and work on its portals only (scale-out)."),
             .value("lease", "SECONDS", "How long a claimed portal stays claimed unless renewed (shared runs; default 120)."),
             .value(
                 "max-connections", "N",
