@@ -452,3 +452,25 @@ extension FleetTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.db").path))
     }
 }
+
+extension FleetTests {
+    @Test("MySQL/MariaDB: 300 portals with every fault mode end in the states their faults imply")
+    func everyFaultOnMySQL() throws {
+        guard let (url, client) = try Self.mysqlDatabase("fleet_faults") else { return }
+        let setup = try Setup(mysql: (url, client))
+        defer { setup.close() }
+        let apply = try setup.run(["apply", "--yes", "--format", "json", "plans/acme.dealsync/2.0.0.json"])
+        #expect(apply.code == 3, "\(apply.stdout.suffix(1000))\n\(apply.stderr.suffix(2000))")
+        let output = try CLIRunner.runTool(
+            "/usr/bin/env", client + ["-e", "SELECT member_id, state FROM b24plan_portal_tasks WHERE step_id = 'portals.reconcile'"])
+        var states: [String: String] = [:]
+        for line in output.stdout.split(separator: "\n") {
+            let fields = line.split(separator: "\t").map(String.init)
+            if fields.count == 2 { states[fields[0]] = fields[1] }
+        }
+        #expect(states.count == 300)
+        for (member, faults) in try setup.faults().sorted(by: { $0.key < $1.key }) {
+            #expect(Self.expectedState(faults).contains(states[member] ?? "none"), "\(member) \(faults) → \(states[member] ?? "none")")
+        }
+    }
+}
