@@ -77,7 +77,7 @@ struct ApplyCommand: Command {
         }
         var runVersion: String?
         do {
-            let history = ReleaseHistoryCheck(journal: journal, console: console)
+            let history = ReleaseHistoryCheck(journal: journal)
             if rollback {
                 (loaded, runVersion) = try history.rollback(loaded)
             } else {

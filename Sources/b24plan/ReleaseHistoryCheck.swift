@@ -3,10 +3,9 @@ import PlanStore
 import ReleasePlan
 
 /// What the store's release history says about an apply (issue 9): the guards of `ReleaseGuard`,
-/// the graph of a rollback, and the reconcile a release after a rollback must not skip.
+/// and a rollback's plan (`PlanCompiler.compileRollback`) against the release it rolls back from.
 struct ReleaseHistoryCheck {
     let journal: Journal
-    let console: Console
 
     /// Checks the plan to apply against the history (a plan that follows a rolled-back release
     /// already reconciles every portal: the compiler sees the history).
@@ -33,32 +32,14 @@ struct ReleaseHistoryCheck {
                     + "(sha256 \(loaded.planSHA256), published \(release.planSHA256)): a rollback restores exactly what was "
                     + "published; restore that file (b24plan log --format json shows its digest)")
         }
-        // Shown and compiled against the release it rolls back from, so the diff lists what goes.
-        var older = compiled.plan
+        // Compiled against the release it rolls back from, so the plan shown lists what goes.
         var newer: Plan?
         if let newest = try journal.newestPublished(app: compiled.app) {
             let label = PublishedPlan.label(app: newest.app, version: newest.version)
             newer = PlanLoader(fileSystem: InMemoryFileSystem([label: newest.planJSON])).load(label).document?.plan
         }
-        // The app's notice shows the restored release (under the newer release's option when the
-        // older one declared none), never the release that was rolled back.
-        if older.notice == nil, let notice = newer?.notice { older.notice = notice }
         var plan = loaded
-        plan.compiled = Self.rollbackGraph(PlanCompiler(reconcile: .always).compile(older, previous: newer))
+        plan.compiled = PlanCompiler().compileRollback(compiled.plan, from: newer)
         return (plan, try journal.rollbackRunVersion(app: compiled.app, to: compiled.to))
-    }
-
-    /// The rollback graph: `portals.reconcile` to the older release's bindings, nothing else.
-    static func rollbackGraph(_ compiled: CompiledPlan) -> CompiledPlan {
-        var rollback = compiled
-        let reconcile = PlanStep(
-            id: PlanStep.Kind.portalsReconcile.rawValue, kind: .portalsReconcile,
-            actions: [
-                "restore \(compiled.app) \(compiled.to)'s placements, events and release notice on every portal "
-                    + "(unbind what later releases added)",
-                "no migration runs: the schema is forward-only; ship a forward fix for data",
-            ])
-        rollback.steps = [reconcile]
-        return rollback
     }
 }

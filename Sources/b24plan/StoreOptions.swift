@@ -104,8 +104,6 @@ struct LoadedPlan {
     var planPath: String
     /// The plan file's bytes (the store keeps them when the version is published).
     var planJSON: String
-    /// Loaded from a plan saved by `diff --out`.
-    var isSaved = false
     /// `file:line:column` of the plan's `version` (where a release-history refusal points).
     var versionLocation: String?
 
@@ -158,7 +156,7 @@ struct LoadedPlan {
         return LoadedPlan(
             compiled: compiled, planSHA256: plan.sha256, directory: FilePath.directory(of: recompiled.planPath),
             planPath: LocalPath.display(recompiled.planPath),
-            planJSON: String(decoding: (try? fileSystem.read(recompiled.planPath)) ?? [], as: UTF8.self), isSaved: true)
+            planJSON: String(decoding: (try? fileSystem.read(recompiled.planPath)) ?? [], as: UTF8.self))
     }
 }
 

@@ -71,8 +71,8 @@ struct RedirectTests {
         }
     }
 
-    @Test("a host the OAuth server reported for the portal is followed after a refresh")
-    func confirmedByTheOAuthServer() async throws {
+    @Test("a refresh that reports the portal on another host moves the session there (the OAuth server's word)")
+    func theOAuthServersAddressIsAdopted() async throws {
         let kit = SessionKit(handler: { request in
             if request.url.hasPrefix(SessionKit.tokenURL) {
                 return Answer.token(access: "access-2", refresh: "refresh-2", endpoint: "https://crm.acme.example/rest/")
@@ -82,9 +82,10 @@ struct RedirectTests {
             return Answer.redirect(to: "https://crm.acme.example/rest/scope")
         })
         let session = kit.session()
-        // The refresh reports the new address, so the session goes there directly.
+        // The refresh reports the new address, so the session goes there directly, never through the redirect.
         #expect(try await session.call("scope") == .bool(true))
-        #expect(kit.restRequests.last?.url == "https://crm.acme.example/rest/scope")
+        #expect(kit.restRequests.map(\.url) == ["https://acme.bitrix24.com/rest/scope", "https://crm.acme.example/rest/scope"])
+        #expect(kit.store.row("m1")?.endpoint == "https://crm.acme.example/rest/", "stored with the tokens")
     }
 
     @Test("a read-only command follows a rename in memory and stores nothing")

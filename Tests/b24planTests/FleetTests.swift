@@ -90,6 +90,26 @@ struct FleetTests {
             try CLIRunner.run(arguments, in: folder, environment: environment)
         }
 
+        /// `workers` processes of `apply --worker` started first, then the coordinating apply; all
+        /// waited for. Returns the exit statuses.
+        func shareRun(_ plan: String, workers count: Int) throws -> (coordinator: Int32, workers: [Int32]) {
+            func start(_ arguments: [String]) throws -> Process {
+                let process = Process()
+                process.executableURL = CLIRunner.binary
+                process.arguments = arguments
+                process.currentDirectoryURL = folder
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+                process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+                process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+                try process.run()
+                return process
+            }
+            let workers = try (0..<count).map { _ in try start(["apply", "--worker", "--parallel", "4", plan]) }
+            let coordinator = try start(["apply", "--yes", "--parallel", "4", plan])
+            for process in [coordinator] + workers { process.waitUntilExit() }
+            return (coordinator.terminationStatus, workers.map(\.terminationStatus))
+        }
+
         func states() throws -> [String: String] {
             let rows = try CLIRunner.sqliteRows(
                 database, "SELECT member_id, state FROM b24plan_portal_tasks WHERE step_id = 'portals.reconcile'")
@@ -297,23 +317,9 @@ struct FleetTests {
         let portals = 60
         let setup = try Setup(portals: portals, faults: "slow=\(portals)", postgres: postgres)
         defer { setup.close() }
-        func start(_ arguments: [String]) throws -> Process {
-            let process = Process()
-            process.executableURL = CLIRunner.binary
-            process.arguments = arguments
-            process.currentDirectoryURL = setup.folder
-            process.environment = ProcessInfo.processInfo.environment.merging(setup.environment) { _, new in new }
-            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
-            return process
-        }
-        let plan = "plans/acme.dealsync/2.0.0.json"
-        let workers = try (0..<2).map { _ in try start(["apply", "--worker", "--parallel", "4", plan]) }
-        let coordinator = try start(["apply", "--yes", "--parallel", "4", plan])
-        for process in [coordinator] + workers { process.waitUntilExit() }
-        #expect(coordinator.terminationStatus == 0)
-        #expect(workers.allSatisfy { $0.terminationStatus == 0 })
+        let (coordinator, workers) = try setup.shareRun("plans/acme.dealsync/2.0.0.json", workers: 2)
+        #expect(coordinator == 0)
+        #expect(workers.allSatisfy { $0 == 0 })
         let owners = try CLIRunner.runTool(
             "/usr/bin/env",
             [
@@ -361,23 +367,9 @@ extension FleetTests {
         let portals = 60
         let setup = try Setup(portals: portals, faults: "slow=\(portals)", mysql: (url, client))
         defer { setup.close() }
-        func start(_ arguments: [String]) throws -> Process {
-            let process = Process()
-            process.executableURL = CLIRunner.binary
-            process.arguments = arguments
-            process.currentDirectoryURL = setup.folder
-            process.environment = ProcessInfo.processInfo.environment.merging(setup.environment) { _, new in new }
-            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
-            return process
-        }
-        let plan = "plans/acme.dealsync/2.0.0.json"
-        let workers = try (0..<2).map { _ in try start(["apply", "--worker", "--parallel", "4", plan]) }
-        let coordinator = try start(["apply", "--yes", "--parallel", "4", plan])
-        for process in [coordinator] + workers { process.waitUntilExit() }
-        #expect(coordinator.terminationStatus == 0)
-        #expect(workers.allSatisfy { $0.terminationStatus == 0 })
+        let (coordinator, workers) = try setup.shareRun("plans/acme.dealsync/2.0.0.json", workers: 2)
+        #expect(coordinator == 0)
+        #expect(workers.allSatisfy { $0 == 0 })
         let figures = try CLIRunner.runTool(
             "/usr/bin/env",
             client + [

@@ -130,7 +130,7 @@ public final class ApplyExecutor: @unchecked Sendable {
             environment.reporter.stepFinished(step, state: state, detail: detail)
         }
         for step in compiled.steps { outcome.states[step.id] = states[step.id] ?? .pending }
-        let runState: Journal.RunState = outcome.failure != nil ? .failed : outcome.isComplete && !outcome.interrupted ? .done : .incomplete
+        let runState: Journal.RunState = outcome.failure != nil ? .failed : outcome.isComplete ? .done : .incomplete
         try journal.setRunState(run.id, runState)
         return outcome
     }

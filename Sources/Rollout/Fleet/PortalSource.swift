@@ -88,6 +88,9 @@ final class ClaimingPortalSource: PortalSource, @unchecked Sendable {
     let leaseSeconds: TimeInterval
     /// Says what the source does that an operator should know (a dead process's portals taken over).
     var notice: @Sendable (String) -> Void = { _ in }
+    /// Dead local owners' leases are looked for at the start and whenever nothing is claimable,
+    /// not on every claim (a grouping query per portal would be on the hot path).
+    private var lookForDeadLeases = true
 
     init(fleet: PortalFleet, journal: Journal, runID: Int, stepID: String, owner: String, leaseSeconds: TimeInterval) {
         self.fleet = fleet
@@ -100,11 +103,13 @@ final class ClaimingPortalSource: PortalSource, @unchecked Sendable {
 
     func next(limit: Int) async throws -> PortalBatch {
         let (journal, installations, runID, stepID, owner, lease) = (journal, fleet.installations, runID, stepID, owner, leaseSeconds)
-        let notice = self.notice
-        return try await fleet.thread.perform { () throws -> PortalBatch in
-            let released = try journal.releaseDeadLocalLeases(run: runID, step: stepID)
-            if released > 0 {
-                notice("took over \(released) portal\(released == 1 ? "" : "s") leased by a process of this host that is gone")
+        let (notice, releaseDead) = (self.notice, lookForDeadLeases)
+        let batch = try await fleet.thread.perform { () throws -> PortalBatch in
+            if releaseDead {
+                let released = try journal.releaseDeadLocalLeases(run: runID, step: stepID)
+                if released > 0 {
+                    notice("took over \(released) portal\(released == 1 ? "" : "s") leased by a process of this host that is gone")
+                }
             }
             let claimed = try journal.claimPortalTasks(run: runID, step: stepID, owner: owner, limit: limit, leaseSeconds: lease)
             if claimed.isEmpty {
@@ -128,6 +133,8 @@ final class ClaimingPortalSource: PortalSource, @unchecked Sendable {
             }
             return found.isEmpty ? .later(nil) : .items(found)
         }
+        if case .later = batch { lookForDeadLeases = true } else { lookForDeadLeases = false }
+        return batch
     }
 
     func giveBack(_ memberIDs: [String]) async {

@@ -28,9 +28,6 @@ public final class PortalSession: @unchecked Sendable {
     /// session (after a refresh of its own, a second 401 is the portal's answer, not a stale token).
     private var recoveries = 2
     private var refreshedHere = false
-    /// The address the OAuth server reported for this portal (`client_endpoint`), which makes a
-    /// redirect to that host trustworthy.
-    private var confirmedEndpoint: String?
     private var operatingResetAt: [String: Double] = [:]
     /// `time.operating_reset_at` of each method's last successful answer: error answers carry no
     /// `time` block, so an OPERATION_TIME_LIMIT waits until this.
@@ -154,8 +151,9 @@ public final class PortalSession: @unchecked Sendable {
                 if recovery.refreshed {
                     refreshedHere = true
                     refreshedScopes = recovery.scopes
-                    if let reported = recovery.endpoint, !reported.isEmpty { confirmedEndpoint = Self.normalized(reported) }
                 }
+                // The OAuth server's (or the row's) address for this portal is where it lives now:
+                // the token may go there.
                 if let newEndpoint = recovery.endpoint, !newEndpoint.isEmpty { endpoint = Self.normalized(newEndpoint) }
             case .http(let status) where status >= 500:
                 serverErrors += 1
@@ -172,12 +170,12 @@ public final class PortalSession: @unchecked Sendable {
     }
 
     /// A renamed portal's 302 (DESIGN §7, redirects): followed only to https (or loopback to
-    /// loopback, for test farms); the token goes to another host only when the OAuth server
-    /// confirmed that host for this portal, or it is a Bitrix24 cloud host. Writing commands store
+    /// loopback, for test farms), and to another host only when it is a Bitrix24 cloud host; a host
+    /// the OAuth server reports for the portal is adopted at the refresh. Writing commands store
     /// the new address; read-only ones keep it in memory.
     private func follow(location: String, method: String) async throws {
         let target = Self.endpoint(fromLocation: location, method: method)
-        switch RedirectPolicy.decide(from: endpoint, to: target, confirmed: confirmedEndpoint) {
+        switch RedirectPolicy.decide(from: endpoint, to: target) {
         case .refuse(let why):
             throw BitrixError.redirect(to: RedirectPolicy.display(target), why: why)
         case .follow:

@@ -14,9 +14,9 @@ enum RedirectPolicy {
         "bitrix24.tr", "bitrix24.id", "bitrix24.jp", "bitrix24.vn", "bitrix24.com.br", "bitrix24.com.tr", "bitrix24.mx",
     ]
 
-    /// Whether a redirect from `current` to `target` is followed, `confirmed` being the portal's
-    /// address as the OAuth server reported it (nil: not known in this run).
-    static func decide(from current: String, to target: String, confirmed: String?) -> Decision {
+    /// Whether a redirect from `current` to `target` is followed. A host the OAuth server reported
+    /// for the portal needs no redirect: the session moves there at the refresh.
+    static func decide(from current: String, to target: String) -> Decision {
         guard let to = Origin(target) else { return .refuse("the address is not a valid URL") }
         let from = Origin(current)
         let loopbackPair = from.map { $0.isLoopback && to.isLoopback } ?? false
@@ -24,7 +24,6 @@ enum RedirectPolicy {
             return .refuse("only https addresses are followed (the token would travel unencrypted)")
         }
         if let from, from == to { return .follow }
-        if let confirmed, let known = Origin(confirmed), known == to { return .follow }
         if to.isBitrix24Cloud { return .follow }
         return .refuse(
             "\(to.host) is another host, and the OAuth server has not confirmed it as this portal's address; "
