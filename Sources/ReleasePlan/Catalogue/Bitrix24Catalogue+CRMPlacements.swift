@@ -31,12 +31,25 @@ extension Bitrix24Catalogue {
             ["ROBOT_DESIGNER_TOOLBAR"],
             ["LEAD", "DEAL", "SMART_INVOICE", "DYNAMIC"]
         ),
+        // widgets/crm/funnels-toolbar.md: deals use the fixed CRM_FUNNELS_TOOLBAR.
+        (
+            ["FUNNELS_TOOLBAR"],
+            ["SMART_INVOICE", "DYNAMIC"]
+        ),
     ]
 
-    /// Legacy entities that BITRIX24.md's table leaves out but the docs and the PHP SDK still list:
-    /// the old invoices (`CRM_INVOICE_LIST_MENU`, `CRM_INVOICE_LIST_TOOLBAR` in `widgets/crm/index.md`
-    /// and `widgets/crm/list-toolbar.md`; `CRM_INVOICE_DETAIL_TOOLBAR` and
-    /// `CRM_INVOICE_DOCUMENTGENERATOR_BUTTON` in the SDK's `PlacementLocationCode`).
+    /// The docs page of each suffix, under `api-reference/`.
+    static let crmSuffixSources: [String: String] = [
+        "DETAIL_TAB": "widgets/crm/detail-tab.md", "DETAIL_ACTIVITY": "widgets/crm/detail-activity.md",
+        "LIST_TOOLBAR": "widgets/crm/list-toolbar.md", "DETAIL_TOOLBAR": "widgets/crm/detail-toolbar.md",
+        "DOCUMENTGENERATOR_BUTTON": "widgets/crm/document-generator-button.md", "LIST_MENU": "widgets/crm/list-menu.md",
+        "ACTIVITY_TIMELINE_MENU": "widgets/crm/activity-timeline-menu.md",
+        "ROBOT_DESIGNER_TOOLBAR": "widgets/crm/robot-designer-toolbar.md", "FUNNELS_TOOLBAR": "widgets/crm/funnels-toolbar.md",
+    ]
+
+    /// Legacy entities the docs no longer list (B24P218): the old invoices (`CRM_INVOICE_LIST_MENU`,
+    /// `CRM_INVOICE_LIST_TOOLBAR`, `CRM_INVOICE_DETAIL_TOOLBAR`, `CRM_INVOICE_DOCUMENTGENERATOR_BUTTON`;
+    /// earlier revisions of `widgets/crm/index.md` and b24phpsdk's `PlacementLocationCode`).
     static let crmLegacySuffixTable: [(suffixes: [String], entities: [String])] = [
         (["LIST_MENU", "LIST_TOOLBAR", "DETAIL_TOOLBAR", "DOCUMENTGENERATOR_BUTTON"], ["INVOICE"])
     ]
@@ -105,12 +118,17 @@ extension Bitrix24Catalogue {
         return result
     }
 
-    /// The placement for an accepted `CRM_<ENTITY>_<SUFFIX>` code.
-    static func crmPlacement(code: String, suffix: String) -> Bitrix24Placement {
-        Bitrix24Placement(
+    /// The placement for an accepted `CRM_<ENTITY>_<SUFFIX>` code; a legacy entity's is `removed`.
+    static func crmPlacement(code: String, entity: String, suffix: String) -> Bitrix24Placement {
+        let legacy = !crmSuffixTable.contains { $0.suffixes.contains(suffix) && $0.entities.contains(entity) }
+            && crmLegacySuffixTable.contains { $0.suffixes.contains(suffix) && $0.entities.contains(entity) }
+        return Bitrix24Placement(
             code: code,
             scope: crmPlacementScope,
-            keptOptions: Set(crmSuffixKeptOptions[suffix] ?? [])
+            keptOptions: Set(crmSuffixKeptOptions[suffix] ?? []),
+            status: legacy ? .removed : .documented,
+            source: legacy ? "widgets/crm/index.md (earlier revisions), b24phpsdk" : crmSuffixSources[suffix] ?? "widgets/crm/index.md",
+            removalNote: legacy ? "the old invoices are gone; use CRM_SMART_INVOICE_\(suffix)" : nil
         )
     }
 }

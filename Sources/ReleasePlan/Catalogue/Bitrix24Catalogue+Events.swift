@@ -1,86 +1,154 @@
 extension Bitrix24Catalogue {
+    /// One row of the event tables: names with the same scopes, docs page and delivery.
+    struct EventRow {
+        let scope: String?
+        let names: [String]
+        let source: String
+        var alsoAccepted: [String] = []
+        var dispute: String? = nil
+        var delivery: Bitrix24EventDelivery = .eventBind
+        var status: Bitrix24DocsStatus = .documented
+    }
+
     /// Every event the catalogue knows, grouped by the scope `event.bind` needs (`nil`: global).
-    static let eventScopeTable: [(scope: String?, names: [String])] = coreEventTable + moduleEventTable
+    static let eventScopeTable: [EventRow] = coreEventTable + moduleEventTable
 
     /// Per-type events: a prefix followed by a numeric `entityTypeId` (`ONCRMDYNAMICITEMADD_128`).
     /// The docs' `events` answer shows them next to the plain names (`ONCRMDYNAMICITEMADD_147`).
-    static let eventSuffixPatterns: [(prefix: String, scope: String?)] = [
-        ("ONCRMDYNAMICITEMADD_", "crm"),
-        ("ONCRMDYNAMICITEMUPDATE_", "crm"),
-        ("ONCRMDYNAMICITEMDELETE_", "crm"),
+    static let eventSuffixPatterns: [(prefix: String, scope: String?, source: String)] = [
+        ("ONCRMDYNAMICITEMADD_", "crm", "crm/universal/events/index.md"),
+        ("ONCRMDYNAMICITEMUPDATE_", "crm", "crm/universal/events/index.md"),
+        ("ONCRMDYNAMICITEMDELETE_", "crm", "crm/universal/events/index.md"),
     ]
 
-    /// Global application events, `user`, and `crm`.
-    ///
-    /// Sources: `api-reference/events/events.md` (the `events` method's full answer),
-    /// `api-reference/common/events/index.md`, the CRM `…/events/index.md` pages
-    /// (deals, universal, timeline, document-generator), and the PHP SDK's `CrmTypeEventsFactory`.
-    static let coreEventTable: [(scope: String?, names: [String])] = [
-        (
-            nil,
-            [
+    /// Global application events, `user`, and `crm`, by docs page (under `api-reference/`).
+    static let coreEventTable: [EventRow] = [
+        EventRow(
+            scope: nil,
+            names: [
                 "ONAPPINSTALL", "ONAPPUPDATE", "ONAPPUNINSTALL", "ONAPPPAYMENT", "ONAPPMETHODCONFIRM",
                 "ONAPPTEST", "ONOFFLINEEVENT", "ONAPPUSERREADY",
-            ]
-        ),
-        ("user", ["ONUSERADD"]),
-        (
-            "crm",
-            [
-                // leads
-                "ONCRMLEADADD", "ONCRMLEADUPDATE", "ONCRMLEADDELETE",
+            ],
+            source: "common/events/index.md"),
+        EventRow(scope: "user", names: ["ONUSERADD"], source: "events/events.md"),
+        EventRow(scope: "crm", names: ["ONCRMLEADADD", "ONCRMLEADUPDATE", "ONCRMLEADDELETE"], source: "crm/leads/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMLEADUSERFIELDADD", "ONCRMLEADUSERFIELDUPDATE", "ONCRMLEADUSERFIELDDELETE",
                 "ONCRMLEADUSERFIELDSETENUMVALUES",
-                // deals
-                "ONCRMDEALADD", "ONCRMDEALUPDATE", "ONCRMDEALDELETE", "ONCRMDEALMOVETOCATEGORY",
+            ],
+            source: "crm/leads/userfield/events/index.md"),
+        EventRow(
+            scope: "crm", names: ["ONCRMDEALADD", "ONCRMDEALUPDATE", "ONCRMDEALDELETE", "ONCRMDEALMOVETOCATEGORY"],
+            source: "crm/deals/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMDEALUSERFIELDADD", "ONCRMDEALUSERFIELDUPDATE", "ONCRMDEALUSERFIELDDELETE",
                 "ONCRMDEALUSERFIELDSETENUMVALUES",
-                "ONCRMDEALRECURRINGADD", "ONCRMDEALRECURRINGUPDATE", "ONCRMDEALRECURRINGDELETE",
-                "ONCRMDEALRECURRINGEXPOSE",
-                // companies
-                "ONCRMCOMPANYADD", "ONCRMCOMPANYUPDATE", "ONCRMCOMPANYDELETE",
+            ],
+            source: "crm/deals/user-defined-fields/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: ["ONCRMDEALRECURRINGADD", "ONCRMDEALRECURRINGUPDATE", "ONCRMDEALRECURRINGDELETE", "ONCRMDEALRECURRINGEXPOSE"],
+            source: "crm/deals/recurring-deals/events/index.md"),
+        EventRow(
+            scope: "crm", names: ["ONCRMCOMPANYADD", "ONCRMCOMPANYUPDATE", "ONCRMCOMPANYDELETE"],
+            source: "crm/companies/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMCOMPANYUSERFIELDADD", "ONCRMCOMPANYUSERFIELDUPDATE", "ONCRMCOMPANYUSERFIELDDELETE",
                 "ONCRMCOMPANYUSERFIELDSETENUMVALUES",
-                // contacts
-                "ONCRMCONTACTADD", "ONCRMCONTACTUPDATE", "ONCRMCONTACTDELETE",
+            ],
+            source: "crm/companies/userfields/events/index.md"),
+        EventRow(
+            scope: "crm", names: ["ONCRMCONTACTADD", "ONCRMCONTACTUPDATE", "ONCRMCONTACTDELETE"],
+            source: "crm/contacts/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMCONTACTUSERFIELDADD", "ONCRMCONTACTUSERFIELDUPDATE", "ONCRMCONTACTUSERFIELDDELETE",
                 "ONCRMCONTACTUSERFIELDSETENUMVALUES",
-                // quotes (estimates)
-                "ONCRMQUOTEADD", "ONCRMQUOTEUPDATE", "ONCRMQUOTEDELETE",
+            ],
+            source: "crm/contacts/userfield/events/index.md"),
+        EventRow(
+            scope: "crm", names: ["ONCRMQUOTEADD", "ONCRMQUOTEUPDATE", "ONCRMQUOTEDELETE"], source: "crm/quote/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMQUOTEUSERFIELDADD", "ONCRMQUOTEUSERFIELDUPDATE", "ONCRMQUOTEUSERFIELDDELETE",
                 "ONCRMQUOTEUSERFIELDSETENUMVALUES",
-                // old invoices
+            ],
+            source: "crm/quote/user-field/events/index.md"),
+        // old invoices
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMINVOICEADD", "ONCRMINVOICEUPDATE", "ONCRMINVOICEDELETE", "ONCRMINVOICESETSTATUS",
                 "ONCRMINVOICEUSERFIELDADD", "ONCRMINVOICEUSERFIELDUPDATE", "ONCRMINVOICEUSERFIELDDELETE",
                 "ONCRMINVOICEUSERFIELDSETENUMVALUES",
                 "ONCRMINVOICERECURRINGADD", "ONCRMINVOICERECURRINGUPDATE", "ONCRMINVOICERECURRINGDELETE",
                 "ONCRMINVOICERECURRINGEXPOSE",
-                // currencies, measures
-                "ONCRMCURRENCYADD", "ONCRMCURRENCYUPDATE", "ONCRMCURRENCYDELETE",
-                "ONCRMMEASUREADD", "ONCRMMEASUREUPDATE", "ONCRMMEASUREDELETE",
-                // products (old product catalog)
+            ],
+            source: "events/events.md"),
+        EventRow(
+            scope: "crm", names: ["ONCRMCURRENCYADD", "ONCRMCURRENCYUPDATE", "ONCRMCURRENCYDELETE"],
+            source: "crm/currency/events/index.md"),
+        EventRow(
+            scope: "crm", names: ["ONCRMMEASUREADD", "ONCRMMEASUREUPDATE", "ONCRMMEASUREDELETE"],
+            source: "crm/outdated/measure/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMPRODUCTADD", "ONCRMPRODUCTUPDATE", "ONCRMPRODUCTDELETE",
                 "ONCRMPRODUCTPROPERTYADD", "ONCRMPRODUCTPROPERTYUPDATE", "ONCRMPRODUCTPROPERTYDELETE",
-                "ONCRMPRODUCTSECTIONADD", "ONCRMPRODUCTSECTIONUPDATE", "ONCRMPRODUCTSECTIONDELETE",
-                // activities, timeline
-                "ONCRMACTIVITYADD", "ONCRMACTIVITYUPDATE", "ONCRMACTIVITYDELETE",
+            ],
+            source: "events/events.md"),
+        EventRow(
+            scope: "crm", names: ["ONCRMPRODUCTSECTIONADD", "ONCRMPRODUCTSECTIONUPDATE", "ONCRMPRODUCTSECTIONDELETE"],
+            source: "crm/outdated/product-section/events/index.md"),
+        EventRow(
+            scope: "crm", names: ["ONCRMACTIVITYADD", "ONCRMACTIVITYUPDATE", "ONCRMACTIVITYDELETE"],
+            source: "crm/timeline/activities/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMTIMELINECOMMENTADD", "ONCRMTIMELINECOMMENTUPDATE", "ONCRMTIMELINECOMMENTDELETE",
                 "ONCRMTIMELINEITEMACTION",
-                // requisites, bank details, addresses
+            ],
+            source: "crm/timeline/comments/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMREQUISITEADD", "ONCRMREQUISITEUPDATE", "ONCRMREQUISITEDELETE",
                 "ONCRMREQUISITEUSERFIELDADD", "ONCRMREQUISITEUSERFIELDUPDATE", "ONCRMREQUISITEUSERFIELDDELETE",
                 "ONCRMREQUISITEUSERFIELDSETENUMVALUES",
                 "ONCRMBANKDETAILADD", "ONCRMBANKDETAILUPDATE", "ONCRMBANKDETAILDELETE",
                 "ONCRMADDRESSREGISTER", "ONCRMADDRESSUNREGISTER",
-                // smart processes (per-type forms: eventSuffixPatterns) and their types
+            ],
+            source: "crm/requisites/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMDYNAMICITEMADD", "ONCRMDYNAMICITEMUPDATE", "ONCRMDYNAMICITEMDELETE",
                 "ONCRMTYPEADD", "ONCRMTYPEUPDATE", "ONCRMTYPEDELETE",
+            ],
+            source: "crm/universal/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMTYPEUSERFIELDADD", "ONCRMTYPEUSERFIELDUPDATE", "ONCRMTYPEUSERFIELDDELETE",
                 "ONCRMTYPEUSERFIELDSETENUMVALUES",
-                // document generator (docs: scope "documentgenerator, crm")
+            ],
+            source: "crm/universal/userfieldconfig/events/index.md"),
+        EventRow(
+            scope: "crm",
+            names: [
                 "ONCRMDOCUMENTGENERATORDOCUMENTADD", "ONCRMDOCUMENTGENERATORDOCUMENTUPDATE",
                 "ONCRMDOCUMENTGENERATORDOCUMENTDELETE",
-            ]
-        ),
+            ],
+            source: "crm/document-generator/documents/events/index.md", alsoAccepted: ["documentgenerator"]),
     ]
 }

@@ -1,9 +1,10 @@
 /// What b24plan knows about Bitrix24: scope codes, widget placements, REST events and the Marketplace
-/// update timeline. The lint rules B24P201–B24P217 and the update estimate read it.
+/// update timeline. The lint rules B24P201–B24P219, the reconciler and the update estimate read it.
 ///
-/// The data lives in literal tables that mirror `BITRIX24.md` (one file per table:
-/// `Bitrix24Catalogue+Scopes.swift`, `+Placements`, `+CRMPlacements`, `+Events`, `+ModuleEvents`,
-/// `+Timeline`); this file holds the lookups. Every lookup is case-insensitive and returns canonical
+/// The data lives in literal tables that follow the Bitrix24 REST docs, each row naming its docs page
+/// (one file per table: `Bitrix24Catalogue+Scopes.swift`, `+Placements`, `+CRMPlacements`, `+Landing`,
+/// `+Events`, `+ModuleEvents`, `+Timeline`; the docs revision is in this folder's README); this file
+/// holds the lookups. Every lookup is case-insensitive and returns canonical
 /// uppercased codes and names (scope codes stay lowercase, as Bitrix24 spells them).
 public enum Bitrix24Catalogue {
 
@@ -22,8 +23,9 @@ public enum Bitrix24Catalogue {
 
     /// Looks a placement code up, ignoring case.
     ///
-    /// Knows the fixed codes and the CRM pattern `CRM_<ENTITY>_<SUFFIX>`, including smart processes
-    /// as `CRM_DYNAMIC_<typeId>_<SUFFIX>` (e.g. `CRM_DYNAMIC_128_DETAIL_TAB`).
+    /// Knows the fixed codes, the CRM pattern `CRM_<ENTITY>_<SUFFIX>`, including smart processes
+    /// as `CRM_DYNAMIC_<typeId>_<SUFFIX>` (e.g. `CRM_DYNAMIC_128_DETAIL_TAB`), and the Sites block
+    /// placements `LANDING_BLOCK_<CODE>`. Codes the docs removed are returned with status `removed`.
     /// - Parameter code: the code as written in the plan.
     /// - Returns: the placement, or `nil` when the code is unknown or the CRM suffix does not accept
     ///   the entity (see ``placementProblem(_:)`` for the explanation).
@@ -32,10 +34,13 @@ public enum Bitrix24Catalogue {
         if let fixed = fixedPlacements[upper] {
             return fixed
         }
+        if let block = landingBlockPlacement(upper) {
+            return block
+        }
         guard let parsed = parseCRMPlacement(upper), crmSuffix(parsed.suffix, accepts: parsed.entity) else {
             return nil
         }
-        return crmPlacement(code: upper, suffix: parsed.suffix)
+        return crmPlacement(code: upper, entity: parsed.entity, suffix: parsed.suffix)
     }
 
     /// Explains why an unknown code that looks like a CRM entity placement is wrong: the suffix is
@@ -47,6 +52,9 @@ public enum Bitrix24Catalogue {
     /// - Returns: the sentence, or `nil` for known codes and for codes that do not look like that.
     public static func placementProblem(_ code: String) -> String? {
         let upper = code.uppercased()
+        if let elsewhere = placementsBoundElsewhere[upper] {
+            return "\(upper) \(elsewhere)"
+        }
         guard placement(upper) == nil, let parsed = parseCRMPlacement(upper),
             isCRMEntity(parsed.entity), !crmSuffix(parsed.suffix, accepts: parsed.entity)
         else {
@@ -56,9 +64,9 @@ public enum Bitrix24Catalogue {
         return "\(upper): the suffix \(parsed.suffix) accepts \(accepted), not \(parsed.entity)"
     }
 
-    /// Every concrete placement code, sorted: the fixed codes plus the CRM patterns expanded with the
-    /// fixed entities (smart processes, `DYNAMIC_<id>`, are left out). For "did you mean" and the
-    /// JSON schema enum.
+    /// Every concrete placement code the docs describe, sorted: the fixed codes plus the CRM patterns
+    /// expanded with the fixed entities (smart processes, `DYNAMIC_<id>`, and block codes other than
+    /// `LANDING_BLOCK_*` are left out; so are removed codes). For "did you mean" and the JSON schema enum.
     public static var placementCodes: [String] {
         allPlacementCodes
     }
@@ -77,7 +85,7 @@ public enum Bitrix24Catalogue {
         for pattern in eventSuffixPatterns where upper.hasPrefix(pattern.prefix) {
             let suffix = upper.dropFirst(pattern.prefix.count)
             if isNumeric(suffix) {
-                return Bitrix24Event(name: upper, scope: pattern.scope)
+                return Bitrix24Event(name: upper, scope: pattern.scope, source: pattern.source)
             }
         }
         return nil
@@ -102,7 +110,11 @@ public enum Bitrix24Catalogue {
                     isMessenger: messengerPlacements.contains(code),
                     allowsSingleHandler: singleHandlerPlacements.contains(code),
                     keptOptions: Set(keptPlacementOptions[code] ?? []),
-                    requiredOptions: requiredPlacementOptions[code] ?? []
+                    requiredOptions: requiredPlacementOptions[code] ?? [],
+                    binding: row.binding,
+                    status: row.status,
+                    source: row.source,
+                    removalNote: row.note
                 )
             }
         }
@@ -111,9 +123,11 @@ public enum Bitrix24Catalogue {
 
     /// All concrete placement codes, sorted.
     static let allPlacementCodes: [String] = {
-        var codes = Set(fixedPlacements.keys)
+        var codes = Set(fixedPlacements.filter { $0.value.status != .removed }.keys)
+        codes.insert(landingBlockPrefix + "*")
         for suffix in crmSuffixes {
             for entity in crmEntitiesAccepted(bySuffix: suffix) where entity != crmDynamicEntityDisplay {
+                guard placement("CRM_\(entity)_\(suffix)")?.status != .removed else { continue }
                 codes.insert("CRM_\(entity)_\(suffix)")
             }
         }
@@ -125,7 +139,9 @@ public enum Bitrix24Catalogue {
         var result: [String: Bitrix24Event] = [:]
         for row in eventScopeTable {
             for name in row.names {
-                result[name.uppercased()] = Bitrix24Event(name: name.uppercased(), scope: row.scope)
+                result[name.uppercased()] = Bitrix24Event(
+                    name: name.uppercased(), scope: row.scope, alsoAccepted: row.alsoAccepted, scopeDispute: row.dispute,
+                    delivery: row.delivery, status: row.status, source: row.source)
             }
         }
         return result

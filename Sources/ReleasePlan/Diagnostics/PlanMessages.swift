@@ -153,6 +153,29 @@ extension PlanMessages {
     static func eventNeedsScope(_ name: String, scope: String) -> String {
         "event \(name) needs the scope \"\(scope)\", which the plan does not request"
     }
+    /// B24P204/B24P205 where the docs disagree: every accepted scope, and what each page says.
+    static func needsOneOf(_ what: String, scopes: [String], dispute: String) -> String {
+        let list = scopes.map { "\"\($0)\"" }.joined(separator: " or ")
+        return "\(what) needs the scope \(list), which the plan does not request (\(dispute); either is accepted)"
+    }
+    /// B24P218: a code the docs no longer describe.
+    static func removedFromDocs(_ kind: String, _ code: String, source: String, note: String?) -> String {
+        let instead = note.map { "; \($0)" } ?? ""
+        return "\(kind) \(code) is removed from the Bitrix24 docs (\(source)); the portal may reject it\(instead)"
+    }
+    /// B24P219: an event that event.bind does not deliver.
+    static func notBindable(_ name: String, delivery: Bitrix24EventDelivery, source: String) -> String {
+        switch delivery {
+        case .polled:
+            "event \(name) is not delivered through event.bind: the app fetches it by polling im.v2.Event.get "
+                + "(webhook mode is not supported; \(source))"
+        case .botRegistration:
+            "event \(name) is not bound with event.bind: imbot.v2.Bot.register subscribes the bot to it, and binding "
+                + "it with event.bind may lead to a mismatch (\(source))"
+        case .eventBind:
+            "event \(name) is bound with event.bind"
+        }
+    }
 }
 
 extension PlanMessages {

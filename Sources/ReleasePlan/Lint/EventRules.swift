@@ -1,4 +1,5 @@
-/// B24P203 and B24P205: event names and the scopes they need.
+/// B24P203, B24P205, B24P218 (events) and B24P219: event names, the scopes they need, and how they
+/// are delivered.
 struct EventRules: LintRule {
     func check(_ context: LintContext) -> [Diagnostic] {
         let requested = Set(context.plan.scopeCodes.map(Bitrix24Catalogue.normalizedScope))
@@ -10,8 +11,19 @@ struct EventRules: LintRule {
                 diagnostics.append(context.diagnostic("B24P203", PlanMessages.unknownEvent(binding.event) + hint, at: path))
                 continue
             }
-            if context.document.isIntact("scopes"), let scope = event.scope, !requested.contains(scope) {
-                diagnostics.append(context.diagnostic("B24P205", PlanMessages.eventNeedsScope(event.name, scope: scope), at: path))
+            if event.delivery != .eventBind {
+                diagnostics.append(
+                    context.diagnostic("B24P219", PlanMessages.notBindable(event.name, delivery: event.delivery, source: event.source), at: path))
+            }
+            if event.status == .removed {
+                diagnostics.append(
+                    context.diagnostic("B24P218", PlanMessages.removedFromDocs("event", event.name, source: event.source, note: nil), at: path))
+            }
+            if context.document.isIntact("scopes"), let scope = event.scope, !event.isSatisfied(by: requested) {
+                let message =
+                    event.scopeDispute.map { PlanMessages.needsOneOf("event \(event.name)", scopes: event.acceptedScopes, dispute: $0) }
+                    ?? PlanMessages.eventNeedsScope(event.name, scope: scope)
+                diagnostics.append(context.diagnostic("B24P205", message, at: path))
             }
         }
         return diagnostics
@@ -45,6 +57,24 @@ struct EventRules: LintRule {
                     plan: ExamplePlan.json([
                         "scopes": "[\"crm\", \"task\"]",
                         "events": "[{ \"event\": \"ONTASKADD\", \"handler\": \"https://app.acme.example/hook\" }]",
+                    ]))),
+            RuleDocumentation(
+                "B24P219",
+                explanation: """
+                    Some events do not come through event.bind. The new chat events ONIMV2* are fetched by \
+                    polling im.v2.Event.get (webhook mode is not supported), and a v2 bot's ONIMBOTV2* events \
+                    are subscribed by imbot.v2.Bot.register, where binding them with event.bind may lead to a \
+                    mismatch. Remove them from `events` and use that mechanism in the app.
+                    """,
+                bad: RuleExample(
+                    plan: ExamplePlan.json([
+                        "scopes": "[\"crm\", \"im\"]",
+                        "events": "[{ \"event\": \"ONIMV2MESSAGEADD\", \"handler\": \"https://app.acme.example/hook\" }]",
+                    ])),
+                good: RuleExample(
+                    plan: ExamplePlan.json([
+                        "scopes": "[\"crm\", \"imbot\"]",
+                        "events": "[{ \"event\": \"ONIMBOTMESSAGEADD\", \"handler\": \"https://app.acme.example/hook\" }]",
                     ]))),
         ]
     }

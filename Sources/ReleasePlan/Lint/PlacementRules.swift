@@ -1,4 +1,5 @@
-/// B24P202, B24P204, B24P212, B24P213, B24P215, B24P216, B24P217: placements against the catalogue.
+/// B24P202, B24P204, B24P212, B24P213, B24P215, B24P216, B24P217, B24P218 (placements): placements
+/// against the catalogue.
 struct PlacementRules: LintRule {
     func check(_ context: LintContext) -> [Diagnostic] {
         let plan = context.plan
@@ -21,14 +22,23 @@ struct PlacementRules: LintRule {
                 diagnostics.append(context.diagnostic("B24P202", message, at: path / "placement"))
                 continue
             }
-            if scopesKnown, let scope = placement.scope, !requested.contains(scope) {
+            if placement.status == .removed {
+                diagnostics.append(
+                    context.diagnostic(
+                        "B24P218",
+                        PlanMessages.removedFromDocs("placement", placement.code, source: placement.source, note: placement.removalNote),
+                        at: path / "placement"))
+            }
+            if scopesKnown, let scope = placement.scope, !placement.isSatisfied(by: requested) {
                 if placement.isMessenger {
                     diagnostics.append(
                         context.diagnostic("B24P215", PlanMessages.messengerWithoutIM(placement.code), at: path / "placement"))
                 } else {
-                    diagnostics.append(
-                        context.diagnostic(
-                            "B24P204", PlanMessages.placementNeedsScope(placement.code, scope: scope), at: path / "placement"))
+                    let message =
+                        placement.scopeDispute.map {
+                            PlanMessages.needsOneOf("placement \(placement.code)", scopes: placement.acceptedScopes, dispute: $0)
+                        } ?? PlanMessages.placementNeedsScope(placement.code, scope: scope)
+                    diagnostics.append(context.diagnostic("B24P204", message, at: path / "placement"))
                 }
             }
             if placement.allowsSingleHandler {
@@ -177,6 +187,26 @@ struct PlacementRules: LintRule {
                             "[{ \"placement\": \"CRM_DEAL_DETAIL_TAB\", \"handler\": \"https://app.acme.example/deal\", \"options\": { \"width\": 600 } }]",
                     ])),
                 good: RuleExample(plan: ExamplePlan.json(["scopes": "[\"crm\", \"placement\"]", "placements": "[\(tab)]"]))),
+            RuleDocumentation(
+                "B24P218",
+                explanation: """
+                    The catalogue follows the Bitrix24 REST docs (`b24plan catalogue` lists each entry with its \
+                    page). Scopes, placements and events the docs no longer describe still pass, because some \
+                    portals may keep them, but a portal may reject them: placement.bind answers \
+                    ERROR_PLACEMENT_NOT_FOUND, event.bind ERROR_EVENT_NOT_FOUND. The message names the \
+                    replacement where there is one (the old invoices' placements became CRM_SMART_INVOICE_*).
+                    """,
+                bad: RuleExample(
+                    plan: ExamplePlan.json([
+                        "scopes": "[\"crm\", \"placement\"]",
+                        "placements": "[{ \"placement\": \"CRM_INVOICE_LIST_MENU\", \"handler\": \"https://app.acme.example/invoice\" }]",
+                    ])),
+                good: RuleExample(
+                    plan: ExamplePlan.json([
+                        "scopes": "[\"crm\", \"placement\"]",
+                        "placements":
+                            "[{ \"placement\": \"CRM_SMART_INVOICE_LIST_MENU\", \"handler\": \"https://app.acme.example/invoice\" }]",
+                    ]))),
         ]
     }
 }

@@ -1,4 +1,4 @@
-/// B24P201, B24P206, B24P210, B24P211, B24P214: the scopes the plan requests.
+/// B24P201, B24P206, B24P210, B24P211, B24P214, B24P218 (scopes): the scopes the plan requests.
 struct ScopeRules: LintRule {
     func check(_ context: LintContext) -> [Diagnostic] {
         guard context.document.isIntact("scopes") else { return [] }
@@ -12,6 +12,12 @@ struct ScopeRules: LintRule {
                 let hint = Suggestion.phrase(for: code, in: Bitrix24Catalogue.scopes.sorted())
                 diagnostics.append(context.diagnostic("B24P201", PlanMessages.unknownScope(code) + hint, at: path))
                 continue
+            }
+            if let note = Bitrix24Catalogue.removedScopes[code] {
+                let source = Bitrix24Catalogue.scopeTable.first { $0.codes.contains(code) }?.source ?? "scopes/permissions.md"
+                diagnostics.append(
+                    context.diagnostic(
+                        "B24P218", PlanMessages.removedFromDocs("scope", code, source: source, note: note.isEmpty ? nil : note), at: path))
             }
             if Bitrix24Catalogue.deprecatedScopes.contains(code) {
                 diagnostics.append(
@@ -27,7 +33,10 @@ struct ScopeRules: LintRule {
             }
         }
         let requested = Set(plan.scopeCodes)
-        if !plan.placements.isEmpty, !requested.contains("placement") {
+        let needsPlacementScope = plan.placements.contains {
+            (Bitrix24Catalogue.placement($0.placement)?.binding ?? .placement).methodScope == "placement"
+        }
+        if needsPlacementScope, !requested.contains("placement") {
             diagnostics.append(context.diagnostic("B24P206", PlanMessages.placementScopeMissing, at: ["scopes"]))
         }
         if let previous = context.previous, plan.scopeUpgrade == nil {
@@ -112,12 +121,13 @@ struct ScopeUsage {
     private var used: Set<String> = []
 
     init(_ plan: Plan) {
-        if !plan.placements.isEmpty { used.insert("placement") }
         for binding in plan.placements {
-            if let scope = Bitrix24Catalogue.placement(binding.placement)?.scope { used.insert(scope) }
+            let placement = Bitrix24Catalogue.placement(binding.placement)
+            if let methodScope = (placement?.binding ?? .placement).methodScope { used.insert(methodScope) }
+            used.formUnion(placement?.acceptedScopes ?? [])
         }
         for binding in plan.events {
-            if let scope = Bitrix24Catalogue.event(binding.event)?.scope { used.insert(scope) }
+            used.formUnion(Bitrix24Catalogue.event(binding.event)?.acceptedScopes ?? [])
         }
         for method in plan.requiredMethods {
             guard let prefix = method.split(separator: ".").first else { continue }

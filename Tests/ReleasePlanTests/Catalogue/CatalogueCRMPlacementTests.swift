@@ -19,6 +19,8 @@ struct CatalogueCRMPlacementTests {
         "LIST_MENU": ["ACTIVITY", "LEAD", "DEAL", "CONTACT", "COMPANY", "QUOTE", "SMART_INVOICE", "DYNAMIC_128", "INVOICE"],
         "ACTIVITY_TIMELINE_MENU": ["LEAD", "DEAL", "QUOTE", "SMART_INVOICE", "DYNAMIC_128"],
         "ROBOT_DESIGNER_TOOLBAR": ["LEAD", "DEAL", "SMART_INVOICE", "DYNAMIC_128"],
+        // widgets/crm/funnels-toolbar.md: deals have the fixed CRM_FUNNELS_TOOLBAR.
+        "FUNNELS_TOOLBAR": ["SMART_INVOICE", "DYNAMIC_128"],
     ]
 
     /// Every (suffix, entity, accepted) combination: positive and negative cases for each suffix.
@@ -114,13 +116,15 @@ struct CatalogueCRMPlacementTests {
         #expect(!codes.contains { $0.contains("DYNAMIC") })
         for (suffix, entities) in Self.accepted {
             for entity in entities where entity != "DYNAMIC_128" {
-                #expect(codes.contains("CRM_\(entity)_\(suffix)"))
+                // The old invoices are gone from the docs (B24P218): known, never suggested.
+                #expect(codes.contains("CRM_\(entity)_\(suffix)") == (entity != "INVOICE"), "CRM_\(entity)_\(suffix)")
             }
         }
         for (code, _) in CataloguePlacementTests.bitrix24MDRows where !code.contains("DYNAMIC") {
             #expect(codes.contains(code))
         }
-        // 37 fixed codes + 51 CRM entity codes.
-        #expect(codes.count == 88)
+        // 34 documented fixed codes (with LANDING_BLOCK_*) + 49 documented CRM entity codes (with
+        // CRM_SMART_INVOICE_FUNNELS_TOOLBAR, without the four old-invoice codes).
+        #expect(codes.count == 83)
     }
 }

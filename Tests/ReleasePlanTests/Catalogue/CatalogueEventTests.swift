@@ -65,7 +65,7 @@ struct CatalogueEventTests {
         ])
     func dynamicSuffix(written: String, canonical: String) throws {
         let event = try #require(Bitrix24Catalogue.event(written))
-        #expect(event == Bitrix24Event(name: canonical, scope: "crm"))
+        #expect(event == Bitrix24Event(name: canonical, scope: "crm", source: "crm/universal/events/index.md"))
     }
 
     @Test(

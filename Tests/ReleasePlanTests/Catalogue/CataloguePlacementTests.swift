@@ -36,16 +36,44 @@ struct CataloguePlacementTests {
     }
 
     @Test(
-        "placements the docs or the SDK add",
+        "placements the docs add, with their scope, binding method and page",
         arguments: [
-            ("IM_SMILES_SELECTOR", "im"), ("LANDING_SETTINGS", "landing"), ("LANDING_BLOCK", "landing"),
-            ("CRM_SMART_INVOICE_FUNNELS_TOOLBAR", "crm"), ("CRM_REQUISITE_EDIT_FORM", "crm"), ("1C_PAGE", "crm"),
-            ("CRM_INVOICE_LIST_MENU", "crm"), ("CRM_INVOICE_LIST_TOOLBAR", "crm"),
-            ("CRM_INVOICE_DETAIL_TOOLBAR", "crm"), ("CRM_INVOICE_DOCUMENTGENERATOR_BUTTON", "crm"),
-        ] as [(String, String?)])
-    func docsPlacement(code: String, scope: String?) throws {
+            ("IM_SMILES_SELECTOR", nil, .placement, "widgets/im/smile-selector.md"),
+            ("LANDING_SETTINGS", "landing", .landingRepository, "landing/embedding/settings.md"),
+            ("LANDING_BLOCK_*", "landing", .landingRepository, "landing/embedding/block.md"),
+            ("LANDING_BLOCK_04.1.ONE_COL_FIX_WITH_TITLE", "landing", .landingRepository, "landing/embedding/block.md"),
+            ("landing_block_repo_1132", "landing", .landingRepository, "landing/embedding/block.md"),
+            ("CRM_SMART_INVOICE_FUNNELS_TOOLBAR", "crm", .placement, "widgets/crm/funnels-toolbar.md"),
+            ("CRM_DYNAMIC_183_FUNNELS_TOOLBAR", "crm", .placement, "widgets/crm/funnels-toolbar.md"),
+            ("HCMLINK_SALARY_VACATION", "humanresources.hcmlink", .placement, "sign/hcm-link/index.md"),
+            ("TASK_VIEW_TAB", "task", .placement, "widgets/task/view-tab.md"),
+        ] as [(String, String?, Bitrix24BindingMethod, String)])
+    func docsPlacement(code: String, scope: String?, binding: Bitrix24BindingMethod, source: String) throws {
         let placement = try #require(Bitrix24Catalogue.placement(code))
         #expect(placement.scope == scope)
+        #expect(placement.binding == binding)
+        #expect(placement.source == source)
+        #expect(placement.status == .documented)
+    }
+
+    @Test(
+        "placements gone from the docs are known and marked removed",
+        arguments: [
+            "LANDING_BLOCK", "CRM_REQUISITE_EDIT_FORM", "1C_PAGE", "CRM_INVOICE_LIST_MENU", "CRM_INVOICE_LIST_TOOLBAR",
+            "CRM_INVOICE_DETAIL_TOOLBAR", "CRM_INVOICE_DOCUMENTGENERATOR_BUTTON",
+        ])
+    func removedPlacement(code: String) throws {
+        let placement = try #require(Bitrix24Catalogue.placement(code))
+        #expect(placement.status == .removed)
+        #expect(placement.removalNote != nil)
+        #expect(!Bitrix24Catalogue.placementCodes.contains(code), "no suggestion of a removed code")
+    }
+
+    @Test("SETTING_CONNECTOR is unknown to bind, and the problem names imconnector.register")
+    func settingConnector() throws {
+        #expect(Bitrix24Catalogue.placement("SETTING_CONNECTOR") == nil)
+        let problem = try #require(Bitrix24Catalogue.placementProblem("setting_connector"))
+        #expect(problem.contains("imconnector.register"))
     }
 
     @Test(
@@ -65,7 +93,8 @@ struct CataloguePlacementTests {
         arguments: [
             "", "LEFT_MENUS", "LEFTMENU", "CRM_", "CRM_DEAL", "CRM_DETAIL_TAB", "CRM_FOO_DETAIL_TAB",
             "CRM_DYNAMIC_DETAIL_TAB", "CRM_DYNAMIC_XXX_DETAIL_TAB", "CRM_DYNAMIC_12A_DETAIL_TAB", "CRM_DEAL_DETAIL_TABS",
-            "TASK_VIEW", "SETTING_CONNECTOR", " LEFT_MENU",
+            "TASK_VIEW", "SETTING_CONNECTOR", " LEFT_MENU", "LANDING_BLOCK_", "LANDING_BLOCK_A B", "LANDING_BLOCK_a/b",
+            "CRM_DEAL_FUNNELS_TOOLBAR", "CRM_LEAD_FUNNELS_TOOLBAR",
         ])
     func unknown(code: String) {
         #expect(Bitrix24Catalogue.placement(code) == nil)
@@ -85,7 +114,7 @@ struct CataloguePlacementTests {
         "messenger placements",
         arguments: [
             ("IM_NAVIGATION", true), ("IM_CONTEXT_MENU", true), ("IM_SIDEBAR", true), ("IM_TEXTAREA", true),
-            ("IMMOBILE_CONTEXT_MENU", true), ("IM_SMILES_SELECTOR", true), ("LEFT_MENU", false),
+            ("IMMOBILE_CONTEXT_MENU", true), ("IM_SMILES_SELECTOR", false), ("LEFT_MENU", false),
             ("CALL_CARD", false), ("CRM_DEAL_LIST_MENU", false),
         ])
     func messenger(code: String, isMessenger: Bool) throws {
@@ -116,7 +145,8 @@ struct CataloguePlacementTests {
             ("CRM_DYNAMIC_7_DETAIL_ACTIVITY", ["useBuiltInInterface", "newUserNotificationTitle", "newUserNotificationText"]),
             ("CRM_REQUISITE_AUTOCOMPLETE", ["countries"]), ("CRM_BANK_DETAIL_AUTOCOMPLETE", ["countries"]),
             ("LEFT_MENU", []), ("REST_APP_URI", []), ("BI_ANALYTICS_MENU", []), ("CRM_DETAIL_SEARCH", []),
-            ("CRM_DEAL_DETAIL_TAB", []), ("TASK_VIEW_TAB", []),
+            ("CRM_DEAL_DETAIL_TAB", []), ("TASK_VIEW_TAB", ["groupId"]), ("TASK_VIEW_SIDEBAR", ["groupId"]),
+            ("TASK_VIEW_TOP_PANEL", []), ("IM_SMILES_SELECTOR", ["extranet", "context", "role"]), ("LANDING_SETTINGS", []),
         ] as [(String, [String])])
     func keptOptions(code: String, kept: [String]) throws {
         #expect(try #require(Bitrix24Catalogue.placement(code)).keptOptions == Set(kept))
