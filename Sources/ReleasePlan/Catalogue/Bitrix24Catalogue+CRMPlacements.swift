@@ -120,7 +120,8 @@ extension Bitrix24Catalogue {
 
     /// The placement for an accepted `CRM_<ENTITY>_<SUFFIX>` code; a legacy entity's is `removed`.
     static func crmPlacement(code: String, entity: String, suffix: String) -> Bitrix24Placement {
-        let legacy = !crmSuffixTable.contains { $0.suffixes.contains(suffix) && $0.entities.contains(entity) }
+        let legacy =
+            !crmSuffixTable.contains { $0.suffixes.contains(suffix) && $0.entities.contains(entity) }
             && crmLegacySuffixTable.contains { $0.suffixes.contains(suffix) && $0.entities.contains(entity) }
         return Bitrix24Placement(
             code: code,

@@ -13,11 +13,13 @@ struct EventRules: LintRule {
             }
             if event.delivery != .eventBind {
                 diagnostics.append(
-                    context.diagnostic("B24P219", PlanMessages.notBindable(event.name, delivery: event.delivery, source: event.source), at: path))
+                    context.diagnostic(
+                        "B24P219", PlanMessages.notBindable(event.name, delivery: event.delivery, source: event.source), at: path))
             }
             if event.status == .removed {
                 diagnostics.append(
-                    context.diagnostic("B24P218", PlanMessages.removedFromDocs("event", event.name, source: event.source, note: nil), at: path))
+                    context.diagnostic(
+                        "B24P218", PlanMessages.removedFromDocs("event", event.name, source: event.source, note: nil), at: path))
             }
             if context.document.isIntact("scopes"), let scope = event.scope, !event.isSatisfied(by: requested) {
                 let message =
