@@ -34,3 +34,19 @@ public struct PartnerAccountValues: Sendable, Equatable, Codable {
     public var minimumBitrix24Version: String?
     public var scopes: [String]
 }
+
+extension CompiledPlan {
+    /// The Sites bindings (`landing.repo.bind`) this release removes or changes, as the previous plan
+    /// wrote them: the portal cannot list them, so the reconcile unbinds these from the changes
+    /// before binding the plan's own (a change of title needs an unbind, since a second bind only
+    /// answers `PLACEMENT_EXIST`).
+    public var landingUnbinds: [BindingKey] {
+        changes.compactMap { change in
+            guard change.kind == .placement, change.action != .added, let before = change.before,
+                let code = before.field("placement")?.stringValue, let handler = before.field("handler")?.stringValue,
+                Bitrix24Catalogue.placement(code)?.binding == .landingRepository
+            else { return nil }
+            return BindingKey(code: code, handler: handler)
+        }
+    }
+}

@@ -42,4 +42,16 @@ public enum BitrixError: Error, Sendable, Equatable, CustomStringConvertible {
         if case .api(_, let message, _) = self { return message.localizedCaseInsensitiveContains("already binded") }
         return false
     }
+
+    /// Whether this answer to `method` says the portal is already as wanted: "Handler already
+    /// binded" for `placement.bind`/`event.bind`, `PLACEMENT_EXIST` for `landing.repo.bind` (the
+    /// Sites placements cannot be read back, so they are bound on every reconcile) and
+    /// `PLACEMENT_NO_EXIST` for `landing.repo.unbind`.
+    public func meansAlreadyDone(by method: String) -> Bool {
+        switch method {
+        case "landing.repo.bind": code == "PLACEMENT_EXIST"
+        case "landing.repo.unbind": code == "PLACEMENT_NO_EXIST"
+        default: isAlreadyBound
+        }
+    }
 }

@@ -244,6 +244,13 @@ public struct BatchCommand: Sendable, Equatable {
         self.parameters = parameters
     }
 
+    /// The placement or event a command is about, for messages (`PLACEMENT`, `event`, `code`, or
+    /// `fields[PLACEMENT]` of `landing.repo.bind`).
+    public var subject: String {
+        parameters["PLACEMENT"]?.text ?? parameters["event"]?.text ?? parameters["code"]?.text
+            ?? parameters["fields"]?.field("PLACEMENT")?.text ?? ""
+    }
+
     /// `method?url-encoded-params` as `batch` wants it.
     public var encoded: String {
         parameters.isEmpty ? method : method + "?" + PHPQuery.encode(parameters)

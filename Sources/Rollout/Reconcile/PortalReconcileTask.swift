@@ -2,7 +2,8 @@ import PlanStore
 import ReleasePlan
 
 /// Reconciles one portal: one read batch, the portal's own diff, write batches of ≤ 50 commands
-/// (`halt=0`); "Handler already binded" counts as success. Read-only for drift.
+/// (`halt=0`); "Handler already binded" (and `PLACEMENT_EXIST` / `PLACEMENT_NO_EXIST` for the Sites
+/// placements) counts as success. Read-only for drift.
 public struct PortalReconcileTask: Sendable {
     public enum Mode: Sendable, Equatable {
         /// Change the portal; write the release notice when the plan has one.
@@ -14,8 +15,12 @@ public struct PortalReconcileTask: Sendable {
     public let reconciler: PortalReconciler
     public let mode: Mode
 
-    public init(plan: Plan, mode: Mode) {
-        self.reconciler = PortalReconciler(plan: plan)
+    /// - Parameters:
+    ///   - plan: the release to reconcile the portal to.
+    ///   - landingUnbinds: Sites bindings the release removes or changes (``CompiledPlan/landingUnbinds``).
+    ///   - mode: write or only compare.
+    public init(plan: Plan, landingUnbinds: [BindingKey] = [], mode: Mode) {
+        self.reconciler = PortalReconciler(plan: plan, landingUnbinds: landingUnbinds)
         self.mode = mode
     }
 
@@ -55,14 +60,14 @@ public struct PortalReconcileTask: Sendable {
                     let result = try await sendRetryingTimeLimits(chunk, session: session)
                     outcome.writes += chunk.count
                     for command in chunk {
-                        guard let error = result.errors[command.key], !error.isAlreadyBound else { continue }
+                        guard let error = result.errors[command.key], !error.meansAlreadyDone(by: command.method) else { continue }
                         if error.code == "ERROR_PLACEMENT_NOT_FOUND" || error.code == "ERROR_EVENT_NOT_FOUND" {
                             outcome.state = .needsReinstall
                             notes.append("\(command.method) refused for lack of a scope: \(error.description)")
                         } else if outcome.state != .needsReinstall {
                             outcome.state = .failed
                             notes.append(
-                                "\(command.method) \(command.parameters["PLACEMENT"]?.text ?? command.parameters["event"]?.text ?? ""): \(error.description)"
+                                "\(command.method) \(command.subject): \(error.description)"
                             )
                         }
                     }

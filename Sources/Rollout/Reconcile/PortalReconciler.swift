@@ -4,10 +4,20 @@ import ReleasePlan
 /// The portal's own diff: what to unbind, bind and rebind so its placements and events match the
 /// plan, compared as the portal stores them (kept options only, LANG_ALL titles), skipping items
 /// whose scope the token lacks. Pure: the runner sends the commands.
+///
+/// The Sites placements (`LANDING_SETTINGS`, `LANDING_BLOCK_<CODE>`) are registered with
+/// `landing.repo.bind`, and no method reads them back: they are bound on every reconcile
+/// (`PLACEMENT_EXIST` counts as bound), and the ones the release removes or changes are unbound
+/// first with `landing.repo.unbind`, from the release's own changes.
 public struct PortalReconciler: Sendable {
     public let plan: Plan
+    /// Sites bindings to remove before binding (the code as the previous plan wrote it, the handler).
+    public let landingUnbinds: [BindingKey]
 
-    public init(plan: Plan) { self.plan = plan }
+    public init(plan: Plan, landingUnbinds: [BindingKey] = []) {
+        self.plan = plan
+        self.landingUnbinds = landingUnbinds
+    }
 
     /// The commands and findings for one portal.
     public struct Work: Sendable, Equatable {
@@ -19,6 +29,8 @@ public struct PortalReconciler: Sendable {
         public var missingScopes: [String] = []
         /// Items left out because their scope is missing.
         public var skipped: [String] = []
+        /// Items the portal cannot show (the Sites placements): bound again, never compared.
+        public var unreadable: [String] = []
 
         /// Whether anything differs from the plan (the notice is not a difference).
         public var hasDrift: Bool { !differences.isEmpty }
@@ -29,6 +41,7 @@ public struct PortalReconciler: Sendable {
         let granted = snapshot.scopes
         work.missingScopes = plan.scopeCodes.filter { !granted.contains($0) && !granted.contains(Bitrix24Catalogue.normalizedScope($0)) }
         placementWork(snapshot, into: &work)
+        landingWork(snapshot, into: &work)
         eventWork(snapshot, into: &work)
         let binds = work.commands.filter { $0.method.hasSuffix(".bind") }
         let unbinds = work.commands.filter { $0.method.hasSuffix(".unbind") }
@@ -46,18 +59,26 @@ public struct PortalReconciler: Sendable {
         return granted.contains(scope) || granted.contains { Bitrix24Catalogue.normalizedScope($0) == scope }
     }
 
+    /// How a placement code is registered (an unknown code as `placement.bind`, as lint left it).
+    public static func bindingMethod(_ code: String) -> Bitrix24BindingMethod {
+        Bitrix24Catalogue.placement(code)?.binding ?? .placement
+    }
+
     private func placementWork(_ snapshot: PortalSnapshot, into work: inout Work) {
         let canBind = snapshot.scopes.contains("placement")
         var stored: [BindingKey: PortalSnapshot.StoredPlacement] = [:]
-        for item in snapshot.placements { stored[BindingKey(code: item.placement, handler: item.handler)] = item }
+        // Should a portal ever list a Sites placement, it is landing.repo's to manage, not ours to unbind.
+        for item in snapshot.placements where Self.bindingMethod(item.placement) == .placement {
+            stored[BindingKey(code: item.placement, handler: item.handler)] = item
+        }
         var wanted = Set<BindingKey>()
-        for binding in plan.placements {
+        for binding in plan.placements where Self.bindingMethod(binding.placement) == .placement {
             let key = binding.key
             wanted.insert(key)
-            let scope = Bitrix24Catalogue.placement(binding.placement)?.scope
             let present = stored[key]
             if let present, matches(binding, present, language: snapshot.language) { continue }
-            guard canBind, hasScope(scope, in: snapshot.scopes) else {
+            let scopeGranted = Bitrix24Catalogue.placement(binding.placement)?.isSatisfied(by: snapshot.scopes) ?? true
+            guard canBind, scopeGranted else {
                 work.skipped.append("placement \(key.code) → \(key.handler)")
                 continue
             }
@@ -75,6 +96,40 @@ public struct PortalReconciler: Sendable {
         }
     }
 
+    /// The Sites placements: unbind what the release removes or changes, then bind every one the
+    /// plan has (they cannot be read back, so there is nothing to compare).
+    private func landingWork(_ snapshot: PortalSnapshot, into work: inout Work) {
+        let wanted = plan.placements.filter { Self.bindingMethod($0.placement) == .landingRepository }
+        guard !wanted.isEmpty || !landingUnbinds.isEmpty else { return }
+        let canBind = hasScope("landing", in: snapshot.scopes)
+        for key in landingUnbinds {
+            guard canBind else {
+                work.skipped.append("placement \(key.code.uppercased()) → \(key.handler) (unbind)")
+                continue
+            }
+            work.commands.append(
+                BatchCommand(
+                    key: "", method: Bitrix24BindingMethod.landingRepository.unbindMethod,
+                    parameters: ["code": .string(key.code), "handler": .string(key.handler)]))
+        }
+        for binding in wanted {
+            let key = binding.key
+            work.unreadable.append("placement \(key.code) → \(key.handler)")
+            guard canBind else {
+                work.skipped.append("placement \(key.code) → \(key.handler)")
+                continue
+            }
+            var fields: [String: PlanValue] = [
+                // As the plan spells it: block codes are lowercase in the docs, and the case does not matter.
+                "PLACEMENT": .string(binding.placement), "PLACEMENT_HANDLER": .string(binding.handler),
+            ]
+            if let title = Self.storedTitle(binding, language: snapshot.language) { fields["TITLE"] = .string(title) }
+            work.commands.append(
+                BatchCommand(
+                    key: "", method: Bitrix24BindingMethod.landingRepository.bindMethod, parameters: ["fields": .object(fields)]))
+        }
+    }
+
     private func eventWork(_ snapshot: PortalSnapshot, into work: inout Work) {
         // The portal keys a registration by (event, handler, user): match stored entries exactly,
         // and unbind every stored entry no plan binding claims (duplicates for other users too).
@@ -89,7 +144,7 @@ public struct PortalReconciler: Sendable {
                 unclaimed.remove(at: index)
                 continue
             }
-            guard hasScope(Bitrix24Catalogue.event(binding.event)?.scope, in: snapshot.scopes) else {
+            guard Bitrix24Catalogue.event(binding.event)?.isSatisfied(by: snapshot.scopes) ?? true else {
                 work.skipped.append("event \(key.code) → \(key.handler)")
                 continue
             }
