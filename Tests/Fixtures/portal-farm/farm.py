@@ -143,7 +143,11 @@ async def serve(arguments):
 def main(argv=None):
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     if arguments.generate is not None:
-        generate(arguments)
+        try:
+            generate(arguments)
+        except (ValueError, KeyError, OSError) as error:
+            print("farm: %s" % error, file=sys.stderr)
+            return 1
         return 0
     raise_file_limit()
     try:

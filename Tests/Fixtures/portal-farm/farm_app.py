@@ -19,6 +19,7 @@ import traceback
 
 import farm_methods
 from farm_http import Response
+from farm_catalogue import is_landing_code, unknown_scopes
 from farm_phpform import encode, parse_query, upper_snake
 from farm_portal import FAULT_ALIASES, FAULTS, REDIRECT_FAULTS, Portal, RestError
 
@@ -45,7 +46,10 @@ class Stats:
         self.query_limit_exceeded_by_portal = collections.Counter()
         self.writes_total = 0
         self.writes_by_portal = collections.Counter()
+        self.writes_by_method = collections.Counter()
+        self.writes_by_portal_method = collections.defaultdict(collections.Counter)
         self.methods = collections.Counter()
+        self.errors_by_method = collections.defaultdict(collections.Counter)
         self.redirects_total = 0
         self.redirects_foreign_total = 0
         self.redirects_insecure_total = 0
@@ -82,9 +86,15 @@ class Stats:
     def method(self, name):
         self.methods[name] += 1
 
-    def write(self, portal):
+    def method_error(self, name, code):
+        self.errors_by_method[name][code] += 1
+
+    def write(self, portal, method):
+        """A successful write (bind, unbind, option.set), batch commands one by one."""
         self.writes_total += 1
         self.writes_by_portal[portal.member_id] += 1
+        self.writes_by_method[method] += 1
+        self.writes_by_portal_method[portal.member_id][method] += 1
 
     def oauth_error(self, code):
         self.oauth_errors_by_code[code] += 1
@@ -99,7 +109,10 @@ class Stats:
             "query_limit_exceeded_by_portal": dict(self.query_limit_exceeded_by_portal),
             "writes_total": self.writes_total,
             "writes_by_portal": dict(self.writes_by_portal),
+            "writes_by_method": dict(self.writes_by_method),
+            "writes_by_portal_method": {k: dict(v) for k, v in self.writes_by_portal_method.items()},
             "methods": dict(self.methods),
+            "errors_by_method": {k: dict(v) for k, v in self.errors_by_method.items()},
             "redirects_total": self.redirects_total,
             "redirects_foreign_total": self.redirects_foreign_total,
             "redirects_insecure_total": self.redirects_insecure_total,
@@ -429,7 +442,10 @@ class Farm:
         if action == "":
             return self.json(200, portal.describe(self))
         if action == "unbind":
-            if "placement" in body:
+            if "placement" in body and is_landing_code(body["placement"]):
+                handler = body.get("handler")
+                count = portal.remove_landing(str(body["placement"]), None if handler in (None, "") else str(handler))
+            elif "placement" in body:
                 count = portal.remove_placements(str(body["placement"]).upper(), str(body.get("handler") or ""))
             else:
                 handler = body.get("handler")
@@ -438,12 +454,15 @@ class Farm:
         if action == "bind":
             params = upper_snake(body)
             if "PLACEMENT" in params:
-                portal.add_placement(portal.stored_placement(params))
+                portal.bind_record(params)
             else:
                 portal.add_event(portal.stored_event(params))
             return self.json(200, portal.describe(self))
         if action == "scopes":
-            portal.scopes = [str(s) for s in body.get("scopes", [])]
+            scopes = [str(s) for s in body.get("scopes", [])]
+            if unknown_scopes(scopes):
+                return self.json(400, {"error": "unknown scopes %s" % unknown_scopes(scopes)})
+            portal.scopes = scopes
             return self.json(200, portal.describe(self))
         if action == "faults":
             faults = {FAULT_ALIASES.get(f, f) for f in body.get("faults", [])}

@@ -7,6 +7,7 @@ import random
 import re
 
 import farm_db
+from farm_catalogue import is_landing_code, unknown_scopes
 from farm_portal import FAULT_ALIASES, FAULTS
 
 VALID_UNTIL = 4102444800  # 2100-01-01: generated tokens do not expire on their own
@@ -53,7 +54,8 @@ def _chosen(n, seed, label, amount):
 
 
 def plan_bindings(path):
-    """Placements and events of a b24plan release plan, in the farm's config form."""
+    """Placements and events of a b24plan release plan, in the farm's config form. LANDING_* placements
+    stay in the list; generate() moves them to `landing_placements` (bound through landing.repo.bind)."""
     with open(path, encoding="utf-8") as handle:
         plan = json.load(handle)
     placements = [dict(p) for p in plan.get("placements", [])]
@@ -63,15 +65,26 @@ def plan_bindings(path):
     return placements, events
 
 
+def _landing_record(placement):
+    """A plan's LANDING_* placement as a landing.repo.bind binding: code, handler, title."""
+    return {"placement": placement["placement"],
+            "handler": placement.get("handler", placement.get("placementHandler", "")),
+            "title": placement.get("title", "")}
+
+
 def generate(n, seed=1, faults="", scopes=("crm", "placement", "task"), newest_scope="task",
              enterprise=0.1, languages=("en",), bindings=None, app_code="acme.dealsync", app_version="1",
              unknown_methods=(), flaky_rate=0.3, access_ttl=None):
     """A config of n portals: member ids m00001…, tokens and faults all derived from the seed.
     `access_ttl` (seconds, float): every access token the farm issues, the initial ones too, lives that long."""
+    if unknown_scopes(scopes):
+        raise ValueError("unknown scope(s) %s" % ", ".join(unknown_scopes(scopes)))
     fault_spec = parse_faults(faults)
     by_fault = {name: _chosen(n, seed, name, amount) for name, amount in fault_spec.items()}
     enterprise_set = _chosen(n, seed, "licence", ("share", enterprise))
     placements, events = bindings if bindings is not None else (DEFAULT_PLACEMENTS, DEFAULT_EVENTS)
+    landing = [_landing_record(p) for p in placements if is_landing_code(p.get("placement", ""))]
+    placements = [p for p in placements if not is_landing_code(p.get("placement", ""))]
     width = max(5, len(str(n)))
     portals = []
     for index in range(n):
@@ -87,6 +100,8 @@ def generate(n, seed=1, faults="", scopes=("crm", "placement", "task"), newest_s
             "language": languages[index % len(languages)], "installed": True,
             "placements": placements, "events": events, "faults": portal_faults,
         }
+        if landing:
+            portal["landing_placements"] = landing
         if "renamed" in portal_faults:
             portal["new_name"] = name + "-renamed"
         portals.append(portal)

@@ -7,14 +7,16 @@ follow /work/shared/BITRIX24.md.
 import math
 import time
 
-from farm_catalogue import (ICON_REQUIRED, ONE_HANDLER_PLACEMENTS, PLACEMENT_SCOPE, SCOPES, event_scope,
-                            method_scope, placement_scope)
+from farm_catalogue import (ICON_REQUIRED, LANDING_SCOPE, ONE_HANDLER_PLACEMENTS, PLACEMENT_SCOPE, SCOPES,
+                            event_scope, is_landing_code, landing_code_known, method_scope, placement_scope)
 from farm_phpform import as_dict, parse_query, php_array, truthy, upper_keys
 from farm_portal import RestError
 
-WRITE_METHODS = {"placement.bind", "placement.unbind", "event.bind", "event.unbind", "app.option.set"}
+WRITE_METHODS = {"placement.bind", "placement.unbind", "event.bind", "event.unbind", "app.option.set",
+                 "landing.repo.bind", "landing.repo.unbind"}
 NEEDS_SCOPE = {"placement.bind": "placement", "placement.unbind": "placement", "placement.get": "placement",
-               "placement.list": "placement"}
+               "placement.list": "placement", "landing.repo.bind": LANDING_SCOPE,
+               "landing.repo.unbind": LANDING_SCOPE}
 BATCH_LIMIT = 50
 
 
@@ -27,7 +29,12 @@ class Context:
 
 
 def has_scope(portal, scope):
-    if scope is None or scope in portal.scopes:
+    """Whether the portal's token holds `scope` (None: nothing needed; a tuple: any one of them)."""
+    if scope is None:
+        return True
+    if isinstance(scope, tuple):
+        return any(has_scope(portal, one) for one in scope)
+    if scope in portal.scopes:
         return True
     return scope == "task" and "tasks" in portal.scopes
 
@@ -47,9 +54,13 @@ def call(ctx, method, params):
         raise RestError("insufficient_scope",
                         "The request requires higher privileges than provided by the access token", 403)
     farm.stats.method(method)
-    result = METHODS[method](ctx, params)
+    try:
+        result = METHODS[method](ctx, params)
+    except RestError as error:
+        farm.stats.method_error(method, error.code)
+        raise
     if method in WRITE_METHODS:
-        farm.stats.write(portal)
+        farm.stats.write(portal, method)
     return result
 
 
@@ -118,7 +129,7 @@ def placement_bind(ctx, raw):
     params = upper_keys(raw)
     code = str(params.get("PLACEMENT") or "").strip().upper()
     known, needed = placement_scope(code, portal.dynamic_types, farm.im_requires_scope, farm.extra_placements)
-    if not code or not known or not has_scope(portal, needed):
+    if not code or not known or is_landing_code(code) or not has_scope(portal, needed):
         raise RestError("ERROR_PLACEMENT_NOT_FOUND", "Placement not found", 400)
     if not str(params.get("HANDLER") or "").strip():
         raise RestError("ERROR_ARGUMENT", "Argument 'HANDLER' is null or empty", 400)
@@ -141,6 +152,8 @@ def placement_unbind(ctx, raw):
     code = str(params.get("PLACEMENT") or "").strip().upper()
     if not code:
         raise RestError("ERROR_ARGUMENT", "Argument 'PLACEMENT' is null or empty", 400)
+    if is_landing_code(code):  # bound with landing.repo.bind, removed with landing.repo.unbind
+        raise RestError("ERROR_PLACEMENT_NOT_FOUND", "Placement not found", 400)
     handler = str(params.get("HANDLER") or "").strip()
     return {"count": ctx.portal.remove_placements(code, handler)}
 
@@ -154,6 +167,43 @@ def placement_list(ctx, params):
     codes = list(PLACEMENT_SCOPE) + list(farm.extra_placements)
     return sorted(c for c in set(codes)
                   if has_scope(portal, placement_scope(c, (), farm.im_requires_scope, farm.extra_placements)[1]))
+
+
+# --- landing embeddings (landing/embedding/*.md) ------------------------------------------------------
+
+def _lower_keys(raw):
+    return {str(k).lower(): v for k, v in as_dict(raw).items()}
+
+
+def landing_repo_bind(ctx, raw):
+    """`fields[PLACEMENT]`, `fields[PLACEMENT_HANDLER]`, `fields[TITLE]` -> the new binding's id."""
+    params = _lower_keys(raw)
+    if "fields" not in params:
+        raise RestError("MISSING_PARAMS", "Not enough parameters for the call, missing: fields", 400)
+    fields = upper_keys(params["fields"])
+    code = str(fields.get("PLACEMENT") or "").strip()
+    handler = str(fields.get("PLACEMENT_HANDLER") or "").strip()
+    if not landing_code_known(code):
+        raise RestError("ERROR_PLACEMENT_NOT_FOUND", "Placement not found", 400)
+    if not handler:
+        raise RestError("ERROR_ARGUMENT", "Field 'PLACEMENT_HANDLER' is empty", 400)
+    portal = ctx.portal
+    if portal.find_landing(code, handler) is not None:
+        raise RestError("PLACEMENT_EXIST", "Such embedding placement already exists", 400)
+    return portal.add_landing(code, handler, fields.get("TITLE"))["id"]
+
+
+def landing_repo_unbind(ctx, raw):
+    """`code`, optional `handler` (absent: every binding of that code) -> true, or PLACEMENT_NO_EXIST."""
+    params = _lower_keys(raw)
+    code = str(params.get("code") or "").strip()
+    if not code:
+        raise RestError("MISSING_PARAMS", "Not enough parameters for the call, missing: code", 400)
+    handler = params.get("handler")
+    handler = None if handler in (None, "") else str(handler).strip()
+    if not ctx.portal.remove_landing(code, handler):
+        raise RestError("PLACEMENT_NO_EXIST", "Such embedding placement does not exist", 400)
+    return True
 
 
 # --- events ----------------------------------------------------------------------------------------
@@ -232,5 +282,6 @@ METHODS = {
     "placement.bind": placement_bind, "placement.unbind": placement_unbind,
     "placement.get": placement_get, "placement.list": placement_list,
     "event.bind": event_bind, "event.unbind": event_unbind, "event.get": event_get,
+    "landing.repo.bind": landing_repo_bind, "landing.repo.unbind": landing_repo_unbind,
     "batch": batch,
 }

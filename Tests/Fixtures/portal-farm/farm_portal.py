@@ -3,7 +3,7 @@ its rate-limit bucket and its fault modes. REST semantics live in farm_methods.p
 
 import random
 
-from farm_catalogue import kept_options, license_family
+from farm_catalogue import is_landing_code, kept_options, license_family, unknown_scopes
 from farm_phpform import as_dict, php_array, upper_snake
 
 FAULTS = {"expired_token", "dead_refresh", "deleted", "flaky_5xx", "slow", "rate_limited", "renamed",
@@ -41,6 +41,8 @@ class Portal:
         self.refresh_token = str(spec["refresh_token"])
         self.expires_at = int(spec.get("expires_at", 0))
         scopes = [str(s) for s in spec.get("scopes", [])]
+        if unknown_scopes(scopes):
+            raise ValueError("portal %s: unknown scope(s) %s" % (self.member_id, ", ".join(unknown_scopes(scopes))))
         if "missing_scope" in self.faults:
             newest = farm_config.get("newest_scope", "task")
             scopes = [s for s in scopes if s != newest]
@@ -58,8 +60,10 @@ class Portal:
         self.options = dict(as_dict(spec.get("options", {})))
         self.placements = []  # stored form, in binding order
         self.events = []
-        for item in spec.get("placements", []):
-            self.add_placement(self.stored_placement(upper_snake(item)))
+        self.landing = []  # landing.repo.bind bindings: {"id", "placement", "handler", "title"}
+        self.landing_next_id = 1
+        for item in list(spec.get("placements", [])) + list(spec.get("landing_placements", [])):
+            self.bind_record(upper_snake(item))
         for item in spec.get("events", []):
             self.add_event(self.stored_event(upper_snake(item)))
         # rate limit: leaky bucket (level, monotonic time of that level)
@@ -114,6 +118,16 @@ class Portal:
     def add_placement(self, record):
         self.placements.append(record)
 
+    def bind_record(self, params):
+        """A placement record from the config or /_farm/portal/<id>/bind (upper-cased keys): LANDING_*
+        codes go to the landing store, the others to the placements."""
+        code = str(params.get("PLACEMENT") or "").strip()
+        if is_landing_code(code):
+            handler = params.get("PLACEMENT_HANDLER", params.get("HANDLER"))
+            self.add_landing(code, str(handler or "").strip(), params.get("TITLE"))
+        else:
+            self.add_placement(self.stored_placement(params))
+
     def find_placement(self, code, handler):
         for record in self.placements:
             if record["placement"] == code and record["handler"] == handler:
@@ -134,6 +148,31 @@ class Portal:
         return {"placement": record["placement"], "userId": record["userId"], "handler": record["handler"],
                 "options": php_array(record["options"]), "title": record["title"],
                 "description": record["description"], "langAll": php_array(record["langAll"])}
+
+    # --- landing embeddings (landing.repo.bind) ---------------------------------------------------
+    # The code is kept as given; the case of its letters does not matter (landing/embedding/block.md).
+    def add_landing(self, code, handler, title=None):
+        record = {"id": self.landing_next_id, "placement": str(code).strip(), "handler": handler,
+                  "title": "" if title is None else str(title)}
+        self.landing_next_id += 1
+        self.landing.append(record)
+        return record
+
+    def find_landing(self, code, handler):
+        code = str(code).strip().upper()
+        for record in self.landing:
+            if record["placement"].upper() == code and record["handler"] == handler:
+                return record
+        return None
+
+    def remove_landing(self, code, handler=None):
+        """Removes the bindings of `code` (all of them when handler is None); returns the count."""
+        code = str(code).strip().upper()
+        keep = [r for r in self.landing
+                if not (r["placement"].upper() == code and (handler is None or r["handler"] == handler))]
+        count = len(self.landing) - len(keep)
+        self.landing = keep
+        return count
 
     # --- events ----------------------------------------------------------------------------------
     @staticmethod
@@ -193,6 +232,7 @@ class Portal:
             "expires_at": self.expires_at, "scopes": list(self.scopes), "license": self.license,
             "enterprise": self.enterprise, "language": self.language, "installed": self.installed,
             "faults": sorted(self.faults), "placements": [dict(r) for r in self.placements],
+            "landing_placements": [dict(r) for r in self.landing],
             "events": [dict(r) for r in self.events], "options": dict(self.options),
             "bucket": round(self.bucket_level(farm.monotonic()), 3),
         }

@@ -1075,5 +1075,335 @@ class PostgresTests(unittest.TestCase):
         self.assertEqual(json.loads(output)["lost"], [])
 
 
+class DocsCatalogueTests(FarmTestCase):
+    """The catalogue against the REST docs (farm_catalogue.py names the revision and the pages)."""
+
+    def bind(self, member_id, params, form=True):
+        return self.rest(member_id, "placement.bind", params, form=form)
+
+    def stored(self, member_id, code):
+        return [p for p in self.rest(member_id, "placement.get")[1]["result"] if p["placement"] == code]
+
+    def scopes(self, member_id, scopes):
+        self.control("portal/%s/scopes" % member_id, {"scopes": scopes})
+
+    def event(self, member_id, name, handler="https://h/e"):
+        return self.rest(member_id, "event.bind", {"event": name, "handler": handler})
+
+    def test_task_view_group_id_kept_as_given(self):
+        options = {"groupId": "11,12", "junk": "x"}
+        self.assertEqual(self.bind("m00001", {"PLACEMENT": "TASK_VIEW_TAB", "HANDLER": "https://h/t",
+                                              "OPTIONS": options})[0], 200)
+        self.assertEqual(self.bind("m00001", {"PLACEMENT": "TASK_VIEW_SIDEBAR", "HANDLER": "https://h/t",
+                                              "OPTIONS": options}, form=False)[0], 200)
+        self.assertEqual(self.bind("m00001", {"PLACEMENT": "TASK_VIEW_TOP_PANEL", "HANDLER": "https://h/t",
+                                              "OPTIONS": options})[0], 200)
+        self.assertEqual(self.stored("m00001", "TASK_VIEW_TAB")[0]["options"], {"groupId": "11,12"})
+        self.assertEqual(self.stored("m00001", "TASK_VIEW_SIDEBAR")[0]["options"], {"groupId": "11,12"})
+        self.assertEqual(self.stored("m00001", "TASK_VIEW_TOP_PANEL")[0]["options"], [])
+        self.assertEqual(self.bind("m00002", {"PLACEMENT": "TASK_VIEW_TAB", "HANDLER": "https://h/t",
+                                              "OPTIONS": {"groupId": 7}}, form=False)[0], 200)
+        self.assertEqual(self.stored("m00002", "TASK_VIEW_TAB")[0]["options"], {"groupId": 7})
+
+    def test_smiles_selector_needs_only_placement(self):
+        self.scopes("m00003", ["placement"])
+        params = {"PLACEMENT": "IM_SMILES_SELECTOR", "HANDLER": "https://h/s",
+                  "OPTIONS": {"extranet": "N", "role": "USER", "context": "ALL", "iconName": "fa-x", "color": "red"}}
+        self.assertEqual(self.bind("m00003", params)[0], 200)
+        self.assertEqual(self.stored("m00003", "IM_SMILES_SELECTOR")[0]["options"],
+                         {"extranet": "N", "role": "USER", "context": "ALL"})
+        self.assertError(self.bind("m00003", {"PLACEMENT": "IM_CONTEXT_MENU", "HANDLER": "https://h/s"}),
+                         400, "ERROR_PLACEMENT_NOT_FOUND")
+        self.scopes("m00004", ["crm", "im"])
+        self.assertError(self.bind("m00004", params), 403, "insufficient_scope")
+
+    def test_hcmlink_placement(self):
+        params = {"PLACEMENT": "HCMLINK_SALARY_VACATION", "HANDLER": "https://h/v"}
+        self.scopes("m00006", ["placement", "humanresources"])
+        self.assertError(self.bind("m00006", params), 400, "ERROR_PLACEMENT_NOT_FOUND")
+        self.scopes("m00006", ["placement", "humanresources.hcmlink"])
+        self.assertEqual(self.bind("m00006", params)[0], 200)
+        self.assertIn("HCMLINK_SALARY_VACATION", self.rest("m00006", "placement.list")[1]["result"])
+
+    def test_funnels_toolbars(self):
+        for code in ("CRM_FUNNELS_TOOLBAR", "CRM_SMART_INVOICE_FUNNELS_TOOLBAR"):
+            self.assertEqual(self.bind("m00018", {"PLACEMENT": code, "HANDLER": "https://h/f"})[0], 200, code)
+        self.assertEqual(self.bind("m00027", {"PLACEMENT": "CRM_DYNAMIC_128_FUNNELS_TOOLBAR",
+                                              "HANDLER": "https://h/f"})[0], 200)
+        for code in ("CRM_DYNAMIC_128_FUNNELS_TOOLBAR", "CRM_DEAL_FUNNELS_TOOLBAR", "CRM_LEAD_FUNNELS_TOOLBAR"):
+            self.assertError(self.bind("m00018", {"PLACEMENT": code, "HANDLER": "https://h/f"}),
+                             400, "ERROR_PLACEMENT_NOT_FOUND")
+
+    def test_gone_placements(self):
+        self.scopes("m00019", ["crm", "placement", "landing", "task", "im", "user"])
+        for code in ("CRM_INVOICE_LIST_MENU", "CRM_INVOICE_DOCUMENTGENERATOR_BUTTON", "CRM_INVOICE_LIST_TOOLBAR",
+                     "CRM_INVOICE_DETAIL_TOOLBAR", "CRM_REQUISITE_EDIT_FORM", "1C_PAGE", "LANDING_BLOCK"):
+            self.assertError(self.bind("m00019", {"PLACEMENT": code, "HANDLER": "https://h/g"}),
+                             400, "ERROR_PLACEMENT_NOT_FOUND")
+        listed = self.rest("m00019", "placement.list")[1]["result"]
+        self.assertFalse([c for c in listed if "INVOICE" in c and "SMART_INVOICE" not in c or c.startswith("LANDING")])
+        self.assertIn("CRM_SMART_INVOICE_LIST_TOOLBAR", listed)
+
+    def test_booking_events(self):
+        names = ["ONBOOKING%s%s" % (what, action) for what in ("", "RESOURCE", "RESOURCETYPE", "WAITLISTITEM")
+                 for action in ("ADD", "UPDATE", "DELETE")]
+        self.assertEqual(len(names), 12)
+        self.assertError(self.event("m00020", "ONBOOKINGADD"), 400, "ERROR_EVENT_NOT_FOUND")
+        self.scopes("m00020", ["crm", "booking"])
+        for name in names:
+            self.assertEqual(self.event("m00020", name)[0], 200, name)
+        self.assertEqual(self.event("m00020", "onBookingWaitListItemAdd", "https://h/2")[0], 200)
+        self.assertError(self.event("m00020", "ONBOOKINGCLIENTADD"), 400, "ERROR_EVENT_NOT_FOUND")
+
+    def test_hcmlink_events(self):
+        names = ["ONHUMANRESOURCESHCMLINK" + s for s in ("EMPLOYEELISTREQUESTED", "EMPLOYEELISTMAPPED",
+                                                       "FIELDVALUEREQUESTED", "PINREQUESTED",
+                                                       "SALARYVACATIONREQUESTED")]
+        self.scopes("m00021", ["humanresources"])
+        for name in names:
+            self.assertError(self.event("m00021", name), 400, "ERROR_EVENT_NOT_FOUND")
+        self.scopes("m00021", ["humanresources.hcmlink"])
+        for name in names:
+            self.assertEqual(self.event("m00021", name)[0], 200, name)
+
+    def test_sonet_group_events_take_any_of_three_scopes(self):
+        self.assertError(self.event("m00022", "ONSONETGROUPADD"), 400, "ERROR_EVENT_NOT_FOUND")
+        for scope in ("sonet_group", "socialnetwork", "sonet"):
+            self.scopes("m00022", ["crm", scope])
+            for name in ("ONSONETGROUPADD", "ONSONETGROUPUPDATE", "ONSONETGROUPDELETE", "ONSONETGROUPSUBJECTADD"):
+                self.assertEqual(self.event("m00022", name, "https://h/" + scope)[0], 200, (scope, name))
+        self.assertError(self.event("m00022", "ONSONETGROUPNOTHING"), 400, "ERROR_EVENT_NOT_FOUND")
+
+    def test_imconnector_events_take_either_scope(self):
+        names = ["ONIMCONNECTOR" + s for s in ("DIALOGSTART", "DIALOGFINISH", "LINEDELETE", "MESSAGEADD",
+                                               "MESSAGEUPDATE", "MESSAGEDELETE", "STATUSDELETE")]
+        self.scopes("m00024", ["im", "crm"])
+        self.assertError(self.event("m00024", "ONIMCONNECTORMESSAGEADD"), 400, "ERROR_EVENT_NOT_FOUND")
+        for scope in ("imconnector", "imopenlines"):
+            self.scopes("m00024", [scope])
+            for name in names:
+                self.assertEqual(self.event("m00024", name, "https://h/" + scope)[0], 200, (scope, name))
+
+    def test_events_not_bound_with_event_bind_and_gone_events(self):
+        self.scopes("m00025", ["im", "imbot", "catalog", "crm"])
+        for name in ("ONIMV2MESSAGEADD", "ONIMV2JOINCHAT", "ONIMBOTV2MESSAGEADD", "ONIMBOTV2COMMANDADD",
+                     "onImBotV2ReactionChange", "CATALOG.STORE.ON.ADD", "CATALOG.STORE.ON.UPDATE",
+                     "catalog.store.on.delete"):
+            self.assertError(self.event("m00025", name), 400, "ERROR_EVENT_NOT_FOUND")
+        for name in ("CATALOG.PRODUCT.ON.ADD", "catalog.price.type.on.update", "CATALOG.ROUNDING.ON.DELETE"):
+            self.assertEqual(self.event("m00025", name)[0], 200, name)
+        self.scopes("m00025", ["crm"])
+        self.assertError(self.event("m00025", "CATALOG.MEASURE.ON.ADD"), 400, "ERROR_EVENT_NOT_FOUND")
+
+    def test_scopes_and_method_get(self):
+        full = self.rest("m00028", "scope", {"full": 1})[1]["result"]
+        for scope in ("note", "humanresources.hcmlink", "booking", "sign.b2e"):
+            self.assertIn(scope, full)
+        self.assertNotIn("crm.documentgenerator", full)
+        status, _, raw = self.http(self.base + "/_farm/portal/m00028/scopes",
+                                   json.dumps({"scopes": ["crm", "crm.documentgenerator"]}).encode(),
+                                   "application/json")
+        self.assertEqual(status, 400, raw)
+        self.assertEqual(self.rest("m00028", "scope")[1]["result"], ["crm", "placement", "task"])
+
+        def available(name):
+            return self.rest("m00028", "method.get", {"name": name})[1]["result"]["isAvailable"]
+        self.assertTrue(available("crm.documentgenerator.document.add"))
+        self.assertFalse(available("note.collection.add"))
+        self.scopes("m00028", ["note", "humanresources", "placement"])
+        self.assertTrue(available("note.collection.add"))
+        self.assertFalse(available("humanresources.hcmlink.company.add"))
+        self.assertFalse(available("landing.repo.bind"))
+        self.scopes("m00028", ["humanresources.hcmlink", "landing"])
+        self.assertTrue(available("humanresources.hcmlink.company.add"))
+        self.assertTrue(available("landing.repo.bind"))
+
+    def test_generator_and_config_refuse_unknown_scopes(self):
+        out = os.path.join(self.folder.name, "bad.json")
+        result = subprocess.run([sys.executable, "-B", FARM, "--generate", "2", "--scopes", "crm,crm.documentgenerator",
+                                 "--out", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn(b"crm.documentgenerator", result.stderr)
+        self.assertFalse(os.path.exists(out))
+
+
+class LandingTests(FarmTestCase):
+    """landing.repo.bind / landing.repo.unbind (landing/embedding/*.md) and the write counters."""
+
+    def setUp(self):
+        for member_id in ("m00001", "m00002", "m00003", "m00018", "m00019", "m00020", "m00021"):
+            self.control("portal/%s/scopes" % member_id, {"scopes": ["crm", "placement", "landing"]})
+
+    def bind(self, member_id, code, handler, title="T", form=True):
+        fields = {"PLACEMENT": code, "PLACEMENT_HANDLER": handler, "TITLE": title}
+        return self.rest(member_id, "landing.repo.bind", {"fields": fields}, form=form)
+
+    def unbind(self, member_id, code, handler=None, form=False):
+        params = {"code": code}
+        if handler is not None:
+            params["handler"] = handler
+        return self.rest(member_id, "landing.repo.unbind", params, form=form)
+
+    def landing(self, member_id):
+        return self.control("portal/%s" % member_id)["landing_placements"]
+
+    def test_bind_duplicate_unbind(self):
+        status, answer = self.bind("m00001", "LANDING_SETTINGS", "https://h/settings", "Settings")
+        self.assertEqual(status, 200, answer)
+        self.assertIsInstance(answer["result"], int)
+        self.assertError(self.bind("m00001", "LANDING_SETTINGS", "https://h/settings", "Other title"),
+                         400, "PLACEMENT_EXIST")
+        self.assertError(self.bind("m00001", "landing_settings", "https://h/settings", form=False),
+                         400, "PLACEMENT_EXIST")
+        self.assertEqual(self.bind("m00001", "LANDING_SETTINGS", "https://h/settings2", form=False)[0], 200)
+        for code in ("LANDING_BLOCK_04.1.one_col_fix_with_title", "LANDING_BLOCK_repo_1132", "LANDING_BLOCK_*"):
+            self.assertEqual(self.bind("m00001", code, "https://h/block")[0], 200, code)
+        self.assertError(self.bind("m00001", "landing_block_REPO_1132", "https://h/block"), 400, "PLACEMENT_EXIST")
+        stored = self.landing("m00001")
+        self.assertEqual([(r["placement"], r["handler"], r["title"]) for r in stored], [
+            ("LANDING_SETTINGS", "https://h/settings", "Settings"), ("LANDING_SETTINGS", "https://h/settings2", "T"),
+            ("LANDING_BLOCK_04.1.one_col_fix_with_title", "https://h/block", "T"),
+            ("LANDING_BLOCK_repo_1132", "https://h/block", "T"), ("LANDING_BLOCK_*", "https://h/block", "T")])
+        self.assertEqual(len({r["id"] for r in stored}), 5)
+        self.assertEqual([p for p in self.rest("m00001", "placement.get")[1]["result"]
+                          if p["placement"].startswith("LANDING")], [])
+        self.assertEqual(self.unbind("m00001", "LANDING_SETTINGS", "https://h/settings")[1]["result"], True)
+        self.assertError(self.unbind("m00001", "LANDING_SETTINGS", "https://h/settings"), 400, "PLACEMENT_NO_EXIST",
+                         "Such embedding placement does not exist")
+        self.assertEqual(self.unbind("m00001", "landing_block_repo_1132", form=True)[1]["result"], True)
+        self.bind("m00001", "LANDING_SETTINGS", "https://h/settings")
+        self.assertEqual(self.unbind("m00001", "LANDING_SETTINGS")[1]["result"], True)  # both handlers
+        self.assertEqual([r["placement"] for r in self.landing("m00001")],
+                         ["LANDING_BLOCK_04.1.one_col_fix_with_title", "LANDING_BLOCK_*"])
+        self.assertError(self.unbind("m00001", "LANDING_SETTINGS"), 400, "PLACEMENT_NO_EXIST")
+        self.assertError(self.rest("m00001", "landing.repo.unbind", {"handler": "https://h/block"}),
+                         400, "MISSING_PARAMS")
+        self.assertError(self.rest("m00001", "landing.repo.bind", {"PLACEMENT": "LANDING_SETTINGS"}),
+                         400, "MISSING_PARAMS")
+
+    def test_codes_and_scopes(self):
+        for code in ("LANDING_BLOCK", "LANDING_BLOCK_", "LANDING_SETTINGS_X", "CRM_DEAL_DETAIL_TAB", ""):
+            self.assertError(self.bind("m00002", code, "https://h/x"), 400, "ERROR_PLACEMENT_NOT_FOUND")
+        self.assertError(self.bind("m00002", "LANDING_SETTINGS", ""), 400, "ERROR_ARGUMENT")
+        self.control("portal/m00002/scopes", {"scopes": ["crm", "placement"]})
+        self.assertError(self.bind("m00002", "LANDING_SETTINGS", "https://h/x"), 403, "insufficient_scope")
+        self.assertError(self.unbind("m00002", "LANDING_SETTINGS"), 403, "insufficient_scope")
+        self.control("portal/m00002/scopes", {"scopes": ["landing"]})  # no `placement` needed
+        self.assertEqual(self.bind("m00002", "LANDING_SETTINGS", "https://h/x")[0], 200)
+        self.assertError(self.rest("m00002", "placement.get"), 403, "insufficient_scope")
+
+    def test_placement_methods_refuse_landing_codes(self):
+        for code in ("LANDING_SETTINGS", "LANDING_BLOCK_*", "LANDING_BLOCK_04.1.one_col_fix_with_title", "LANDING_BLOCK"):
+            self.assertError(self.rest("m00003", "placement.bind", {"PLACEMENT": code, "HANDLER": "https://h/p"},
+                                       form=True), 400, "ERROR_PLACEMENT_NOT_FOUND")
+        self.bind("m00003", "LANDING_SETTINGS", "https://h/p")
+        self.assertError(self.rest("m00003", "placement.unbind", {"PLACEMENT": "LANDING_SETTINGS",
+                                                                  "HANDLER": "https://h/p"}),
+                         400, "ERROR_PLACEMENT_NOT_FOUND")
+        self.assertEqual(len(self.landing("m00003")), 1)
+        self.assertEqual(self.rest("m00003", "placement.unbind", {"PLACEMENT": "NOPE"})[1]["result"], {"count": 0})
+
+    def test_writes_by_method_after_a_batch(self):
+        self.control("reset-stats")
+        handler = urllib.parse.quote("https://h/l", safe="")
+        landing = "fields[PLACEMENT]=LANDING_SETTINGS&fields[PLACEMENT_HANDLER]=%s&fields[TITLE]=S" % handler
+        cmd = {
+            "l1": "landing.repo.bind?" + landing,
+            "l2": "landing.repo.bind?" + landing,
+            "p1": "placement.bind?PLACEMENT=LEFT_MENU&HANDLER=" + handler,
+            "e1": "event.bind?event=ONCRMDEALADD&handler=" + handler,
+            "o1": "app.option.set?options[a]=1",
+            "u1": "landing.repo.unbind?code=LANDING_SETTINGS&handler=" + handler,
+            "u2": "landing.repo.unbind?code=LANDING_SETTINGS",
+            "p2": "placement.unbind?PLACEMENT=LEFT_MENU&HANDLER=" + handler,
+            "e2": "event.unbind?event=ONCRMDEALADD&handler=" + handler,
+        }
+        status, answer = self.rest("m00018", "batch", {"cmd": cmd, "halt": 0})
+        self.assertEqual(status, 200, answer)
+        batch = answer["result"]
+        self.assertEqual(batch["result_error"], {
+            "l2": {"error": "PLACEMENT_EXIST", "error_description": "Such embedding placement already exists"},
+            "u2": {"error": "PLACEMENT_NO_EXIST", "error_description": "Such embedding placement does not exist"}})
+        self.assertIsInstance(batch["result"]["l1"], int)
+        self.assertEqual((batch["result"]["u1"], batch["result"]["p2"], batch["result"]["e2"]),
+                         (True, {"count": 1}, {"count": 1}))
+        self.assertEqual(self.bind("m00019", "LANDING_BLOCK_*", "https://h/l")[0], 200)
+        stats = self.control("stats")
+        writes = {"landing.repo.bind": 1, "landing.repo.unbind": 1, "placement.bind": 1, "placement.unbind": 1,
+                  "event.bind": 1, "event.unbind": 1, "app.option.set": 1}
+        self.assertEqual(stats["writes_by_portal_method"], {"m00018": writes, "m00019": {"landing.repo.bind": 1}})
+        self.assertEqual(stats["writes_by_method"], dict(writes, **{"landing.repo.bind": 2}))
+        self.assertEqual((stats["writes_total"], stats["writes_by_portal"]), (8, {"m00018": 7, "m00019": 1}))
+        self.assertEqual((stats["methods"]["landing.repo.bind"], stats["methods"]["landing.repo.unbind"]), (3, 2))
+        self.assertEqual(stats["errors_by_method"], {"landing.repo.bind": {"PLACEMENT_EXIST": 1},
+                                                     "landing.repo.unbind": {"PLACEMENT_NO_EXIST": 1}})
+        self.assertEqual(stats["errors_by_code"], {"PLACEMENT_EXIST": 1, "PLACEMENT_NO_EXIST": 1})
+        self.assertEqual(stats["requests_total"], 2)
+
+    def test_control_bind_and_unbind_landing(self):
+        state = self.control("portal/m00020/bind", {"placement": "LANDING_BLOCK_*", "handler": "https://h/c",
+                                                    "title": "Block"})
+        self.assertEqual([(r["placement"], r["handler"], r["title"]) for r in state["landing_placements"]],
+                         [("LANDING_BLOCK_*", "https://h/c", "Block")])
+        self.assertFalse([p for p in state["placements"] if p["placement"].startswith("LANDING")])
+        self.assertError(self.bind("m00020", "LANDING_BLOCK_*", "https://h/c"), 400, "PLACEMENT_EXIST")
+        self.assertEqual(self.control("portal/m00020/unbind", {"placement": "landing_block_*"}), {"count": 1})
+        self.assertEqual(self.landing("m00020"), [])
+        self.assertEqual(self.bind("m00020", "LANDING_BLOCK_*", "https://h/c")[0], 200)
+
+    def test_flaky_landing_write_applied_before_error(self):
+        self.control("portal/m00014/scopes", {"scopes": ["landing"]})
+        status, _ = self.bind("m00014", "LANDING_SETTINGS", "https://h/flaky")
+        self.assertIn(status, (500, 502, 503))
+        self.assertError(self.bind("m00014", "LANDING_SETTINGS", "https://h/flaky"), 400, "PLACEMENT_EXIST")
+
+    def test_generated_portals_start_with_the_plans_landing_bindings(self):
+        plan = {"app": "acme.dealsync", "version": "9.0.0", "scopes": ["crm", "placement", "landing"],
+                "placements": [
+                    {"placement": "CRM_DEAL_DETAIL_TAB", "handler": "https://app.acme.example/tab", "title": "Tab"},
+                    {"placement": "LANDING_SETTINGS", "handler": "https://app.acme.example/ls", "title": "Site"},
+                    {"placement": "LANDING_BLOCK_*", "handler": "https://app.acme.example/lb", "title": "Blocks"}],
+                "events": [{"event": "ONCRMDEALADD", "handler": "https://app.acme.example/e"}]}
+        plan_path = os.path.join(self.folder.name, "landing-plan.json")
+        config_path = os.path.join(self.folder.name, "landing-farm.json")
+        with open(plan_path, "w") as handle:
+            json.dump(plan, handle)
+        subprocess.run([sys.executable, "-B", FARM, "--generate", "2", "--seed", "4", "--scopes",
+                        "crm,placement,landing", "--bind-from", plan_path, "--out", config_path], check=True)
+        with open(config_path) as handle:
+            portal = json.load(handle)["portals"][0]
+        self.assertEqual([p["placement"] for p in portal["placements"]], ["CRM_DEAL_DETAIL_TAB"])
+        self.assertEqual(portal["landing_placements"], [
+            {"placement": "LANDING_SETTINGS", "handler": "https://app.acme.example/ls", "title": "Site"},
+            {"placement": "LANDING_BLOCK_*", "handler": "https://app.acme.example/lb", "title": "Blocks"}])
+        process, port = start_farm(config_path)
+        try:
+            base = "http://127.0.0.1:%d" % port
+
+            def call(method, params):
+                body = json.dumps(dict(params, auth=portal["access_token"])).encode()
+                request = urllib.request.Request("%s/p/%s/rest/%s" % (base, portal["name"], method), body,
+                                                 {"Content-Type": "application/json"})
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        return response.status, json.loads(response.read())
+                except urllib.error.HTTPError as error:
+                    return error.code, json.loads(error.read())
+            with urllib.request.urlopen(base + "/_farm/portal/m00001", timeout=10) as response:
+                state = json.loads(response.read())
+            self.assertEqual([(r["id"], r["placement"]) for r in state["landing_placements"]],
+                             [(1, "LANDING_SETTINGS"), (2, "LANDING_BLOCK_*")])
+            self.assertEqual([p["placement"] for p in call("placement.get", {})[1]["result"]], ["CRM_DEAL_DETAIL_TAB"])
+            self.assertEqual(call("landing.repo.bind", {"fields": {"PLACEMENT": "LANDING_SETTINGS",
+                                                                   "PLACEMENT_HANDLER": "https://app.acme.example/ls"}}),
+                             (400, {"error": "PLACEMENT_EXIST",
+                                    "error_description": "Such embedding placement already exists"}))
+            self.assertEqual(call("landing.repo.bind", {"fields": {"PLACEMENT": "LANDING_BLOCK_*",
+                                                                   "PLACEMENT_HANDLER": "https://app.acme.example/x"}})
+                             [1]["result"], 3)
+        finally:
+            stop_farm(process)
+
+
 if __name__ == "__main__":
     unittest.main()
