@@ -7,6 +7,10 @@
 /// holds the lookups. Every lookup is case-insensitive and returns canonical
 /// uppercased codes and names (scope codes stay lowercase, as Bitrix24 spells them).
 public enum Bitrix24Catalogue {
+    /// The revision of the Bitrix24 REST docs (`bitrix24/b24restdocs`) the tables were checked against.
+    public static let docsRevision = (
+        repository: "bitrix24/b24restdocs", commit: "5988ed130d13802764a555edbfe12d0fc81e7d7a", date: "2026-08-21"
+    )
 
     // MARK: Scopes
 
