@@ -51,7 +51,7 @@ struct DriftCommand: Command {
         }
         let notChecked = loaded.compiled.plan.placements
             .filter { PortalReconciler.bindingMethod($0.placement) == .landingRepository }
-            .map { "placement \($0.key.code) → \($0.handler)" }
+            .map { "placement \($0.placement) → \($0.handler)" }
         let drifted = summary.drifted.sorted { $0.memberID < $1.memberID }
         let unknown = summary.failures.sorted { $0.memberID < $1.memberID }
         if format(arguments) == "json" {
