@@ -501,8 +501,12 @@ def extract_placements(docs, notes):
                            .replace(re.escape("<CODE>"), r".+").replace(re.escape("*"), r".*") + "$") for c in found]
     unmatched = defaultdict(set)
     for page in order_pages:
-        for m in re.finditer(r"[\"']?PLACEMENT[\"']?\s*(?:=>|:|=)\s*[\"']([^\"']+)[\"']", code_blocks(docs.pages[page])):
-            val = m.group(1)
+        code = code_blocks(docs.pages[page])
+        values = re.findall(r"[\"']?PLACEMENT[\"']?\s*(?:=>|:|=)\s*[\"']([^\"']+)[\"']", code, re.I)
+        if "placement.list" in h1(docs.pages[page]):  # the example answer lists codes
+            for arr in re.findall(r"\"result\"\s*:\s*\[(.*?)\]", code, re.S):
+                values += re.findall(r"\"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\"", arr)
+        for val in values:
             if val not in found and not any(p.match(val) for p in patterns) and re.fullmatch(r"[A-Z][A-Z0-9_]*_[A-Z0-9_]+", val):
                 unmatched[val].add(page)
     for val in sorted(unmatched):
