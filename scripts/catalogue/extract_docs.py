@@ -667,6 +667,23 @@ def extract_events(docs, notes):
                     e = event_entry(name.upper())
                     e["page"], e["how"] = page, "prose"
 
+    # names used in examples (handler payloads, event.bind calls, the `events` method's answer)
+    patterns = [re.compile("^" + re.sub(r"<[^>]+>", r"\\d+", re.escape(n)) + "$") for n in events]
+    unmatched = defaultdict(set)
+    for page in sorted(docs.pages):
+        code = code_blocks(docs.pages[page])
+        values = re.findall(r"[\"']event[\"']?\s*(?:=>|:)\s*[\"']([^\"']+)[\"']", code, re.I)
+        if "`events` method" in docs.pages[page]:
+            for arr in re.findall(r"\"result\"\s*:\s*\[(.*?)\]", code, re.S):
+                values += re.findall(r"\"([^\"]+)\"", arr)
+        for val in values:
+            base = re.sub(r"_\d+$", "", val)
+            if is_event_name(base) and val.upper() not in events and not any(p.match(val.upper()) for p in patterns):
+                unmatched[val.upper()].add(page)
+    for val in sorted(unmatched):
+        if val not in ui_names:
+            notes.append(f"event {val}: only in code examples ({', '.join(sorted(unmatched[val])[:3])})")
+
     # scopes and delivery
     out = []
     for name in sorted(events):
