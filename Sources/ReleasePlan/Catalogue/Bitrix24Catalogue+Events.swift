@@ -27,9 +27,10 @@ extension Bitrix24Catalogue {
             scope: nil,
             names: [
                 "ONAPPINSTALL", "ONAPPUPDATE", "ONAPPUNINSTALL", "ONAPPPAYMENT", "ONAPPMETHODCONFIRM",
-                "ONAPPTEST", "ONOFFLINEEVENT", "ONAPPUSERREADY",
+                "ONAPPTEST", "ONOFFLINEEVENT",
             ],
             source: "common/events/index.md"),
+        EventRow(scope: nil, names: ["ONAPPUSERREADY"], source: "events/events.md (earlier revisions)", status: .removed),
         EventRow(scope: "user", names: ["ONUSERADD"], source: "events/events.md"),
         EventRow(scope: "crm", names: ["ONCRMLEADADD", "ONCRMLEADUPDATE", "ONCRMLEADDELETE"], source: "crm/leads/events/index.md"),
         EventRow(
