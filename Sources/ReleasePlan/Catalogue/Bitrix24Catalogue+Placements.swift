@@ -39,8 +39,10 @@ extension Bitrix24Catalogue {
         PlacementRow(scope: "im", codes: ["IM_SIDEBAR"], source: "widgets/im/sidebar.md"),
         PlacementRow(scope: "im", codes: ["IM_TEXTAREA"], source: "widgets/im/textarea.md"),
         PlacementRow(scope: "im", codes: ["IMMOBILE_CONTEXT_MENU"], source: "widgets/mobile-app.md"),
-        // The page's scope line says `placement` only (the emoji collection; its handler is never called).
-        PlacementRow(scope: nil, codes: ["IM_SMILES_SELECTOR"], source: "widgets/im/smile-selector.md"),
+        // The page's scope line says `placement` only; deprecated since im 25.1600.0.
+        PlacementRow(
+            scope: nil, codes: ["IM_SMILES_SELECTOR"], source: "widgets/im/smile-selector.md", status: .deprecated,
+            note: "deprecated since im 25.1600.0: placement.bind still accepts it, but the handler is no longer called"),
         PlacementRow(scope: "telephony", codes: ["CALL_CARD"], source: "widgets/telephony/call-card.md"),
         PlacementRow(scope: "telephony", codes: ["TELEPHONY_ANALYTICS_MENU"], source: "widgets/telephony/analytics-menu.md"),
         PlacementRow(scope: "sonet_group", codes: ["SONET_GROUP_DETAIL_TAB"], source: "widgets/workgroups/detail-tab.md"),

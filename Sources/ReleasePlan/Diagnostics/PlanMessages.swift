@@ -158,8 +158,11 @@ extension PlanMessages {
         let list = scopes.map { "\"\($0)\"" }.joined(separator: " or ")
         return "\(what) needs the scope \(list), which the plan does not request (\(dispute); either is accepted)"
     }
-    /// B24P218: a code the docs no longer describe.
-    static func removedFromDocs(_ kind: String, _ code: String, source: String, note: String?) -> String {
+    /// B24P218: a code the docs no longer describe, or describe as deprecated.
+    static func removedFromDocs(_ kind: String, _ code: String, source: String, note: String?, deprecated: Bool = false) -> String {
+        if deprecated {
+            return "\(kind) \(code) is deprecated in the Bitrix24 docs (\(source))" + (note.map { ": \($0)" } ?? "")
+        }
         let instead = note.map { "; \($0)" } ?? ""
         return "\(kind) \(code) is removed from the Bitrix24 docs (\(source)); the portal may reject it\(instead)"
     }

@@ -22,12 +22,11 @@ struct PlacementRules: LintRule {
                 diagnostics.append(context.diagnostic("B24P202", message, at: path / "placement"))
                 continue
             }
-            if placement.status == .removed {
-                diagnostics.append(
-                    context.diagnostic(
-                        "B24P218",
-                        PlanMessages.removedFromDocs("placement", placement.code, source: placement.source, note: placement.removalNote),
-                        at: path / "placement"))
+            if placement.status != .documented {
+                let message = PlanMessages.removedFromDocs(
+                    "placement", placement.code, source: placement.source, note: placement.removalNote,
+                    deprecated: placement.status == .deprecated)
+                diagnostics.append(context.diagnostic("B24P218", message, at: path / "placement"))
             }
             if scopesKnown, let scope = placement.scope, !placement.isSatisfied(by: requested) {
                 if placement.isMessenger {

@@ -53,7 +53,7 @@ struct CataloguePlacementTests {
         #expect(placement.scope == scope)
         #expect(placement.binding == binding)
         #expect(placement.source == source)
-        #expect(placement.status == .documented)
+        #expect(placement.status == (code == "IM_SMILES_SELECTOR" ? .deprecated : .documented))
     }
 
     @Test(
