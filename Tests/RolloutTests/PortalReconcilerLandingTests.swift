@@ -142,3 +142,24 @@ struct LandingAnswerTests {
         #expect(error.contains("landing.repo.unbind LANDING_BLOCK_*"), "\(error)")
     }
 }
+
+@Suite("PortalReconcileTask: a code the docs removed, refused by the portal")
+struct RemovedCodeAnswerTests {
+    typealias F = Fixtures
+
+    @Test("ERROR_PLACEMENT_NOT_FOUND for a removed code fails the portal (a reinstall would not help), naming B24P218")
+    func removedPlacementFails() async throws {
+        let invoice = PlacementBinding(placement: "CRM_INVOICE_LIST_MENU", handler: "\(F.host)/invoice")
+        let portal = FakePortal(
+            read: F.readResults(placements: "[]", events: "[]"),
+            fail: { _, command in
+                command.contains("CRM_INVOICE_LIST_MENU")
+                    ? #"{"error":"ERROR_PLACEMENT_NOT_FOUND","error_description":"Placement not found"}"# : nil
+            })
+        let plan = F.plan(placements: [F.dealTabBinding, invoice], events: [])
+        let outcome = await PortalReconcileTask(plan: plan, mode: .apply).run(portal.kit.session())
+        #expect(outcome.state == .failed)
+        let error = try #require(outcome.lastError)
+        #expect(error.contains("placement.bind CRM_INVOICE_LIST_MENU") && error.contains("B24P218"), "\(error)")
+    }
+}

@@ -42,6 +42,11 @@ public struct PortalReconcileTask: Sendable {
         return result
     }
 
+    /// Whether the catalogue marks a placement or event code as removed from the docs.
+    static func isRemovedFromDocs(_ code: String) -> Bool {
+        Bitrix24Catalogue.placement(code)?.status == .removed || Bitrix24Catalogue.event(code)?.status == .removed
+    }
+
     public func run(_ session: PortalSession) async -> PortalOutcome {
         do {
             let methods = reconciler.plan.requiredMethods
@@ -61,9 +66,16 @@ public struct PortalReconcileTask: Sendable {
                     outcome.writes += chunk.count
                     for command in chunk {
                         guard let error = result.errors[command.key], !error.meansAlreadyDone(by: command.method) else { continue }
-                        if error.code == "ERROR_PLACEMENT_NOT_FOUND" || error.code == "ERROR_EVENT_NOT_FOUND" {
+                        let notFound = error.code == "ERROR_PLACEMENT_NOT_FOUND" || error.code == "ERROR_EVENT_NOT_FOUND"
+                        if notFound && !Self.isRemovedFromDocs(command.subject) {
                             outcome.state = .needsReinstall
                             notes.append("\(command.method) refused for lack of a scope: \(error.description)")
+                        } else if notFound {
+                            // Not a scope: the portal no longer knows the code. A reinstall would not help.
+                            outcome.state = .failed
+                            notes.append(
+                                "\(command.method) \(command.subject): \(error.description); this code is removed from the "
+                                    + "Bitrix24 docs (B24P218): remove it from the plan")
                         } else if outcome.state != .needsReinstall {
                             outcome.state = .failed
                             notes.append(
