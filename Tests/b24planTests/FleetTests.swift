@@ -248,6 +248,24 @@ struct FleetTests {
         #expect(try setup.run(["drift", "plans/acme.dealsync/2.0.0.json"]).code == 0)
     }
 
+    @Test("a second reconcile of a current portal makes zero writes, the release notice included")
+    func noticeWrittenOnce() throws {
+        let setup = try Setup(portals: 20, faults: "")
+        defer { setup.close() }
+        let apply = try setup.run(["apply", "--yes", "plans/acme.dealsync/2.0.0.json"])
+        #expect(apply.code == 0, "\(apply.stdout)\(apply.stderr)")
+        let first = (try setup.farm.stats()["writes_by_method"] as? [String: Int]) ?? [:]
+        #expect(first["app.option.set"] == 20, "\(first)")
+        _ = try setup.farm.control("/_farm/reset-stats", post: [:])
+        for member in ["m00004", "m00011"] {
+            let repair = try setup.run(["reconcile", "--member-id", member, "plans/acme.dealsync/2.0.0.json"])
+            #expect(repair.code == 0, "\(repair.stdout)\(repair.stderr)")
+        }
+        let stats = try setup.farm.stats()
+        #expect((stats["writes_by_method"] as? [String: Int]) == [:], "\(stats["writes_by_method"] ?? "")")
+        #expect((stats["methods"] as? [String: Int])?["app.option.get"] == 2, "the notice was read on both portals")
+    }
+
     /// Placements and events of every portal, as the farm holds them (comparable across farms).
     static func bindings(_ setup: Setup, portals: Int) throws -> [String] {
         try (1...portals).map { index in

@@ -38,7 +38,9 @@ struct ReconcileWork {
             writeCommandsPerPortal += 1
         }
         if let notice = plan.notice, hasBindingChanges || !isInitial {
-            actions.append("app.option.set \(notice.option): this version's notice, missing scopes and whether to reinstall")
+            actions.append(
+                "app.option.set \(notice.option): this version's notice, missing scopes and whether to reinstall (where the portal's copy differs)"
+            )
             writeCommandsPerPortal += 1
         }
     }

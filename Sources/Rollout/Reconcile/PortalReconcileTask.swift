@@ -50,7 +50,8 @@ public struct PortalReconcileTask: Sendable {
     public func run(_ session: PortalSession) async -> PortalOutcome {
         do {
             let methods = reconciler.plan.requiredMethods
-            let read = try await session.batch(PortalSnapshot.readCommands(requiredMethods: methods))
+            let noticeOption = mode == .apply ? reconciler.plan.notice?.option : nil
+            let read = try await session.batch(PortalSnapshot.readCommands(requiredMethods: methods, noticeOption: noticeOption))
             let snapshot = try PortalSnapshot(batch: read, requiredMethods: methods)
             if snapshot.enterprise { session.useEnterprisePacing() }
             let work = reconciler.work(for: snapshot, includeNotice: mode == .apply)

@@ -47,7 +47,12 @@ public struct PortalReconciler: Sendable {
         let unbinds = work.commands.filter { $0.method.hasSuffix(".unbind") }
         work.commands = unbinds + binds
         if includeNotice, let notice = plan.notice {
-            work.commands.append(noticeCommand(notice, snapshot: snapshot, missing: work.missingScopes))
+            let value = noticeValue(snapshot: snapshot, missing: work.missingScopes)
+            // Written only when the portal's copy differs, compared as the portal stores form values.
+            if snapshot.notice.map({ PHPFormValue.flatten($0) }) != PHPFormValue.flatten(value) {
+                work.commands.append(
+                    BatchCommand(key: "", method: "app.option.set", parameters: ["options": .object([notice.option: value])]))
+            }
         }
         // Zero-padded: the portal runs a batch's commands in the order of their keys as text.
         for index in work.commands.indices { work.commands[index].key = String(format: "w%04d", index) }
@@ -230,14 +235,14 @@ public struct PortalReconciler: Sendable {
             ])
     }
 
-    private func noticeCommand(_ notice: Notice, snapshot: PortalSnapshot, missing: [String]) -> BatchCommand {
+    /// The notice this portal should hold: version, changelog in its language, missing scopes.
+    func noticeValue(snapshot: PortalSnapshot, missing: [String]) -> PlanValue {
         let changelog =
             snapshot.language.flatMap { plan.changelog[$0] } ?? plan.changelog["en"]
             ?? plan.changelog.keys.sorted().first.flatMap { plan.changelog[$0] } ?? ""
-        let value: PlanValue = .object([
+        return .object([
             "version": .string(plan.version), "changelog": .string(changelog),
             "missingScopes": .array(missing.map(PlanValue.string)), "reinstallRequired": .bool(!missing.isEmpty),
         ])
-        return BatchCommand(key: "", method: "app.option.set", parameters: ["options": .object([notice.option: value])])
     }
 }

@@ -26,14 +26,24 @@ public struct PortalSnapshot: Sendable, Equatable {
     public var events: [StoredEvent]
     /// Required methods the portal does not have (method.get isExisting/isAvailable false).
     public var unavailableMethods: [String]
+    /// The release notice option as the portal stores it (`app.option.get`), when it was read; `nil`
+    /// when not asked for, not set, or unreadable (then the notice is written).
+    public var notice: PlanValue?
 
-    /// The read batch's commands: app.info, scope, placement.get, event.get, method.get per method.
-    public static func readCommands(requiredMethods: [String]) -> [BatchCommand] {
+    /// How many required methods the read batch checks (50 commands at most per batch).
+    static let methodLimit = 45
+
+    /// The read batch's commands: app.info, scope, placement.get, event.get, the notice option when
+    /// `noticeOption` names one (`app.option.get`), method.get per required method.
+    public static func readCommands(requiredMethods: [String], noticeOption: String? = nil) -> [BatchCommand] {
         var commands = [
             BatchCommand(key: "app_info", method: "app.info"), BatchCommand(key: "scope", method: "scope"),
             BatchCommand(key: "placements", method: "placement.get"), BatchCommand(key: "events", method: "event.get"),
         ]
-        for (index, method) in requiredMethods.prefix(46).enumerated() {
+        if let noticeOption {
+            commands.append(BatchCommand(key: "notice", method: "app.option.get", parameters: ["option": .string(noticeOption)]))
+        }
+        for (index, method) in requiredMethods.prefix(methodLimit).enumerated() {
             commands.append(BatchCommand(key: "method_\(index)", method: "method.get", parameters: ["name": .string(method)]))
         }
         return commands
@@ -60,7 +70,8 @@ public struct PortalSnapshot: Sendable, Equatable {
                 event: (item.field("event")?.text ?? "").uppercased(), handler: item.field("handler")?.text ?? "",
                 authType: item.field("auth_type")?.text ?? "0", offline: item.field("offline")?.truthy ?? false)
         }
-        unavailableMethods = requiredMethods.prefix(46).enumerated().compactMap { index, method in
+        notice = batch.results["notice"].flatMap { $0 == .null ? nil : $0 }
+        unavailableMethods = requiredMethods.prefix(Self.methodLimit).enumerated().compactMap { index, method in
             guard let answer = batch.results["method_\(index)"] else { return nil }
             let exists = answer.field("isExisting")?.truthy ?? true
             let available = answer.field("isAvailable")?.truthy ?? true
