@@ -60,6 +60,7 @@ struct DriftCommand: Command {
                     DriftDocument(
                         portals: summary.processed, drifted: drifted.map { .init(memberId: $0.memberID, differences: $0.differences) },
                         unknown: unknown.map { .init(memberId: $0.memberID, reason: $0.reason) }, notChecked: notChecked,
+                        repair: Self.repairCommand(path, drifted: drifted.map(\.memberID)),
                         states: Dictionary(uniqueKeysWithValues: summary.counts.map { ($0.key.rawValue, $0.value) }))))
         } else {
             for portal in drifted {
@@ -72,12 +73,22 @@ struct DriftCommand: Command {
             var line = "\(drifted.count) of \(read) portals read differ from \(loaded.compiled.app) \(loaded.compiled.to)"
             if !unknown.isEmpty { line += "; \(unknown.count) could not be read (unknown)" }
             console.write(line + "\n")
+            if let repair = Self.repairCommand(path, drifted: drifted.map(\.memberID)) {
+                console.write("repair with: \(repair)\n")
+            }
             for item in notChecked {
                 console.write("not checked: \(item) (landing.repo.bind has no read method; apply binds it again)\n")
             }
         }
         if !unknown.isEmpty { return .failure }
         return drifted.isEmpty ? .success : .changes
+    }
+
+    /// The `reconcile` command that repairs the drifted portals: their ids, or `--all` past 100.
+    static func repairCommand(_ path: String, drifted: [String]) -> String? {
+        guard !drifted.isEmpty else { return nil }
+        let selection = drifted.count > 100 ? "--all" : "--member-id " + drifted.joined(separator: ",")
+        return "b24plan reconcile \(ShellQuote.word(path)) \(selection)"
     }
 }
 
@@ -96,5 +107,7 @@ struct DriftDocument: Encodable {
     var unknown: [Unknown]
     /// Plan items no portal can show (the Sites placements), so drift cannot compare them.
     var notChecked: [String]
+    /// The `b24plan reconcile` command that repairs the drifted portals; null when none drifted.
+    var repair: String?
     var states: [String: Int]
 }

@@ -3,22 +3,37 @@ import PlanStore
 import ReleasePlan
 import Rollout
 
-/// `b24plan reconcile --member-id ID FILE`: one portal, now — for the app's ONAPPUPDATE /
-/// ONAPPINSTALL handler, so a portal that reinstalled for new scopes is completed at once.
+/// `b24plan reconcile FILE`: the full reconcile of selected portals against the store's published
+/// release. One `--member-id ID` runs now and records in the release's run (for the app's
+/// ONAPPINSTALL / ONAPPUPDATE handler); several ids, `--where SQL` or `--all` is a bulk repair,
+/// journaled as its own run (`<version>+repair.<n>`) with apply's pacing, progress and states.
 struct ReconcileCommand: Command {
     let name = "reconcile"
     let handlesInterruption = true
-    let summary = "Reconcile one portal now (for ONAPPINSTALL / ONAPPUPDATE handlers)"
-    let usage = "b24plan reconcile --member-id ID FILE [--database URL] [--format text|json]"
+    let summary = "Repair portals to the published release: one now (ONAPPINSTALL/ONAPPUPDATE), or in bulk"
+    let usage = "b24plan reconcile FILE (--member-id ID[,ID…] | --where SQL | --all) [--parallel N] [--database URL] [--format text|json]"
     let discussion = """
-        Runs the per-portal reconcile of FILE on one installation synchronously and records the result
-        in the run of FILE's version. Exit 0 when the portal is done, 3 when it still needs a
+        Runs the per-portal reconcile of FILE, which must be the store's published release of the app,
+        on the selected installations: it binds what is missing, unbinds what the release does not
+        have and rewrites what differs, as apply does.
+
+        With one --member-id it runs on that portal now and records the result in the run of FILE's
+        version: call it from the app's ONAPPINSTALL / ONAPPUPDATE handler so a portal that reinstalled
+        for new scopes is completed at once. Exit 0 when the portal is done, 3 when it still needs a
+        reinstall or failed.
+
+        With several --member-id values, --where SQL or --all it is a bulk repair (what drift found):
+        a repair run of its own (`<version>+repair.<n>`, in `b24plan log` and `status`), with apply's
+        pacing, progress and per-portal states; an interrupted repair resumes when run again. Exit 0
+        when every selected portal is done (inactive ones are reported), 3 when some still need a
         reinstall or failed, 1 on errors.
         """
     var options: [OptionSpec] {
         [
             .value("format", "FORMAT", allowed: ["text", "json"], "Output format (default text)."),
             .value("against", "FILE", "The published plan to compare with (plan files only)."),
+            .flag("all", "Every active installation (a bulk repair)."),
+            .value("parallel", "N", "Portals in flight in a bulk repair (default 32)."),
         ] + PortalOptions.options + StoreOptions.options
     }
 
@@ -26,9 +41,12 @@ struct ReconcileCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "reconcile needs exactly one plan FILE")
         }
-        guard let memberIDs = PortalOptions.memberIDs(arguments), memberIDs.count == 1 else {
-            throw UsageError(message: "reconcile needs --member-id ID (one installation)")
+        let memberIDs = PortalOptions.memberIDs(arguments)?.filter { !$0.isEmpty }
+        let selectors = [memberIDs != nil, arguments.value("where") != nil, arguments.has("all")].filter { $0 }.count
+        guard selectors == 1 else {
+            throw UsageError(message: "reconcile needs exactly one of --member-id ID[,ID…], --where SQL or --all")
         }
+        if let memberIDs, memberIDs.isEmpty { throw UsageError(message: "--member-id needs at least one id") }
         let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
         defer { store.close() }
         let (database, journal, config) = (store.database, store.journal, store.config)
@@ -41,6 +59,9 @@ struct ReconcileCommand: Command {
         } catch let refusal as ReleaseGuard.Refusal {
             loaded.report(refusal, console: console)
             return .failure
+        }
+        guard let memberIDs, memberIDs.count == 1 else {
+            return try BulkRepair(arguments: arguments, console: console, store: store, loaded: loaded).run(memberIDs: memberIDs)
         }
         let run =
             try journal.run(app: compiled.app, version: compiled.to)

@@ -266,6 +266,50 @@ struct FleetTests {
         #expect((stats["methods"] as? [String: Int])?["app.option.get"] == 2, "the notice was read on both portals")
     }
 
+    @Test(
+        "bulk repair: drift names the command, reconcile --member-id A,B and --all repair hand-made drift in a repair run; again, zero writes"
+    )
+    func bulkRepair() throws {
+        let setup = try Setup(portals: 20, faults: "")
+        defer { setup.close() }
+        let plan = "plans/acme.dealsync/2.0.0.json"
+        #expect(try setup.run(["apply", "--yes", plan]).code == 0)
+        let tab = ["placement": "TASK_VIEW_TAB", "handler": "https://app.acme.example/placements/task-tab"]
+        for member in ["m00003", "m00009"] { _ = try setup.farm.control("/_farm/portal/\(member)/unbind", post: tab) }
+        let drift = try setup.run(["drift", "--format", "json", plan])
+        #expect(drift.code == 2)
+        let command = try CLIRunner.json(drift)["repair"] as? String
+        #expect(command == "b24plan reconcile \(plan) --member-id m00003,m00009")
+        let text = try setup.run(["drift", plan])
+        #expect(text.stdout.contains("repair with: b24plan reconcile \(plan) --member-id m00003,m00009"), "\(text.stdout)")
+
+        let repair = try setup.run(["reconcile", plan, "--member-id", "m00003,m00009", "--format", "json"])
+        #expect(repair.code == 0, "\(repair.stdout)\(repair.stderr)")
+        let document = try CLIRunner.json(repair)
+        #expect(document["run"] as? String == "2.0.0+repair.1")
+        #expect(document["states"] as? [String: Int] == ["done": 2])
+        #expect(try setup.run(["drift", plan]).code == 0)
+
+        // Drift on every portal, then --all: each repaired, in the next repair run.
+        for index in 1...20 { _ = try setup.farm.control("/_farm/portal/\(String(format: "m%05d", index))/unbind", post: tab) }
+        _ = try setup.farm.control("/_farm/reset-stats", post: [:])
+        let all = try setup.run(["reconcile", plan, "--all"])
+        #expect(all.code == 0, "\(all.stdout)\(all.stderr)")
+        #expect(all.stdout.contains("repair 2.0.0+repair.2"), "\(all.stdout)")
+        #expect((try setup.farm.stats()["writes_by_method"] as? [String: Int]) == ["placement.bind": 20])
+        _ = try setup.farm.control("/_farm/reset-stats", post: [:])
+        #expect(try setup.run(["reconcile", plan, "--where", "member_id <> 'm00001'"]).code == 0)
+        #expect((try setup.farm.stats()["writes_by_method"] as? [String: Int]) == [:], "a repair of current portals writes nothing")
+        let runs = try CLIRunner.sqliteRows(
+            setup.database, "SELECT version, kind, state FROM b24plan_runs WHERE kind = 'repair' ORDER BY id")
+        #expect(
+            runs.map { "\($0["version"] ?? "") \($0["state"] ?? "")" } == [
+                "2.0.0+repair.1 done", "2.0.0+repair.2 done", "2.0.0+repair.3 done",
+            ])
+        #expect(try setup.run(["reconcile", plan]).code == 64, "a selection is required")
+        #expect(try setup.run(["reconcile", plan, "--all", "--member-id", "m00001"]).code == 64, "only one selection")
+    }
+
     /// Placements and events of every portal, as the farm holds them (comparable across farms).
     static func bindings(_ setup: Setup, portals: Int) throws -> [String] {
         try (1...portals).map { index in

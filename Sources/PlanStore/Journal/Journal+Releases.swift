@@ -109,10 +109,21 @@ extension Journal {
     /// The run version of a rollback to `version`: the open one to resume, else the next
     /// `<version>+rollback.<n>` (build metadata: it sorts with the version it restores).
     public func rollbackRunVersion(app: String, to version: String) throws -> String {
-        let prefix = version + "+rollback."
-        let rollbacks = try runs(app: app).filter { $0.kind == .rollback && $0.version.hasPrefix(prefix) }
-        if let open = rollbacks.last(where: { $0.state.isOpen }) { return open.version }
-        let next = (rollbacks.compactMap { Int($0.version.dropFirst(prefix.count)) }.max() ?? 0) + 1
+        try sideRunVersion(app: app, of: version, kind: .rollback)
+    }
+
+    /// The run version of a bulk repair of `version`: the open one to resume, else the next
+    /// `<version>+repair.<n>`.
+    public func repairRunVersion(app: String, of version: String) throws -> String {
+        try sideRunVersion(app: app, of: version, kind: .repair)
+    }
+
+    /// `<version>+<kind>.<n>`: the open run of that kind to resume, else the next number.
+    private func sideRunVersion(app: String, of version: String, kind: RunKind) throws -> String {
+        let prefix = version + "+" + kind.rawValue + "."
+        let earlier = try runs(app: app).filter { $0.kind == kind && $0.version.hasPrefix(prefix) }
+        if let open = earlier.last(where: { $0.state.isOpen }) { return open.version }
+        let next = (earlier.compactMap { Int($0.version.dropFirst(prefix.count)) }.max() ?? 0) + 1
         return prefix + String(next)
     }
 }

@@ -71,6 +71,8 @@ public final class Journal: @unchecked Sendable {
         case release, rollback
         /// `b24plan migrate`: a database brought to a release's schema (no deploy, gates or portals).
         case migrate
+        /// `b24plan reconcile --all | --where | --member-id A,B`: portals repaired to the published release.
+        case repair
     }
 
     public struct Run: Sendable, Equatable {

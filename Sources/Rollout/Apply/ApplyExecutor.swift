@@ -84,7 +84,7 @@ public final class ApplyExecutor: @unchecked Sendable {
         try checkNoDeployRunning(compiled)
         let run = try journal.openRun(
             app: compiled.app, version: environment.runVersion ?? compiled.to, planSHA256: planSHA256, kind: environment.runKind,
-            updateType: environment.runKind == .rollback ? "rollback" : compiled.updateType.rawValue)
+            updateType: environment.runKind == .release ? compiled.updateType.rawValue : environment.runKind.rawValue)
         var states = try journal.steps(run: run.id).mapValues(\.state)
         var outcome = ApplyOutcome(runID: run.id, states: [:], pendingGates: [], blocked: [], failure: nil)
         for step in compiled.steps {
