@@ -28,7 +28,7 @@ let package = Package(
         // MARK: Pure core
 
         /// Source files, located JSON, plan model, Bitrix24 catalogue, lint rules, renderers. No network, no database.
-        .target(name: "ReleasePlan", dependencies: ["CCrypto"], exclude: ["README.md"]),
+        .target(name: "ReleasePlan", dependencies: ["CCrypto"], exclude: ["README.md", "Catalogue/README.md"]),
 
         // MARK: State store
 

@@ -70,7 +70,7 @@ struct ReconcileCommand: Command {
             database: database, journal: journal, config: config, parallel: 1, arguments: arguments, environment: console.environment,
             access: .writing)
         fleet.health.setNoticeHandler { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) }
-        let task = PortalReconcileTask(plan: compiled.plan, landingUnbinds: compiled.landingUnbinds, mode: .apply)
+        let task = PortalReconcileTask(plan: compiled.plan, landingUnbinds: try journal.sitesUnbinds(for: compiled), mode: .apply)
         // The portal's row keeps its state while it is reconciled (an apply beside it sees no
         // "pending" portal); the outcome replaces it.
         let summary = try BlockingTask.run {

@@ -36,17 +36,9 @@ public struct PartnerAccountValues: Sendable, Equatable, Codable {
 }
 
 extension CompiledPlan {
-    /// The Sites bindings (`landing.repo.bind`) this release removes or changes, as the previous plan
-    /// wrote them: the portal cannot list them, so the reconcile unbinds these from the changes
-    /// before binding the plan's own (a change of title needs an unbind, since a second bind only
-    /// answers `PLACEMENT_EXIST`).
+    /// The Sites bindings this release removes or changes, from its own changes only; the reconcile
+    /// adds what earlier releases had (``SitesBindingHistory``).
     public var landingUnbinds: [BindingKey] {
-        changes.compactMap { change in
-            guard change.kind == .placement, change.action != .added, let before = change.before,
-                let code = before.field("placement")?.stringValue, let handler = before.field("handler")?.stringValue,
-                Bitrix24Catalogue.placement(code)?.binding == .landingRepository
-            else { return nil }
-            return BindingKey(code: code, handler: handler)
-        }
+        SitesBindingHistory.unbinds(for: plan, earlier: [], changes: changes)
     }
 }

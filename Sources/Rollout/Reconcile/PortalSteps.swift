@@ -55,7 +55,7 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         }
         switch step.kind {
         case .portalsReconcile:
-            let task = PortalReconcileTask(plan: compiled.plan, landingUnbinds: compiled.landingUnbinds, mode: .apply)
+            let task = PortalReconcileTask(plan: compiled.plan, landingUnbinds: try journal.sitesUnbinds(for: compiled), mode: .apply)
             try runPortals(step, runID: runID, reporter: reporter, onProgress: progress) { session, _ in await task.run(session) }
         case .portalsScopeAudit:
             let added = compiled.addedScopes

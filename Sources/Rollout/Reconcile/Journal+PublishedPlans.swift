@@ -1,0 +1,20 @@
+import PlanStore
+import ReleasePlan
+
+extension Journal {
+    /// Every plan of `app` the store published (rolled back ones too), decoded from the bytes kept
+    /// with each release; a release whose bytes no longer decode is left out.
+    public func publishedPlans(app: String) throws -> [Plan] {
+        guard (try recordedSchemaVersion()).map({ $0 >= 3 }) ?? true else { return [] }
+        return try releases(app: app).compactMap { release in
+            let source = SourceFile(path: "store:\(release.app)@\(release.version)", text: release.planJSON)
+            guard let root = JSONParser.parse(source).root else { return nil }
+            return PlanDecoder.decode(root, source: source).document?.plan
+        }
+    }
+
+    /// The Sites bindings to unbind before reconciling `compiled` (``SitesBindingHistory``).
+    public func sitesUnbinds(for compiled: CompiledPlan) throws -> [BindingKey] {
+        SitesBindingHistory.unbinds(for: compiled.plan, earlier: try publishedPlans(app: compiled.app), changes: compiled.changes)
+    }
+}
