@@ -14,6 +14,8 @@ enum StoreHistory {
         var history = PublishedHistory()
         for release in releases {
             history.releases.insert(PublishedRelease(app: release.app, version: release.version))
+            history.plans[PublishedRelease(app: release.app, version: release.version)] = PublishedPlan(
+                app: release.app, version: release.version, bytes: Array(release.planJSON.utf8))
             if release.state == .rolledBack { history.rolledBack.insert(PublishedRelease(app: release.app, version: release.version)) }
             if history.newest[release.app] == nil {  // newest first
                 history.newest[release.app] = PublishedPlan(app: release.app, version: release.version, bytes: Array(release.planJSON.utf8))

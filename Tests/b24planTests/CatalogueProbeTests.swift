@@ -135,7 +135,8 @@ struct CatalogueProbeTests {
     /// landing.repo.bind takes PLACEMENT, PLACEMENT_HANDLER and TITLE (settings.md, block.md). A Sites
     /// placement's description, langAll and groupName go nowhere, yet lint is silent (B24P217 covers
     /// options only) and a change to them is a minor change that unbinds and binds on every portal.
-    @Test("lint warns about description, langAll and groupName on a Sites placement", arguments: ["description", "langAll", "groupName"])
+    // langAll is used: the title in the portal's language is sent as TITLE (the lead's decision).
+    @Test("lint warns about description and groupName on a Sites placement", arguments: ["description", "groupName"])
     func sitesPlacementKeysThatGoNowhere(_ key: String) throws {
         let value: Any = key == "langAll" ? ["de": ["title": "Prüfen"]] : "Checks the page"
         let diagnostics = try Self.lint(

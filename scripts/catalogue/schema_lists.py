@@ -49,7 +49,7 @@ def scope_branches(dump):
         by_status.setdefault(entry["status"], []).append(entry["code"])
     text = {
         "documented": "A current Bitrix24 scope code.",
-        "deprecated": "A deprecated scope code (B24P214 warns); use `task`.",
+        "deprecated": "A deprecated scope code (B24P214 warns): request `task` instead of `tasks*`; `rpa` gave way to the CRM smart processes (scope `crm`).",
         "removed": "A scope code removed from the Bitrix24 docs (B24P218 warns: the portal may reject it).",
     }
     branches = []

@@ -8,6 +8,8 @@ extension Bitrix24Catalogue {
         var dispute: String? = nil
         var delivery: Bitrix24EventDelivery = .eventBind
         var status: Bitrix24DocsStatus = .documented
+        /// For a removed or deprecated event: what to use instead.
+        var note: String? = nil
     }
 
     /// Every event the catalogue knows, grouped by the scope `event.bind` needs (`nil`: global).

@@ -13,7 +13,8 @@ extension Bitrix24Catalogue {
                 "ONIMBOTMESSAGEADD", "ONIMBOTMESSAGEUPDATE", "ONIMBOTMESSAGEDELETE", "ONIMBOTJOINCHAT", "ONIMBOTDELETE",
                 "ONIMCOMMANDADD",
             ],
-            source: "chat-bots/outdated/events/index.md"),
+            source: "chat-bots/outdated/events/index.md", status: .deprecated,
+            note: "the old Bot API is discontinued; a v2 bot gets ONIMBOTV2* through imbot.v2.Bot.register"),
         // Subscribed by imbot.v2.Bot.register, not event.bind (B24P219).
         EventRow(
             scope: "imbot",

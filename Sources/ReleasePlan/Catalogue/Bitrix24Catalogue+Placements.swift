@@ -99,6 +99,9 @@ extension Bitrix24Catalogue {
         "TASK_VIEW_SIDEBAR": ["groupId"],
     ]
 
+    /// Kept options the docs give as text: a list or object given for one is refused (B24P003).
+    public static let textOptions: Set<String> = ["groupId"]
+
     /// Options `placement.bind` requires: `iconName` (B24P216, else ERROR_ARGUMENT) and `errorHandlerUrl`
     /// (B24P213, else EMPTY_ERROR_HANDLER_URL).
     static let requiredPlacementOptions: [String: [String]] = [

@@ -15,7 +15,7 @@ extension Bitrix24Catalogue {
                 "contact_center", "crm", "documentgenerator", "delivery", "department", "disk", "entity",
                 "humanresources", "humanresources.hcmlink", "im", "imbot", "imconnector", "imopenlines", "intranet",
                 "landing", "lists", "log", "mailservice", "main", "messageservice", "mobile", "pay_system", "placement",
-                "pull", "rpa", "sale", "salescenter", "sign.b2e", "sonet_group", "socialnetwork", "task", "telephony",
+                "pull", "sale", "salescenter", "sign.b2e", "sonet_group", "socialnetwork", "task", "telephony",
                 "timeman", "user", "user_brief", "user_basic", "user.userfield", "userfieldconfig", "userconsent", "vote",
             ],
             source: "scopes/permissions.md"),
@@ -26,6 +26,9 @@ extension Bitrix24Catalogue {
         ScopeRow(
             codes: ["tasks", "tasks_extended", "tasksmobile"], source: "scopes/permissions.md", status: .deprecated,
             note: "request task instead"),
+        ScopeRow(
+            codes: ["rpa"], source: "outdated/rpa/index.md", status: .deprecated,
+            note: "rpa.* is discontinued; use the CRM smart processes (crm.item.*, scope crm)"),
         ScopeRow(
             codes: ["crm.documentgenerator"], source: "crm/document-generator/index.md", status: .removed,
             note: "the CRM document generator pages now say scope crm"),

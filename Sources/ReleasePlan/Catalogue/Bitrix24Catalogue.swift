@@ -95,6 +95,17 @@ public enum Bitrix24Catalogue {
         return nil
     }
 
+    /// How events of a family the catalogue does not list by name are delivered: `ONIMBOTV2*` and
+    /// `ONIMV2*` never come through `event.bind` (B24P219 even for a name the catalogue lacks).
+    public static func deliveryFamily(of name: String) -> (delivery: Bitrix24EventDelivery, source: String)? {
+        let upper = name.uppercased()
+        for row in eventScopeTable where row.delivery != .eventBind {
+            let family = row.delivery == .botRegistration ? "ONIMBOTV2" : "ONIMV2"
+            if upper.hasPrefix(family) { return (row.delivery, row.source) }
+        }
+        return nil
+    }
+
     /// Every concrete event name, uppercased and sorted (the per-type `…_<entityTypeId>` forms are
     /// left out).
     public static var eventNames: [String] {
@@ -145,7 +156,7 @@ public enum Bitrix24Catalogue {
             for name in row.names {
                 result[name.uppercased()] = Bitrix24Event(
                     name: name.uppercased(), scope: row.scope, alsoAccepted: row.alsoAccepted, scopeDispute: row.dispute,
-                    delivery: row.delivery, status: row.status, source: row.source)
+                    delivery: row.delivery, status: row.status, source: row.source, removalNote: row.note)
             }
         }
         return result

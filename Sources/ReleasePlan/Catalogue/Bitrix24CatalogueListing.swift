@@ -99,6 +99,6 @@ extension Bitrix24Event {
     func renamed(_ name: String) -> Bitrix24Event {
         Bitrix24Event(
             name: name, scope: scope, alsoAccepted: Array(acceptedScopes.dropFirst()), scopeDispute: scopeDispute,
-            delivery: delivery, status: status, source: source)
+            delivery: delivery, status: status, source: source, removalNote: removalNote)
     }
 }

@@ -15,6 +15,8 @@ public struct Bitrix24Event: Sendable, Equatable {
     public let status: Bitrix24DocsStatus
     /// The docs page it comes from, under `api-reference/` of `bitrix24/b24restdocs`.
     public let source: String
+    /// For a removed or deprecated event: what to use instead.
+    public let removalNote: String?
 
     /// The scope a sentence names: the first accepted scope, or `nil` for a global event.
     public var scope: String? { acceptedScopes.first }
@@ -27,7 +29,8 @@ public struct Bitrix24Event: Sendable, Equatable {
         scopeDispute: String? = nil,
         delivery: Bitrix24EventDelivery = .eventBind,
         status: Bitrix24DocsStatus = .documented,
-        source: String = ""
+        source: String = "",
+        removalNote: String? = nil
     ) {
         self.name = name
         self.acceptedScopes = (scope.map { [$0] } ?? []) + alsoAccepted
@@ -35,6 +38,7 @@ public struct Bitrix24Event: Sendable, Equatable {
         self.delivery = delivery
         self.status = status
         self.source = source
+        self.removalNote = removalNote
     }
 
     /// Whether a token (or a plan) holding `granted` has a scope this event needs.

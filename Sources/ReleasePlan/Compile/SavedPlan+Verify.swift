@@ -28,13 +28,23 @@ extension SavedPlan {
         let against = inputs.first { $0.role == .previous }.map { location(of: $0, in: directory) }
         var storeHistory: PublishedHistory?
         if let published = publishedInput {
-            let current = history?.newest[compiled.app]
+            var current = history?.newest[compiled.app]
+            storeHistory = history
+            // Its own run published this release since it was saved (gate.moderation passed): it is
+            // still compiled against the release it was saved against, if the store keeps it unchanged.
+            if current?.label == PublishedPlan.label(app: compiled.app, version: compiled.to), var earlier = history,
+                let kept = earlier.plans.first(where: { $0.key.app == compiled.app && SHA256.hex($0.value.bytes) == published.sha256 })?
+                    .value
+            {
+                earlier.newest[compiled.app] = kept
+                storeHistory = earlier
+                current = kept
+            }
             guard let current, SHA256.hex(current.bytes) == published.sha256 else {
                 throw LoadError(
                     message: "the saved plan was compiled against \(published.path), but the state store's newest published plan of "
                         + "\(compiled.app) is \(current?.label ?? "none") now: run b24plan diff --out again")
             }
-            storeHistory = history
         }
         let outcome = compiler.compiler.compile(path: planPath, against: against, history: storeHistory, fileSystem: fileSystem)
         return Recompiled(lint: outcome.lint, compiled: outcome.compiled, planPath: planPath)

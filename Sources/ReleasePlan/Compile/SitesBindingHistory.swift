@@ -24,7 +24,10 @@ public enum SitesBindingHistory {
             guard let before = change.before, let code = before.field("placement")?.stringValue,
                 let handler = before.field("handler")?.stringValue, isSites(code)
             else { continue }
-            add(BindingKey(code: code, handler: handler))
+            let key = BindingKey(code: code, handler: handler)
+            // Kept with the same titles (a description changed): nothing to unbind.
+            if let current = wanted[normalized(key)], titles(before) == titles(current) { continue }
+            add(key)
         }
         for old in earlier.flatMap(sitesBindings) {
             let key = BindingKey(code: old.placement, handler: old.handler)
@@ -48,6 +51,16 @@ public enum SitesBindingHistory {
     /// Codes compare case-insensitively (the docs: "the case of the characters in the code is not important").
     private static func normalized(_ key: BindingKey) -> BindingKey {
         BindingKey(code: key.code.uppercased(), handler: key.handler)
+    }
+
+    /// The same, from a change's recorded value.
+    private static func titles(_ value: PlanValue) -> [String: String] {
+        var titles: [String: String] = [:]
+        if let title = value.field("title")?.stringValue { titles[""] = title }
+        for (language, text) in (value.field("langAll") ?? .null).entries {
+            if let title = text.field("title")?.stringValue { titles[language] = title }
+        }
+        return titles
     }
 
     /// Every title a portal could hold for the binding: TITLE and each LANG_ALL title.

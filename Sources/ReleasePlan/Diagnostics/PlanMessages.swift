@@ -115,8 +115,9 @@ extension PlanMessages {
 
 extension PlanMessages {
     static func unknownScope(_ code: String) -> String { "unknown scope \"\(code)\"" }
-    static func deprecatedScope(_ code: String, replacement: String) -> String {
-        "scope \"\(code)\" is deprecated; request \"\(replacement)\" instead"
+    static func deprecatedScope(_ code: String, replacement: String?, note: String?) -> String {
+        if let replacement { return "scope \"\(code)\" is deprecated; request \"\(replacement)\" instead" }
+        return "scope \"\(code)\" is deprecated" + (note.map { ": \($0)" } ?? "")
     }
     static func unusedScope(_ code: String) -> String {
         "scope \"\(code)\" is requested but no placement, event or required method uses it; "
@@ -157,6 +158,15 @@ extension PlanMessages {
     static func needsOneOf(_ what: String, scopes: [String], dispute: String) -> String {
         let list = scopes.map { "\"\($0)\"" }.joined(separator: " or ")
         return "\(what) needs the scope \(list), which the plan does not request (\(dispute); either is accepted)"
+    }
+    /// B24P003 for an option the docs give as text (`groupId`: "11,12").
+    static func textOption(_ option: String, placement: String) -> String {
+        "options.\(option) of \(placement) must be a string (e.g. \"11,12\" for the projects 11 and 12); a list or object is "
+            + "stored in another shape and makes every reconcile bind the widget again"
+    }
+    /// B24P217 for `description` / `groupName` on a Sites placement.
+    static func sitesIgnoredKey(_ key: String, placement: String) -> String {
+        "\"\(key)\" is not sent: \(placement) is bound with landing.repo.bind, which takes only PLACEMENT, PLACEMENT_HANDLER and TITLE"
     }
     /// B24P218: a code the docs no longer describe, or describe as deprecated.
     static func removedFromDocs(_ kind: String, _ code: String, source: String, note: String?, deprecated: Bool = false) -> String {

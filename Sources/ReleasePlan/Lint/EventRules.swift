@@ -7,6 +7,11 @@ struct EventRules: LintRule {
         for (index, binding) in context.plan.events.enumerated() {
             let path: JSONPath = ["events", .index(index), "event"]
             guard let event = Bitrix24Catalogue.event(binding.event) else {
+                if let family = Bitrix24Catalogue.deliveryFamily(of: binding.event) {
+                    let message = PlanMessages.notBindable(binding.event.uppercased(), delivery: family.delivery, source: family.source)
+                    diagnostics.append(context.diagnostic("B24P219", message, at: path))
+                    continue
+                }
                 let hint = Suggestion.phrase(for: binding.event.uppercased(), in: Bitrix24Catalogue.eventNames)
                 diagnostics.append(context.diagnostic("B24P203", PlanMessages.unknownEvent(binding.event) + hint, at: path))
                 continue
@@ -16,10 +21,10 @@ struct EventRules: LintRule {
                     context.diagnostic(
                         "B24P219", PlanMessages.notBindable(event.name, delivery: event.delivery, source: event.source), at: path))
             }
-            if event.status == .removed {
-                diagnostics.append(
-                    context.diagnostic(
-                        "B24P218", PlanMessages.removedFromDocs("event", event.name, source: event.source, note: nil), at: path))
+            if event.status != .documented {
+                let message = PlanMessages.removedFromDocs(
+                    "event", event.name, source: event.source, note: event.removalNote, deprecated: event.status == .deprecated)
+                diagnostics.append(context.diagnostic("B24P218", message, at: path))
             }
             if context.document.isIntact("scopes"), let scope = event.scope, !event.isSatisfied(by: requested) {
                 let message =
@@ -66,7 +71,8 @@ struct EventRules: LintRule {
                     Some events do not come through event.bind. The new chat events ONIMV2* are fetched by \
                     polling im.v2.Event.get (webhook mode is not supported), and a v2 bot's ONIMBOTV2* events \
                     are subscribed by imbot.v2.Bot.register, where binding them with event.bind may lead to a \
-                    mismatch. Remove them from `events` and use that mechanism in the app.
+                    mismatch. Remove them from `events` and use that mechanism in the app; the plan keeps the \
+                    events that event.bind delivers.
                     """,
                 bad: RuleExample(
                     plan: ExamplePlan.json([
@@ -75,8 +81,7 @@ struct EventRules: LintRule {
                     ])),
                 good: RuleExample(
                     plan: ExamplePlan.json([
-                        "scopes": "[\"crm\", \"imbot\"]",
-                        "events": "[{ \"event\": \"ONIMBOTMESSAGEADD\", \"handler\": \"https://app.acme.example/hook\" }]",
+                        "events": "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://app.acme.example/hook\" }]"
                     ]))),
         ]
     }

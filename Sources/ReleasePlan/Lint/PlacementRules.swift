@@ -63,6 +63,21 @@ struct PlacementRules: LintRule {
             let rule: RuleCode = required == "errorHandlerUrl" ? "B24P213" : "B24P216"
             diagnostics.append(context.diagnostic(rule, PlanMessages.requiredOption(required, placement: placement.code), at: optionsPath))
         }
+        for key in options.keys.sorted() where Bitrix24Catalogue.textOptions.contains(key) && placement.keptOptions.contains(key) {
+            switch options[key] {
+            case .string, .number: continue
+            default:
+                diagnostics.append(
+                    context.diagnostic("B24P003", PlanMessages.textOption(key, placement: placement.code), at: optionsPath / key))
+            }
+        }
+        if placement.binding == .landingRepository {
+            for key in Bitrix24Catalogue.sitesIgnoredKeys where context.document.root.node(at: path / key) != nil {
+                diagnostics.append(
+                    context.diagnostic(
+                        "B24P217", PlanMessages.sitesIgnoredKey(key, placement: placement.code), at: path / key, pointingAtKey: true))
+            }
+        }
         for key in options.keys.sorted() where !placement.keptOptions.contains(key) {
             diagnostics.append(
                 context.diagnostic(

@@ -13,6 +13,10 @@ public struct PublishedHistory: Sendable, Equatable {
     /// that older release's bindings, so the next release reconciles every portal.
     public var rolledBack: Set<PublishedRelease>
 
+    /// Every published plan the store keeps, by release (a saved plan compiled against one release
+    /// is checked against its bytes after its own release was published).
+    public var plans: [PublishedRelease: PublishedPlan] = [:]
+
     public init(newest: [String: PublishedPlan] = [:], releases: Set<PublishedRelease> = [], rolledBack: Set<PublishedRelease> = []) {
         self.newest = newest
         self.releases = releases

@@ -23,7 +23,9 @@ struct ScopeRules: LintRule {
                 diagnostics.append(
                     context.diagnostic(
                         "B24P214",
-                        PlanMessages.deprecatedScope(code, replacement: Bitrix24Catalogue.deprecatedScopeReplacements[code] ?? "task"),
+                        PlanMessages.deprecatedScope(
+                            code, replacement: Bitrix24Catalogue.deprecatedScopeReplacements[code],
+                            note: Bitrix24Catalogue.scopeTable.first { $0.codes.contains(code) }?.note),
                         at: path))
             }
             if scope.purpose == nil, context.document.isIntact("placements", "events", "requiredMethods"),
@@ -34,7 +36,7 @@ struct ScopeRules: LintRule {
         }
         let requested = Set(plan.scopeCodes)
         let needsPlacementScope = plan.placements.contains {
-            (Bitrix24Catalogue.placement($0.placement)?.binding ?? .placement).methodScope == "placement"
+            Bitrix24Catalogue.bindingMethod(forCode: $0.placement).methodScope == "placement"
         }
         if needsPlacementScope, !requested.contains("placement") {
             diagnostics.append(context.diagnostic("B24P206", PlanMessages.placementScopeMissing, at: ["scopes"]))
@@ -122,9 +124,10 @@ struct ScopeUsage {
 
     init(_ plan: Plan) {
         for binding in plan.placements {
-            let placement = Bitrix24Catalogue.placement(binding.placement)
-            if let methodScope = (placement?.binding ?? .placement).methodScope { used.insert(methodScope) }
-            used.formUnion(placement?.acceptedScopes ?? [])
+            let method = Bitrix24Catalogue.bindingMethod(forCode: binding.placement)
+            if let methodScope = method.methodScope { used.insert(methodScope) }
+            used.formUnion(
+                Bitrix24Catalogue.placement(binding.placement)?.acceptedScopes ?? (method == .landingRepository ? ["landing"] : []))
         }
         for binding in plan.events {
             used.formUnion(Bitrix24Catalogue.event(binding.event)?.acceptedScopes ?? [])

@@ -68,7 +68,14 @@ public struct PortalReconcileTask: Sendable {
                     for command in chunk {
                         guard let error = result.errors[command.key], !error.meansAlreadyDone(by: command.method) else { continue }
                         let notFound = error.code == "ERROR_PLACEMENT_NOT_FOUND" || error.code == "ERROR_EVENT_NOT_FOUND"
-                        if notFound && !Self.isRemovedFromDocs(command.subject) {
+                        // landing.repo.* needs only scope landing, which was checked: never a scope.
+                        let sites = command.method.hasPrefix("landing.")
+                        if notFound && sites {
+                            outcome.state = .failed
+                            notes.append(
+                                "\(command.method) \(command.subject): \(error.description); the portal does not know this Sites "
+                                    + "code although the token holds scope landing")
+                        } else if notFound && !Self.isRemovedFromDocs(command.subject) {
                             outcome.state = .needsReinstall
                             notes.append("\(command.method) refused for lack of a scope: \(error.description)")
                         } else if notFound {

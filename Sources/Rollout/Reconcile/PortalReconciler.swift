@@ -66,7 +66,7 @@ public struct PortalReconciler: Sendable {
 
     /// How a placement code is registered (an unknown code as `placement.bind`, as lint left it).
     public static func bindingMethod(_ code: String) -> Bitrix24BindingMethod {
-        Bitrix24Catalogue.placement(code)?.binding ?? .placement
+        Bitrix24Catalogue.bindingMethod(forCode: code)
     }
 
     private func placementWork(_ snapshot: PortalSnapshot, into work: inout Work) {
