@@ -1,7 +1,7 @@
 # Shared harness: source it. Needs B24PLAN (binary), creates $W (workspace) with a farm.
 # usage: farm_up N SEED SCOPES BINDFROM [FAULTS] [extra generator args...]
 set -u
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 B24PLAN=${B24PLAN:-$REPO/.build/debug/b24plan}
 FARMDIR=$REPO/Tests/Fixtures/portal-farm
 W=${W:-$(mktemp -d /tmp/b24probe.XXXXXX)}
