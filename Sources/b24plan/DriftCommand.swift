@@ -88,7 +88,7 @@ struct DriftCommand: Command {
     static func repairCommand(_ path: String, drifted: [String]) -> String? {
         guard !drifted.isEmpty else { return nil }
         let selection = drifted.count > 100 ? "--all" : "--member-id " + drifted.joined(separator: ",")
-        return "b24plan reconcile \(ShellQuote.word(path)) \(selection)"
+        return "b24plan reconcile \(ShellQuoting.quote(path)) \(selection)"
     }
 }
 

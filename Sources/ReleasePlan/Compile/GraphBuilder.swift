@@ -114,8 +114,8 @@ struct GraphBuilder {
 }
 
 /// Quoting an argv for display only (the deploy hook itself never goes through a shell).
-enum ShellQuoting {
-    static func quote(_ argument: String) -> String {
+public enum ShellQuoting {
+    public static func quote(_ argument: String) -> String {
         let safe = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@%+,".contains($0) }
         if safe && !argument.isEmpty { return argument }
         return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
