@@ -19,6 +19,9 @@ struct ApplyCommand: Command {
         Ctrl-C (SIGINT) or SIGTERM starts no further step: a running deploy command gets the signal
         and is waited for (then killed after 10 s), and apply exits 130 or 143; a second one exits at
         once. A deploy that an earlier apply left running is not started again while it runs.
+        Before any portal is touched, portals.preflight POSTs an empty form to each new or changed
+        handler URL: no answer (DNS, TLS, refused, timeout), 404 or 5xx fails it and nothing is
+        bound; any other answer (a 401 or 403 from a handler that wants a signed request) passes.
         """
     var options: [OptionSpec] {
         [
@@ -37,6 +40,10 @@ struct ApplyCommand: Command {
             .flag(
                 "rollback",
                 "FILE is an older published release: restore its placements, events and notice on every portal (no migrations)."),
+            .flag(
+                "skip-preflight",
+                "Do not check the new or changed handler URLs before the reconcile (journaled; B24PLAN_SKIP_PREFLIGHT=1 does the same)."),
+            .value("preflight-timeout", "SECONDS", "Longest a handler URL may take to answer the preflight (default 10)."),
         ] + PortalOptions.options + StoreOptions.options
     }
 
@@ -129,6 +136,10 @@ struct ApplyCommand: Command {
         environment.redactor = redactor
         environment.interruption = .shared
         environment.endedDeploy = endedDeploy
+        environment.skipPreflight = Self.skipsPreflight(arguments, environment: console.environment)
+        let preflightTimeout = try arguments.positiveInteger("preflight-timeout") ?? 10
+        environment.preflight = HandlerPreflight(
+            transport: URLSessionTransport(connectionsPerHost: 4, timeout: TimeInterval(preflightTimeout)))
         if let runVersion {
             environment.runVersion = runVersion
             environment.runKind = .rollback
@@ -184,6 +195,13 @@ struct ApplyCommand: Command {
 extension ApplyCommand {
     /// One line from standard input, or nil at its end or once a SIGINT/SIGTERM is recorded (the
     /// handlers are installed, so a plain read would not return on Ctrl-C).
+    /// `--skip-preflight`, or `B24PLAN_SKIP_PREFLIGHT` set to anything but empty, `0` or `false`.
+    static func skipsPreflight(_ arguments: ParsedArguments, environment: [String: String]) -> Bool {
+        if arguments.has("skip-preflight") { return true }
+        guard let value = environment["B24PLAN_SKIP_PREFLIGHT"]?.lowercased() else { return false }
+        return !["", "0", "false", "no"].contains(value)
+    }
+
     static func readAnswer(interruption: Interruption) -> String? {
         var bytes: [UInt8] = []
         while !interruption.isRequested {

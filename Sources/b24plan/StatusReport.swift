@@ -75,7 +75,8 @@ struct StatusReport: Encodable {
         for step in steps {
             let times = [step.startedAt.map { "started \($0)" }, step.finishedAt.map { "finished \($0)" }].compactMap { $0 }
             out += "  " + step.id.padded(22) + step.state.padded(9) + times.joined(separator: ", ") + "\n"
-            if let detail = step.detail, step.state != "done" {
+            // A done step's detail is noise, except the preflight's answers (or that it was skipped).
+            if let detail = step.detail, step.state != "done" || step.id == PlanStep.Kind.portalsPreflight.rawValue {
                 let lines = detail.split(separator: "\n", omittingEmptySubsequences: false)
                 let shown = step.state == "failed" ? lines : Array(lines.prefix(1))
                 out += shown.map { "      " + $0 }.joined(separator: "\n") + "\n"

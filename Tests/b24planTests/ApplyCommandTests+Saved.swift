@@ -249,7 +249,7 @@ final class BackgroundCLI {
         process.standardError = handles[1]
         process.standardInput = FileHandle.nullDevice
         if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            process.environment = CLIRunner.childEnvironment(environment)
         }
         try process.run()
     }

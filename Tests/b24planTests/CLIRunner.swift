@@ -27,6 +27,17 @@ struct CLIRunner {
         return packageRoot.appendingPathComponent(".build/debug/b24plan")
     }
 
+    /// The environment a b24plan child gets: this process's, without NO_COLOR, with
+    /// `B24PLAN_SKIP_PREFLIGHT=1` (the sample plans' handler hosts such as app.acme.example are
+    /// fictitious; the preflight tests set it to "" and serve their handlers locally), then `extra`.
+    static func childEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = nil
+        env["B24PLAN_SKIP_PREFLIGHT"] = "1"
+        for (key, value) in extra { env[key] = value }
+        return env
+    }
+
     /// Runs `b24plan arguments…` in `directory` (default: the package root). Synchronous on purpose:
     /// a child spawned from an async context inherits a blocked signal mask (SWIFT-ON-LINUX.md).
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
@@ -34,10 +45,7 @@ struct CLIRunner {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? packageRoot
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = nil
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        process.environment = childEnvironment(environment)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("b24plan-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

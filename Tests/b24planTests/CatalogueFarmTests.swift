@@ -7,76 +7,21 @@ import Testing
 @Suite("catalogue facts on the farm", .serialized)
 struct CatalogueFarmTests {
     /// Five portals holding 1.0.0's deal tab (scopes crm, placement, task, landing); 1.0.0 baselined.
-    struct Setup {
-        let folder: URL
-        let farm: PortalFarm
-        let environment: [String: String]
+    typealias Setup = FarmWorkspace
 
-        init() throws {
-            folder = try CLIRunner.temporaryFolder()
-            let plans = folder.appendingPathComponent("plans/acme.widgets")
-            try FileManager.default.createDirectory(at: plans, withIntermediateDirectories: true)
-            let fixtures = CLIRunner.packageRoot.appendingPathComponent("Tests/Fixtures/catalogue/acme.widgets")
-            for version in ["1.0.0", "2.0.0", "2.1.0"] {
-                try FileManager.default.copyItem(
-                    at: fixtures.appendingPathComponent("\(version).json"), to: plans.appendingPathComponent("\(version).json"))
-            }
-            let database = folder.appendingPathComponent("state.db")
-            farm = try PortalFarm(
-                portals: 5, faults: "", seed: 3, bindFrom: plans.appendingPathComponent("1.0.0.json").path, sqlite: database,
-                folder: folder, extra: ["--scopes", "crm,placement,task,landing"])
-            let config =
-                try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("farm-config.json")))
-                as? [String: Any]
-            environment = [
-                "B24_CLIENT_ID": config?["client_id"] as? String ?? "", "B24_CLIENT_SECRET": config?["client_secret"] as? String ?? "",
-                "B24PLAN_DATABASE_URL": "sqlite:" + database.path,
-            ]
-            try "{ \"oauth\": { \"tokenUrl\": \"\(farm.baseURL)/oauth/token/\" } }\n".write(
-                to: folder.appendingPathComponent("b24plan.config.json"), atomically: true, encoding: .utf8)
-            let baseline = try run(["baseline", "plans/acme.widgets/1.0.0.json"])
-            guard baseline.code == 0 else { throw PortalFarm.FarmError(message: "baseline: \(baseline.stderr)") }
+    static func workspace() throws -> FarmWorkspace {
+        let fixtures = CLIRunner.packageRoot.appendingPathComponent("Tests/Fixtures/catalogue/acme.widgets")
+        var plans: [String: String] = [:]
+        for version in ["1.0.0", "2.0.0", "2.1.0"] {
+            plans[version] = try String(contentsOf: fixtures.appendingPathComponent("\(version).json"), encoding: .utf8)
         }
-
-        func run(_ arguments: [String]) throws -> CLIRunner.Output {
-            try CLIRunner.run(arguments, in: folder, environment: environment)
-        }
-
-        /// Runs the release to its end: apply stops at the manual gates, they are passed, apply again.
-        func release(_ version: String) throws -> CLIRunner.Output {
-            let plan = "plans/acme.widgets/\(version).json"
-            let first = try run(["apply", "--yes", plan])
-            guard first.code == 3 else {
-                throw PortalFarm.FarmError(message: "apply \(version): \(first.code) \(first.stdout)\(first.stderr)")
-            }
-            for gate in ["deploy", "gate.partner", "gate.moderation"] {
-                let pass = try run(["gate", "pass", gate, plan])
-                guard pass.code == 0 else { throw PortalFarm.FarmError(message: "gate \(gate): \(pass.stderr)") }
-            }
-            return try run(["apply", "--yes", plan])
-        }
-
-        /// Successful writes by REST method since the last reset (batch commands counted one by one).
-        func writes() throws -> [String: Int] {
-            (try farm.stats()["writes_by_method"] as? [String: Any] ?? [:]).compactMapValues { $0 as? Int }
-        }
-
-        func resetStats() throws { _ = try farm.control("/_farm/reset-stats", post: [:]) }
-
-        func landing(_ member: String) throws -> [[String: Any]] {
-            try farm.portal(member)["landing_placements"] as? [[String: Any]] ?? []
-        }
-
-        func close() {
-            farm.stop()
-            try? FileManager.default.removeItem(at: folder)
-        }
+        return try FarmWorkspace(app: "acme.widgets", plans: plans)
     }
 
     @Test(
         "TASK_VIEW_TAB with groupId and two Sites placements: one placement.bind and two landing.repo.bind per portal, then drift is clean")
     func firstRelease() throws {
-        let setup = try Setup()
+        let setup = try Self.workspace()
         defer { setup.close() }
         let apply = try setup.release("2.0.0")
         #expect(apply.code == 0, "\(apply.stdout)\(apply.stderr)")
@@ -97,7 +42,7 @@ struct CatalogueFarmTests {
 
     @Test("a second reconcile makes zero placement.* writes; the Sites binds answer PLACEMENT_EXIST and count as bound")
     func secondReconcile() throws {
-        let setup = try Setup()
+        let setup = try Self.workspace()
         defer { setup.close() }
         #expect(try setup.release("2.0.0").code == 0)
         try setup.resetStats()
@@ -112,7 +57,7 @@ struct CatalogueFarmTests {
 
     @Test("the next release unbinds the removed Sites placement and rebinds the retitled one with landing.repo.*")
     func landingChanges() throws {
-        let setup = try Setup()
+        let setup = try Self.workspace()
         defer { setup.close() }
         #expect(try setup.release("2.0.0").code == 0)
         try setup.resetStats()

@@ -27,7 +27,7 @@ struct CatalogueProbeTests {
     /// block binding 2.1.0 removed stays, and LANDING_SETTINGS keeps 2.0.0's title; drift cannot see it.
     @Test("after apply --rollback 2.0.0, release 2.2.0 (= 2.1.0's bindings) leaves the portals with 2.1.0's Sites bindings")
     func releaseAfterRollbackRestoresSitesBindings() throws {
-        let setup = try Setup()
+        let setup = try CatalogueFarmTests.workspace()
         defer { setup.close() }
         try Self.writeCopyOf210(setup, as: "2.2.0", changelog: "The Sites action is renamed again after the rollback.")
         #expect(try setup.release("2.0.0").code == 0)
@@ -47,7 +47,7 @@ struct CatalogueProbeTests {
     /// is reported done by 2.2.0, by `reconcile --member-id` and by drift, yet keeps 2.0.0's Sites bindings.
     @Test("a portal that failed during 2.1.0 keeps 2.0.0's Sites bindings through release 2.2.0 and reconcile --member-id")
     func failedPortalIsRepairedByTheNextRelease() throws {
-        let setup = try Setup()
+        let setup = try CatalogueFarmTests.workspace()
         defer { setup.close() }
         try Self.writeCopyOf210(setup, as: "2.2.0", changelog: "Release 2.2.0 keeps the renamed Sites action.")
         #expect(try setup.release("2.0.0").code == 0)
@@ -71,7 +71,7 @@ struct CatalogueProbeTests {
     /// as needs-reinstall "for lack of a scope": a reinstall cannot help, and the operator is misled.
     @Test("a Sites code the portal refuses while the token holds `landing` is not recorded as needs-reinstall")
     func refusedSitesCodeIsNotAMissingScope() throws {
-        let setup = try Setup()
+        let setup = try CatalogueFarmTests.workspace()
         defer { setup.close() }
         let plans = setup.folder.appendingPathComponent("plans/acme.widgets")
         var text = try String(contentsOf: plans.appendingPathComponent("2.0.0.json"), encoding: .utf8)
@@ -199,7 +199,7 @@ struct CatalogueProbeTests {
     /// reviewed plan can never reach the portals.
     @Test("a saved plan finishes its run after the gates are passed")
     func savedPlanAfterGates() throws {
-        let setup = try Setup()
+        let setup = try CatalogueFarmTests.workspace()
         defer { setup.close() }
         #expect(try setup.run(["diff", "--out", "saved.json", "plans/acme.widgets/2.0.0.json"]).code == 0)
         #expect(try setup.run(["apply", "--yes", "saved.json"]).code == 3)

@@ -25,12 +25,18 @@ struct DiffCommandTests {
     @Test(
         "JSON diff: the keys and values held-out checks read",
         arguments: [
-            ("1.0.0", "initial", nil, nil, nil, ["migrate.schema.1", "deploy", "gate.partner", "gate.moderation", "portals.reconcile"]),
+            (
+                "1.0.0", "initial", nil, nil, nil,
+                ["migrate.schema.1", "deploy", "gate.partner", "gate.moderation", "portals.preflight", "portals.reconcile"]
+            ),
             ("1.0.1", "patch", "patch", "patch", "bugfix", ["deploy", "gate.partner", "gate.moderation"]),
-            ("1.1.0", "minor", "minor", "minor", "feature", ["deploy", "gate.partner", "gate.moderation", "portals.reconcile"]),
+            (
+                "1.1.0", "minor", "minor", "minor", "feature",
+                ["deploy", "gate.partner", "gate.moderation", "portals.preflight", "portals.reconcile"]
+            ),
             (
                 "2.0.0", "major", "major", "major", "major",
-                ["deploy", "gate.partner", "gate.moderation", "portals.reconcile", "portals.scope-audit"]
+                ["deploy", "gate.partner", "gate.moderation", "portals.preflight", "portals.reconcile", "portals.scope-audit"]
             ),
             (
                 "2.0.1", "critical", "patch", "patch", "bugfix",

@@ -89,7 +89,7 @@ struct FaultTests {
         process.executableURL = CLIRunner.binary
         process.arguments = arguments
         process.currentDirectoryURL = setup.folder
-        process.environment = ProcessInfo.processInfo.environment.merging(setup.environment) { _, new in new }
+        process.environment = CLIRunner.childEnvironment(setup.environment)
             .merging(extra) { _, new in new }
         let log = setup.folder.appendingPathComponent("apply-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

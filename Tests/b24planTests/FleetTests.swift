@@ -98,7 +98,7 @@ struct FleetTests {
                 process.executableURL = CLIRunner.binary
                 process.arguments = arguments
                 process.currentDirectoryURL = folder
-                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+                process.environment = CLIRunner.childEnvironment(environment)
                 process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
                 process.standardError = FileHandle(forWritingAtPath: "/dev/null")
                 try process.run()
@@ -334,7 +334,7 @@ struct FleetTests {
         process.executableURL = CLIRunner.binary
         process.arguments = ["apply", "--yes", "--parallel", "4", "plans/acme.dealsync/2.0.0.json"]
         process.currentDirectoryURL = killed.folder
-        process.environment = ProcessInfo.processInfo.environment.merging(killed.environment) { _, new in new }
+        process.environment = CLIRunner.childEnvironment(killed.environment)
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()

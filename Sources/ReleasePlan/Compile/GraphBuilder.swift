@@ -10,6 +10,8 @@ struct GraphBuilder {
     var reconcile: ReconcileWork?
     var addedScopes: [String]
     var scopeUpgrade: ScopeUpgrade?
+    /// New or changed handler URLs (`portals.preflight` before the reconcile when there are any).
+    var preflightURLs: [String] = []
 
     func build() -> [PlanStep] {
         var steps: [PlanStep] = []
@@ -22,6 +24,10 @@ struct GraphBuilder {
         steps.append(moderationGate())
         var tail = "gate.moderation"
         if let reconcile {
+            if let preflight = Self.preflightStep(preflightURLs, after: [tail]) {
+                steps.append(preflight)
+                tail = preflight.id
+            }
             steps.append(reconcileStep(reconcile, after: tail))
             tail = "portals.reconcile"
         }
@@ -91,7 +97,18 @@ struct GraphBuilder {
             actions: ["wait for Marketplace moderation to approve version \(plan.version)\(estimate)"])
     }
 
-    /// Pass 5: the per-portal reconcile and the scope audit.
+    /// Pass 5: one request to each new or changed handler URL before any portal is touched.
+    static func preflightStep(_ urls: [String], after: [String]) -> PlanStep? {
+        guard !urls.isEmpty else { return nil }
+        let actions =
+            [
+                "POST an empty form to each new or changed handler URL, as a portal calls it: a DNS or TLS failure, a refused "
+                    + "connection, a timeout, 404 or 5xx stops the release before any portal is touched (--skip-preflight skips it)"
+            ] + urls.map { "check \($0)" }
+        return PlanStep(id: PlanStep.Kind.portalsPreflight.rawValue, kind: .portalsPreflight, after: after, actions: actions)
+    }
+
+    /// Pass 6: the per-portal reconcile and the scope audit.
     private func reconcileStep(_ work: ReconcileWork, after: String) -> PlanStep {
         var actions = [
             "on every active portal: one read batch (app.info, scope, placement.get, event.get), then write batches of ≤ 50 commands"

@@ -11,15 +11,17 @@ extension PlanCompiler {
         var always = self
         always.reconcile = .always
         var compiled = always.compile(restored, previous: newer)
-        compiled.steps = [
-            PlanStep(
-                id: PlanStep.Kind.portalsReconcile.rawValue, kind: .portalsReconcile,
-                actions: [
-                    "restore \(older.app) \(older.version)'s placements, events and release notice on every portal "
-                        + "(unbind what later releases added)",
-                    "no migration runs: the schema is forward-only; ship a forward fix for data",
-                ])
-        ]
+        let preflight = GraphBuilder.preflightStep(compiled.preflightURLs, after: [])
+        compiled.steps =
+            (preflight.map { [$0] } ?? []) + [
+                PlanStep(
+                    id: PlanStep.Kind.portalsReconcile.rawValue, kind: .portalsReconcile, after: preflight.map { [$0.id] } ?? [],
+                    actions: [
+                        "restore \(older.app) \(older.version)'s placements, events and release notice on every portal "
+                            + "(unbind what later releases added)",
+                        "no migration runs: the schema is forward-only; ship a forward fix for data",
+                    ])
+            ]
         return compiled
     }
 }

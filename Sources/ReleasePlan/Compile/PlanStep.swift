@@ -6,6 +6,7 @@ public struct PlanStep: Sendable, Equatable, Codable {
         case deploy
         case gatePartner = "gate.partner"
         case gateModeration = "gate.moderation"
+        case portalsPreflight = "portals.preflight"
         case portalsReconcile = "portals.reconcile"
         case portalsScopeAudit = "portals.scope-audit"
     }

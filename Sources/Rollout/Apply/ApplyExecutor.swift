@@ -41,6 +41,10 @@ public final class ApplyExecutor: @unchecked Sendable {
         public var hostName = ProcessIdentity.currentHost
         /// The pid of a deploy journaled as running on another host that the user says has ended.
         public var endedDeploy: Int32?
+        /// Checks the new or changed handler URLs (`portals.preflight`); nil: the step cannot run.
+        public var preflight: HandlerPreflight?
+        /// `--skip-preflight`: the step is recorded as skipped, nothing is requested.
+        public var skipPreflight = false
 
         public init(
             database: any Database, journal: Journal, config: AppConfig, planDirectory: String,
@@ -155,6 +159,12 @@ public final class ApplyExecutor: @unchecked Sendable {
             return try runDeploy(step, command: command, runID: runID)
         case .gatePartner, .gateModeration:
             return try gate(step, compiled: compiled)
+        case .portalsPreflight:
+            if environment.skipPreflight { return (.done, "skipped (--skip-preflight): no handler URL was checked") }
+            guard let preflight = environment.preflight else {
+                throw PreconditionError(message: "\(step.id) needs an HTTP client, which this command was not given")
+            }
+            return (.done, try preflight.run(compiled.preflightURLs))
         case .portalsReconcile, .portalsScopeAudit:
             guard let runner = environment.portalSteps else {
                 throw PreconditionError(message: "\(step.id) needs the portal client, which this command was not given")

@@ -48,14 +48,25 @@ struct GraphBuilderTests {
 
     @Test("an initial release with placements reconciles; a scope added brings the scope audit")
     func reconcileAndAudit() {
-        #expect(ids(Self.base, previous: nil) == ["migrate.schema.1", "deploy", "gate.partner", "gate.moderation", "portals.reconcile"])
+        // New handler URLs: the preflight checks them before the reconcile.
+        #expect(
+            ids(Self.base, previous: nil) == [
+                "migrate.schema.1", "deploy", "gate.partner", "gate.moderation", "portals.preflight", "portals.reconcile",
+            ])
         var major = Self.base
         major.version = "2.0.0"
         major.scopes.append(ScopeRequest(code: "task"))
         major.scopeUpgrade = .incremental
         major.placements.append(PlacementBinding(placement: "TASK_VIEW_TAB", handler: "https://app.acme.example/task"))
         let compiled = PlanCompiler().compile(major, previous: Self.base)
-        #expect(compiled.steps.map(\.id) == ["deploy", "gate.partner", "gate.moderation", "portals.reconcile", "portals.scope-audit"])
+        #expect(
+            compiled.steps.map(\.id) == [
+                "deploy", "gate.partner", "gate.moderation", "portals.preflight", "portals.reconcile", "portals.scope-audit",
+            ])
+        #expect(compiled.step("portals.preflight")?.after == ["gate.moderation"])
+        #expect(compiled.step("portals.reconcile")?.after == ["portals.preflight"])
+        #expect(
+            compiled.preflightURLs == compiled.step("portals.preflight")?.actions.dropFirst().map { String($0.dropFirst("check ".count)) })
         #expect(compiled.step("portals.scope-audit")?.after == ["portals.reconcile"])
         #expect(compiled.step("portals.scope-audit")?.actions.first?.contains("extra OAuth flow") == true)
         #expect(compiled.addedScopes == ["task"])
