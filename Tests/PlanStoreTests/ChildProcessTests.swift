@@ -265,8 +265,9 @@ struct ChildProcessTests {
     @Test("cancelling the Task terminates the child")
     func cancellation() async throws {
         let task = Task.detached { try ChildProcess(["sleep", "30"], killGrace: 1).run() }
-        try await Task.sleep(for: .milliseconds(300))
-        task.cancel()
+        // Cancelled from a GCD thread, not after an await: when blocking tests fill the cooperative
+        // pool, this test's own continuation can wait longer than the child's 30 s.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { task.cancel() }
         let result = try await task.value
         #expect(result.cancelled)
         #expect(result.signal == SIGTERM)
