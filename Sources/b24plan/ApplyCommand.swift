@@ -44,6 +44,7 @@ struct ApplyCommand: Command {
                 "skip-preflight",
                 "Do not check the new or changed handler URLs before the reconcile (journaled; B24PLAN_SKIP_PREFLIGHT=1 does the same)."),
             .value("preflight-timeout", "SECONDS", "Longest a handler URL may take to answer the preflight (default 10)."),
+            .value("waves", "LIST", "Roll out in waves: cumulative shares in percent, e.g. 1,10,100 (overrides rollout.waves)."),
         ] + PortalOptions.options + StoreOptions.options
     }
 
@@ -96,7 +97,7 @@ struct ApplyCommand: Command {
         }
         let compiled = loaded.compiled
         // Checked before any step runs (DESIGN §7): a run that would reach the portals needs them.
-        if compiled.steps.contains(where: { $0.kind == .portalsReconcile || $0.kind == .portalsScopeAudit }) {
+        if compiled.steps.contains(where: { $0.reconcilesPortals || $0.kind == .portalsScopeAudit }) {
             try PortalOptions.requireCredentials(console.environment)
         }
         if !json {
@@ -145,21 +146,21 @@ struct ApplyCommand: Command {
             environment.runKind = .rollback
         }
         if selection != .unfinished {
-            environment.rerun = Set(compiled.steps.filter { $0.kind == .portalsReconcile || $0.kind == .portalsScopeAudit }.map(\.id))
+            environment.rerun = Set(compiled.steps.filter { $0.reconcilesPortals || $0.kind == .portalsScopeAudit }.map(\.id))
         }
         let outcome = try ApplyExecutor(environment).apply(compiled, planSHA256: loaded.planSHA256)
         if runVersion != nil, outcome.isComplete, let newest = try journal.newestPublished(app: compiled.app) {
             try journal.markRolledBack(app: compiled.app, version: newest.version, to: compiled.to)
         }
-        let portalsUnfinished = try journal.portalCounts(run: outcome.runID, step: "portals.reconcile")
+        let portalsUnfinished = try journal.reconcileCounts(run: outcome.runID)
             .filter { $0.key != .done && $0.key != .inactive }.values.reduce(0, +)
         let code: ExitCode = outcome.failure != nil ? .failure : outcome.isComplete && portalsUnfinished == 0 ? .success : .incomplete
         if json {
             console.write(JSONOutput.encode(ApplyDocument(compiled, outcome: outcome)))
         } else {
-            let failedPortals = try journal.portalCounts(run: outcome.runID, step: "portals.reconcile")[.failed] ?? 0
+            let failedPortals = try journal.reconcileCounts(run: outcome.runID)[.failed] ?? 0
             console.write("\n" + summary(outcome, compiled: compiled, planPath: loaded.planPath, failedPortals: failedPortals))
-            for step in compiled.steps where step.kind == .portalsReconcile || step.kind == .portalsScopeAudit {
+            for step in compiled.steps where step.reconcilesPortals || step.kind == .portalsScopeAudit {
                 let counts = try journal.portalCounts(run: outcome.runID, step: step.id)
                 guard !counts.isEmpty else { continue }
                 console.write("  \(step.id): " + PortalSteps.countsText(counts) + "\n")

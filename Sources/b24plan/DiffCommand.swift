@@ -26,6 +26,7 @@ struct DiffCommand: Command {
             .value("installations", "N", "Installation count for the rollout estimate."),
             .value("parallel", "N", "Portals in flight, for the rollout estimate (default 32)."),
             .value("reconcile", "WHEN", allowed: ["auto", "always"], "'always' adds the portal reconcile to repair drift."),
+            .value("waves", "LIST", "Roll out in waves: cumulative shares in percent, e.g. 1,10,100 (overrides rollout.waves)."),
         ] + StoreOptions.options
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
@@ -80,6 +81,20 @@ extension PlanCompiler {
         let installations = try arguments.wholeNumber("installations").map { (count: $0, source: "--installations") }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let mode = ReconcileMode(rawValue: arguments.value("reconcile") ?? "auto") ?? .auto
-        return PlanCompiler(reconcile: mode, installations: installations, parallelism: parallel)
+        return PlanCompiler(
+            reconcile: mode, installations: installations, parallelism: parallel, rolloutPolicy: try rolloutPolicy(arguments))
+    }
+
+    /// The config's `rollout`, with `--waves 1,10,100` replacing its waves (or making one with gates).
+    static func rolloutPolicy(_ arguments: ParsedArguments) throws -> RolloutPolicy? {
+        var policy = try StoreOptions.config(arguments).rollout
+        if let text = arguments.value("waves") {
+            guard let waves = RolloutPolicy.parseWaves(text) else {
+                throw UsageError(message: "--waves takes cumulative shares in percent, e.g. 1,10,100; got '\(text)'")
+            }
+            if let problem = RolloutPolicy.wavesProblem(waves) { throw UsageError(message: "--waves: \(problem)") }
+            if policy == nil { policy = RolloutPolicy(waves: waves) } else { policy?.waves = waves }
+        }
+        return policy
     }
 }

@@ -35,7 +35,7 @@ struct GateCommand: Command {
         let reason = arguments.value("reason")?.trimmingCharacters(in: .whitespacesAndNewlines)
         if rejecting && (reason ?? "").isEmpty { throw UsageError(message: "gate reject needs --reason TEXT (what moderation said)") }
         if !rejecting && reason != nil { throw UsageError(message: "--reason goes with gate reject") }
-        let stepID = arguments.positionals[1]
+        var stepID = arguments.positionals[1]
         let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
         defer { store.close() }
         let (database, journal, config) = (store.database, store.journal, store.config)
@@ -43,6 +43,12 @@ struct GateCommand: Command {
             let loaded = try store.load(arguments.positionals[2], arguments: arguments, console: console)
         else { return .failure }
         let compiled = loaded.compiled
+        // `gate pass portals.wave.N` passes the gate after that wave (gate.wave.N), as does its own id.
+        if stepID.hasPrefix("portals."), let policy = compiled.rolloutPolicy, policy.portalStepIDs.contains(stepID),
+            compiled.step(policy.betweenStep(after: stepID))?.manual == true
+        {
+            stepID = policy.betweenStep(after: stepID)
+        }
         guard let step = compiled.step(stepID) else {
             let hint = Suggestion.phrase(for: stepID, in: compiled.steps.map(\.id))
             throw UsageError(message: "the plan has no step \(stepID)\(hint)")

@@ -13,6 +13,7 @@ struct GraphCommand: Command {
         .value("against", "FILE", "The published plan to compare with."),
         .value("format", "FORMAT", allowed: ["text", "dot", "mermaid", "json"], "Output format (default text)."),
         .value("reconcile", "WHEN", allowed: ["auto", "always"], "'always' adds the portal reconcile to repair drift."),
+        .value("waves", "LIST", "Roll out in waves: cumulative shares in percent, e.g. 1,10,100 (overrides rollout.waves)."),
     ]
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {

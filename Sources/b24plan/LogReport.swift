@@ -93,7 +93,7 @@ struct LogReport: Encodable {
             let steps = records.keys.sorted(by: StepOrder.precedes).map { id in
                 Step(id: id, state: records[id]?.state.rawValue ?? "pending", finishedAt: records[id]?.finishedAt)
             }
-            let counts = try journal.portalCounts(run: run.id, step: "portals.reconcile")
+            let counts = try journal.reconcileCounts(run: run.id)
             var portals: [String: Int] = [:]
             if !counts.isEmpty {
                 for state in Journal.PortalState.allCases where state != .running {

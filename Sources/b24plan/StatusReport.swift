@@ -9,8 +9,10 @@ struct StatusReport: Encodable {
         var startedAt: String?
         var finishedAt: String?
         var detail: String?
+        /// A rollout's canary or wave: its portals by state (a key only for those steps).
+        var portals: [String: Int]?
 
-        enum CodingKeys: String, CodingKey { case id, state, startedAt, finishedAt, detail }
+        enum CodingKeys: String, CodingKey { case id, state, startedAt, finishedAt, detail, portals }
 
         func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -19,6 +21,7 @@ struct StatusReport: Encodable {
             try container.encode(startedAt, forKey: .startedAt)
             try container.encode(finishedAt, forKey: .finishedAt)
             try container.encode(detail, forKey: .detail)
+            try container.encodeIfPresent(portals, forKey: .portals)
         }
     }
 
@@ -37,19 +40,25 @@ struct StatusReport: Encodable {
     ) throws -> StatusReport {
         let records = try journal.steps(run: run.id)
         let order = compiled?.steps.map(\.id) ?? records.keys.sorted(by: StepOrder.precedes)
-        let steps = order.map { id in
+        let steps = try order.map { id in
             let record = records[id]
+            var waveCounts: [String: Int]?
+            if id == RolloutPolicy.canaryStep || id.hasPrefix("portals.wave.") {
+                let counts = try journal.portalCounts(run: run.id, step: id)
+                waveCounts = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
+            }
             return Step(
                 id: id, state: record?.state.rawValue ?? "pending", startedAt: record?.startedAt, finishedAt: record?.finishedAt,
-                detail: record?.detail)
+                detail: record?.detail, portals: waveCounts)
         }
-        let counts = try journal.portalCounts(run: run.id, step: "portals.reconcile")
+        let counts = try journal.reconcileCounts(run: run.id)
         var portals: [String: Int] = [:]
         for state in ["done", "needs-reinstall", "inactive", "failed", "pending"] {
             portals[state] = counts[Journal.PortalState(rawValue: state) ?? .pending] ?? 0
         }
         portals["pending"] = (portals["pending"] ?? 0) + (counts[.running] ?? 0)
-        if let installations, let step = records["portals.reconcile"], step.state != .done,
+        let reconciling = records.filter { $0.key == "portals.reconcile" || $0.key == RolloutPolicy.canaryStep || $0.key.hasPrefix("portals.wave.") }
+        if let installations, !reconciling.isEmpty, reconciling.values.contains(where: { $0.state != .done }),
             try installations.database.tableExists(installations.mapping.table)
         {
             let recorded = counts.values.reduce(0, +)
@@ -75,6 +84,10 @@ struct StatusReport: Encodable {
         for step in steps {
             let times = [step.startedAt.map { "started \($0)" }, step.finishedAt.map { "finished \($0)" }].compactMap { $0 }
             out += "  " + step.id.padded(22) + step.state.padded(9) + times.joined(separator: ", ") + "\n"
+            if let portals = step.portals, !portals.isEmpty {
+                let order = ["done", "needs-reinstall", "inactive", "failed", "pending", "running"]
+                out += "      portals: " + order.compactMap { state in portals[state].map { "\($0) \(state)" } }.joined(separator: ", ") + "\n"
+            }
             // A done step's detail is noise, except the preflight's answers (or that it was skipped).
             if let detail = step.detail, step.state != "done" || step.id == PlanStep.Kind.portalsPreflight.rawValue {
                 let lines = detail.split(separator: "\n", omittingEmptySubsequences: false)
@@ -107,9 +120,14 @@ enum StepOrder {
     static func precedes(_ a: String, _ b: String) -> Bool { key(a) < key(b) }
 
     static func key(_ id: String) -> (Int, Int, String) {
-        let fixed = ["deploy", "gate.partner", "gate.moderation", "portals.reconcile", "portals.scope-audit"]
+        let fixed = ["deploy", "gate.partner", "gate.moderation", "portals.preflight", "portals.reconcile", "portals.canary", "gate.canary", "soak.canary"]
         if id.hasPrefix("migrate.schema.") { return (0, Int(id.dropFirst("migrate.schema.".count)) ?? 0, id) }
         if id.hasPrefix("migrate.data.") { return (1, Int(id.dropFirst("migrate.data.".count)) ?? 0, id) }
+        if id == "portals.scope-audit" { return (4, 0, id) }
+        // The waves in order, each before its gate or soak.
+        for (rank, prefix) in ["portals.wave.", "gate.wave.", "soak.wave."].enumerated() where id.hasPrefix(prefix) {
+            return (3, (Int(id.dropFirst(prefix.count)) ?? 0) * 3 + rank, id)
+        }
         return (2, fixed.firstIndex(of: id) ?? fixed.count, id)
     }
 }

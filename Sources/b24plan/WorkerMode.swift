@@ -39,7 +39,7 @@ struct WorkerMode {
             return .failure
         }
         var worked: [String] = []
-        for step in compiled.steps where step.kind == .portalsReconcile || step.kind == .portalsScopeAudit {
+        for step in compiled.steps where step.reconcilesPortals || step.kind == .portalsScopeAudit {
             if Interruption.shared.isRequested { break }
             while try journal.portalCounts(run: run.id, step: step.id).isEmpty, Date() < deadline, !Interruption.shared.isRequested,
                 try journal.run(app: compiled.app, version: compiled.to)?.state.isOpen == true

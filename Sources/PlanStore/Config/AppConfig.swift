@@ -24,6 +24,8 @@ public struct AppConfig: Sendable, Equatable {
     public var tokenURL = "https://oauth.bitrix.info/oauth/token/"
     /// The state store URL, when the config names one (the flag and the environment win).
     public var database: String?
+    /// `rollout`: the reconcile in a canary and waves (nil: one step on every portal).
+    public var rollout: RolloutPolicy?
 
     public init() {}
 

@@ -13,7 +13,7 @@ struct ConfigReader {
 
     mutating func read(_ root: JSONNode) -> AppConfig {
         var config = AppConfig()
-        guard let members = object(root, path: .root, known: ["$schema", "installations", "migrations", "oauth", "database"]) else {
+        guard let members = object(root, path: .root, known: ["$schema", "installations", "migrations", "oauth", "database", "rollout"]) else {
             return config
         }
         for member in members {
@@ -33,6 +33,8 @@ struct ConfigReader {
                 }
             case "database":
                 config.database = string(member.value, path: path)
+            case "rollout":
+                config.rollout = readRollout(member.value, path: path)
             default:
                 break
             }
@@ -63,6 +65,84 @@ struct ConfigReader {
             }
         }
         return mapping
+    }
+
+    /// `{"canary": {"memberIds": […]} | {"where": "…"}, "waves": [1, 10, 100], "halt": {"failedPercent": 2,
+    /// "minPortals": 20}, "between": "gate" | "30m"}`.
+    private mutating func readRollout(_ node: JSONNode, path: JSONPath) -> RolloutPolicy? {
+        guard let members = object(node, path: path, known: ["canary", "waves", "halt", "between"]) else { return nil }
+        var policy = RolloutPolicy(waves: [])
+        var valid = true
+        for member in members {
+            let memberPath = path / member.key
+            switch member.key {
+            case "canary":
+                guard let canary = object(member.value, path: memberPath, known: ["memberIds", "where"]) else {
+                    valid = false
+                    continue
+                }
+                if let ids = canary.first(where: { $0.key == "memberIds" }) {
+                    let texts = ids.value.elements?.compactMap(\.string) ?? []
+                    guard let elements = ids.value.elements, texts.count == elements.count, !texts.isEmpty else {
+                        report("`\(memberPath / "memberIds")` must be a non-empty list of member ids", ids.value.range, memberPath / "memberIds")
+                        valid = false
+                        continue
+                    }
+                    policy.canary = .memberIDs(texts)
+                } else if let clause = canary.first(where: { $0.key == "where" }), let text = string(clause.value, path: memberPath / "where") {
+                    policy.canary = .whereClause(text)
+                } else {
+                    report("`\(memberPath)` needs \"memberIds\" or \"where\"", member.value.range, memberPath)
+                    valid = false
+                }
+            case "waves":
+                let numbers = member.value.elements?.compactMap(\.number) ?? []
+                guard let elements = member.value.elements, numbers.count == elements.count else {
+                    report("`\(memberPath)` must be a list of numbers, e.g. [1, 10, 100]", member.value.range, memberPath)
+                    valid = false
+                    continue
+                }
+                if let problem = RolloutPolicy.wavesProblem(numbers) {
+                    report("`\(memberPath)`: \(problem)", member.value.range, memberPath)
+                    valid = false
+                }
+                policy.waves = numbers
+            case "halt":
+                guard let halt = object(member.value, path: memberPath, known: ["failedPercent", "minPortals"]) else {
+                    valid = false
+                    continue
+                }
+                for entry in halt {
+                    guard let number = entry.value.number, number >= 0, entry.key == "failedPercent" ? number <= 100 : number == number.rounded()
+                    else {
+                        report("`\(memberPath / entry.key)` must be a number \(entry.key == "failedPercent" ? "from 0 to 100" : "of portals")", entry.value.range, memberPath / entry.key)
+                        valid = false
+                        continue
+                    }
+                    if entry.key == "failedPercent" { policy.haltFailedPercent = number } else { policy.haltMinPortals = Int(number) }
+                }
+            case "between":
+                guard let text = string(member.value, path: memberPath) else {
+                    valid = false
+                    continue
+                }
+                if text == "gate" {
+                    policy.between = .gate
+                } else if let seconds = RolloutPolicy.parseDuration(text) {
+                    policy.between = .soak(seconds: seconds)
+                } else {
+                    report("`\(memberPath)` must be \"gate\" or a duration such as \"30m\", \"2h\", \"1d\"", member.value.range, memberPath)
+                    valid = false
+                }
+            default:
+                break
+            }
+        }
+        if valid && policy.waves.isEmpty {
+            report("`\(path)` needs \"waves\", e.g. [1, 10, 100]", node.range, path)
+            valid = false
+        }
+        return valid ? policy : nil
     }
 
     private mutating func object(_ node: JSONNode, path: JSONPath, known: [String]) -> [JSONMember]? {

@@ -9,10 +9,29 @@ extension Journal {
     @discardableResult
     public func seedPortalTasks(
         run runID: Int, step: String, installations: InstallationStore, where extra: String?, memberIDs: [String]?,
-        reset: [PortalState]
+        reset: [PortalState], memberFilter: (@Sendable (String) -> Bool)? = nil
     ) throws -> Int {
         let mapping = installations.mapping
         let time = timestamp
+        if let memberFilter {
+            // A share of the installations (a wave): the ids are read page by page and filtered
+            // here, then seeded in chunks through the memberIDs path below.
+            var selected: [String] = []
+            var after: String?
+            while true {
+                let page = try installations.memberIDs(after: after, limit: 1000, where: extra)
+                selected += page.filter { memberFilter($0) && (memberIDs?.contains($0) ?? true) }
+                guard page.count == 1000, let last = page.last else { break }
+                after = last
+            }
+            for start in stride(from: 0, to: max(selected.count, 1), by: 500) {
+                let chunk = Array(selected[start..<min(start + 500, selected.count)])
+                _ = try seedPortalTasks(
+                    run: runID, step: step, installations: installations, where: extra, memberIDs: chunk,
+                    reset: start == 0 ? reset : [])
+            }
+            return try portalCounts(run: runID, step: step)[.pending] ?? 0
+        }
         try database.transaction {
             var sql = """
                 INSERT INTO b24plan_portal_tasks (run_id, step_id, member_id, state, updated_at)

@@ -92,4 +92,25 @@ extension Journal {
         }
         return counts
     }
+
+    /// The steps that reconcile portals: `portals.reconcile`, or a rollout's canary and waves.
+    static let reconcileSteps = "(step_id = 'portals.reconcile' OR step_id = 'portals.canary' OR step_id LIKE 'portals.wave.%')"
+
+    /// Portal states over every reconciling step of the run (the canary and all waves together).
+    public func reconcileCounts(run runID: Int) throws -> [PortalState: Int] {
+        var counts: [PortalState: Int] = [:]
+        let sql = "SELECT state, COUNT(*) AS n FROM b24plan_portal_tasks WHERE run_id = ? AND \(Self.reconcileSteps) GROUP BY state"
+        for row in try database.query(sql, [SQLValue(runID)]) {
+            if let state = PortalState(rawValue: row["state"].string ?? "") { counts[state] = row["n"].int ?? 0 }
+        }
+        return counts
+    }
+
+    /// Every portal's reconcile task of the run, whichever step (canary or wave) reconciled it.
+    public func reconcileTasks(run runID: Int) throws -> [PortalTask] {
+        try database.query(
+            "SELECT \(Self.taskColumns) FROM b24plan_portal_tasks WHERE run_id = ? AND \(Self.reconcileSteps) ORDER BY member_id",
+            [SQLValue(runID)]
+        ).map(task(from:))
+    }
 }

@@ -171,6 +171,8 @@ public final class Journal: @unchecked Sendable {
 
     public enum StepState: String, Sendable, CaseIterable {
         case pending, running, done, failed, waiting
+        /// A wave whose failed share passed `rollout.halt`: later waves wait; apply again continues it.
+        case halted
     }
 
     public struct StepRecord: Sendable, Equatable {

@@ -19,6 +19,9 @@ public struct CompiledPlan: Sendable, Equatable, Codable {
     public var plan: Plan
     /// The scopes added since the published plan (what the scope audit looks for).
     public var addedScopes: [String]
+    /// The rollout in waves the graph follows (`rollout` in the config, `apply --waves`); nil: one
+    /// `portals.reconcile` step.
+    public var rolloutPolicy: RolloutPolicy? = nil
 
     public func step(_ id: String) -> PlanStep? { steps.first { $0.id == id } }
 

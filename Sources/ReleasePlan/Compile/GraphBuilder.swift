@@ -12,6 +12,10 @@ struct GraphBuilder {
     var scopeUpgrade: ScopeUpgrade?
     /// New or changed handler URLs (`portals.preflight` before the reconcile when there are any).
     var preflightURLs: [String] = []
+    /// A rollout in waves: the reconcile becomes a canary and waves with gates or soaks between.
+    var rolloutPolicy: RolloutPolicy?
+    /// Installations, for the waves' sizes (nil: shares only).
+    var installations: Int?
 
     func build() -> [PlanStep] {
         var steps: [PlanStep] = []
@@ -28,8 +32,14 @@ struct GraphBuilder {
                 steps.append(preflight)
                 tail = preflight.id
             }
-            steps.append(reconcileStep(reconcile, after: tail))
-            tail = "portals.reconcile"
+            if let rolloutPolicy {
+                let waves = waveSteps(reconcile, policy: rolloutPolicy, after: tail)
+                steps += waves
+                tail = waves.last?.id ?? tail
+            } else {
+                steps.append(reconcileStep(reconcile, after: tail))
+                tail = "portals.reconcile"
+            }
         }
         if !addedScopes.isEmpty {
             steps.append(scopeAudit(after: tail))
@@ -115,6 +125,66 @@ struct GraphBuilder {
         ]
         actions += work.actions
         return PlanStep(id: "portals.reconcile", kind: .portalsReconcile, after: [after], actions: actions)
+    }
+
+    /// The canary and the waves, each but the last followed by its gate or soak.
+    private func waveSteps(_ work: ReconcileWork, policy: RolloutPolicy, after start: String) -> [PlanStep] {
+        var steps: [PlanStep] = []
+        var tail = start
+        let portalSteps = policy.portalStepIDs
+        for (index, id) in portalSteps.enumerated() {
+            var actions: [String]
+            let kind: PlanStep.Kind
+            if id == RolloutPolicy.canaryStep {
+                kind = .portalsCanary
+                switch policy.canary {
+                case .memberIDs(let ids)?: actions = ["the canary: \(ids.count) portal\(ids.count == 1 ? "" : "s") (\(ids.joined(separator: ", ")))"]
+                case .whereClause(let clause)?: actions = ["the canary: the installations where \(clause)"]
+                case nil: actions = []
+                }
+            } else {
+                kind = .portalsWave
+                let number = index + (policy.canary == nil ? 1 : 0)
+                let upper = policy.waves[number - 1]
+                let lower = number > 1 ? policy.waves[number - 2] : 0
+                var share = "wave \(number): the installations in the share \(RolloutPolicy.percent(lower))–\(RolloutPolicy.percent(upper)) %"
+                if let installations {
+                    share += " (about \(Int((Double(installations) * (upper - lower) / 100).rounded())) of \(installations))"
+                }
+                actions = [share + (policy.canary == nil ? "" : ", the canary left out")]
+            }
+            actions.append(
+                "halts when more than \(RolloutPolicy.percent(policy.haltFailedPercent)) % of its portals fail (judged from "
+                    + "\(policy.haltMinPortals) portals on); apply --retry failed continues it")
+            actions += work.actions
+            steps.append(PlanStep(id: id, kind: kind, after: [tail], actions: actions))
+            tail = id
+            guard index < portalSteps.count - 1 else { break }
+            let between = policy.betweenStep(after: id)
+            switch policy.between {
+            case .gate:
+                steps.append(
+                    PlanStep(
+                        id: between, kind: .gateWave, after: [tail], manual: true,
+                        actions: ["check the portals of \(id), then pass this gate to start \(portalSteps[index + 1])"]))
+            case .soak(let seconds):
+                steps.append(
+                    PlanStep(
+                        id: between, kind: .soak, after: [tail],
+                        actions: ["wait \(Self.duration(seconds)) after \(id) before \(portalSteps[index + 1]) starts"],
+                        soakSeconds: seconds))
+            }
+            tail = between
+        }
+        return steps
+    }
+
+    /// `90 s`, `15 min`, `2 h`, `1 d`.
+    static func duration(_ seconds: Int) -> String {
+        if seconds % 86400 == 0 { return "\(seconds / 86400) d" }
+        if seconds % 3600 == 0 { return "\(seconds / 3600) h" }
+        if seconds % 60 == 0 { return "\(seconds / 60) min" }
+        return "\(seconds) s"
     }
 
     private func scopeAudit(after: String) -> PlanStep {

@@ -11,14 +11,17 @@ public struct PlanCompiler: Sendable {
     /// Installation count for the rollout estimate, with where it came from; nil: no estimate.
     public var installations: (count: Int, source: String)?
     public var parallelism: Int
+    /// A rollout in waves (`rollout` in the config, `apply --waves`); nil: one reconcile step.
+    public var rolloutPolicy: RolloutPolicy?
 
     public init(
         reconcile: ReconcileMode = .auto, installations: (count: Int, source: String)? = nil,
-        parallelism: Int = RolloutEstimate.defaultParallelism
+        parallelism: Int = RolloutEstimate.defaultParallelism, rolloutPolicy: RolloutPolicy? = nil
     ) {
         self.reconcile = reconcile
         self.installations = installations
         self.parallelism = parallelism
+        self.rolloutPolicy = rolloutPolicy
     }
 
     public func compile(_ plan: Plan, previous: Plan?) -> CompiledPlan {
@@ -31,7 +34,8 @@ public struct PlanCompiler: Sendable {
         var steps = GraphBuilder(
             plan: plan, newMigrations: plan.migrations.filter { !published.contains($0.id) }.sorted { $0.id < $1.id },
             moderation: classification.moderation, reconcile: runsReconcile ? reconcileWork : nil,
-            addedScopes: addedScopes, scopeUpgrade: plan.scopeUpgrade, preflightURLs: HandlerPreflightTargets.urls(changes)
+            addedScopes: addedScopes, scopeUpgrade: plan.scopeUpgrade, preflightURLs: HandlerPreflightTargets.urls(changes),
+            rolloutPolicy: rolloutPolicy, installations: installations?.count
         ).build()
         if reconcile == .always, let index = steps.firstIndex(where: { $0.kind == .portalsReconcile }) {
             steps[index].actions.append("read every portal's placements and events and repair any drift (--reconcile always)")
@@ -51,6 +55,7 @@ public struct PlanCompiler: Sendable {
             partnerAccount: PartnerAccountValues(
                 version: plan.version, changelog: plan.changelog, minimumBitrix24Version: plan.minimumBitrix24Version,
                 scopes: plan.scopeCodes),
-            rollout: rollout, plan: plan, addedScopes: addedScopes)
+            rollout: rollout, plan: plan, addedScopes: addedScopes,
+            rolloutPolicy: runsReconcile ? rolloutPolicy : nil)
     }
 }

@@ -8,6 +8,14 @@ public struct PlanStep: Sendable, Equatable, Codable {
         case gateModeration = "gate.moderation"
         case portalsPreflight = "portals.preflight"
         case portalsReconcile = "portals.reconcile"
+        /// The canary of a rollout in waves (`portals.canary`): the reconcile on the canary portals.
+        case portalsCanary = "portals.canary"
+        /// One wave of a rollout (`portals.wave.N`): the reconcile on that wave's portals.
+        case portalsWave = "portals.wave"
+        /// The manual gate after the canary or a wave (`gate.canary`, `gate.wave.N`).
+        case gateWave = "gate.wave"
+        /// The timed soak after the canary or a wave (`soak.canary`, `soak.wave.N`).
+        case soak
         case portalsScopeAudit = "portals.scope-audit"
     }
 
@@ -24,11 +32,17 @@ public struct PlanStep: Sendable, Equatable, Codable {
     public var migration: Migration?
     /// The argv a `deploy` step runs (nil: a manual gate).
     public var command: [String]?
+    /// A soak's length in seconds (`soak.*` steps).
+    public var soakSeconds: Int?
+
+    /// Whether the step reconciles portals (`portals.reconcile`, `portals.canary`, `portals.wave.N`).
+    public var reconcilesPortals: Bool { kind == .portalsReconcile || kind == .portalsCanary || kind == .portalsWave }
 
     public init(
         id: String, kind: Kind, after: [String] = [], manual: Bool = false, actions: [String] = [],
-        migration: Migration? = nil, command: [String]? = nil
+        migration: Migration? = nil, command: [String]? = nil, soakSeconds: Int? = nil
     ) {
+        self.soakSeconds = soakSeconds
         self.id = id
         self.kind = kind
         self.after = after

@@ -29,18 +29,21 @@ public struct SavedPlan: Sendable, Equatable, Codable {
         public var installations: Int?
         public var installationsSource: String?
         public var parallelism: Int
+        public var rolloutPolicy: RolloutPolicy?
 
         public init(_ compiler: PlanCompiler) {
             reconcile = compiler.reconcile.rawValue
             installations = compiler.installations?.count
             installationsSource = compiler.installations?.source
             parallelism = compiler.parallelism
+            rolloutPolicy = compiler.rolloutPolicy
         }
 
         public var compiler: PlanCompiler {
             PlanCompiler(
                 reconcile: PlanCompiler.ReconcileMode(rawValue: reconcile) ?? .auto,
-                installations: installations.map { (count: $0, source: installationsSource ?? "") }, parallelism: parallelism)
+                installations: installations.map { (count: $0, source: installationsSource ?? "") }, parallelism: parallelism,
+                rolloutPolicy: rolloutPolicy)
         }
     }
 

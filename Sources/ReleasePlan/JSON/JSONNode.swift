@@ -42,6 +42,12 @@ public struct JSONNode: Sendable, Equatable {
         return nil
     }
 
+    /// The value of a number node, when it is one and fits a Double.
+    public var number: Double? {
+        if case .number(let text) = value { return Double(text) }
+        return nil
+    }
+
     public var string: String? {
         if case .string(let text) = value { return text }
         return nil

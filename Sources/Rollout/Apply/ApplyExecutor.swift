@@ -45,6 +45,8 @@ public final class ApplyExecutor: @unchecked Sendable {
         public var preflight: HandlerPreflight?
         /// `--skip-preflight`: the step is recorded as skipped, nothing is requested.
         public var skipPreflight = false
+        /// The clock soaks are measured with (tests move it).
+        public var now: @Sendable () -> Date = { Date() }
 
         public init(
             database: any Database, journal: Journal, config: AppConfig, planDirectory: String,
@@ -130,6 +132,12 @@ public final class ApplyExecutor: @unchecked Sendable {
             }
             try journal.setStep(run: run.id, step: step.id, state: state, detail: detail)
             states[step.id] = state
+            if state == .halted {
+                // A halted wave stops the run like a failure (exit 1); later waves stay untouched.
+                outcome.failure = (step.id, detail)
+                environment.reporter.stepFinished(step, state: state, detail: detail)
+                break
+            }
             if state == .waiting && step.manual { outcome.pendingGates.append(step.id) }
             environment.reporter.stepFinished(step, state: state, detail: detail)
         }
@@ -157,20 +165,47 @@ public final class ApplyExecutor: @unchecked Sendable {
         case .deploy:
             guard let command = step.command, !command.isEmpty else { return try gate(step, compiled: compiled) }
             return try runDeploy(step, command: command, runID: runID)
-        case .gatePartner, .gateModeration:
+        case .gatePartner, .gateModeration, .gateWave:
             return try gate(step, compiled: compiled)
+        case .soak:
+            return try soak(step, runID: runID)
         case .portalsPreflight:
             if environment.skipPreflight { return (.done, "skipped (--skip-preflight): no handler URL was checked") }
             guard let preflight = environment.preflight else {
                 throw PreconditionError(message: "\(step.id) needs an HTTP client, which this command was not given")
             }
             return (.done, try preflight.run(compiled.preflightURLs))
-        case .portalsReconcile, .portalsScopeAudit:
+        case .portalsReconcile, .portalsCanary, .portalsWave, .portalsScopeAudit:
             guard let runner = environment.portalSteps else {
                 throw PreconditionError(message: "\(step.id) needs the portal client, which this command was not given")
             }
             return try runner.run(step, compiled: compiled, runID: runID, reporter: environment.reporter)
         }
+    }
+
+    /// A timed soak: done once its length has passed since the wave before it finished; until then
+    /// waiting (apply exits 3 and says when to run it again).
+    private func soak(_ step: PlanStep, runID: Int) throws -> (Journal.StepState, String) {
+        let seconds = step.soakSeconds ?? 0
+        let steps = try environment.journal.steps(run: runID)
+        guard let wave = step.after.first, let finished = steps[wave]?.finishedAt.flatMap(Self.parseTimestamp) else {
+            return (.waiting, "waiting for \(step.after.first ?? "the wave before it") to finish")
+        }
+        let until = finished.addingTimeInterval(TimeInterval(seconds))
+        if environment.now() >= until { return (.done, "soaked \(seconds) s after \(wave) finished") }
+        return (.waiting, "soaking until \(Self.formatTimestamp(until)); run apply again then to start the next wave")
+    }
+
+    static func parseTimestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+
+    static func formatTimestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
     }
 
     private func gate(_ step: PlanStep, compiled: CompiledPlan) throws -> (Journal.StepState, String) {

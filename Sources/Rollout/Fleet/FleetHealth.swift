@@ -19,9 +19,12 @@ public final class FleetHealth: Sendable {
         case systemic(String)
         case store(String)
         case interrupted(Int32)
+        /// A wave's failed share passed `rollout.halt`.
+        case halted(String)
 
         public var description: String {
             switch self {
+            case .halted(let message): return message
             case .systemic(let message): return message
             case .store(let message): return "the state store failed: \(message)"
             case .interrupted(let signal): return "interrupted by \(signal == SIGTERM ? "SIGTERM" : "SIGINT")"

@@ -69,9 +69,11 @@ public final class PortalFleet: @unchecked Sendable {
     /// `where`/`memberIDs` narrow the set.
     public func run(
         runID: Int?, stepID: String, selection: Selection, where extra: String? = nil, memberIDs: [String]? = nil,
+        memberFilter: (@Sendable (String) -> Bool)? = nil,
         onProgress: @escaping @Sendable (Summary) -> Void = { _ in }, task: @escaping PortalTask
     ) async throws -> Summary {
-        let source = PagedPortalSource(fleet: self, runID: runID, stepID: stepID, selection: selection, where: extra, memberIDs: memberIDs)
+        let source = PagedPortalSource(
+            fleet: self, runID: runID, stepID: stepID, selection: selection, where: extra, memberIDs: memberIDs, memberFilter: memberFilter)
         return try await drive(source, runID: runID, stepID: stepID, onProgress: onProgress, task: task)
     }
 

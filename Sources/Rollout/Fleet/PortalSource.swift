@@ -28,14 +28,18 @@ final class PagedPortalSource: PortalSource, @unchecked Sendable {
     let selection: PortalFleet.Selection
     let whereClause: String?
     let memberIDs: [String]?
+    /// Only members it accepts (a wave's share of the installations).
+    let memberFilter: (@Sendable (String) -> Bool)?
     private var known: [String: Journal.PortalState]?
     private var buffer: [InstallationStore.Installation] = []
     private var after: String?
     private var lastPage = false
 
     init(
-        fleet: PortalFleet, runID: Int?, stepID: String, selection: PortalFleet.Selection, where whereClause: String?, memberIDs: [String]?
+        fleet: PortalFleet, runID: Int?, stepID: String, selection: PortalFleet.Selection, where whereClause: String?, memberIDs: [String]?,
+        memberFilter: (@Sendable (String) -> Bool)? = nil
     ) {
+        self.memberFilter = memberFilter
         self.fleet = fleet
         self.runID = runID
         self.stepID = stepID
@@ -65,7 +69,7 @@ final class PagedPortalSource: PortalSource, @unchecked Sendable {
             lastPage = page.count < pageSize
             self.after = page.last?.memberID
             if page.isEmpty { lastPage = true }
-            buffer = page.filter { PortalFleet.selected(known?[$0.memberID], selection) }
+            buffer = page.filter { PortalFleet.selected(known?[$0.memberID], selection) && (memberFilter?($0.memberID) ?? true) }
         }
         guard !buffer.isEmpty else { return .exhausted }
         let taken = Array(buffer.prefix(limit))

@@ -54,13 +54,36 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
             reporter.progress(step, Self.progressText(summary, total: total, elapsed: elapsed))
         }
         switch step.kind {
-        case .portalsReconcile:
+        case .portalsReconcile, .portalsCanary, .portalsWave:
             let task = PortalReconcileTask(plan: compiled.plan, landingUnbinds: try journal.sitesUnbinds(for: compiled), mode: .apply)
-            try runPortals(step, runID: runID, reporter: reporter, onProgress: progress) { session, _ in await task.run(session) }
+            let scope = try WaveScope(step: step, policy: compiled.rolloutPolicy, journal: journal, runID: runID)
+            var watch = progress
+            if let policy = compiled.rolloutPolicy, step.kind != .portalsReconcile {
+                let health = fleet.health
+                watch = { summary in
+                    progress(summary)
+                    if let reason = WaveHalt.reason(summary.counts, policy: policy, finished: false) { health.stop(.halted(reason)) }
+                }
+            }
+            do {
+                try runPortals(step, runID: runID, reporter: reporter, scope: scope, onProgress: watch) { session, _ in
+                    await task.run(session)
+                }
+            } catch let stopped as FleetStopped {
+                guard case .halted = stopped.reason else { throw stopped }
+            }
+            if let policy = compiled.rolloutPolicy, step.kind != .portalsReconcile {
+                let counts = try journal.portalCounts(run: runID, step: step.id)
+                if let reason = WaveHalt.reason(counts, policy: policy, finished: true) {
+                    let causes = WaveHalt.causes(try journal.portalTasks(run: runID, step: step.id))
+                    return (.halted, "\(step.id) halted: \(reason). \(causes) Later waves were not started. Fix the cause, then "
+                        + "apply again (or apply --retry failed) to continue this wave. (\(Self.countsText(counts)))")
+                }
+            }
         case .portalsScopeAudit:
             let added = compiled.addedScopes
             let reconciled = Dictionary(
-                (try journal.portalTasks(run: runID, step: "portals.reconcile")).map { ($0.memberID, $0) },
+                (try journal.reconcileTasks(run: runID)).map { ($0.memberID, $0) },
                 uniquingKeysWith: { first, _ in first })
             try runPortals(step, runID: runID, reporter: reporter, onProgress: progress) { session, installation in
                 await ScopeAudit(addedScopes: added).run(session, reconciled: reconciled[installation.memberID])
@@ -77,18 +100,22 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
     /// Pages through the installations (SQLite), or seeds and claims them (PostgreSQL), so that
     /// workers can share the run.
     private func runPortals(
-        _ step: PlanStep, runID: Int, reporter: any ApplyReporter, onProgress: @escaping @Sendable (PortalFleet.Summary) -> Void,
+        _ step: PlanStep, runID: Int, reporter: any ApplyReporter, scope: WaveScope = WaveScope(),
+        onProgress: @escaping @Sendable (PortalFleet.Summary) -> Void,
         task: @escaping @Sendable (PortalSession, InstallationStore.Installation) async -> PortalOutcome
     ) throws {
         let fleet = self.fleet
         fleet.health.setNoticeHandler { reporter.output(step, line: $0) }
+        let whereClause = WaveScope.combine(self.whereClause, scope.whereClause)
+        let memberIDs = WaveScope.combine(self.memberIDs, scope.memberIDs)
+        let memberFilter = scope.memberFilter
         // A server database (PostgreSQL, MySQL/MariaDB) shares the run through claims; SQLite pages.
         guard journal.database.dialect != .sqlite else {
-            let (selection, whereClause, memberIDs) = (self.selection, self.whereClause, self.memberIDs)
+            let selection = self.selection
             _ = try BlockingTask.run {
                 try await fleet.run(
                     runID: runID, stepID: step.id, selection: selection, where: whereClause, memberIDs: memberIDs,
-                    onProgress: onProgress, task: task)
+                    memberFilter: memberFilter, onProgress: onProgress, task: task)
             }
             return
         }
@@ -101,7 +128,8 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
             case .any: reset = [.done, .failed, .needsReinstall, .inactive]
             }
             try journal.seedPortalTasks(
-                run: runID, step: step.id, installations: fleet.installations, where: whereClause, memberIDs: memberIDs, reset: reset)
+                run: runID, step: step.id, installations: fleet.installations, where: whereClause, memberIDs: memberIDs, reset: reset,
+                memberFilter: memberFilter)
         }
         let (owner, lease) = (self.owner, self.leaseSeconds)
         _ = try BlockingTask.run {

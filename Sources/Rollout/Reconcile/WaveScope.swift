@@ -1,0 +1,83 @@
+import PlanStore
+import ReleasePlan
+
+/// Which installations a portal step reconciles: all (`portals.reconcile`), the canary
+/// (`portals.canary`), or one wave's share (`portals.wave.N`), the canary left out.
+///
+/// A wave's members are those whose stable bucket (``WaveBucket``) falls in its share, so a resumed
+/// run, another process or another machine selects the same portals; the canary is what its own
+/// step recorded in the journal, so a canary given by `where` keeps its members on resume.
+struct WaveScope {
+    var whereClause: String?
+    var memberIDs: [String]?
+    var memberFilter: (@Sendable (String) -> Bool)?
+
+    init() {}
+
+    init(step: PlanStep, policy: RolloutPolicy?, journal: Journal, runID: Int) throws {
+        guard let policy else { return }
+        switch step.kind {
+        case .portalsCanary:
+            switch policy.canary {
+            case .memberIDs(let ids)?: memberIDs = ids
+            case .whereClause(let clause)?: whereClause = clause
+            case nil: memberIDs = []
+            }
+        case .portalsWave:
+            guard let number = Int(step.id.split(separator: ".").last ?? ""), number >= 1, number <= policy.waves.count else {
+                throw BitrixError.malformed("\(step.id) is not a wave of the rollout")
+            }
+            var canary = Set(try journal.portalTasks(run: runID, step: RolloutPolicy.canaryStep).map(\.memberID))
+            if case .memberIDs(let ids)? = policy.canary { canary.formUnion(ids) }
+            let waves = policy.waves
+            memberFilter = { [canary] memberID in
+                !canary.contains(memberID) && WaveBucket.contains(memberID, wave: number, of: waves)
+            }
+        default:
+            break
+        }
+    }
+
+    /// Both conditions, when both are given.
+    static func combine(_ first: String?, _ second: String?) -> String? {
+        guard let first else { return second }
+        guard let second else { return first }
+        return "(\(first)) AND (\(second))"
+    }
+
+    /// Members in both lists, when both are given.
+    static func combine(_ first: [String]?, _ second: [String]?) -> [String]? {
+        guard let first else { return second }
+        guard let second else { return first }
+        let wanted = Set(second)
+        return first.filter { wanted.contains($0) }
+    }
+}
+
+/// When a wave halts (`rollout.halt`), and why, in words.
+enum WaveHalt {
+    /// Why the counts halt the wave, or nil: more than `haltFailedPercent` of the portals judged
+    /// (done, needs-reinstall or failed) failed. A running wave is judged only once `haltMinPortals`
+    /// were; a finished one always.
+    static func reason(_ counts: [Journal.PortalState: Int], policy: RolloutPolicy, finished: Bool) -> String? {
+        let failed = counts[.failed] ?? 0
+        let judged = failed + (counts[.done] ?? 0) + (counts[.needsReinstall] ?? 0)
+        guard failed > 0, judged > 0, finished || judged >= policy.haltMinPortals else { return nil }
+        let share = Double(failed) / Double(judged) * 100
+        guard share > policy.haltFailedPercent else { return nil }
+        return "\(failed) of \(judged) portals failed (\(RolloutPolicy.percent((share * 10).rounded() / 10)) %, "
+            + "more than the \(RolloutPolicy.percent(policy.haltFailedPercent)) % that halts a wave)"
+    }
+
+    /// The failed portals' errors, grouped: "Causes: 12× placement.bind …; 3× …."
+    static func causes(_ tasks: [Journal.PortalTask]) -> String {
+        var groups: [String: Int] = [:]
+        for task in tasks where task.state == .failed {
+            groups[String((task.lastError ?? "no error recorded").prefix(160)), default: 0] += 1
+        }
+        let sorted = groups.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        let shown = sorted.prefix(5).map { "\($0.value)× \($0.key)" }.joined(separator: "; ")
+        let more = sorted.count > 5 ? "; and \(sorted.count - 5) other causes" : ""
+        return "Causes: \(shown)\(more)."
+    }
+}
