@@ -19,6 +19,7 @@ struct BulkRepair {
             id: "portals.reconcile", kind: .portalsReconcile, after: [],
             actions: ["the published release's full reconcile on every selected portal"])
         compiled.steps = [reconcile]
+        compiled.rolloutPolicy = nil
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let json = format(arguments) == "json"
         let redactor = KnownSecrets.redactor(environment: console.environment, arguments: arguments).adding(store.url.secrets)

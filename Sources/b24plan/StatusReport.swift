@@ -57,7 +57,9 @@ struct StatusReport: Encodable {
             portals[state] = counts[Journal.PortalState(rawValue: state) ?? .pending] ?? 0
         }
         portals["pending"] = (portals["pending"] ?? 0) + (counts[.running] ?? 0)
-        let reconciling = records.filter { $0.key == "portals.reconcile" || $0.key == RolloutPolicy.canaryStep || $0.key.hasPrefix("portals.wave.") }
+        let reconciling = records.filter {
+            $0.key == "portals.reconcile" || $0.key == RolloutPolicy.canaryStep || $0.key.hasPrefix("portals.wave.")
+        }
         if let installations, !reconciling.isEmpty, reconciling.values.contains(where: { $0.state != .done }),
             try installations.database.tableExists(installations.mapping.table)
         {
@@ -86,7 +88,8 @@ struct StatusReport: Encodable {
             out += "  " + step.id.padded(22) + step.state.padded(9) + times.joined(separator: ", ") + "\n"
             if let portals = step.portals, !portals.isEmpty {
                 let order = ["done", "needs-reinstall", "inactive", "failed", "pending", "running"]
-                out += "      portals: " + order.compactMap { state in portals[state].map { "\($0) \(state)" } }.joined(separator: ", ") + "\n"
+                out +=
+                    "      portals: " + order.compactMap { state in portals[state].map { "\($0) \(state)" } }.joined(separator: ", ") + "\n"
             }
             // A done step's detail is noise, except the preflight's answers (or that it was skipped).
             if let detail = step.detail, step.state != "done" || step.id == PlanStep.Kind.portalsPreflight.rawValue {
@@ -120,7 +123,10 @@ enum StepOrder {
     static func precedes(_ a: String, _ b: String) -> Bool { key(a) < key(b) }
 
     static func key(_ id: String) -> (Int, Int, String) {
-        let fixed = ["deploy", "gate.partner", "gate.moderation", "portals.preflight", "portals.reconcile", "portals.canary", "gate.canary", "soak.canary"]
+        let fixed = [
+            "deploy", "gate.partner", "gate.moderation", "portals.preflight", "portals.reconcile", "portals.canary", "gate.canary",
+            "soak.canary",
+        ]
         if id.hasPrefix("migrate.schema.") { return (0, Int(id.dropFirst("migrate.schema.".count)) ?? 0, id) }
         if id.hasPrefix("migrate.data.") { return (1, Int(id.dropFirst("migrate.data.".count)) ?? 0, id) }
         if id == "portals.scope-audit" { return (4, 0, id) }

@@ -138,7 +138,7 @@ struct LoadedPlan {
     private static func loadSaved(
         _ path: String, arguments: ParsedArguments, console: Console, fileSystem: LocalFileSystem, history: PublishedHistory?
     ) throws -> LoadedPlan? {
-        for option in ["against", "reconcile"] where arguments.value(option) != nil {
+        for option in ["against", "reconcile", "waves"] where arguments.value(option) != nil {
             throw UsageError(
                 message: "--\(option) applies to plan files; \(path) is a saved plan, compiled with the options it was saved with")
         }

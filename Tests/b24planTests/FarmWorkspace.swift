@@ -15,9 +15,10 @@ struct FarmWorkspace {
     ///   - portals: how many portals the farm serves.
     ///   - scopes: the scopes every portal's token holds.
     ///   - environment: added to every b24plan run (e.g. `B24PLAN_SKIP_PREFLIGHT: ""`).
+    ///   - config: more keys of `b24plan.config.json`, as JSON members (`"rollout": {…}`).
     init(
         app: String, plans: [String: String], portals: Int = 5, scopes: String = "crm,placement,task,landing",
-        environment extra: [String: String] = [:]
+        environment extra: [String: String] = [:], config configExtra: String? = nil
     ) throws {
         self.app = app
         folder = try CLIRunner.temporaryFolder()
@@ -39,7 +40,8 @@ struct FarmWorkspace {
                 "B24_CLIENT_ID": config?["client_id"] as? String ?? "", "B24_CLIENT_SECRET": config?["client_secret"] as? String ?? "",
                 "B24PLAN_DATABASE_URL": "sqlite:" + database.path,
             ].merging(extra) { _, new in new }
-        try "{ \"oauth\": { \"tokenUrl\": \"\(farm.baseURL)/oauth/token/\" } }\n".write(
+        let configExtraText = configExtra.map { ", \($0)" } ?? ""
+        try "{ \"oauth\": { \"tokenUrl\": \"\(farm.baseURL)/oauth/token/\" }\(configExtraText) }\n".write(
             to: folder.appendingPathComponent("b24plan.config.json"), atomically: true, encoding: .utf8)
         let baseline = try run(["baseline", plan(first)])
         guard baseline.code == 0 else { throw PortalFarm.FarmError(message: "baseline: \(baseline.stderr)") }

@@ -13,7 +13,8 @@ struct ConfigReader {
 
     mutating func read(_ root: JSONNode) -> AppConfig {
         var config = AppConfig()
-        guard let members = object(root, path: .root, known: ["$schema", "installations", "migrations", "oauth", "database", "rollout"]) else {
+        guard let members = object(root, path: .root, known: ["$schema", "installations", "migrations", "oauth", "database", "rollout"])
+        else {
             return config
         }
         for member in members {
@@ -84,12 +85,16 @@ struct ConfigReader {
                 if let ids = canary.first(where: { $0.key == "memberIds" }) {
                     let texts = ids.value.elements?.compactMap(\.string) ?? []
                     guard let elements = ids.value.elements, texts.count == elements.count, !texts.isEmpty else {
-                        report("`\(memberPath / "memberIds")` must be a non-empty list of member ids", ids.value.range, memberPath / "memberIds")
+                        report(
+                            "`\(memberPath / "memberIds")` must be a non-empty list of member ids", ids.value.range,
+                            memberPath / "memberIds")
                         valid = false
                         continue
                     }
                     policy.canary = .memberIDs(texts)
-                } else if let clause = canary.first(where: { $0.key == "where" }), let text = string(clause.value, path: memberPath / "where") {
+                } else if let clause = canary.first(where: { $0.key == "where" }),
+                    let text = string(clause.value, path: memberPath / "where")
+                {
                     policy.canary = .whereClause(text)
                 } else {
                     report("`\(memberPath)` needs \"memberIds\" or \"where\"", member.value.range, memberPath)
@@ -113,9 +118,12 @@ struct ConfigReader {
                     continue
                 }
                 for entry in halt {
-                    guard let number = entry.value.number, number >= 0, entry.key == "failedPercent" ? number <= 100 : number == number.rounded()
+                    guard let number = entry.value.number, number >= 0,
+                        entry.key == "failedPercent" ? number <= 100 : number == number.rounded()
                     else {
-                        report("`\(memberPath / entry.key)` must be a number \(entry.key == "failedPercent" ? "from 0 to 100" : "of portals")", entry.value.range, memberPath / entry.key)
+                        report(
+                            "`\(memberPath / entry.key)` must be a number \(entry.key == "failedPercent" ? "from 0 to 100" : "of portals")",
+                            entry.value.range, memberPath / entry.key)
                         valid = false
                         continue
                     }

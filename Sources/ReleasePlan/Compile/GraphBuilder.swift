@@ -138,7 +138,8 @@ struct GraphBuilder {
             if id == RolloutPolicy.canaryStep {
                 kind = .portalsCanary
                 switch policy.canary {
-                case .memberIDs(let ids)?: actions = ["the canary: \(ids.count) portal\(ids.count == 1 ? "" : "s") (\(ids.joined(separator: ", ")))"]
+                case .memberIDs(let ids)?:
+                    actions = ["the canary: \(ids.count) portal\(ids.count == 1 ? "" : "s") (\(ids.joined(separator: ", ")))"]
                 case .whereClause(let clause)?: actions = ["the canary: the installations where \(clause)"]
                 case nil: actions = []
                 }
@@ -147,7 +148,8 @@ struct GraphBuilder {
                 let number = index + (policy.canary == nil ? 1 : 0)
                 let upper = policy.waves[number - 1]
                 let lower = number > 1 ? policy.waves[number - 2] : 0
-                var share = "wave \(number): the installations in the share \(RolloutPolicy.percent(lower))–\(RolloutPolicy.percent(upper)) %"
+                var share =
+                    "wave \(number): the installations in the share \(RolloutPolicy.percent(lower))–\(RolloutPolicy.percent(upper)) %"
                 if let installations {
                     share += " (about \(Int((Double(installations) * (upper - lower) / 100).rounded())) of \(installations))"
                 }

@@ -10,6 +10,8 @@ extension PlanCompiler {
         if restored.notice == nil, let notice = newer?.notice { restored.notice = notice }
         var always = self
         always.reconcile = .always
+        // A rollback restores every portal at once: no waves.
+        always.rolloutPolicy = nil
         var compiled = always.compile(restored, previous: newer)
         let preflight = GraphBuilder.preflightStep(compiled.preflightURLs, after: [])
         compiled.steps =

@@ -15,7 +15,7 @@ public struct DiffOutput: Encodable {
 
     enum ModerationKeys: String, CodingKey { case row, minDays, maxDays, minWeeks, maxWeeks }
     enum ChangeKeys: String, CodingKey { case kind, action, id, before, after, requires }
-    enum StepKeys: String, CodingKey { case id, kind, after, manual, actions, command }
+    enum StepKeys: String, CodingKey { case id, kind, after, manual, actions, command, soakSeconds }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
@@ -57,6 +57,7 @@ public struct DiffOutput: Encodable {
             try item.encode(step.manual, forKey: .manual)
             try item.encode(step.actions, forKey: .actions)
             if let command = step.command { try item.encode(command, forKey: .command) }
+            if let seconds = step.soakSeconds { try item.encode(seconds, forKey: .soakSeconds) }
         }
         try container.encode(diagnostics, forKey: .diagnostics)
         try container.encode(plan.partnerAccount, forKey: .partnerAccount)

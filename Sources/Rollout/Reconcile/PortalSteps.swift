@@ -76,8 +76,11 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
                 let counts = try journal.portalCounts(run: runID, step: step.id)
                 if let reason = WaveHalt.reason(counts, policy: policy, finished: true) {
                     let causes = WaveHalt.causes(try journal.portalTasks(run: runID, step: step.id))
-                    return (.halted, "\(step.id) halted: \(reason). \(causes) Later waves were not started. Fix the cause, then "
-                        + "apply again (or apply --retry failed) to continue this wave. (\(Self.countsText(counts)))")
+                    return (
+                        .halted,
+                        "\(step.id) halted: \(reason). \(causes) Later waves were not started. Fix the cause, then "
+                            + "apply again (or apply --retry failed) to continue this wave. (\(Self.countsText(counts)))"
+                    )
                 }
             }
         case .portalsScopeAudit:
