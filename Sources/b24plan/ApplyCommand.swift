@@ -120,7 +120,7 @@ struct ApplyCommand: Command {
         defer { lock.release() }
         let selection = arguments.value("retry").flatMap(PortalFleet.Selection.init(rawValue:)) ?? .unfinished
         let portalSteps = LazyPortalSteps(
-            selection: selection, whereClause: arguments.value("where"), memberIDs: PortalOptions.memberIDs(arguments),
+            selection: selection, whereClause: try PortalOptions.whereClause(arguments), memberIDs: PortalOptions.memberIDs(arguments),
             leaseSeconds: leaseSeconds
         ) {
             try PortalOptions.fleet(
@@ -139,8 +139,11 @@ struct ApplyCommand: Command {
         environment.endedDeploy = endedDeploy
         environment.skipPreflight = Self.skipsPreflight(arguments, environment: console.environment)
         let preflightTimeout = try arguments.positiveInteger("preflight-timeout") ?? 10
+        // Redirects are followed: a handler that redirects to a 404 fails, as it would in the portal.
         environment.preflight = HandlerPreflight(
-            transport: URLSessionTransport(connectionsPerHost: 4, timeout: TimeInterval(preflightTimeout)))
+            transport: URLSessionTransport(
+                connectionsPerHost: 4, timeout: TimeInterval(preflightTimeout), followsRedirects: true,
+                timeoutOption: "--preflight-timeout"))
         if let runVersion {
             environment.runVersion = runVersion
             environment.runKind = .rollback

@@ -27,7 +27,7 @@ struct BulkRepair {
         _ = lock.keepAlive()
         defer { lock.release() }
         let runVersion = try journal.repairRunVersion(app: compiled.app, of: compiled.to)
-        let whereClause = arguments.value("where")
+        let whereClause = try PortalOptions.whereClause(arguments)
         let portalSteps = LazyPortalSteps(selection: .unfinished, whereClause: whereClause, memberIDs: memberIDs, leaseSeconds: 120) {
             try PortalOptions.fleet(
                 database: database, journal: journal, config: config, parallel: parallel, arguments: arguments,

@@ -38,6 +38,7 @@ struct DriftCommand: Command {
             return .failure
         }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
+        let whereClause = try PortalOptions.whereClause(arguments)
         let fleet = try PortalOptions.fleet(
             database: database, journal: nil, config: config, parallel: parallel, arguments: arguments, environment: console.environment,
             access: .readOnly)
@@ -45,7 +46,7 @@ struct DriftCommand: Command {
         let task = PortalReconcileTask(plan: loaded.compiled.plan, mode: .readOnly)
         let summary = try BlockingTask.run { [arguments] in
             try await fleet.run(
-                runID: nil, stepID: "drift", selection: .unfinished, where: arguments.value("where"),
+                runID: nil, stepID: "drift", selection: .unfinished, where: whereClause,
                 memberIDs: PortalOptions.memberIDs(arguments)
             ) { session, _ in await task.run(session) }
         }
@@ -87,7 +88,7 @@ struct DriftCommand: Command {
     /// The `reconcile` command that repairs the drifted portals: their ids, or `--all` past 100.
     static func repairCommand(_ path: String, drifted: [String]) -> String? {
         guard !drifted.isEmpty else { return nil }
-        let selection = drifted.count > 100 ? "--all" : "--member-id " + drifted.joined(separator: ",")
+        let selection = drifted.count > 100 ? "--all" : "--member-id " + ShellQuoting.quote(drifted.joined(separator: ","))
         return "b24plan reconcile \(ShellQuoting.quote(path)) \(selection)"
     }
 }

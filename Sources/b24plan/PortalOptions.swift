@@ -81,6 +81,14 @@ enum PortalOptions {
         return (clientID, secret)
     }
 
+    /// `--where SQL`, checked to be one condition (it goes inside parentheses after the
+    /// installations' own `where`, which it must not escape); a usage error otherwise.
+    static func whereClause(_ arguments: ParsedArguments) throws -> String? {
+        guard let text = arguments.value("where") else { return nil }
+        if let problem = SQLCondition.problem(text) { throw UsageError(message: "--where \"\(text)\": \(problem)") }
+        return text
+    }
+
     static func memberIDs(_ arguments: ParsedArguments) -> [String]? {
         arguments.value("member-id").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     }

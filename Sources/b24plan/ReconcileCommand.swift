@@ -42,7 +42,7 @@ struct ReconcileCommand: Command {
             throw UsageError(message: "reconcile needs exactly one plan FILE")
         }
         let memberIDs = PortalOptions.memberIDs(arguments)?.filter { !$0.isEmpty }
-        let selectors = [memberIDs != nil, arguments.value("where") != nil, arguments.has("all")].filter { $0 }.count
+        let selectors = [memberIDs != nil, try PortalOptions.whereClause(arguments) != nil, arguments.has("all")].filter { $0 }.count
         guard selectors == 1 else {
             throw UsageError(message: "reconcile needs exactly one of --member-id ID[,ID…], --where SQL or --all")
         }
@@ -55,7 +55,7 @@ struct ReconcileCommand: Command {
         }
         let compiled = loaded.compiled
         do {
-            try ReleaseGuard(journal: journal).checkReconcile(app: compiled.app, version: compiled.to)
+            try ReleaseHistoryCheck(journal: journal).reconcile(loaded)
         } catch let refusal as ReleaseGuard.Refusal {
             loaded.report(refusal, console: console)
             return .failure

@@ -12,7 +12,18 @@ struct ReleaseHistoryCheck {
     func apply(_ loaded: LoadedPlan) throws {
         let compiled = loaded.compiled
         try ReleaseGuard(journal: journal).checkApply(app: compiled.app, version: compiled.to, planPath: loaded.planPath)
-        // Resuming a published release runs what was published, never a later edit of its file.
+        try checkUnedited(loaded)
+    }
+
+    /// `reconcile` binds the published release on portals: its file as published, never an edit.
+    func reconcile(_ loaded: LoadedPlan) throws {
+        try ReleaseGuard(journal: journal).checkReconcile(app: loaded.compiled.app, version: loaded.compiled.to)
+        try checkUnedited(loaded)
+    }
+
+    /// A published release runs what was published, never a later edit of its file.
+    private func checkUnedited(_ loaded: LoadedPlan) throws {
+        let compiled = loaded.compiled
         if let release = try journal.release(app: compiled.app, version: compiled.to), release.planSHA256 != loaded.planSHA256 {
             throw ReleaseGuard.Refusal(
                 message: "\(loaded.planPath) is not the plan published as \(compiled.app) \(compiled.to) (sha256 \(loaded.planSHA256), "

@@ -95,6 +95,10 @@ struct ConfigReader {
                 } else if let clause = canary.first(where: { $0.key == "where" }),
                     let text = string(clause.value, path: memberPath / "where")
                 {
+                    if let problem = SQLCondition.problem(text) {
+                        report("`\(memberPath / "where")`: \(problem)", clause.value.range, memberPath / "where")
+                        valid = false
+                    }
                     policy.canary = .whereClause(text)
                 } else {
                     report("`\(memberPath)` needs \"memberIds\" or \"where\"", member.value.range, memberPath)

@@ -54,10 +54,19 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
 public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionTaskDelegate, @unchecked Sendable {
     private var session: URLSession!
     public let timeout: TimeInterval
+    /// Whether redirects are followed (the preflight: what a browser ends on); never for portals.
+    public let followsRedirects: Bool
+    /// The option that sets `timeout`, as a timeout's message names it.
+    public let timeoutOption: String
 
     /// `connectionsPerHost` matters: every portal of a test farm is one host.
-    public init(connectionsPerHost: Int = 64, timeout: TimeInterval = 60) {
+    public init(
+        connectionsPerHost: Int = 64, timeout: TimeInterval = 60, followsRedirects: Bool = false,
+        timeoutOption: String = "--request-timeout"
+    ) {
         self.timeout = timeout
+        self.followsRedirects = followsRedirects
+        self.timeoutOption = timeoutOption
         super.init()
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = connectionsPerHost
@@ -84,7 +93,7 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionTaskD
         } catch let error as TransportError {
             throw error
         } catch let error as URLError where error.code == .timedOut {
-            throw TransportError(message: "no answer within \(Int(timeout)) s (--request-timeout)", timedOut: true)
+            throw TransportError(message: "no answer within \(Int(timeout)) s (\(timeoutOption))", timedOut: true)
         } catch {
             throw TransportError(message: (error as NSError).localizedDescription)
         }
@@ -94,7 +103,7 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionTaskD
         _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
         newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
     ) {
-        completionHandler(nil)
+        completionHandler(followsRedirects ? request : nil)
     }
 
     public func invalidate() { session.invalidateAndCancel() }
