@@ -18,7 +18,7 @@ struct FarmWorkspace {
     ///   - config: more keys of `b24plan.config.json`, as JSON members (`"rollout": {…}`).
     init(
         app: String, plans: [String: String], portals: Int = 5, scopes: String = "crm,placement,task,landing",
-        environment extra: [String: String] = [:], config configExtra: String? = nil
+        environment extra: [String: String] = [:], config configExtra: String? = nil, faults: String = ""
     ) throws {
         self.app = app
         folder = try CLIRunner.temporaryFolder()
@@ -30,7 +30,7 @@ struct FarmWorkspace {
         let first = plans.keys.sorted { $0.compare($1, options: .numeric) == .orderedAscending }.first ?? "1.0.0"
         let database = folder.appendingPathComponent("state.db")
         farm = try PortalFarm(
-            portals: portals, faults: "", seed: 3, bindFrom: plansFolder.appendingPathComponent("\(first).json").path, sqlite: database,
+            portals: portals, faults: faults, seed: 3, bindFrom: plansFolder.appendingPathComponent("\(first).json").path, sqlite: database,
             folder: folder, extra: ["--scopes", scopes])
         let config =
             try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("farm-config.json")))

@@ -124,4 +124,53 @@ struct WavesTests {
                 + "WHERE r.version = '2.0.0' AND t.step_id LIKE 'portals.wave.%'")
         #expect(Set(inWaves.compactMap { $0["member_id"] as? String }) == Set(members).subtracting(canary))
     }
+
+    @Test("SIGKILL during the second wave, then apply again: the same membership, every portal in its one wave")
+    func killAndResume() throws {
+        let rollout = #""rollout": { "waves": [30, 100], "between": "gate" }"#
+        let workspace = try FarmWorkspace(app: "acme.waves", plans: Self.plans, portals: 60, config: rollout, faults: "slow=60")
+        defer { workspace.close() }
+        let members = (1...60).map { String(format: "m%05d", $0) }
+        let position = try Self.percentiles(members)
+        #expect(try workspace.release("2.0.0", ["--parallel", "4"]).code == 3)
+        #expect(try workspace.run(["gate", "pass", "gate.wave.1", workspace.plan("2.0.0")]).code == 0)
+
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = ["apply", "--yes", "--parallel", "4", workspace.plan("2.0.0")]
+        process.currentDirectoryURL = workspace.folder
+        process.environment = CLIRunner.childEnvironment(workspace.environment)
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        var recorded = 0
+        while Date() < deadline && process.isRunning {
+            recorded =
+                (try? workspace.rows(
+                    "SELECT COUNT(*) AS n FROM b24plan_portal_tasks WHERE step_id = 'portals.wave.2' AND state <> 'pending'"))?.first?["n"]
+                as? Int ?? 0
+            if recorded >= 5 { break }
+            usleep(50_000)
+        }
+        #expect(process.isRunning, "apply finished before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let resumed = try workspace.run(["apply", "--yes", "--parallel", "4", workspace.plan("2.0.0")])
+        #expect(resumed.code == 0, "\(resumed.stdout)\(resumed.stderr)")
+        let tasks = try workspace.rows(
+            "SELECT t.step_id, t.member_id, t.state FROM b24plan_portal_tasks t JOIN b24plan_runs r ON r.id = t.run_id "
+                + "WHERE r.version = '2.0.0'")
+        var recordedWaves: [String: [String]] = [:]
+        for row in tasks {
+            recordedWaves[row["member_id"] as? String ?? "", default: []].append(row["step_id"] as? String ?? "")
+            #expect(row["state"] as? String == "done")
+        }
+        for member in members {
+            let expected = position[member]! < 30 ? "portals.wave.1" : "portals.wave.2"
+            #expect(recordedWaves[member] == [expected], "\(member): \(recordedWaves[member] ?? [])")
+            #expect(try Self.hasTaskTab(workspace, member), "\(member)")
+        }
+    }
 }

@@ -14,8 +14,10 @@ struct GraphBuilder {
     var preflightURLs: [String] = []
     /// A rollout in waves: the reconcile becomes a canary and waves with gates or soaks between.
     var rolloutPolicy: RolloutPolicy?
-    /// Installations, for the waves' sizes (nil: shares only).
+    /// Installations, for the waves' sizes and times (nil: shares only).
     var installations: Int?
+    /// Portals in parallel, for the waves' times.
+    var parallelism = RolloutEstimate.defaultParallelism
 
     func build() -> [PlanStep] {
         var steps: [PlanStep] = []
@@ -151,7 +153,10 @@ struct GraphBuilder {
                 var share =
                     "wave \(number): the installations in the share \(RolloutPolicy.percent(lower))–\(RolloutPolicy.percent(upper)) %"
                 if let installations {
-                    share += " (about \(Int((Double(installations) * (upper - lower) / 100).rounded())) of \(installations))"
+                    let size = Int((Double(installations) * (upper - lower) / 100).rounded())
+                    let time = RolloutEstimate(
+                        installations: size, source: "", writeCommands: work.writeCommandsPerPortal, parallelism: parallelism)
+                    share += " (about \(size) of \(installations), ≈ \(time.durationText))"
                 }
                 actions = [share + (policy.canary == nil ? "" : ", the canary left out")]
             }

@@ -35,7 +35,7 @@ public struct PlanCompiler: Sendable {
             plan: plan, newMigrations: plan.migrations.filter { !published.contains($0.id) }.sorted { $0.id < $1.id },
             moderation: classification.moderation, reconcile: runsReconcile ? reconcileWork : nil,
             addedScopes: addedScopes, scopeUpgrade: plan.scopeUpgrade, preflightURLs: HandlerPreflightTargets.urls(changes),
-            rolloutPolicy: rolloutPolicy, installations: installations?.count
+            rolloutPolicy: rolloutPolicy, installations: installations?.count, parallelism: parallelism
         ).build()
         if reconcile == .always, let index = steps.firstIndex(where: { $0.kind == .portalsReconcile }) {
             steps[index].actions.append("read every portal's placements and events and repair any drift (--reconcile always)")
