@@ -173,4 +173,28 @@ struct WavesTests {
             #expect(try Self.hasTaskTab(workspace, member), "\(member)")
         }
     }
+
+    @Test("the shares changed between two applies: the next wave takes every portal no earlier step did; none skipped, none twice")
+    func sharesChanged() throws {
+        let workspace = try FarmWorkspace(
+            app: "acme.waves", plans: Self.plans, portals: 30, config: #""rollout": { "waves": [30, 100] }"#)
+        defer { workspace.close() }
+        #expect(try workspace.release("2.0.0").code == 3)
+        let config = workspace.folder.appendingPathComponent("b24plan.config.json")
+        let text = try String(contentsOf: config, encoding: .utf8)
+            .replacingOccurrences(of: #""waves": [30, 100]"#, with: #""waves": [10, 50, 100]"#)
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        #expect(try workspace.run(["gate", "pass", "gate.wave.1", workspace.plan("2.0.0")]).code == 0)
+        let second = try workspace.run(["apply", "--yes", workspace.plan("2.0.0")])
+        #expect(second.code == 3, "wave 2 ends at its gate: \(second.stdout)\(second.stderr)")
+        #expect(try workspace.run(["gate", "pass", "gate.wave.2", workspace.plan("2.0.0")]).code == 0)
+        let last = try workspace.run(["apply", "--yes", workspace.plan("2.0.0")])
+        #expect(last.code == 0, "\(last.stdout)\(last.stderr)")
+        let members = (1...30).map { String(format: "m%05d", $0) }
+        for member in members { #expect(try Self.hasTaskTab(workspace, member), "\(member)") }
+        let tasks = try workspace.rows(
+            "SELECT t.member_id, COUNT(*) AS n FROM b24plan_portal_tasks t JOIN b24plan_runs r ON r.id = t.run_id "
+                + "WHERE r.version = '2.0.0' GROUP BY t.member_id")
+        #expect(tasks.count == 30 && tasks.allSatisfy { $0["n"] as? Int == 1 }, "every portal reconciled once: \(tasks)")
+    }
 }

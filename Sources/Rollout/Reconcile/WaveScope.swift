@@ -4,9 +4,10 @@ import ReleasePlan
 /// Which installations a portal step reconciles: all (`portals.reconcile`), the canary
 /// (`portals.canary`), or one wave's share (`portals.wave.N`), the canary left out.
 ///
-/// A wave's members are those whose stable bucket (``WaveBucket``) falls in its share, so a resumed
-/// run, another process or another machine selects the same portals; the canary is what its own
-/// step recorded in the journal, so a canary given by `where` keeps its members on resume.
+/// A wave's members are those whose stable bucket (``WaveBucket``) is below its cumulative share and
+/// that no earlier step of the run (the canary, an earlier wave) recorded: the same portals for a
+/// resumed run, another process or another machine, and no portal skipped when the shares or the
+/// canary changed between two applies (a later wave takes what an earlier one did not).
 struct WaveScope {
     var whereClause: String?
     var memberIDs: [String]?
@@ -27,11 +28,13 @@ struct WaveScope {
             guard let number = Int(step.id.split(separator: ".").last ?? ""), number >= 1, number <= policy.waves.count else {
                 throw BitrixError.malformed("\(step.id) is not a wave of the rollout")
             }
-            var canary = Set(try journal.portalTasks(run: runID, step: RolloutPolicy.canaryStep).map(\.memberID))
-            if case .memberIDs(let ids)? = policy.canary { canary.formUnion(ids) }
-            let waves = policy.waves
-            memberFilter = { [canary] memberID in
-                !canary.contains(memberID) && WaveBucket.contains(memberID, wave: number, of: waves)
+            var earlier = Set(try journal.portalTasks(run: runID, step: RolloutPolicy.canaryStep).map(\.memberID))
+            for previous in 1..<number {
+                earlier.formUnion(try journal.portalTasks(run: runID, step: RolloutPolicy.waveStep(previous)).map(\.memberID))
+            }
+            let upper = policy.waves[number - 1]
+            memberFilter = { [earlier] memberID in
+                !earlier.contains(memberID) && (upper >= 100 || WaveBucket.percentile(memberID) < upper)
             }
         default:
             break
