@@ -181,7 +181,9 @@ struct ApplyCommand: Command {
         if let failure = outcome.failure {
             return "apply failed at \(failure.step); fix the cause and run apply again to resume.\n"
         }
-        if outcome.isComplete { return "apply complete: \(compiled.app) \(compiled.to), \(compiled.steps.count) steps done.\n" }
+        if outcome.isComplete && failedPortals == 0 {
+            return "apply complete: \(compiled.app) \(compiled.to), \(compiled.steps.count) steps done.\n"
+        }
         var text = "apply incomplete: \(compiled.app) \(compiled.to)\n"
         for gate in outcome.pendingGates {
             text += "  waiting for \(gate): when it is done, run\n    b24plan gate pass \(gate) \(planPath)\n"
@@ -189,7 +191,7 @@ struct ApplyCommand: Command {
         if !outcome.blocked.isEmpty { text += "  not started yet: \(outcome.blocked.joined(separator: ", "))\n" }
         if failedPortals > 0 {
             text +=
-                "  \(failedPortals) portal\(failedPortals == 1 ? "" : "s") failed: the next apply retries them "
+                "  \(failedPortals) portal\(failedPortals == 1 ? "" : "s") failed: apply --retry failed retries them "
                 + "(needs-reinstall and inactive portals are left as they are)\n"
         }
         return text + "then run apply again.\n"

@@ -197,4 +197,26 @@ struct WavesTests {
                 + "WHERE r.version = '2.0.0' GROUP BY t.member_id")
         #expect(tasks.count == 30 && tasks.allSatisfy { $0["n"] as? Int == 1 }, "every portal reconciled once: \(tasks)")
     }
+
+    @Test("a failure below the halt threshold: the wave is done, the next one may start, the failed portal is retried later")
+    func belowThreshold() throws {
+        let rollout = #""rollout": { "waves": [50, 100], "halt": { "failedPercent": 20, "minPortals": 5 } }"#
+        let workspace = try FarmWorkspace(app: "acme.waves", plans: Self.plans, portals: 30, config: rollout)
+        defer { workspace.close() }
+        let members = (1...30).map { String(format: "m%05d", $0) }
+        let position = try Self.percentiles(members)
+        let broken = try #require(members.first { position[$0]! < 50 })
+        _ = try workspace.farm.control("/_farm/portal/\(broken)/faults", post: ["faults": ["redirect_insecure"]])
+        let first = try workspace.release("2.0.0")
+        #expect(first.code == 3, "\(first.stdout)\(first.stderr)")
+        #expect(try workspace.step("portals.wave.1", of: "2.0.0")?["state"] as? String == "done")
+        #expect(try workspace.run(["gate", "pass", "gate.wave.1", workspace.plan("2.0.0")]).code == 0)
+        let second = try workspace.run(["apply", "--yes", workspace.plan("2.0.0")])
+        #expect(second.code == 3, "every step ran, one portal failed: \(second.stdout)")
+        #expect(second.stdout.contains("1 portal failed"), "\(second.stdout)")
+        _ = try workspace.farm.control("/_farm/portal/\(broken)/faults", post: ["faults": []])
+        let retried = try workspace.run(["apply", "--yes", "--retry", "failed", workspace.plan("2.0.0")])
+        #expect(retried.code == 0, "\(retried.stdout)\(retried.stderr)")
+        for member in members { #expect(try Self.hasTaskTab(workspace, member), "\(member)") }
+    }
 }

@@ -96,7 +96,10 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         }
         let counts = try journal.portalCounts(run: runID, step: step.id)
         let detail = Self.countsText(counts)
-        let unfinished = (counts[.failed] ?? 0) + (counts[.pending] ?? 0) + (counts[.running] ?? 0)
+        // A wave below its halt threshold is done with its failed portals recorded: the next wave may
+        // start (apply --retry failed retries them); the single reconcile waits for every portal.
+        let failedCount = step.kind == .portalsCanary || step.kind == .portalsWave ? 0 : counts[.failed] ?? 0
+        let unfinished = failedCount + (counts[.pending] ?? 0) + (counts[.running] ?? 0)
         return (unfinished == 0 ? .done : .waiting, detail)
     }
 
