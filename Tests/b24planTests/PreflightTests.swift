@@ -9,50 +9,6 @@ import Testing
 /// stops the release before any portal is touched; a fixed one lets it through.
 @Suite("handler preflight", .serialized)
 struct PreflightTests {
-    /// The handler stand-in as a child process, stopped by closing its stdin.
-    final class HandlerServer: @unchecked Sendable {
-        let process = Process()
-        let input = Pipe()
-        let port: Int
-        var base: String { "http://127.0.0.1:\(port)" }
-
-        init() throws {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", CLIRunner.packageRoot.appendingPathComponent("Tests/Fixtures/handler-server/handlers.py").path]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardInput = input
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
-            var buffer = Data()
-            var found: Int?
-            while found == nil {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                buffer.append(chunk)
-                let text = String(decoding: buffer, as: UTF8.self)
-                if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }) { found = Int(line.dropFirst(5)) }
-            }
-            guard let found else { throw PortalFarm.FarmError(message: "the handler server did not print its port") }
-            port = found
-        }
-
-        /// Makes every URL under `/segment/` answer `status` (a fixed deploy).
-        func set(_ segment: String, _ status: Int) throws {
-            var request = URLRequest(url: URL(string: base + "/_set")!)
-            request.httpMethod = "POST"
-            request.httpBody = Data("path=\(segment)&status=\(status)".utf8)
-            let done = DispatchSemaphore(value: 0)
-            URLSession.shared.dataTask(with: request) { _, _, _ in done.signal() }.resume()
-            done.wait()
-        }
-
-        func stop() {
-            try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
-        }
-    }
-
     /// 1.0.0 with the deal tab (on the farm); 2.0.0 adds a task tab and an event on `handlers`.
     static func plans(task: String, event: String, more: [String] = []) -> [String: String] {
         let events = ([event] + more).map { #"{ "event": "ONCRMDEALUPDATE", "handler": "\#($0)" }"# }.joined(separator: ", ")
