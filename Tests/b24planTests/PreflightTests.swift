@@ -1,9 +1,6 @@
 import Foundation
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// `portals.preflight` against local handlers (Tests/Fixtures/handler-server): a broken handler
 /// stops the release before any portal is touched; a fixed one lets it through.
