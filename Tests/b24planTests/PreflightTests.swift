@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 
-
 /// `portals.preflight` against local handlers (Tests/Fixtures/handler-server): a broken handler
 /// stops the release before any portal is touched; a fixed one lets it through.
 @Suite("handler preflight", .serialized)
