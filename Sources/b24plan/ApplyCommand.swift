@@ -142,7 +142,7 @@ struct ApplyCommand: Command {
         // Redirects are followed: a handler that redirects to a 404 fails, as it would in the portal.
         environment.preflight = HandlerPreflight(
             transport: URLSessionTransport(
-                connectionsPerHost: 4, timeout: TimeInterval(preflightTimeout), followsRedirects: true,
+                connectionsPerHost: 64, timeout: TimeInterval(preflightTimeout), followsRedirects: true,
                 timeoutOption: "--preflight-timeout"))
         if let runVersion {
             environment.runVersion = runVersion

@@ -15,11 +15,42 @@ struct BulkRepair {
     func run(memberIDs: [String]?) throws -> ExitCode {
         let (database, journal, config) = (store.database, store.journal, store.config)
         var compiled = loaded.compiled
+        // A release still rolling out in waves: a bulk repair would bind it past a gate or a halt.
+        if let run = try journal.run(app: compiled.app, version: compiled.to), run.state.isOpen {
+            let rolling = try journal.steps(run: run.id).filter {
+                ($0.key == "portals.canary" || $0.key.hasPrefix("portals.wave.")) && $0.value.state != .done
+            }
+            if let step = rolling.keys.sorted().first, let state = rolling[step]?.state {
+                console.writeError(
+                    "error: \(compiled.app) \(compiled.to) is still rolling out in waves (\(step): \(state.rawValue)): a bulk repair "
+                        + "would bind it on portals its rollout has not reached; continue the rollout with b24plan apply "
+                        + "\(loaded.planPath), or repair single portals with --member-id ID\n")
+                return .failure
+            }
+        }
         let reconcile = PlanStep(
             id: "portals.reconcile", kind: .portalsReconcile, after: [],
             actions: ["the published release's full reconcile on every selected portal"])
         compiled.steps = [reconcile]
         compiled.rolloutPolicy = nil
+        if let memberIDs {
+            // Ids that are no active installation are named, not silently left out.
+            let installations = InstallationStore(database: database, mapping: config.installations)
+            var found = Set<String>()
+            let unique = Array(Set(memberIDs)).sorted()
+            for start in stride(from: 0, to: unique.count, by: 500) {
+                let chunk = Array(unique[start..<min(start + 500, unique.count)])
+                found.formUnion(try installations.installations(after: nil, limit: chunk.count, memberIDs: chunk).map(\.memberID))
+            }
+            let unknown = unique.filter { !found.contains($0) }
+            if !unknown.isEmpty {
+                let shown = unknown.prefix(10).joined(separator: ", ") + (unknown.count > 10 ? ", … (\(unknown.count - 10) more)" : "")
+                console.writeError(
+                    "error: \(unknown.count) of the \(unique.count) member ids \(unknown.count == 1 ? "is" : "are") no active installation: "
+                        + "\(shown); nothing was reconciled\n")
+                return .failure
+            }
+        }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let json = format(arguments) == "json"
         let redactor = KnownSecrets.redactor(environment: console.environment, arguments: arguments).adding(store.url.secrets)

@@ -73,12 +73,13 @@ struct ReconcileCommand: Command {
         let task = PortalReconcileTask(plan: compiled.plan, landingUnbinds: try journal.sitesUnbinds(for: compiled), mode: .apply)
         // The portal's row keeps its state while it is reconciled (an apply beside it sees no
         // "pending" portal); the outcome replaces it.
+        let stepID = try journal.reconcileStep(for: memberIDs[0], compiled: compiled, run: run.id)
         let summary = try BlockingTask.run {
-            try await fleet.run(runID: run.id, stepID: "portals.reconcile", selection: .any, memberIDs: memberIDs) { session, _ in
+            try await fleet.run(runID: run.id, stepID: stepID, selection: .any, memberIDs: memberIDs) { session, _ in
                 await task.run(session)
             }
         }
-        guard summary.processed == 1, let outcome = try journal.portalTask(run: run.id, step: "portals.reconcile", member: memberIDs[0])
+        guard summary.processed == 1, let outcome = try journal.portalTask(run: run.id, step: stepID, member: memberIDs[0])
         else {
             console.writeError("error: no active installation with member_id \(memberIDs[0])\n")
             return .failure

@@ -411,6 +411,12 @@ struct PreflightProbeTests {
         #expect(try workspace.run(["lint", workspace.plan("2.0.0")]).code == 0)
         let apply = try workspace.release("2.0.0")
         #expect(apply.code == 0, "\(apply.stdout)\(apply.stderr)")
-        #expect(try handlers.log().count == 2, "one request per handler URL")
+        // The lead's decision: FoundationNetworking on Linux cannot request an IPv6 literal host, so the
+        // preflight passes such a URL saying it was not checked, instead of failing the release.
+        #expect((apply.stdout + apply.stderr).contains("not checked: an IPv6 address as host"), "\(apply.stdout)")
+        let requests = try handlers.log().count
+        withKnownIssue("FoundationNetworking cannot request an IPv6 literal host (NSURLErrorBadURL)") {
+            #expect(requests == 2, "one request per handler URL")
+        }
     }
 }

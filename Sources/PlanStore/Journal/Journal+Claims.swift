@@ -60,6 +60,11 @@ extension Journal {
     public func claimPortalTasks(run runID: Int, step: String, owner: String, limit: Int, leaseSeconds: TimeInterval) throws -> [String] {
         let current = timestamp
         let expires = Timestamp.string(now().addingTimeInterval(leaseSeconds))
+        // A halted wave gives no more portals to any process (workers stop with the coordinator).
+        let stepState = try database.query(
+            "SELECT state FROM b24plan_steps WHERE run_id = ? AND step_id = ?", [SQLValue(runID), .text(step)]
+        ).first?["state"].string
+        if stepState == StepState.halted.rawValue { return [] }
         if database.dialect == .mysql {
             // MySQL refuses FOR UPDATE SKIP LOCKED in a subquery of an UPDATE, and has no RETURNING:
             // the ids are locked by a SELECT, then updated, in one transaction.

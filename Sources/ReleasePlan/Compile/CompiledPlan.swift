@@ -36,6 +36,17 @@ public struct PartnerAccountValues: Sendable, Equatable, Codable {
     public var changelog: [String: String]
     public var minimumBitrix24Version: String?
     public var scopes: [String]
+
+    enum CodingKeys: String, CodingKey { case version, changelog, minimumBitrix24Version, scopes }
+
+    /// Every key, `minimumBitrix24Version` as null when the plan sets none (diff JSON is public API).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(changelog, forKey: .changelog)
+        try container.encode(minimumBitrix24Version, forKey: .minimumBitrix24Version)
+        try container.encode(scopes, forKey: .scopes)
+    }
 }
 
 extension CompiledPlan {

@@ -99,7 +99,10 @@ public final class ApplyExecutor: @unchecked Sendable {
                 break
             }
             if states[step.id] == .done && !environment.rerun.contains(step.id) { continue }
-            guard step.after.allSatisfy({ states[$0] == .done }) else {
+            // Every step before it in the graph must be done, not only its direct predecessors: a
+            // graph that changed between two applies (a canary added) never lets a later step jump a
+            // gate that is still pending.
+            guard Self.ancestors(of: step, in: compiled.steps).allSatisfy({ states[$0] == .done }) else {
                 outcome.blocked.append(step.id)
                 if states[step.id] == nil {
                     try journal.setStep(run: run.id, step: step.id, state: .pending)
@@ -181,6 +184,18 @@ public final class ApplyExecutor: @unchecked Sendable {
             }
             return try runner.run(step, compiled: compiled, runID: runID, reporter: environment.reporter)
         }
+    }
+
+    /// Every step `step` depends on, directly or through others.
+    static func ancestors(of step: PlanStep, in steps: [PlanStep]) -> Set<String> {
+        let byID = Dictionary(steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var found = Set<String>()
+        var stack = step.after
+        while let id = stack.popLast() {
+            guard found.insert(id).inserted else { continue }
+            stack += byID[id]?.after ?? []
+        }
+        return found
     }
 
     /// A timed soak: done once its length has passed since the wave before it finished; until then

@@ -13,14 +13,18 @@ public struct HandlerPreflight: Sendable {
         public var status: Int?
         /// Why there was no answer (DNS, TLS, refused, timeout).
         public var error: String?
+        /// Why the URL was not requested at all (it passes, with this said).
+        public var notChecked: String?
 
         public var passed: Bool {
+            if notChecked != nil { return true }
             guard let status else { return false }
             return status != 404 && status < 500
         }
 
         /// `https://… → 401` or `https://… → no answer: …`.
         public var description: String {
+            if let notChecked { return "\(url) → not checked: \(notChecked)" }
             if let status { return "\(url) → \(status)" + (passed ? "" : status == 404 ? " (not found)" : " (server error)") }
             return "\(url) → no answer: \(error ?? "unknown error")"
         }
@@ -37,6 +41,10 @@ public struct HandlerPreflight: Sendable {
         await withTaskGroup(of: (Int, Check).self) { group in
             for (index, url) in urls.enumerated() {
                 group.addTask {
+                    // FoundationNetworking on Linux cannot request an IPv6 literal host (NSURLErrorBadURL).
+                    if let host = URLComponents(string: url)?.host, host.contains(":") || url.contains("://[") {
+                        return (index, Check(url: url, notChecked: "an IPv6 address as host, which this build cannot request"))
+                    }
                     let request = HTTPRequest(
                         method: "POST", url: url,
                         headers: ["Content-Type": "application/x-www-form-urlencoded", "User-Agent": "b24plan-preflight"])

@@ -32,16 +32,39 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
     public func run(_ step: PlanStep, compiled: CompiledPlan, runID: Int, reporter: any ApplyReporter) throws -> (Journal.StepState, String)
     {
         let fleet = self.fleet
-        let selection = self.selection
         let whereClause = self.whereClause
         let memberIDs = self.memberIDs
         let started = Date()
+        // A canary or wave records its members as pending before it starts: the journal holds the
+        // membership, a halt leaves the unvisited ones pending, and --retry failed continues the
+        // whole wave (its unvisited portals too).
+        let isWave = step.kind == .portalsCanary || step.kind == .portalsWave
+        let scope = isWave ? try WaveScope(step: step, policy: compiled.rolloutPolicy, journal: journal, runID: runID) : WaveScope()
+        if isWave {
+            _ = try journal.seedPortalTasks(
+                run: runID, step: step.id, installations: fleet.installations, where: WaveScope.combine(whereClause, scope.whereClause),
+                memberIDs: WaveScope.combine(memberIDs, scope.memberIDs), reset: [], memberFilter: scope.memberFilter)
+        }
+        if step.kind == .portalsCanary, try journal.portalCounts(run: runID, step: step.id).values.reduce(0, +) == 0 {
+            let named: String
+            switch compiled.rolloutPolicy?.canary {
+            case .memberIDs(let ids)?: named = "memberIds " + ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", …" : "")
+            case .whereClause(let clause)?: named = "where \(clause)"
+            case nil: named = "nothing"
+            }
+            throw BitrixError.malformed(
+                "the canary (rollout.canary: \(named)) matched no active installation: it would prove nothing; "
+                    + "name installed member ids or a where that matches some, then apply again")
+        }
+        let selection: PortalFleet.Selection = isWave && self.selection == .failed ? .unfinished : self.selection
         // Portals this run will visit, for "remaining" and the ETA (an estimate: --retry narrows it).
         let before = try journal.portalCounts(run: runID, step: step.id)
         let settled = [Journal.PortalState.done, .needsReinstall, .inactive].map { before[$0] ?? 0 }.reduce(0, +)
         let total =
-            memberIDs?.count ?? max(0, (try? fleet.installations.count(where: whereClause)) ?? 0)
-            - (selection == .unfinished ? settled : 0)
+            isWave
+            ? before.values.reduce(0, +) - (selection == .unfinished ? settled : 0)
+            : memberIDs?.count ?? max(0, (try? fleet.installations.count(where: whereClause)) ?? 0)
+                - (selection == .unfinished ? settled : 0)
         if selection == .unfinished, let failed = before[.failed], failed > 0 {
             reporter.output(
                 step,
@@ -56,7 +79,6 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         switch step.kind {
         case .portalsReconcile, .portalsCanary, .portalsWave:
             let task = PortalReconcileTask(plan: compiled.plan, landingUnbinds: try journal.sitesUnbinds(for: compiled), mode: .apply)
-            let scope = try WaveScope(step: step, policy: compiled.rolloutPolicy, journal: journal, runID: runID)
             var watch = progress
             if let policy = compiled.rolloutPolicy, step.kind != .portalsReconcile {
                 let health = fleet.health
@@ -66,7 +88,8 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
                 }
             }
             do {
-                try runPortals(step, runID: runID, reporter: reporter, scope: scope, onProgress: watch) { session, _ in
+                try runPortals(step, runID: runID, reporter: reporter, selection: selection, scope: scope, onProgress: watch) {
+                    session, _ in
                     await task.run(session)
                 }
             } catch let stopped as FleetStopped {
@@ -88,7 +111,7 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
             let reconciled = Dictionary(
                 (try journal.reconcileTasks(run: runID)).map { ($0.memberID, $0) },
                 uniquingKeysWith: { first, _ in first })
-            try runPortals(step, runID: runID, reporter: reporter, onProgress: progress) { session, installation in
+            try runPortals(step, runID: runID, reporter: reporter, selection: selection, onProgress: progress) { session, installation in
                 await ScopeAudit(addedScopes: added).run(session, reconciled: reconciled[installation.memberID])
             }
         default:
@@ -106,7 +129,7 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
     /// Pages through the installations (SQLite), or seeds and claims them (PostgreSQL), so that
     /// workers can share the run.
     private func runPortals(
-        _ step: PlanStep, runID: Int, reporter: any ApplyReporter, scope: WaveScope = WaveScope(),
+        _ step: PlanStep, runID: Int, reporter: any ApplyReporter, selection: PortalFleet.Selection, scope: WaveScope = WaveScope(),
         onProgress: @escaping @Sendable (PortalFleet.Summary) -> Void,
         task: @escaping @Sendable (PortalSession, InstallationStore.Installation) async -> PortalOutcome
     ) throws {
@@ -117,7 +140,6 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         let memberFilter = scope.memberFilter
         // A server database (PostgreSQL, MySQL/MariaDB) shares the run through claims; SQLite pages.
         guard journal.database.dialect != .sqlite else {
-            let selection = self.selection
             _ = try BlockingTask.run {
                 try await fleet.run(
                     runID: runID, stepID: step.id, selection: selection, where: whereClause, memberIDs: memberIDs,

@@ -1,3 +1,4 @@
+import Foundation
 import PlanStore
 import ReleasePlan
 
@@ -72,15 +73,48 @@ enum WaveHalt {
             + "more than the \(RolloutPolicy.percent(policy.haltFailedPercent)) % that halts a wave)"
     }
 
-    /// The failed portals' errors, grouped: "Causes: 12× placement.bind …; 3× …."
+    /// The failed portals' errors, grouped: "Causes: 12× placement.bind …; 3× …." Addresses and
+    /// host names are replaced by `<address>`, so one cause on many portals is one group.
     static func causes(_ tasks: [Journal.PortalTask]) -> String {
         var groups: [String: Int] = [:]
         for task in tasks where task.state == .failed {
-            groups[String((task.lastError ?? "no error recorded").prefix(160)), default: 0] += 1
+            groups[cause(task.lastError ?? "no error recorded"), default: 0] += 1
         }
         let sorted = groups.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
         let shown = sorted.prefix(5).map { "\($0.value)× \($0.key)" }.joined(separator: "; ")
         let more = sorted.count > 5 ? "; and \(sorted.count - 5) other causes" : ""
         return "Causes: \(shown)\(more)."
+    }
+
+    /// An error without what names one portal (URLs; host names whose first label holds a digit or a
+    /// hyphen, as `portal-00003.bitrix24.test`, never a method such as `placement.bind`), cut at a
+    /// word under 200 characters.
+    static func cause(_ error: String) -> String {
+        var text = error
+        for pattern in [#"[a-z][a-z0-9+.-]*://[^\s;,)"']+"#, #"\b[A-Za-z0-9-]*[0-9-][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+(:[0-9]+)?\b"#] {
+            text = text.replacingOccurrences(of: pattern, with: "<address>", options: .regularExpression)
+        }
+        guard text.count > 200 else { return text }
+        let cut = text.prefix(200)
+        return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + " …"
+    }
+}
+
+extension Journal {
+    /// The step of `run` that reconciles `memberID`: `portals.reconcile` without waves; with them,
+    /// the canary or wave that recorded it, else the canary when its ids name it, else the first
+    /// wave whose share covers its bucket. A single `reconcile --member-id` records there, so the
+    /// wave does not reconcile that portal again and every count holds it once.
+    public func reconcileStep(for memberID: String, compiled: CompiledPlan, run runID: Int) throws -> String {
+        guard let policy = compiled.rolloutPolicy, compiled.steps.contains(where: { $0.kind == .portalsWave }) else {
+            return PlanStep.Kind.portalsReconcile.rawValue
+        }
+        for step in policy.portalStepIDs where try portalTask(run: runID, step: step, member: memberID) != nil {
+            return step
+        }
+        if case .memberIDs(let ids)? = policy.canary, ids.contains(memberID) { return RolloutPolicy.canaryStep }
+        let position = WaveBucket.percentile(memberID)
+        let number = (policy.waves.firstIndex { position < $0 } ?? policy.waves.count - 1) + 1
+        return RolloutPolicy.waveStep(number)
     }
 }
