@@ -245,7 +245,13 @@ extension PlanMessages {
         "handler URL \(handler) has the port \"\(port)\", which is not a number from 0 to 65535"
     }
     static func hostNotListed(_ host: String, hosts: [String]) -> String {
-        "handler host \(host) is not in handlerHosts (\(hosts.joined(separator: ", ")))"
+        let shown = hosts.prefix(5).joined(separator: ", ") + (hosts.count > 5 ? ", and \(hosts.count - 5) more" : "")
+        return "handler host \(host) is not in handlerHosts (\(shown))"
+    }
+    /// B24P220: a handlerHosts entry written as a URL.
+    static func hostNotBare(_ entry: String, host: String?) -> String {
+        let instead = host.map { ": write \"\($0)\"" } ?? ""
+        return "handlerHosts entry \"\(entry.prefix(200))\" is not a bare host (no scheme, path, port or white space)\(instead)"
     }
     static func duplicateBinding(_ noun: String, key: BindingKey, first: String) -> String {
         "duplicate \(noun) \(key.code) with handler \(key.handler) (first at \(first))"

@@ -42,6 +42,7 @@ public enum RuleTable {
         Entry(code: "B24P217", severity: .warning, title: "Placement option that the portal drops"),
         Entry(code: "B24P218", severity: .warning, title: "Scope, placement or event removed from the Bitrix24 docs"),
         Entry(code: "B24P219", severity: .error, title: "Event not delivered through event.bind"),
+        Entry(code: "B24P220", severity: .error, title: "handlerHosts entry is not a bare host"),
         Entry(code: "B24P301", severity: .error, title: "Migration ids not 1..n without gaps, or duplicated"),
         Entry(code: "B24P302", severity: .error, title: "Migration file missing, unreadable or outside the project"),
         Entry(code: "B24P303", severity: .error, title: "Migration sha256 missing or not matching the file"),

@@ -1,8 +1,32 @@
-/// B24P207, B24P208, B24P209: handler URLs and duplicate bindings.
+/// B24P207, B24P208, B24P209, B24P220: handler URLs, the hosts they may use, and duplicate bindings.
 struct HandlerRules: LintRule {
+    /// Whether an entry is written as a URL (a scheme, user info, a path, a query, white space) or
+    /// is empty, and the host it names then (`https://a.example/` → `a.example`). A bare host, a `*.`
+    /// wildcard, an IPv6 literal and a port (which matching ignores) are fine.
+    static func bareHostProblem(_ entry: String) -> (problem: Bool, host: String?) {
+        let trimmed = entry.trimmingCharacters(in: .whitespaces)
+        let bare =
+            !trimmed.isEmpty && trimmed == entry
+            && trimmed.allSatisfy { $0.isLetter || $0.isNumber || "-.*:[]".contains($0) }
+        guard !bare else { return (false, nil) }
+        var rest = Substring(trimmed)
+        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        let host = rest.prefix { !"/?#".contains($0) }
+        return (true, host.isEmpty ? nil : String(host).lowercased())
+    }
+
     func check(_ context: LintContext) -> [Diagnostic] {
         let plan = context.plan
         var diagnostics: [Diagnostic] = []
+        var hostsUsable = context.document.isIntact("handlerHosts")
+        for (index, entry) in (plan.handlerHosts ?? []).enumerated() {
+            let (problem, host) = Self.bareHostProblem(entry)
+            guard problem else { continue }
+            hostsUsable = false
+            diagnostics.append(
+                context.diagnostic("B24P220", PlanMessages.hostNotBare(entry, host: host), at: ["handlerHosts", .index(index)]))
+        }
         let handlers =
             plan.placements.enumerated().map { ($1.handler, JSONPath(["placements", .index($0), "handler"])) }
             + plan.events.enumerated().map { ($1.handler, JSONPath(["events", .index($0), "handler"])) }
@@ -12,7 +36,8 @@ struct HandlerRules: LintRule {
                 diagnostics.append(context.diagnostic("B24P207", problem.message(handler), at: path))
             }
             // The host a browser reads, not the one the text seems to name.
-            if let host = url.host, let hosts = plan.handlerHosts, context.document.isIntact("handlerHosts"), !url.isLoopback,
+            // Not while an entry is a URL (B24P220 says so once, instead of once per handler).
+            if let host = url.host, let hosts = plan.handlerHosts, hostsUsable, !url.isLoopback,
                 !hosts.contains(where: url.matches)
             {
                 diagnostics.append(context.diagnostic("B24P208", PlanMessages.hostNotListed(host, hosts: hosts), at: path))
@@ -91,6 +116,23 @@ struct HandlerRules: LintRule {
                     plan: ExamplePlan.json([
                         "events":
                             "[\n    { \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://app.acme.example/hook\" },\n    { \"event\": \"ONCRMDEALADD\", \"handler\": \"https://app.acme.example/hook\" }\n  ]"
+                    ]))),
+            RuleDocumentation(
+                "B24P220",
+                explanation: """
+                    `handlerHosts` lists host names, as a browser reads them from a handler URL: \
+                    `app.acme.example`, or `*.acme.example` for its subdomains. An entry written as a URL, or \
+                    with a port or a path, matches no handler, so every handler would be reported as not listed.
+                    """,
+                bad: RuleExample(
+                    plan: ExamplePlan.json([
+                        "handlerHosts": "[\"https://app.acme.example/\"]",
+                        "events": "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://app.acme.example/hook\" }]",
+                    ])),
+                good: RuleExample(
+                    plan: ExamplePlan.json([
+                        "handlerHosts": "[\"app.acme.example\"]",
+                        "events": "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://app.acme.example/hook\" }]",
                     ]))),
         ]
     }

@@ -2,7 +2,7 @@ import Testing
 
 @testable import ReleasePlan
 
-/// B24P207, B24P208, B24P209: handler URLs and duplicate bindings.
+/// B24P207, B24P208, B24P209, B24P220: handler URLs, handler hosts and duplicate bindings.
 struct HandlerRulesTests {
     @Test(arguments: RuleExampleCase.cases(HandlerRules()))
     func documentationExample(_ testCase: RuleExampleCase) {
@@ -94,6 +94,7 @@ struct HandlerRulesTests {
         Case(name: "character no host name has", handler: "https://app!.acme.example/h", hosts: nil, codes: ["B24P207"]),
         Case(name: "javascript scheme", handler: "javascript:alert(1)", hosts: nil, codes: ["B24P207"]),
         Case(name: "unlisted host", handler: "https://staging.acme.example/h", hosts: "[\"app.acme.example\"]", codes: ["B24P208"]),
+        Case(name: "a wildcard is bare", handler: "https://a.acme.example/h", hosts: "[\"*.acme.example\"]", codes: []),
         Case(name: "wildcard matches a subdomain", handler: "https://eu.app.acme.example/h", hosts: "[\"*.acme.example\"]", codes: []),
         Case(
             name: "wildcard does not match the bare domain", handler: "https://acme.example/h", hosts: "[\"*.acme.example\"]",
@@ -225,5 +226,30 @@ struct HandlerRulesTests {
                 "14:5 events[1] duplicate event ONCRMDEALUPDATE with handler https://app.acme.example/hook (first at events[0])",
             ])
         #expect(result.codes == ["B24P209", "B24P209"], "\(result.listing)")
+    }
+
+    @Test(
+        "B24P220 names the host to write instead",
+        arguments: [
+            ("https://invoices.yourco.example/", "invoices.yourco.example"), ("https://user@App.Acme.Example/x", "app.acme.example"),
+            (" app.acme.example", "app.acme.example"), ("app.acme.example/hooks", "app.acme.example"),
+        ])
+    func bareHost(entry: String, host: String) {
+        let found = HandlerRules.bareHostProblem(entry)
+        #expect(found.problem)
+        #expect(found.host == host)
+        for fine in ["app.acme.example", "*.acme.example", "app.acme.example:443", "2001:db8::1"] {
+            #expect(!HandlerRules.bareHostProblem(fine).problem, "\(fine)")
+        }
+    }
+
+    @Test("a URL in handlerHosts: one B24P220 at the entry, and no B24P208 on the handlers")
+    func urlInHandlerHosts() throws {
+        let result = Lint.run(
+            plan: Self.plan(handler: "https://invoices.yourco.example/h", hosts: "[\"https://invoices.yourco.example/\"]"))
+        #expect(result.codes == ["B24P220"], "\(result.listing)")
+        let finding = try #require(result.only("B24P220"))
+        #expect(finding.path == "handlerHosts[0]")
+        #expect(finding.message.contains("write \"invoices.yourco.example\""))
     }
 }
