@@ -345,6 +345,12 @@ extension PlanMessages {
     static func unboundedDataChange(_ subject: String) -> String {
         "\(subject) has no WHERE: it changes every row in one transaction; make the migration perPortal or add a WHERE"
     }
+    static func unknownParameter(_ name: String) -> String {
+        "unknown parameter :\(name): b24plan binds only :member_id and :batch_size"
+    }
+    static func parameterInSchemaMigration(_ name: String) -> String {
+        "parameter :\(name) in a schema migration, which gets none: only perPortal migrations get :member_id and :batch_size"
+    }
     static func perPortalWithoutMemberID(_ file: String) -> String {
         "perPortal migration \(file) does not use :member_id, so each portal's run would touch every portal's rows"
     }

@@ -52,6 +52,7 @@ public enum RuleTable {
         Entry(code: "B24P307", severity: .warning, title: "CREATE INDEX without CONCURRENTLY"),
         Entry(code: "B24P308", severity: .error, title: "perPortal migration that does not use :member_id"),
         Entry(code: "B24P309", severity: .warning, title: "UPDATE or DELETE without WHERE outside a perPortal migration"),
+        Entry(code: "B24P310", severity: .error, title: "Unknown named parameter in a migration"),
         Entry(code: "B24P311", severity: .warning, title: "MySQL migration with several DDL statements, or DDL and data changes"),
         Entry(code: "B24P312", severity: .warning, title: "MySQL ALTER TABLE without ALGORITHM=INSTANT|INPLACE and LOCK=NONE"),
         Entry(code: "B24P401", severity: .warning, title: "minimumBitrix24Version raised"),

@@ -1,4 +1,4 @@
-/// B24P305–B24P309, B24P311, B24P312: what the SQL of each new migration does, read with a real
+/// B24P305–B24P312: what the SQL of each new migration does, read with a real
 /// tokenizer in the plan's `database` dialect (none: PostgreSQL-flavoured; B24P307 only there,
 /// B24P311 and B24P312 only under MySQL).
 /// Published migrations are not checked again: they have already run. A finding points at the
@@ -22,10 +22,38 @@ struct SQLRules: LintRule {
                         rule, PlanMessages.inSQL(place, message), at: path,
                         notes: ["\(place): " + file.lineText(location.line).trimmingWhitespace()]))
             }
+            diagnostics += unknownParameters(context, file: file, migration: migration, path: path)
             if migration.perPortal, !analysis.namedParameters.contains("member_id") {
                 diagnostics.append(
                     context.diagnostic("B24P308", PlanMessages.perPortalWithoutMemberID(migration.file), at: path / "perPortal"))
             }
+        }
+        return diagnostics
+    }
+
+    /// The parameters b24plan binds (`:member_id`, `:batch_size`, in a perPortal migration).
+    static let knownParameters = ["member_id", "batch_size"]
+
+    /// B24P310: a named parameter b24plan does not bind (`:batchsize`, `:memberId`), at its place in
+    /// the SQL, with the nearest known one.
+    private func unknownParameters(
+        _ context: LintContext, file: SourceFile, migration: Migration, path: JSONPath
+    ) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for token in SQLTokenizer.tokenize(file.bytes, dialect: context.plan.database) where token.kind == .namedParameter {
+            let name = String(token.text(in: file.bytes).dropFirst())
+            // A schema migration gets no parameters at all (apply refuses it before running it).
+            guard !migration.perPortal || !Self.knownParameters.contains(name.lowercased()) else { continue }
+            let location = file.location(of: token.range.lowerBound)
+            let place = "\(migration.file):\(location.line):\(location.column)"
+            let message =
+                migration.perPortal
+                ? PlanMessages.unknownParameter(name) + Suggestion.phrase(for: name.lowercased(), in: Self.knownParameters)
+                : PlanMessages.parameterInSchemaMigration(name)
+            diagnostics.append(
+                context.diagnostic(
+                    "B24P310", PlanMessages.inSQL(place, message), at: path,
+                    notes: ["\(place): " + file.lineText(location.line).trimmingWhitespace()]))
         }
         return diagnostics
     }
@@ -117,6 +145,19 @@ struct SQLRules: LintRule {
                     """,
                 bad: example("UPDATE deal_links SET status = 'linked';\n"),
                 good: example("UPDATE deal_links SET status = 'linked' WHERE status IS NULL;\n")),
+            RuleDocumentation(
+                "B24P310",
+                explanation: """
+                    b24plan binds two named parameters, `:member_id` and `:batch_size` (in a `perPortal` \
+                    migration). Any other `:name` is sent to the database as written and fails there, after \
+                    earlier migrations of the release already ran. The message names the nearest known one.
+                    """,
+                bad: example(
+                    "UPDATE deal_links SET status = 'linked' WHERE id IN (SELECT id FROM deal_links WHERE member_id = :memberId AND status IS NULL LIMIT :batch_size);\n",
+                    perPortal: true),
+                good: example(
+                    "UPDATE deal_links SET status = 'linked' WHERE id IN (SELECT id FROM deal_links WHERE member_id = :member_id AND status IS NULL LIMIT :batch_size);\n",
+                    perPortal: true)),
             RuleDocumentation(
                 "B24P311",
                 explanation: """
