@@ -34,7 +34,7 @@ struct CommandLineTests {
     func explainEveryRule() throws {
         let list = try CLIRunner.run(["explain", "--format", "json"])
         let rules = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
-        #expect(rules.count == 49)
+        #expect(rules.count == 50)
         for rule in rules {
             let code = rule["code"] as? String ?? ""
             let severity = rule["severity"] as? String ?? ""
@@ -54,7 +54,7 @@ struct CommandLineTests {
         #expect(((json["bad"] as? [String: Any])?["files"] as? [String: String])?.isEmpty == false)
 
         let list = try CLIRunner.run(["explain"])
-        #expect(list.stdout.split(separator: "\n").count == 49)
+        #expect(list.stdout.split(separator: "\n").count == 50)
         #expect(try CLIRunner.run(["explain", "B24P999"]).code == 64)
     }
 

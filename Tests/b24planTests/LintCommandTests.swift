@@ -74,7 +74,7 @@ struct LintCommandTests {
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
         let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
         #expect(driver["name"] as? String == "b24plan")
-        #expect((driver["rules"] as? [Any])?.count == 49)
+        #expect((driver["rules"] as? [Any])?.count == 50)
         let result = try #require((run["results"] as? [[String: Any]])?.first)
         #expect(result["ruleId"] as? String == "B24P002")
     }

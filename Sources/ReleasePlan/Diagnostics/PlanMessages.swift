@@ -345,6 +345,10 @@ extension PlanMessages {
     static func unboundedDataChange(_ subject: String) -> String {
         "\(subject) has no WHERE: it changes every row in one transaction; make the migration perPortal or add a WHERE"
     }
+    static func repeatedChangelog(_ language: String, version: String) -> String {
+        "the \(language) changelog is the same as the published \(version)'s: moderators reject a version that repeats it; "
+            + "say what this version changes"
+    }
     static func unknownParameter(_ name: String) -> String {
         "unknown parameter :\(name): b24plan binds only :member_id and :batch_size"
     }

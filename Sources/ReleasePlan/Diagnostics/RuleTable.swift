@@ -23,6 +23,7 @@ public enum RuleTable {
         Entry(code: "B24P107", severity: .error, title: "Previous plan does not parse or decode"),
         Entry(code: "B24P108", severity: .error, title: "Two plans in one folder declare the same app and version"),
         Entry(code: "B24P109", severity: .error, title: "File named after a version declares another version"),
+        Entry(code: "B24P110", severity: .warning, title: "Changelog the same as the published version's"),
         Entry(code: "B24P201", severity: .error, title: "Unknown scope code"),
         Entry(code: "B24P202", severity: .error, title: "Unknown placement code"),
         Entry(code: "B24P203", severity: .error, title: "Unknown event name"),

@@ -48,8 +48,13 @@ enum ExamplePlan {
     /// Where an example plan of `version` lies, named after it (B24P109).
     static func path(_ version: String) -> String { "plans/acme.example/\(version).json" }
 
-    /// The published plan examples compare against (version 1.0.0).
+    /// The published plan examples compare against (version 1.0.0), with its own changelog (B24P110).
     static func previous(_ overrides: KeyValuePairs<String, String?> = [:]) -> String {
-        json(overrides, version: "1.0.0")
+        var all: [(String, String?)] = [("changelog", "{ \"en\": \"Shows the deals linked to each deal.\" }")]
+        for (key, value) in overrides {
+            all.removeAll { $0.0 == key }
+            all.append((key, value))
+        }
+        return json(all, version: "1.0.0")
     }
 }

@@ -1,4 +1,4 @@
-/// B24P101–B24P107: the version, its bump against the published plan, and the changelog (the plan
+/// B24P101–B24P107, B24P110: the version, its bump against the published plan, and the changelog (the plan
 /// among its folder's plans is `FolderRules`, B24P108–B24P109).
 struct VersionRules: LintRule {
     /// Below this many characters a changelog says too little for the moderator (B24P105).
@@ -68,6 +68,15 @@ struct VersionRules: LintRule {
             }
         }
         if let previous = context.previous {
+            // Moderators reject a version whose changelog repeats the published one.
+            for (language, text) in changelog.sorted(by: { $0.key < $1.key }) {
+                let trimmed = text.trimmingWhitespace()
+                guard !trimmed.isEmpty, previous.plan.changelog[language]?.trimmingWhitespace() == trimmed else { continue }
+                diagnostics.append(
+                    context.diagnostic(
+                        "B24P110", PlanMessages.repeatedChangelog(language, version: previous.plan.version),
+                        at: ["changelog", .key(language)]))
+            }
             for language in previous.plan.changelog.keys.sorted() where changelog[language] == nil {
                 diagnostics.append(
                     context.diagnostic("B24P104", PlanMessages.changelogLanguageDropped(language), at: ["changelog"]))
@@ -152,6 +161,19 @@ struct VersionRules: LintRule {
                     """,
                 bad: RuleExample(plan: ExamplePlan.json(), previous: "{ \"app\": \"acme.example\", \"version\": \"1.0.0\", }\n"),
                 good: RuleExample(plan: ExamplePlan.json(), previous: ExamplePlan.previous())),
+            RuleDocumentation(
+                "B24P110",
+                explanation: """
+                    Each version needs its own changelog: Marketplace moderators reject a version whose \
+                    changelog repeats the published one (usually a plan copied without editing it). Say what \
+                    this version changes.
+                    """,
+                bad: RuleExample(
+                    plan: ExamplePlan.json(["changelog": "{ \"en\": \"Shows the deals linked to each task.\" }"]),
+                    previous: ExamplePlan.previous(["changelog": "{ \"en\": \"Shows the deals linked to each task.\" }"])),
+                good: RuleExample(
+                    plan: ExamplePlan.json(["changelog": "{ \"en\": \"Shows the deals linked to each task, newest first.\" }"]),
+                    previous: ExamplePlan.previous(["changelog": "{ \"en\": \"Shows the deals linked to each task.\" }"]))),
         ]
     }
 }

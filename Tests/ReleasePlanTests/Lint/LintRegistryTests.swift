@@ -19,7 +19,8 @@ struct LintRegistryTests {
         let warnings = RuleTable.entries.filter { $0.severity == .warning }.map(\.code.rawValue)
         #expect(
             warnings == [
-                "B24P011", "B24P105", "B24P211", "B24P214", "B24P215", "B24P217", "B24P218", "B24P307", "B24P309", "B24P311", "B24P312",
+                "B24P011", "B24P105", "B24P110", "B24P211", "B24P214", "B24P215", "B24P217", "B24P218", "B24P307", "B24P309", "B24P311",
+                "B24P312",
                 "B24P401",
             ])
         #expect(RuleCode("B24P204").defaultSeverity == .error)

@@ -144,7 +144,9 @@ struct StorePreviousPlanTests {
         let compiled = try #require(outcome.compiled, "\(outcome.lint.listing)")
         #expect(compiled.from == "2.0.0")
         #expect(compiled.changes.map(\.id) == ["crm.deal.list"])
-        #expect(outcome.lint.diagnostics.map(\.severity) == [.note])
+        // The note that the store decides, and B24P110: these test plans share one changelog.
+        #expect(outcome.lint.diagnostics.map(\.rule.rawValue) == ["B24P102", "B24P110"])
+        #expect(outcome.lint.diagnostics.map(\.severity) == [.note, .warning])
         #expect(outcome.lint.sources["store:acme.example@2.0.0"] != nil, "renderers can show the store's plan")
 
         let without = PlanCompiler().compile(path: "\(Self.folder)/2.1.0.json", fileSystem: fileSystem)

@@ -83,11 +83,15 @@ enum PlanText {
         make(overrides.map { ($0.key, $0.value) })
     }
 
-    /// The published plan: version 1.0.0 unless overridden.
+    /// The published plan: version 1.0.0 unless overridden, with a changelog of its own (a
+    /// repeated one is B24P110).
     static func previous(_ overrides: KeyValuePairs<String, String?> = [:]) -> String {
-        var pairs: [(String, String?)] = [("version", "\"1.0.0\"")]
+        var pairs: [(String, String?)] = [
+            ("version", "\"1.0.0\""), ("changelog", "{ \"en\": \"The first release: deals linked to tasks.\" }"),
+        ]
         for (key, value) in overrides {
-            if key == "version" { pairs[0] = (key, value) } else { pairs.append((key, value)) }
+            pairs.removeAll { $0.0 == key }
+            pairs.append((key, value))
         }
         return make(pairs)
     }
