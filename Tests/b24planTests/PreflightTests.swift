@@ -60,7 +60,7 @@ struct PreflightTests {
                 task: "\(handlers.base)/missing/task", event: "http://127.0.0.1:1/hook", more: ["\(handlers.base)/slow/hook"]),
             environment: ["B24PLAN_SKIP_PREFLIGHT": ""])
         defer { workspace.close() }
-        let failed = try workspace.release("2.0.0", ["--preflight-timeout", "1"])
+        let failed = try workspace.release("2.0.0", ["--preflight-timeout", "3"])
         #expect(failed.code == 1)
         let text = failed.stdout + failed.stderr
         #expect(text.contains("/missing/task → 404 (not found)"), "\(text)")
