@@ -48,11 +48,3 @@ public struct PartnerAccountValues: Sendable, Equatable, Codable {
         try container.encode(scopes, forKey: .scopes)
     }
 }
-
-extension CompiledPlan {
-    /// The Sites bindings this release removes or changes, from its own changes only; the reconcile
-    /// adds what earlier releases had (``SitesBindingHistory``).
-    public var landingUnbinds: [BindingKey] {
-        SitesBindingHistory.unbinds(for: plan, earlier: [], changes: changes)
-    }
-}

@@ -98,13 +98,4 @@ public enum WaveBucket {
         let value = UInt32(SHA256.hex(Array(memberID.utf8)).prefix(8), radix: 16) ?? 0
         return Double(value) / 4_294_967_296 * 100
     }
-
-    /// Whether `memberID` is in wave `number` (1-based) of `waves`: its percentile is below the
-    /// wave's share and not below the previous one's.
-    public static func contains(_ memberID: String, wave number: Int, of waves: [Double]) -> Bool {
-        let position = percentile(memberID)
-        let upper = waves[number - 1]
-        let lower = number > 1 ? waves[number - 2] : 0
-        return position >= lower && (position < upper || upper >= 100)
-    }
 }

@@ -203,24 +203,12 @@ public final class ApplyExecutor: @unchecked Sendable {
     private func soak(_ step: PlanStep, runID: Int) throws -> (Journal.StepState, String) {
         let seconds = step.soakSeconds ?? 0
         let steps = try environment.journal.steps(run: runID)
-        guard let wave = step.after.first, let finished = steps[wave]?.finishedAt.flatMap(Self.parseTimestamp) else {
+        guard let wave = step.after.first, let finished = steps[wave]?.finishedAt.flatMap(Timestamp.date) else {
             return (.waiting, "waiting for \(step.after.first ?? "the wave before it") to finish")
         }
         let until = finished.addingTimeInterval(TimeInterval(seconds))
         if environment.now() >= until { return (.done, "soaked \(seconds) s after \(wave) finished") }
-        return (.waiting, "soaking until \(Self.formatTimestamp(until)); run apply again then to start the next wave")
-    }
-
-    static func parseTimestamp(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
-    }
-
-    static func formatTimestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        return (.waiting, "soaking until \(Timestamp.string(until)); run apply again then to start the next wave")
     }
 
     private func gate(_ step: PlanStep, compiled: CompiledPlan) throws -> (Journal.StepState, String) {

@@ -7,9 +7,8 @@ extension Journal {
     public func publishedPlans(app: String) throws -> [Plan] {
         guard (try recordedSchemaVersion()).map({ $0 >= 3 }) ?? true else { return [] }
         return try releases(app: app).compactMap { release in
-            let source = SourceFile(path: "store:\(release.app)@\(release.version)", text: release.planJSON)
-            guard let root = JSONParser.parse(source).root else { return nil }
-            return PlanDecoder.decode(root, source: source).document?.plan
+            let label = PublishedPlan.label(app: release.app, version: release.version)
+            return PlanLoader(fileSystem: InMemoryFileSystem([label: release.planJSON])).load(label).document?.plan
         }
     }
 

@@ -17,7 +17,7 @@ public struct PortalReconcileTask: Sendable {
 
     /// - Parameters:
     ///   - plan: the release to reconcile the portal to.
-    ///   - landingUnbinds: Sites bindings the release removes or changes (``CompiledPlan/landingUnbinds``).
+    ///   - landingUnbinds: Sites bindings the release removes or changes (``Journal/sitesUnbinds(for:)``).
     ///   - mode: write or only compare.
     public init(plan: Plan, landingUnbinds: [BindingKey] = [], mode: Mode) {
         self.reconciler = PortalReconciler(plan: plan, landingUnbinds: landingUnbinds)

@@ -22,7 +22,7 @@ struct LandingUnbindsTests {
         let outcome = PlanCompiler().compile(path: "\(Self.folder)/2.1.0.json", fileSystem: try Self.fileSystem())
         let compiled = try #require(outcome.compiled, "\(outcome.lint.listing)")
         #expect(
-            Set(compiled.landingUnbinds) == [
+            Set(SitesBindingHistory.unbinds(for: compiled.plan, earlier: [], changes: compiled.changes)) == [
                 BindingKey(code: "LANDING_BLOCK_04.1.one_col_fix_with_title", handler: "https://app.acme.example/block"),
                 BindingKey(code: "LANDING_SETTINGS", handler: "https://app.acme.example/site"),
             ])
@@ -32,6 +32,6 @@ struct LandingUnbindsTests {
         let outcome = PlanCompiler().compile(path: "\(Self.folder)/2.0.0.json", fileSystem: try Self.fileSystem())
         let compiled = try #require(outcome.compiled, "\(outcome.lint.listing)")
         #expect(compiled.changes.contains { $0.id == "LANDING_SETTINGS" && $0.action == .added })
-        #expect(compiled.landingUnbinds.isEmpty)
+        #expect(SitesBindingHistory.unbinds(for: compiled.plan, earlier: [], changes: compiled.changes).isEmpty)
     }
 }
