@@ -6,6 +6,7 @@ import Rollout
 /// `b24plan apply`: executes the plan's steps in order, resumably, recording each in the journal.
 struct ApplyCommand: Command {
     let name = "apply"
+    var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.apply }
     let summary = "Execute the plan: migrations, deploy, gates, portals (resumable)"
     let usage = "b24plan apply FILE|SAVED [--database URL] [--yes] [--parallel N] [--format text|json]"
     let handlesInterruption = true
@@ -16,6 +17,8 @@ struct ApplyCommand: Command {
         is not a terminal), then runs the steps in graph order. Applying again resumes the same run:
         done steps are not repeated. Stops at an unpassed gate with exit code 3 and prints the command
         that passes it; a failed step exits 1 and leaves the database and the journal consistent.
+        Exit 0 when every step is done and no portal failed or is pending: portals that need a
+        reinstall or are inactive are counted in the summary, not failures.
         Ctrl-C (SIGINT) or SIGTERM starts no further step: a running deploy command gets the signal
         and is waited for (then killed after 10 s), and apply exits 130 or 143; a second one exits at
         once. A deploy that an earlier apply left running is not started again while it runs.
@@ -132,7 +135,8 @@ struct ApplyCommand: Command {
             openConnection: { try DatabaseConnector.open(url) }, parallel: parallel,
             deployHook: ChildProcessDeployHook(redactor: redactor, interruption: .shared),
             portalSteps: portalSteps, reporter: ConsoleReporter(console: console, jsonMode: json))
-        environment.planReference = loaded.planPath
+        // Hints name the file the user gave: a saved plan is passed and resumed as itself.
+        environment.planReference = path
         environment.maxConnections = try arguments.positiveInteger("max-connections") ?? 16
         environment.redactor = redactor
         environment.interruption = .shared
@@ -155,14 +159,14 @@ struct ApplyCommand: Command {
         if runVersion != nil, outcome.isComplete, let newest = try journal.newestPublished(app: compiled.app) {
             try journal.markRolledBack(app: compiled.app, version: newest.version, to: compiled.to)
         }
-        let portalsUnfinished = try journal.reconcileCounts(run: outcome.runID)
-            .filter { $0.key != .done && $0.key != .inactive }.values.reduce(0, +)
-        let code: ExitCode = outcome.failure != nil ? .failure : outcome.isComplete && portalsUnfinished == 0 ? .success : .incomplete
+        // needs-reinstall and inactive are outcomes to report, not failures (DESIGN §7): the scope
+        // audit and the notice exist for them.
+        let portals = try journal.reconcileCounts(run: outcome.runID)
+        let code = Self.exitCode(outcome, portals: portals)
         if json {
-            console.write(JSONOutput.encode(ApplyDocument(compiled, outcome: outcome)))
+            console.write(JSONOutput.encode(ApplyDocument(compiled, outcome: outcome, portals: portals)))
         } else {
-            let failedPortals = try journal.reconcileCounts(run: outcome.runID)[.failed] ?? 0
-            console.write("\n" + summary(outcome, compiled: compiled, planPath: loaded.planPath, failedPortals: failedPortals))
+            console.write("\n" + summary(outcome, compiled: compiled, planPath: path, portals: portals))
             for step in compiled.steps where step.reconcilesPortals || step.kind == .portalsScopeAudit {
                 let counts = try journal.portalCounts(run: outcome.runID, step: step.id)
                 guard !counts.isEmpty else { continue }
@@ -172,7 +176,17 @@ struct ApplyCommand: Command {
         return code
     }
 
-    private func summary(_ outcome: ApplyOutcome, compiled: CompiledPlan, planPath: String, failedPortals: Int) -> String {
+    /// 1 for a failed or halted step; 3 while a gate is pending or portals are failed or pending;
+    /// else 0 (whatever number of portals need a reinstall or are inactive).
+    static func exitCode(_ outcome: ApplyOutcome, portals: [Journal.PortalState: Int]) -> ExitCode {
+        if outcome.failure != nil { return .failure }
+        let unfinished = (portals[.failed] ?? 0) + (portals[.pending] ?? 0) + (portals[.running] ?? 0)
+        return outcome.isComplete && unfinished == 0 ? .success : .incomplete
+    }
+
+    private func summary(
+        _ outcome: ApplyOutcome, compiled: CompiledPlan, planPath: String, portals: [Journal.PortalState: Int]
+    ) -> String {
         if let signal = Interruption.shared.signal {
             let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
             let at = outcome.failure.map { " during \($0.step)" } ?? ""
@@ -181,20 +195,38 @@ struct ApplyCommand: Command {
         if let failure = outcome.failure {
             return "apply failed at \(failure.step); fix the cause and run apply again to resume.\n"
         }
-        if outcome.isComplete && failedPortals == 0 {
-            return "apply complete: \(compiled.app) \(compiled.to), \(compiled.steps.count) steps done.\n"
+        let failedPortals = portals[.failed] ?? 0
+        let reported = Self.reportedPortals(portals)
+        if Self.exitCode(outcome, portals: portals) == .success {
+            return "apply complete: \(compiled.app) \(compiled.to), \(compiled.steps.count) steps done.\n" + reported
         }
         var text = "apply incomplete: \(compiled.app) \(compiled.to)\n"
         for gate in outcome.pendingGates {
-            text += "  waiting for \(gate): when it is done, run\n    b24plan gate pass \(gate) \(planPath)\n"
+            text += "  \(gate) is not passed: when it is done, run\n    b24plan gate pass \(gate) \(planPath)\n"
         }
         if !outcome.blocked.isEmpty { text += "  not started yet: \(outcome.blocked.joined(separator: ", "))\n" }
         if failedPortals > 0 {
             text +=
                 "  \(failedPortals) portal\(failedPortals == 1 ? "" : "s") failed: apply --retry failed retries them "
-                + "(needs-reinstall and inactive portals are left as they are)\n"
+                + "(b24plan status --portals --state failed says why)\n"
         }
-        return text + "then run apply again.\n"
+        return text + reported + "then run apply again.\n"
+    }
+
+    /// The portals that ended needs-reinstall or inactive: counted, with the command that lists them.
+    static func reportedPortals(_ portals: [Journal.PortalState: Int]) -> String {
+        var text = ""
+        if let count = portals[.needsReinstall], count > 0 {
+            text +=
+                "  \(count) portal\(count == 1 ? " needs" : "s need") a reinstall to grant new scopes "
+                + "(b24plan status --portals --state needs-reinstall lists them)\n"
+        }
+        if let count = portals[.inactive], count > 0 {
+            text +=
+                "  \(count) portal\(count == 1 ? " is" : "s are") inactive: the app is no longer installed there "
+                + "(b24plan status --portals --state inactive lists them)\n"
+        }
+        return text
     }
 }
 
@@ -242,8 +274,10 @@ struct ApplyDocument: Encodable {
     var steps: [Step]
     var pendingGates: [String]
     var failure: Failure?
+    /// Portals by state over the run's reconciling steps (done, needs-reinstall, inactive, failed, pending).
+    var portals: [String: Int]
 
-    init(_ compiled: CompiledPlan, outcome: ApplyOutcome) {
+    init(_ compiled: CompiledPlan, outcome: ApplyOutcome, portals: [Journal.PortalState: Int]) {
         run = outcome.runID
         app = compiled.app
         version = compiled.to
@@ -251,6 +285,12 @@ struct ApplyDocument: Encodable {
         steps = compiled.steps.map { Step(id: $0.id, state: outcome.states[$0.id]?.rawValue ?? "pending") }
         pendingGates = outcome.pendingGates
         failure = outcome.failure.map { Failure(step: $0.step, message: $0.message) }
+        var counts: [String: Int] = [:]
+        for (state, count) in portals {
+            let key = state == .running ? Journal.PortalState.pending.rawValue : state.rawValue
+            counts[key, default: 0] += count
+        }
+        self.portals = counts
     }
 }
 

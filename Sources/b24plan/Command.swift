@@ -13,11 +13,14 @@ protocol Command {
     /// Whether the command stops at safe points on SIGINT/SIGTERM (it polls `Interruption.shared`)
     /// rather than being ended by the signal at once.
     var handlesInterruption: Bool { get }
+    /// The exit codes this command can end with, and what each means for it (its `--help` lists them).
+    var exitCodes: [ExitCodeHelp.Line] { get }
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode
 }
 
 extension Command {
     var handlesInterruption: Bool { false }
+    var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.standard }
 
     /// The full `--help` text.
     var help: String {
@@ -32,23 +35,10 @@ extension Command {
                 text += padded + option.help + "\n"
             }
         }
-        text += "\n" + ExitCodeHelp.text
+        text += "\n" + ExitCodeHelp.text(exitCodes)
         return text
     }
 
     /// The `--format` value, defaulting to text.
     func format(_ arguments: ParsedArguments) -> String { arguments.value("format") ?? "text" }
-}
-
-enum ExitCodeHelp {
-    static let text = """
-        exit codes:
-          0   success, no findings
-          1   errors in the input, or a failed step
-          2   changes present (diff --detailed-exitcode) or drift found
-          3   apply incomplete (a gate is pending or some portals are not done)
-          64  usage error
-          130 interrupted (SIGINT), 143 terminated (SIGTERM)
-
-        """
 }

@@ -28,10 +28,10 @@ struct CommandLineTool {
         }
         text += """
 
-            Run 'b24plan <command> --help' for a command's options.
+            Run 'b24plan <command> --help' for a command's options and its own exit codes.
             Global: --version, --help. Every command takes --format text|json.
 
-            """
+            """ + "\n" + ExitCodeHelp.text(ExitCodeHelp.all)
         return text
     }
 

@@ -5,6 +5,7 @@ import ReleasePlan
 /// moderation estimate and every step `apply` would run.
 struct DiffCommand: Command {
     let name = "diff"
+    var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.diff }
     let summary = "Show the changes, update type, estimates and steps (a dry run)"
     let usage =
         "b24plan diff [--against FILE] [--format text|json|markdown] [--detailed-exitcode] [--out SAVED] [--installations N] FILE"

@@ -7,6 +7,7 @@ import Rollout
 struct DriftCommand: Command {
     let name = "drift"
     let handlesInterruption = true
+    var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.drift }
     let summary = "Compare every portal's placements and events with the plan (read-only)"
     let usage = "b24plan drift FILE [--where SQL] [--member-id ID] [--parallel N] [--database URL] [--format text|json]"
     let discussion = """

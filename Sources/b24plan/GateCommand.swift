@@ -6,6 +6,7 @@ import ReleasePlan
 /// moderation rejected the version (who, when, why). Gates pass in graph order.
 struct GateCommand: Command {
     let name = "gate"
+    var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.gate }
     let summary = "Pass a manual gate (partner account, moderation, manual deploy), or record a rejection"
     let usage = "b24plan gate pass STEP FILE [--by NAME] [--database URL]\n       b24plan gate reject STEP FILE --reason TEXT [--by NAME]"
     let discussion = """

@@ -4,6 +4,7 @@ import ReleasePlan
 /// `b24plan lint`: every check of DESIGN §4, in the format CI wants.
 struct LintCommand: Command {
     let name = "lint"
+    var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.lint }
     let summary = "Check release plans: located diagnostics for CI"
     let usage = "b24plan lint [--against FILE] [--format text|json|github|sarif] [--fix] FILE..."
     let discussion = """

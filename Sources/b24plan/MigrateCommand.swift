@@ -8,6 +8,7 @@ import Rollout
 /// and no portals.
 struct MigrateCommand: Command {
     let name = "migrate"
+    var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.migrate }
     let summary = "Bring a database to a release's schema: its migrations only, in order"
     let usage = "b24plan migrate FILE [--database URL] [--parallel N] [--format text|json] | b24plan migrate --mark-clean ID FILE"
     let handlesInterruption = true

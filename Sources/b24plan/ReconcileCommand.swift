@@ -10,6 +10,7 @@ import Rollout
 struct ReconcileCommand: Command {
     let name = "reconcile"
     let handlesInterruption = true
+    var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.reconcile }
     let summary = "Repair portals to the published release: one now (ONAPPINSTALL/ONAPPUPDATE), or in bulk"
     let usage = "b24plan reconcile FILE (--member-id ID[,ID…] | --where SQL | --all) [--parallel N] [--database URL] [--format text|json]"
     let discussion = """

@@ -4,6 +4,7 @@ import ReleasePlan
 /// `b24plan status`: the journal of a run — steps with states and times, per-portal counts.
 struct StatusCommand: Command {
     let name = "status"
+    var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.status }
     let summary = "Show a run: steps, timings, per-portal states"
     let usage = "b24plan status [FILE] [--missing-scopes] [--database URL] [--format text|json]"
     let discussion = """

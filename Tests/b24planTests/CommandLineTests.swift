@@ -89,3 +89,36 @@ struct CommandLineTests {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// Each command's `--help` lists only the exit codes it can end with (issue 13).
+@Suite("per-command exit codes")
+struct CommandExitCodeHelpTests {
+    static func exitCodes(_ help: String) -> Set<String> {
+        guard let range = help.range(of: "exit codes:\n") else { return [] }
+        var codes: Set<String> = []
+        for line in help[range.upperBound...].split(separator: "\n") {
+            let head = line.trimmingCharacters(in: .whitespaces).prefix { $0.isNumber || $0 == "," || $0 == " " }
+            for code in head.split(whereSeparator: { $0 == "," || $0 == " " }) { codes.insert(String(code)) }
+        }
+        return codes
+    }
+
+    @Test(
+        "--help lists the command's own exit codes",
+        arguments: [
+            ("lint", ["0", "1", "64"]), ("diff", ["0", "1", "2", "64"]), ("apply", ["0", "1", "3", "64", "130", "143"]),
+            ("drift", ["0", "1", "2", "64", "130", "143"]), ("gate", ["0", "1", "64"]), ("status", ["0", "1", "64"]),
+            ("explain", ["0", "1", "64"]), ("reconcile", ["0", "1", "3", "64", "130", "143"]),
+        ])
+    func ownExitCodes(command: String, codes: [String]) throws {
+        let output = try CLIRunner.run([command, "--help"])
+        #expect(output.code == 0)
+        #expect(Self.exitCodes(output.stdout) == Set(codes), "\(output.stdout)")
+    }
+
+    @Test("the top-level --help lists every exit code")
+    func everyExitCode() throws {
+        let output = try CLIRunner.run(["--help"])
+        #expect(Self.exitCodes(output.stdout) == ["0", "1", "2", "3", "64", "130", "143"], "\(output.stdout)")
+    }
+}

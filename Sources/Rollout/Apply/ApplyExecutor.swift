@@ -215,7 +215,7 @@ public final class ApplyExecutor: @unchecked Sendable {
         if let gate = try environment.journal.gate(app: compiled.app, version: compiled.to, step: step.id) {
             return (.done, "passed by \(gate.passedBy) at \(gate.passedAt)")
         }
-        return (.waiting, "waiting: pass it with b24plan gate pass \(step.id) \(environment.planReference)")
+        return (.waiting, "not passed yet: b24plan gate pass \(step.id) \(environment.planReference) passes it")
     }
 
     /// A per-portal migration runs on every installation, then gets its `schema_migrations` row
