@@ -103,6 +103,10 @@ struct ApplyCommand: Command {
         if compiled.steps.contains(where: { $0.reconcilesPortals || $0.kind == .portalsScopeAudit }) {
             try PortalOptions.requireCredentials(console.environment)
         }
+        if compiled.steps.contains(where: { $0.reconcilesPortals || $0.kind == .portalsScopeAudit || $0.kind == .migrateData }) {
+            try InstallationStore(database: database, mapping: config.installations).checkShape(store: url.redacted)
+        }
+        try MigrationHistory(database: database, table: config.migrationsTable).checkShape()
         if !json {
             console.write(DiffTextRenderer(style: TextStyle(enabled: console.colorOut)).render(compiled) + "\n")
         }
@@ -128,7 +132,7 @@ struct ApplyCommand: Command {
         ) {
             try PortalOptions.fleet(
                 database: database, journal: journal, config: config, parallel: parallel, arguments: arguments,
-                environment: console.environment, access: .writing)
+                environment: console.environment, access: .writing, store: url)
         }
         var environment = ApplyExecutor.Environment(
             database: database, journal: journal, config: config, planDirectory: loaded.directory,

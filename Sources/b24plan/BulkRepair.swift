@@ -62,7 +62,7 @@ struct BulkRepair {
         let portalSteps = LazyPortalSteps(selection: .unfinished, whereClause: whereClause, memberIDs: memberIDs, leaseSeconds: 120) {
             try PortalOptions.fleet(
                 database: database, journal: journal, config: config, parallel: parallel, arguments: arguments,
-                environment: console.environment, access: .writing)
+                environment: console.environment, access: .writing, store: store.url)
         }
         let url = store.url
         var environment = ApplyExecutor.Environment(

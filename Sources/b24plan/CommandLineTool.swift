@@ -72,6 +72,9 @@ struct CommandLineTool {
             }
             if command.handlesInterruption { Self.installSignalHandlers() }
             return ExitCode.final(try command.run(parsed, console: console))
+        } catch let error as SetupError {
+            console.writeError("error: \(error.message)\n")
+            return ExitCode.final(.usage)
         } catch let error as UsageError {
             console.writeError("error: \(error.message)\nusage: \(command.usage)\nRun 'b24plan \(command.name) --help' for more.\n")
             return ExitCode.final(.usage)

@@ -42,7 +42,7 @@ struct DriftCommand: Command {
         let whereClause = try PortalOptions.whereClause(arguments)
         let fleet = try PortalOptions.fleet(
             database: database, journal: nil, config: config, parallel: parallel, arguments: arguments, environment: console.environment,
-            access: .readOnly)
+            access: .readOnly, store: store.url)
         fleet.health.setNoticeHandler { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) }
         let task = PortalReconcileTask(plan: loaded.compiled.plan, mode: .readOnly)
         let summary = try BlockingTask.run { [arguments] in

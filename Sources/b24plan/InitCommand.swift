@@ -12,7 +12,8 @@ struct InitCommand: Command {
         sqlite:.b24plan/state.db). With --installations-table it also creates the installations table
         the config maps (by default 'portals': member_id, domain, client_endpoint, access_token,
         refresh_token, expires_at, active), for apps that do not have one yet. Writes a default
-        b24plan.config.json when there is none. Running it again changes nothing.
+        b24plan.config.json when there is none, and adds .b24plan/ to .gitignore (creating it): the
+        default store can hold the installations' tokens. Running it again changes nothing.
         """
     var options: [OptionSpec] {
         [
@@ -37,6 +38,7 @@ struct InitCommand: Command {
             try Data(AppConfig.defaultFileText.utf8).write(to: URL(fileURLWithPath: AppConfig.fileName))
             done.append(AppConfig.fileName)
         }
+        if try GitIgnoreEntry.ensure() { done.append("\(GitIgnoreEntry.stateFolder) in .gitignore") }
         if format(arguments) == "json" {
             console.write(JSONOutput.encode(["database": url.redacted, "created": done.joined(separator: "; ")]))
         } else {

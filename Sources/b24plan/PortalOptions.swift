@@ -32,9 +32,10 @@ enum PortalOptions {
 
     static func fleet(
         database: any Database, journal: Journal?, config: AppConfig, parallel: Int, arguments: ParsedArguments,
-        environment: [String: String], access: Access
+        environment: [String: String], access: Access, store: DatabaseURL
     ) throws -> PortalFleet {
         let (clientID, secret) = try requireCredentials(environment)
+        try InstallationStore(database: database, mapping: config.installations).checkShape(store: store.redacted)
         let (requestTimeout, portalTimeout) = try timeouts(arguments)
         let thread = DatabaseThread(name: "b24plan.installations")
         let installations = InstallationStore(database: database, mapping: config.installations)
@@ -75,8 +76,11 @@ enum PortalOptions {
     static func requireCredentials(_ environment: [String: String]) throws -> (id: String, secret: String) {
         guard let clientID = environment["B24_CLIENT_ID"], !clientID.isEmpty, let secret = environment["B24_CLIENT_SECRET"], !secret.isEmpty
         else {
-            throw UsageError(
-                message: "the portal steps need B24_CLIENT_ID and B24_CLIENT_SECRET in the environment (to refresh expired tokens)")
+            let missing = ["B24_CLIENT_ID", "B24_CLIENT_SECRET"].filter { (environment[$0] ?? "").isEmpty }
+            throw SetupError(
+                "the portal steps need the app's OAuth client: \(missing.joined(separator: " and ")) "
+                    + "\(missing.count == 1 ? "is" : "are") not set (b24plan reads B24_CLIENT_ID and B24_CLIENT_SECRET "
+                    + "only from the environment, to refresh expired tokens)")
         }
         return (clientID, secret)
     }

@@ -69,7 +69,7 @@ struct ReconcileCommand: Command {
             ?? journal.openRun(app: compiled.app, version: compiled.to, planSHA256: loaded.planSHA256, state: .incomplete)
         let fleet = try PortalOptions.fleet(
             database: database, journal: journal, config: config, parallel: 1, arguments: arguments, environment: console.environment,
-            access: .writing)
+            access: .writing, store: store.url)
         fleet.health.setNoticeHandler { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) }
         let task = PortalReconcileTask(plan: compiled.plan, landingUnbinds: try journal.sitesUnbinds(for: compiled), mode: .apply)
         // The portal's row keeps its state while it is reconciled (an apply beside it sees no

@@ -26,7 +26,7 @@ struct WorkerMode {
         defer { database.close() }
         let fleet = try PortalOptions.fleet(
             database: database, journal: journal, config: config, parallel: parallel, arguments: arguments,
-            environment: console.environment, access: .writing)
+            environment: console.environment, access: .writing, store: url)
         let reporter = ConsoleReporter(console: console, jsonMode: format(arguments) == "json")
         let deadline = Date().addingTimeInterval(Self.patience)
         var run = try journal.run(app: compiled.app, version: compiled.to)

@@ -61,3 +61,39 @@ public struct InstallationStore: Sendable {
         """
     }
 }
+
+extension InstallationStore {
+    /// The mapped columns with the config key that names each (`installations.<key>`).
+    public var mappedColumns: [(key: String, column: String)] {
+        let m = mapping
+        return [
+            ("memberId", m.memberId), ("endpoint", m.endpoint), ("accessToken", m.accessToken), ("refreshToken", m.refreshToken),
+            ("expiresAt", m.expiresAt),
+        ]
+    }
+
+    /// Refuses, in one sentence, an installations table that is missing, lacks a mapped column, or
+    /// whose `where` condition does not run: before any step, so nothing is half done.
+    /// - Parameter store: how the state store is named in messages (its URL, redacted).
+    public func checkShape(store: String) throws {
+        let table = mapping.table
+        let expected = mappedColumns.map(\.column).joined(separator: ", ")
+        guard let missing = try TableShape.missingColumns(mappedColumns.map(\.column), in: table, database: database) else {
+            throw SetupError(
+                "the installations table \"\(table)\" does not exist in \(store): b24plan reads the installed portals from "
+                    + "the app's own table (columns \(expected)); name yours with installations.table in b24plan.config.json, "
+                    + "or create the default one with b24plan init --installations-table")
+        }
+        if !missing.isEmpty {
+            let keys = mappedColumns.filter { missing.contains($0.column) }.map { "installations.\($0.key)" }
+            throw SetupError(
+                "the installations table \"\(table)\" has no column \(missing.map { "\"\($0)\"" }.joined(separator: ", ")): "
+                    + "b24plan reads \(expected) from it; map your columns with \(keys.joined(separator: ", ")) "
+                    + "in b24plan.config.json")
+        }
+        if let problem = TableShape.conditionProblem(mapping.whereClause, in: table, database: database) {
+            throw SetupError(
+                "installations.where \"\(mapping.whereClause)\" in b24plan.config.json does not run on \"\(table)\": \(problem)")
+        }
+    }
+}

@@ -45,9 +45,27 @@ public struct MigrationHistory {
               execution_ms BIGINT NOT NULL\(tracksDirty ? ",\n  dirty SMALLINT NOT NULL DEFAULT 0" : "")
             )
             """)
+        try checkShape()
         if tracksDirty, try !hasDirtyColumn() {
             try database.execute("ALTER TABLE \(table) ADD COLUMN dirty SMALLINT NOT NULL DEFAULT 0")
         }
+    }
+
+    /// The columns b24plan records each migration in.
+    public static let columns = ["version", "name", "checksum", "applied_at", "execution_ms"]
+
+    /// Refuses, in one sentence, an existing table of this name that another tool keeps
+    /// (golang-migrate's or Rails' `schema_migrations (version, …)`): b24plan would fail on its
+    /// first read. A missing table is fine (it is created).
+    public func checkShape() throws {
+        guard let missing = try TableShape.missingColumns(Self.columns, in: table, database: database), !missing.isEmpty else {
+            return
+        }
+        throw SetupError(
+            "the migrations table \"\(table)\" has no column \(missing.map { "\"\($0)\"" }.joined(separator: ", ")): "
+                + "b24plan records \(Self.columns.joined(separator: ", ")) there, and this one looks like another tool's; "
+                + "name a table of b24plan's own with \"migrations\": {\"table\": \"b24plan_schema_migrations\"} "
+                + "in b24plan.config.json (migrations.table)")
     }
 
     private func hasDirtyColumn() throws -> Bool {
