@@ -6,16 +6,27 @@ struct StatusCommand: Command {
     let name = "status"
     var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.status }
     let summary = "Show a run: steps, timings, per-portal states"
-    let usage = "b24plan status [FILE] [--missing-scopes] [--database URL] [--format text|json]"
+    let usage =
+        "b24plan status [FILE] [--missing-scopes] [--portals [--state STATE] [--limit N] [--after MEMBER_ID]] [--database URL] [--format text|json]"
     let discussion = """
         Shows the run of FILE's app and version, or the most recent run when no FILE is given: each
         step with its state and times, and how many portals are done, need a reinstall, are inactive,
         failed or pending. --missing-scopes lists the installations whose token lacks a newly added
         scope (filled by the portals.scope-audit step).
+
+        --portals lists the portals themselves, in member-id order: member id, host, state, why
+        (the scopes the token lacks, the last error such as APPLICATION_NOT_FOUND or PORTAL_DELETED),
+        attempts and when it was last written. Installations the run has not reached yet are listed
+        as pending. --state keeps one state; --limit N shows at most N (default 100, 0 for all);
+        --after MEMBER_ID continues after the last one shown. --state, --limit and --after imply --portals.
         """
     var options: [OptionSpec] {
         [
             .flag("missing-scopes", "List installations lacking each added scope."),
+            .flag("portals", "List the portals: member id, host, state, reason, attempts, when."),
+            .value("state", "STATE", allowed: PortalList.states, "List only the portals in this state."),
+            .value("limit", "N", "List at most N portals (default 100; 0 for all)."),
+            .value("after", "MEMBER_ID", "List the portals after this member id (the next page)."),
             .value("format", "FORMAT", allowed: ["text", "json"], "Output format (default text)."),
             .value("against", "FILE", "The published plan to compare with (plan files only)."),
         ] + StoreOptions.options
@@ -48,9 +59,20 @@ struct StatusCommand: Command {
             console.writeError("error: \(what) in this state store\n")
             return .failure
         }
-        let report = try StatusReport.build(
+        var report = try StatusReport.build(
             run: run, journal: journal, compiled: compiled, missingScopes: arguments.has("missing-scopes"),
             installations: InstallationStore(database: store.database, mapping: store.config.installations))
+        if arguments.has("portals") || arguments.value("state") != nil || arguments.value("limit") != nil
+            || arguments.value("after") != nil
+        {
+            let limit = try arguments.wholeNumber("limit") ?? PortalList.defaultLimit
+            let installations = InstallationStore(database: store.database, mapping: store.config.installations)
+            try installations.checkShape(store: url.redacted)
+            report.portalList = try PortalList.build(
+                run: run.id, journal: journal, installations: installations, state: arguments.value("state"),
+                after: arguments.value("after"), limit: limit,
+                includeUnreached: StatusReport.reachesPortals(try journal.steps(run: run.id), compiled: compiled))
+        }
         if format(arguments) == "json" {
             console.write(JSONOutput.encode(report))
         } else {

@@ -32,6 +32,34 @@ struct StatusReport: Encodable {
     var steps: [Step]
     var portals: [String: Int]
     var missingScopes: [String: [String]]?
+    /// `--portals`: a page of portals with their state and reason.
+    var portalList: PortalList?
+
+    enum CodingKeys: String, CodingKey { case run, app, version, state, steps, portals, missingScopes, portalList, nextAfter }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(run, forKey: .run)
+        try container.encode(app, forKey: .app)
+        try container.encode(version, forKey: .version)
+        try container.encode(state, forKey: .state)
+        try container.encode(steps, forKey: .steps)
+        try container.encode(portals, forKey: .portals)
+        try container.encodeIfPresent(missingScopes, forKey: .missingScopes)
+        if let portalList {
+            try container.encode(portalList.entries, forKey: .portalList)
+            try container.encode(portalList.nextAfter, forKey: .nextAfter)
+        }
+    }
+
+    /// Whether the run still has portals to reach: a reconciling step (reconcile, canary, a wave)
+    /// recorded or planned that is not done. Its active installations without a task are pending.
+    static func reachesPortals(_ records: [String: Journal.StepRecord], compiled: CompiledPlan?) -> Bool {
+        let ids = Set(records.keys).union(compiled?.steps.map(\.id) ?? [])
+        return ids.contains { id in
+            (id == "portals.reconcile" || id == RolloutPolicy.canaryStep || id.hasPrefix("portals.wave.")) && records[id]?.state != .done
+        }
+    }
 
     /// `installations`: the app's table, to count the portals a started but unfinished reconcile has
     /// not reached yet as pending (they have no row until then).
@@ -57,10 +85,7 @@ struct StatusReport: Encodable {
             portals[state] = counts[Journal.PortalState(rawValue: state) ?? .pending] ?? 0
         }
         portals["pending"] = (portals["pending"] ?? 0) + (counts[.running] ?? 0)
-        let reconciling = records.filter {
-            $0.key == "portals.reconcile" || $0.key == RolloutPolicy.canaryStep || $0.key.hasPrefix("portals.wave.")
-        }
-        if let installations, !reconciling.isEmpty, reconciling.values.contains(where: { $0.state != .done }),
+        if let installations, reachesPortals(records, compiled: compiled),
             try installations.database.tableExists(installations.mapping.table)
         {
             let recorded = counts.values.reduce(0, +)
@@ -78,7 +103,7 @@ struct StatusReport: Encodable {
         }
         return StatusReport(
             run: run.id, app: run.app, version: run.version, state: run.state.rawValue, steps: steps, portals: portals,
-            missingScopes: scopes)
+            missingScopes: scopes, portalList: nil)
     }
 
     func text(style: TextStyle) -> String {
@@ -114,6 +139,7 @@ struct StatusReport: Encodable {
                 for member in members { out += "    \(member)\n" }
             }
         }
+        if let portalList { out += portalList.text(style: style) }
         return out
     }
 }
