@@ -25,6 +25,12 @@ struct ApplyExitCodeTests {
             apply.stdout.contains("1 portal needs a reinstall to grant new scopes (b24plan status --portals --state needs-reinstall"),
             "\(apply.stdout)")
         #expect(apply.stdout.contains("1 portal is inactive"), "\(apply.stdout)")
+        let reconcile = try setup.rows(
+            "SELECT s.started_at, s.finished_at FROM b24plan_steps s JOIN b24plan_runs r ON r.id = s.run_id "
+                + "WHERE s.step_id = 'portals.reconcile' AND r.version = '2.0.0'"
+        ).first
+        let (started, finished) = (reconcile?["started_at"] as? String ?? "", reconcile?["finished_at"] as? String ?? "")
+        #expect(!started.isEmpty && started < finished, "the reconcile's start and end are its own: \(reconcile ?? [:])")
         let json = try setup.run(["apply", "--yes", "--format", "json", setup.plan("2.0.0")])
         #expect(json.code == 0, "\(json.stdout)\(json.stderr)")
         let document = try CLIRunner.json(json)

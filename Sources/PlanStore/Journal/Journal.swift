@@ -200,10 +200,12 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Records a step's state: `started_at` is kept from the first time it ran, `finished_at` is set
-    /// when it is done or failed.
-    public func setStep(run runID: Int, step: String, state: StepState, detail: String? = nil, outputTail: String? = nil) throws {
+    /// when it is done or failed. `ran: false` records a step that never ran (baseline): no start time.
+    public func setStep(
+        run runID: Int, step: String, state: StepState, detail: String? = nil, outputTail: String? = nil, ran: Bool = true
+    ) throws {
         let time = timestamp
-        let started: SQLValue = state == .pending || state == .waiting ? .null : .text(time)
+        let started: SQLValue = state == .pending || state == .waiting || !ran ? .null : .text(time)
         let finished: SQLValue = state == .done || state == .failed ? .text(time) : .null
         try database.execute(
             database.dialect.upsert(

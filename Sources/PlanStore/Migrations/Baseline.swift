@@ -57,7 +57,8 @@ public struct Baseline {
             }
             let run = try journal.openRun(app: compiled.app, version: compiled.to, planSHA256: planSHA256, state: .baseline)
             for step in compiled.steps {
-                try journal.setStep(run: run.id, step: step.id, state: .done, detail: "baseline: recorded as done without running")
+                try journal.setStep(
+                    run: run.id, step: step.id, state: .done, detail: "baseline: recorded as done without running", ran: false)
             }
             try journal.setRunState(run.id, .baseline)
             try journal.recordPublished(
