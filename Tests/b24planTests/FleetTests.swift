@@ -148,8 +148,10 @@ struct FleetTests {
         let setup = try Setup()
         defer { setup.close() }
         let apply = try setup.run(["apply", "--yes", "--format", "json", "plans/acme.dealsync/2.0.0.json"])
-        #expect(apply.code == 3, "\(apply.stdout)\n\(apply.stderr.suffix(2000))")
         let states = try setup.states()
+        // needs-reinstall and inactive portals are reported, not failures: 3 only while some failed.
+        #expect(
+            apply.code == (states.values.contains("failed") ? 3 : 0), "\(apply.stdout)\n\(apply.stderr.suffix(2000))")
         let faults = try setup.faults()
         #expect(states.count == 300)
         for (member, portalFaults) in faults.sorted(by: { $0.key < $1.key }) {
@@ -214,7 +216,7 @@ struct FleetTests {
         // A second apply touches no portal that is done: zero writes.
         _ = try setup.farm.control("/_farm/reset-stats", post: [:])
         let again = try setup.run(["apply", "--yes", "plans/acme.dealsync/2.0.0.json"])
-        #expect(again.code == 3)
+        #expect(again.code == 0, "no portal failed or pending: \(again.stdout)")
         #expect(try setup.farm.stats()["writes_total"] as? Int == 0)
 
         // status --missing-scopes lists the portals lacking `task`.
