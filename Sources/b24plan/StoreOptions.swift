@@ -10,9 +10,18 @@ enum StoreOptions {
     ]
 
     /// The config named by `--config` (must exist) or the default file (may be absent).
+    /// A config that cannot be read or is invalid is a setup error (exit 64) naming the file and
+    /// the first problem at its place.
     static func config(_ arguments: ParsedArguments) throws -> AppConfig {
-        if let path = arguments.value("config") { return try AppConfig.load(path, required: true) }
-        return try AppConfig.load(AppConfig.fileName, required: false)
+        let path = arguments.value("config") ?? AppConfig.fileName
+        do {
+            return try AppConfig.load(path, required: arguments.value("config") != nil)
+        } catch let error as AppConfig.ConfigError {
+            guard let first = error.diagnostics.first else { throw SetupError("the config \(path) cannot be read") }
+            let more = error.diagnostics.count > 1 ? " (and \(error.diagnostics.count - 1) more)" : ""
+            let named = arguments.value("config") != nil ? ", named by --config" : ""
+            throw SetupError("the config \(path)\(named): \(first.file):\(first.line):\(first.column): \(first.message)\(more)")
+        }
     }
 
     /// `--database`, else `B24PLAN_DATABASE_URL`, else the config's `database`, else the default.
@@ -55,7 +64,15 @@ enum StoreOptions {
             defer { probe.close() }
             _ = try requireJournal(Journal(database: probe), url: url)
         }
-        let database = try DatabaseConnector.open(url, access: mode == .readOnly ? .readOnly : mode == .create ? .create : .existing)
+        let database: any Database
+        do {
+            database = try DatabaseConnector.open(url, access: mode == .readOnly ? .readOnly : mode == .create ? .create : .existing)
+        } catch let error as DatabaseError {
+            let reason = error.message.split(separator: "\n").first.map(String.init) ?? error.message
+            throw SetupError(
+                "cannot open the state store \(url.redacted): \(reason.trimmingCharacters(in: .whitespaces)) "
+                    + "(the store is named by --database, else B24PLAN_DATABASE_URL, else \"database\" in b24plan.config.json)")
+        }
         let journal = Journal(database: database)
         do {
             switch mode {
