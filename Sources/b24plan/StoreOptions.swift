@@ -68,7 +68,8 @@ enum StoreOptions {
         do {
             database = try DatabaseConnector.open(url, access: mode == .readOnly ? .readOnly : mode == .create ? .create : .existing)
         } catch let error as DatabaseError {
-            let reason = error.message.split(separator: "\n").first.map(String.init) ?? error.message
+            var reason = error.message.split(separator: "\n").first.map(String.init) ?? error.message
+            if let named = reason.range(of: "cannot connect to \(url.redacted): ") { reason = String(reason[named.upperBound...]) }
             throw SetupError(
                 "cannot open the state store \(url.redacted): \(reason.trimmingCharacters(in: .whitespaces)) "
                     + "(the store is named by --database, else B24PLAN_DATABASE_URL, else \"database\" in b24plan.config.json)")
