@@ -32,9 +32,13 @@ public struct GraphLayout: Sendable, Equatable {
 
     /// Lays out `steps` (id and the ids it comes after; unknown ids and cycles are ignored).
     public static func layered(_ steps: [(id: String, after: [String])]) -> GraphLayout {
+        // The first step of each id; `index` maps an id to its place among those.
         var index: [String: Int] = [:]
-        for (position, step) in steps.enumerated() where index[step.id] == nil { index[step.id] = position }
-        let unique = steps.enumerated().filter { index[$0.element.id] == $0.offset }.map(\.element)
+        var unique: [(id: String, after: [String])] = []
+        for step in steps where index[step.id] == nil {
+            index[step.id] = unique.count
+            unique.append(step)
+        }
         let predecessors = unique.map { step in Array(Set(step.after.compactMap { index[$0] })).sorted() }
         // Depth by the longest path; a step on a cycle counts the edges that close it as absent.
         var depth = [Int?](repeating: nil, count: unique.count)

@@ -30,7 +30,7 @@ enum GraphSVG {
             let colour = ReportPalette.step(state)
             let dash = step?.manual == true ? " stroke-dasharray=\"5 3\"" : ""
             let manual = step?.manual == true ? " (manual)" : ""
-            out += "<g class=\"node state-\(HTMLText.escape(state))\">"
+            out += "<g class=\"node state-\(HTMLText.classToken(state))\">"
             out += "<title>\(HTMLText.escape(node.id))\(manual): \(HTMLText.escape(state))</title>"
             out +=
                 "<rect x=\"\(node.x)\" y=\"\(node.y)\" width=\"\(GraphLayout.boxWidth)\" height=\"\(GraphLayout.boxHeight)\" rx=\"6\" "

@@ -28,4 +28,10 @@ public enum HTMLText {
         guard visible.count > limit else { return escape(visible) }
         return escape(String(visible.prefix(max(1, limit - 1))) + "…")
     }
+
+    /// A value as a class name: ASCII letters, digits and `-` kept, anything else `_` (a state the
+    /// journal holds is shown as text elsewhere; here it only styles).
+    public static func classToken(_ text: String) -> String {
+        String(text.prefix(40).map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
+    }
 }

@@ -36,8 +36,11 @@ enum PortalBarsSVG {
                     + "fill=\"\(ReportPalette.portal(state))\"><title>\(HTMLText.escape(bar.step)): \(count) \(state)</title></rect>\n"
                 offset = end
             }
-            let text = PortalStateOrder.states.map { "\(bar.counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
-            out += "<text x=\"\(labelWidth)\" y=\"\(y + 34)\" fill=\"#1d1d1d\">\(bar.total) portals: \(text)</text>\n"
+            let text =
+                bar.total == 0
+                ? "not started: no portal recorded yet"
+                : "\(bar.total) portals: " + PortalStateOrder.states.map { "\(bar.counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
+            out += "<text x=\"\(labelWidth)\" y=\"\(y + 34)\" fill=\"#1d1d1d\">\(text)</text>\n"
         }
         out += "</svg>\n"
         return out

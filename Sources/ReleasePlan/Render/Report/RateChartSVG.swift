@@ -1,5 +1,5 @@
-/// The `rate` section's drawing: requests per second as a filled area with its line, errors per
-/// second as a red line, on the measured seconds (`RateSeries`: pauses over five minutes are cut
+/// The `rate` section's drawing: requests per second as a filled step area with its outline (each
+/// second, or bucket, flat over the time it covers), errors per second as a red line, on the measured seconds (`RateSeries`: pauses over five minutes are cut
 /// out and marked with a dashed line, long runs averaged per bucket). The y axis starts at 0.
 enum RateChartSVG {
     static let width = 1000
@@ -40,21 +40,22 @@ enum RateChartSVG {
                     + "</title></line>\n"
                 x += Double(breakWidth)
             }
-            let xs = segment.requests.indices.map { Int((x + (Double($0) + 0.5) * step).rounded()) }
-            let (startX, endX) = (Int(x.rounded()), Int((x + Double(segment.requests.count) * step).rounded()))
-            let line = zip(xs, segment.requests).map { "\($0) \(y($1))" }
+            // Steps, not a slope: each bucket is flat over the seconds it covers.
+            let edges = (0...segment.requests.count).map { Int((x + Double($0) * step).rounded()) }
+            let (startX, endX) = (edges[0], edges[edges.count - 1])
+            func outline(_ values: [Double]) -> String {
+                values.indices.map { "L\(edges[$0]) \(y(values[$0])) L\(edges[$0 + 1]) \(y(values[$0]))" }.joined(separator: " ")
+            }
+            let line = outline(segment.requests)
             out +=
-                "<path class=\"area\" d=\"M\(startX) \(bottom) L\(xs[0]) \(y(segment.requests[0])) L"
-                + line.joined(separator: " L")
-                + " L\(xs[xs.count - 1]) \(y(segment.requests[segment.requests.count - 1])) L\(endX) \(bottom) Z\" "
-                + "fill=\"#9cc3e6\" fill-opacity=\"0.7\" stroke=\"none\"/>\n"
+                "<path class=\"area\" d=\"M\(startX) \(bottom) \(line) L\(endX) \(bottom) Z\" fill=\"#9cc3e6\" fill-opacity=\"0.7\" stroke=\"none\"/>\n"
             out +=
-                "<path class=\"line\" d=\"M" + line.joined(separator: " L") + "\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.6\"/>\n"
+                "<path class=\"line\" d=\"M\(startX) \(y(segment.requests[0])) \(line)\" fill=\"none\" stroke=\"#1565c0\" "
+                + "stroke-width=\"1.6\"/>\n"
             if segment.errors.contains(where: { $0 > 0 }) {
-                let errorLine = zip(xs, segment.errors).map { "\($0) \(y($1))" }
                 out +=
-                    "<path class=\"errors\" d=\"M" + errorLine.joined(separator: " L") + "\" fill=\"none\" stroke=\"#d32f2f\" "
-                    + "stroke-width=\"1.4\"/>\n"
+                    "<path class=\"errors\" d=\"M\(startX) \(y(segment.errors[0])) \(outline(segment.errors))\" fill=\"none\" "
+                    + "stroke=\"#d32f2f\" stroke-width=\"1.4\"/>\n"
             }
             let label = index == 0 ? ReportTime.dateTime(segment.first) : ReportTime.time(segment.first)
             out +=

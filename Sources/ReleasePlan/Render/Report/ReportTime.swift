@@ -29,6 +29,13 @@ public enum ReportTime {
         return pad(inDay / 3_600, 2) + ":" + pad(inDay / 60 % 60, 2) + ":" + pad(inDay % 60, 2)
     }
 
+    /// `18:04:05.123` (UTC) of a Unix time with fractions.
+    public static func preciseTime(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.down))
+        let milliseconds = min(999, Int(((seconds - Double(whole)) * 1000).rounded()))
+        return time(whole) + "." + pad(milliseconds, 3)
+    }
+
     /// A duration as people say it: `45 s`, `12 min 5 s`, `3 h 20 min`, `2 d 4 h`.
     public static func duration(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())

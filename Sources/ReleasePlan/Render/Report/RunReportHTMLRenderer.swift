@@ -105,7 +105,7 @@ public enum RunReportHTMLRenderer {
         let series = RateSeries.build(rate.points)
         out +=
             "<p>\(rate.totalRequests) requests to portals (\(rate.totalErrors) without an answer or with an error answer) in "
-            + "\(rate.points.count) seconds with requests; peak \(peak.requests) requests in the second "
+            + "\(rate.points.count) second\(rate.points.count == 1 ? "" : "s") with requests; peak \(peak.requests) requests in the second "
             + "\(ReportTime.dateTime(peak.second)) UTC.</p>\n"
         out += "<figure>\n" + RateChartSVG.render(series) + "<figcaption>Measured by the fleet and journaled per second "
         out += "(b24plan_request_rate); blue: requests per second, red: errors per second"

@@ -41,7 +41,7 @@ enum TimelineSVG {
             let times =
                 "started " + HTMLText.escape(step.startedAt ?? "") + (step.finishedAt.map { ", finished " + HTMLText.escape($0) } ?? "")
             out +=
-                "<rect class=\"bar state-\(HTMLText.escape(step.state))\" x=\"\(left)\" y=\"\(y + 5)\" width=\"\(right - left)\" height=\"14\" "
+                "<rect class=\"bar state-\(HTMLText.classToken(step.state))\" x=\"\(left)\" y=\"\(y + 5)\" width=\"\(right - left)\" height=\"14\" "
                 + "fill=\"\(colour.fill)\" stroke=\"\(colour.stroke)\" stroke-width=\"1.2\"\(dash)>"
                 + "<title>\(HTMLText.escape(id)): \(HTMLText.escape(step.state)), \(times) (\(ReportTime.duration(end - start)))</title></rect>\n"
         }
@@ -51,7 +51,7 @@ enum TimelineSVG {
             let fill = gate.state == "rejected" ? "#d32f2f" : "#2e7d32"
             let why = gate.reason.map { ": " + HTMLText.escape($0) } ?? ""
             out +=
-                "<path class=\"gate gate-\(HTMLText.escape(gate.state))\" d=\"M\(cx) \(cy - 7) L\(cx + 7) \(cy) L\(cx) \(cy + 7) L\(cx - 7) \(cy) Z\" "
+                "<path class=\"gate gate-\(HTMLText.classToken(gate.state))\" d=\"M\(cx) \(cy - 7) L\(cx + 7) \(cy) L\(cx) \(cy + 7) L\(cx - 7) \(cy) Z\" "
                 + "fill=\"\(fill)\" stroke=\"#ffffff\" stroke-width=\"1\"><title>\(HTMLText.escape(gate.step)) \(HTMLText.escape(gate.state)) "
                 + "by \(HTMLText.escape(gate.by)) at \(HTMLText.escape(gate.at))\(why)</title></path>\n"
         }
@@ -59,13 +59,15 @@ enum TimelineSVG {
         return out
     }
 
-    /// Five ticks with UTC times (dates too when the run spans more than a day), and grid lines.
+    /// Five ticks with UTC times (dates too when the run spans more than a day, milliseconds when
+    /// it spans less than 20 seconds), and grid lines.
     private static func axis(first: Double, span: Double, height: Int, x: (Double) -> Int) -> String {
         var out = "<g class=\"axis\" stroke=\"#d0d0d0\" stroke-width=\"1\">\n"
         for tick in 0...4 {
             let time = first + span * Double(tick) / 4
             let second = Int(time.rounded(.down))
-            let label = span > 86_400 ? ReportTime.dateTime(second) : ReportTime.time(second)
+            let label =
+                span > 86_400 ? ReportTime.dateTime(second) : span < 20 ? ReportTime.preciseTime(time) : ReportTime.time(second)
             let anchor = tick == 0 ? "start" : tick == 4 ? "end" : "middle"
             out += "<line x1=\"\(x(time))\" y1=\"\(top - 6)\" x2=\"\(x(time))\" y2=\"\(height - 4)\"/>"
             out += "<text x=\"\(x(time))\" y=\"\(top - 12)\" text-anchor=\"\(anchor)\" fill=\"#4a4a4a\" stroke=\"none\">\(label)</text>\n"
