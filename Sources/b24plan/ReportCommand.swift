@@ -40,6 +40,11 @@ struct ReportCommand: Command {
             planFile = (loaded.compiled, loaded.planPath)
         }
         let journal = store.journal
+        if let version = try journal.recordedSchemaVersion(), version < Journal.schemaVersion {
+            console.writeError(
+                "note: the journal in \(store.url.redacted) has schema \(version) and this b24plan writes \(Journal.schemaVersion); "
+                    + "report reads it without upgrading it (runs before schema 4 have no requests per second)\n")
+        }
         let run = try planFile.map { try journal.run(app: $0.compiled.app, version: $0.compiled.to) } ?? journal.latestRun()
         guard let run else {
             let what = planFile.map { "\($0.compiled.app) \($0.compiled.to) has not been applied" } ?? "no run has been recorded"

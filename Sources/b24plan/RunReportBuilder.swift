@@ -68,7 +68,9 @@ struct RunReportBuilder {
             (try? installations.database.tableExists(installations.mapping.table)) == true,
             let active = try? installations.count()
         {
-            totals["pending", default: 0] += max(0, active - recorded.values.reduce(0, +))
+            // Recorded portals that are still active: all but the inactive ones (their rows are marked).
+            let reached = recorded.values.reduce(0, +) - (recorded[.inactive] ?? 0)
+            totals["pending", default: 0] += max(0, active - reached)
         }
         var bars = status.steps.compactMap { step in step.portals.map { RunReport.PortalBar(step: step.id, counts: complete($0)) } }
         if bars.isEmpty, reconciling.contains(where: { $0.id == PlanStep.Kind.portalsReconcile.rawValue }) {
