@@ -27,9 +27,14 @@ public enum FailureGrouping {
             var cause: String
         }
         var groups: [Key: (count: Int, example: String, members: [String])] = [:]
+        // Many portals fail with the same text: each distinct text is read once.
+        var causes: [String: String] = [:]
         // Member-id order, so each group's first members and example do not depend on the input's.
         for problem in problems.sorted(by: { ($0.memberID, $0.state) < ($1.memberID, $1.state) }) {
-            let key = Key(state: problem.state, cause: FailureCause.of(problem.lastError))
+            let text = problem.lastError ?? ""
+            let cause = causes[text] ?? FailureCause.of(problem.lastError)
+            causes[text] = cause
+            let key = Key(state: problem.state, cause: cause)
             var group = groups[key] ?? (0, problem.lastError ?? "", [])
             group.count += 1
             if group.members.count < MemberList.cap { group.members.append(problem.memberID) }

@@ -132,4 +132,29 @@ struct RunReportRendererTests {
         #expect(svg.contains("width=\"253\" height=\"20\" fill=\"none\""))
         #expect(svg.contains("width=\"800\" height=\"20\" fill=\"none\""))
     }
+
+    @Test("100,000 problem portals and a day of request seconds: grouped, capped, averaged; the page stays small")
+    func bounded() {
+        let texts = [
+            "PORTAL_DELETED: Portal was deleted (HTTP 500)", "token lacks task; skipped placement TASK_VIEW_TAB",
+            "app.info says INSTALLED: false (widgets hidden, events not sent)",
+        ]
+        let problems = (0..<100_000).map { (index: Int) -> FailureGrouping.Problem in
+            let redirect = "redirected to http://evil.example/p/portal-\(index)/rest/, not followed: only https"
+            let text: String = index % 4 == 3 ? redirect : texts[index % 3]
+            return FailureGrouping.Problem(memberID: "m\(100_000 + index)", state: index % 2 == 0 ? "failed" : "inactive", lastError: text)
+        }
+        var report = ReportFixtures.small()
+        report.failures = FailureGrouping.group(problems)
+        report.missingScopes = FailureGrouping.missingScopes(problems.map { ($0.memberID, "task") })
+        report.rate.points = (0..<86_400).map { (offset: Int) -> RunReport.RatePoint in
+            RunReport.RatePoint(second: 1_772_362_800 + offset, requests: offset % 50, errors: offset % 7 == 0 ? 1 : 0)
+        }
+        #expect(report.failures.portals == 100_000 && report.failures.groups.allSatisfy { $0.members.count <= MemberList.cap })
+        #expect(report.failures.groups.map(\.count).reduce(0, +) + report.failures.hiddenPortals == 100_000)
+        let html = RunReportHTMLRenderer.render(report)
+        #expect(html.utf8.count < 400_000, "\(html.utf8.count) bytes")
+        #expect(html.contains("averaged over 144-second buckets"))
+        #expect(html.contains("and 99950 more"), "the missing scope lists 50 of 100,000")
+    }
 }
