@@ -19,7 +19,8 @@ struct ReportCommand: Command {
 
         The page has inline CSS and SVG only: no script, nothing fetched; it prints. The same journal
         gives the same bytes. --format json prints the same data as one JSON document. Read-only: it
-        creates no store and writes nothing to it.
+        creates no store and writes nothing to it. Exit 0 when the report is written, 1 when FILE's
+        version (or the store) has no run, 64 on a usage error or a missing store.
         """
     var options: [OptionSpec] {
         [
