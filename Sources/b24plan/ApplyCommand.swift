@@ -6,6 +6,7 @@ import Rollout
 /// `b24plan apply`: executes the plan's steps in order, resumably, recording each in the journal.
 struct ApplyCommand: Command {
     let name = "apply"
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let summary = "Execute the plan: migrations, deploy, gates, portals (resumable)"
     let usage = "b24plan apply FILE|SAVED [--database URL] [--yes] [--parallel N] [--format text|json]"
     let handlesInterruption = true
@@ -159,7 +160,7 @@ struct ApplyCommand: Command {
             .filter { $0.key != .done && $0.key != .inactive }.values.reduce(0, +)
         let code: ExitCode = outcome.failure != nil ? .failure : outcome.isComplete && portalsUnfinished == 0 ? .success : .incomplete
         if json {
-            console.write(JSONOutput.encode(ApplyDocument(compiled, outcome: outcome)))
+            console.write(try JSONOutput.encode(ApplyDocument(compiled, outcome: outcome)))
         } else {
             let failedPortals = try journal.reconcileCounts(run: outcome.runID)[.failed] ?? 0
             console.write("\n" + summary(outcome, compiled: compiled, planPath: loaded.planPath, failedPortals: failedPortals))

@@ -4,6 +4,7 @@ import ReleasePlan
 /// `b24plan baseline FILE`: adopt b24plan on a live app without running anything.
 struct BaselineCommand: Command {
     let name = "baseline"
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let summary = "Record a plan as published and its migrations as applied (adopting b24plan)"
     let usage = "b24plan baseline FILE [--database URL] [--config FILE]"
     let discussion = """
@@ -40,7 +41,7 @@ struct BaselineCommand: Command {
         let compiled = loaded.compiled
         if format(arguments) == "json" {
             console.write(
-                JSONOutput.encode(
+                try JSONOutput.encode(
                     BaselineDocument(
                         run: summary.runID, app: compiled.app, version: compiled.to, recorded: summary.recorded,
                         alreadyRecorded: summary.alreadyRecorded)))

@@ -13,11 +13,15 @@ protocol Command {
     /// Whether the command stops at safe points on SIGINT/SIGTERM (it polls `Interruption.shared`)
     /// rather than being ended by the signal at once.
     var handlesInterruption: Bool { get }
+    /// Which positional argument is a plan FILE: the one at `index` when there are `count` of them
+    /// (nil: none). It is checked before `run` (`PlanInput`): an unreadable one exits 64.
+    var planPositional: (index: Int, count: Int)? { get }
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode
 }
 
 extension Command {
     var handlesInterruption: Bool { false }
+    var planPositional: (index: Int, count: Int)? { nil }
 
     /// The full `--help` text.
     var help: String {

@@ -70,8 +70,12 @@ struct CommandLineTool {
                 console.write(command.help)
                 return .success
             }
+            try PlanInput.requireReadable(command.inputFiles(parsed))
             if command.handlesInterruption { Self.installSignalHandlers() }
             return ExitCode.final(try command.run(parsed, console: console))
+        } catch let error as InputError {
+            console.writeError("error: \(error)\n")
+            return ExitCode.final(.usage)
         } catch let error as UsageError {
             console.writeError("error: \(error.message)\nusage: \(command.usage)\nRun 'b24plan \(command.name) --help' for more.\n")
             return ExitCode.final(.usage)

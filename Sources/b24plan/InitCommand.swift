@@ -38,7 +38,7 @@ struct InitCommand: Command {
             done.append(AppConfig.fileName)
         }
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(["database": url.redacted, "created": done.joined(separator: "; ")]))
+            console.write(try JSONOutput.encode(["database": url.redacted, "created": done.joined(separator: "; ")]))
         } else {
             console.write("ready: " + done.joined(separator: "; ") + "\n")
         }

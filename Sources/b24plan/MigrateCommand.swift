@@ -8,6 +8,7 @@ import Rollout
 /// and no portals.
 struct MigrateCommand: Command {
     let name = "migrate"
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let summary = "Bring a database to a release's schema: its migrations only, in order"
     let usage = "b24plan migrate FILE [--database URL] [--parallel N] [--format text|json] | b24plan migrate --mark-clean ID FILE"
     let handlesInterruption = true
@@ -91,7 +92,7 @@ struct MigrateCommand: Command {
         let applied = compiled.steps.filter { outcome.states[$0.id] == .done }.compactMap { $0.migration?.id }
         if json {
             console.write(
-                JSONOutput.encode(
+                try JSONOutput.encode(
                     MigrateDocument(
                         app: plan.app, version: plan.version, applied: applied, alreadyApplied: recorded.keys.sorted(),
                         failure: outcome.failure.map { ApplyDocument.Failure(step: $0.step, message: $0.message) })))

@@ -9,6 +9,7 @@ import Rollout
 /// journaled as its own run (`<version>+repair.<n>`) with apply's pacing, progress and states.
 struct ReconcileCommand: Command {
     let name = "reconcile"
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let handlesInterruption = true
     let summary = "Repair portals to the published release: one now (ONAPPINSTALL/ONAPPUPDATE), or in bulk"
     let usage = "b24plan reconcile FILE (--member-id ID[,ID…] | --where SQL | --all) [--parallel N] [--database URL] [--format text|json]"
@@ -86,7 +87,7 @@ struct ReconcileCommand: Command {
         }
         if format(arguments) == "json" {
             console.write(
-                JSONOutput.encode(["memberId": outcome.memberID, "state": outcome.state.rawValue, "detail": outcome.lastError ?? ""]))
+                try JSONOutput.encode(["memberId": outcome.memberID, "state": outcome.state.rawValue, "detail": outcome.lastError ?? ""]))
         } else {
             console.write("\(outcome.memberID): \(outcome.state.rawValue)" + (outcome.lastError.map { " — \($0)" } ?? "") + "\n")
         }

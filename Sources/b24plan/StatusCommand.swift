@@ -4,6 +4,7 @@ import ReleasePlan
 /// `b24plan status`: the journal of a run — steps with states and times, per-portal counts.
 struct StatusCommand: Command {
     let name = "status"
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let summary = "Show a run: steps, timings, per-portal states"
     let usage = "b24plan status [FILE] [--missing-scopes] [--database URL] [--format text|json]"
     let discussion = """
@@ -51,7 +52,7 @@ struct StatusCommand: Command {
             run: run, journal: journal, compiled: compiled, missingScopes: arguments.has("missing-scopes"),
             installations: InstallationStore(database: store.database, mapping: store.config.installations))
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(report))
+            console.write(try JSONOutput.encode(report))
         } else {
             console.write(report.text(style: TextStyle(enabled: console.colorOut)))
         }

@@ -33,6 +33,13 @@ public struct LintContext: Sendable {
     /// The plan's version, when it parses under its versioning scheme.
     public var version: Version? { Version(plan.version, scheme: plan.versioning) }
 
+    /// The scopes the plan requests as rules about a missing scope read them: normalised (`tasks`
+    /// counts as `task`), and a misspelt code read as the one it misspells, so that B24P201 alone
+    /// reports the typo (not also B24P204, B24P205, B24P206 or B24P215).
+    public var requestedScopes: Set<String> {
+        Set(plan.scopeCodes.map { Bitrix24Catalogue.normalizedScope(Bitrix24Catalogue.scopeMeant($0) ?? $0) })
+    }
+
     /// Migration ids of the published plan: migrations with these ids are not new.
     public var publishedMigrationIDs: Set<Int> { Set(previous?.plan.migrations.map(\.id) ?? []) }
 
