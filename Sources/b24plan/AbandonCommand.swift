@@ -22,6 +22,7 @@ struct AbandonCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "abandon needs exactly one plan FILE")
         }
+        try requireInputs(arguments)
         let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
         defer { store.close() }
         let (database, journal, config) = (store.database, store.journal, store.config)
@@ -44,7 +45,8 @@ struct AbandonCommand: Command {
         if !already { try journal.setRunState(run.id, .abandoned) }
         if format(arguments) == "json" {
             console.write(
-                try JSONOutput.encode(AbandonDocument(app: compiled.app, version: compiled.to, state: "abandoned", alreadyAbandoned: already)))
+                try JSONOutput.encode(
+                    AbandonDocument(app: compiled.app, version: compiled.to, state: "abandoned", alreadyAbandoned: already)))
         } else {
             console.write(
                 already

@@ -73,6 +73,7 @@ struct ApplyCommand: Command {
         if !arguments.has("worker") && !arguments.has("yes") && isatty(STDIN_FILENO) != 1 {
             throw UsageError(message: "apply asks for confirmation on a terminal; pass --yes to apply without asking")
         }
+        try requireInputs(arguments)
         // The store's newest published plan is the previous plan, whatever the folder holds.
         guard
             case let (store, plan)? = try OpenStore.openWithPlan(

@@ -21,6 +21,7 @@ struct BaselineCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "baseline needs exactly one plan FILE")
         }
+        try requireInputs(arguments)
         guard case let (store, loaded)? = try OpenStore.openWithPlan(path, arguments: arguments, console: console, mode: .create)
         else { return .failure }
         defer { store.close() }

@@ -28,6 +28,7 @@ struct BumpCommand: Command {
         guard let bump = Bump(rawValue: kind) else {
             throw UsageError(message: "bump kind must be patch, minor or major, not '\(kind)'")
         }
+        try requireInputs(arguments)
         let bytes: [UInt8]
         do {
             bytes = try LocalFileSystem().read(file)

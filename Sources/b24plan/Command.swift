@@ -14,7 +14,8 @@ protocol Command {
     /// rather than being ended by the signal at once.
     var handlesInterruption: Bool { get }
     /// Which positional argument is a plan FILE: the one at `index` when there are `count` of them
-    /// (nil: none). It is checked before `run` (`PlanInput`): an unreadable one exits 64.
+    /// (nil: none). `run` checks it with `requireInputs` after its usage checks and before it opens
+    /// a store or reads anything: an unreadable one exits 64.
     var planPositional: (index: Int, count: Int)? { get }
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode
 }

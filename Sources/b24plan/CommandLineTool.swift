@@ -70,7 +70,6 @@ struct CommandLineTool {
                 console.write(command.help)
                 return .success
             }
-            try PlanInput.requireReadable(command.inputFiles(parsed))
             if command.handlesInterruption { Self.installSignalHandlers() }
             return ExitCode.final(try command.run(parsed, console: console))
         } catch let error as InputError {

@@ -41,6 +41,7 @@ struct DiffCommand: Command {
             }
             throw UsageError(message: message)
         }
+        try requireInputs(arguments)
         let compiler = try PlanCompiler.from(arguments)
         let format = format(arguments)
         let history = StoreHistory.named(arguments, console: console)

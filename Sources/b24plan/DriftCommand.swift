@@ -32,6 +32,7 @@ struct DriftCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "drift needs exactly one plan FILE")
         }
+        try requireInputs(arguments)
         let store = try OpenStore.open(arguments, console: console, mode: .mustExistLeavingJournal)
         defer { store.close() }
         let (database, config) = (store.database, store.config)

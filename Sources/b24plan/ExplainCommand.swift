@@ -35,7 +35,8 @@ struct ExplainCommand: Command {
     private func listRules(format: String, console: Console) throws {
         if format == "json" {
             console.write(
-                try JSONOutput.encode(RuleTable.entries.map { RuleSummary(code: $0.code.rawValue, severity: $0.severity, title: $0.title) }))
+                try JSONOutput.encode(RuleTable.entries.map { RuleSummary(code: $0.code.rawValue, severity: $0.severity, title: $0.title) })
+            )
             return
         }
         for entry in RuleTable.entries {

@@ -37,6 +37,7 @@ struct GateCommand: Command {
         if rejecting && (reason ?? "").isEmpty { throw UsageError(message: "gate reject needs --reason TEXT (what moderation said)") }
         if !rejecting && reason != nil { throw UsageError(message: "--reason goes with gate reject") }
         var stepID = arguments.positionals[1]
+        try requireInputs(arguments)
         let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
         defer { store.close() }
         let (database, journal, config) = (store.database, store.journal, store.config)
@@ -135,7 +136,8 @@ extension GateCommand {
     static func noSuchStep(_ stepID: String, in compiled: CompiledPlan) -> String {
         let ids = compiled.steps.map(\.id)
         let gates = compiled.steps.filter(\.manual).map(\.id)
-        let meant = ids.first { $0.lowercased() == "gate." + stepID.lowercased() } ?? ids.first { $0.lowercased() == stepID.lowercased() }
+        let meant =
+            ids.first { $0.lowercased() == "gate." + stepID.lowercased() } ?? ids.first { $0.lowercased() == stepID.lowercased() }
             ?? Suggestion.closest(to: stepID, in: ids)
         var message = "the plan has no step \(stepID)"
         if let meant { message += "; did you mean \(meant)?" }

@@ -21,6 +21,7 @@ struct GraphCommand: Command {
         guard arguments.positionals.count == 1, let file = arguments.positionals.first else {
             throw UsageError(message: "graph needs exactly one plan FILE")
         }
+        try requireInputs(arguments)
         let format = format(arguments)
         guard
             let outcome = try CompileStep(console: console).run(

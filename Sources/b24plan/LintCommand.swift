@@ -38,7 +38,6 @@ struct LintCommand: Command {
         var files: [String] = []
         for argument in arguments.positionals {
             guard PlanInput.isFolder(argument) else {
-                try PlanInput.requireReadable([argument])
                 files.append(argument)
                 continue
             }
@@ -51,12 +50,13 @@ struct LintCommand: Command {
                     message: "no release plans in \(argument): a plan is a *.json file whose top-level object has \"app\" "
                         + "and \"version\", or one named like a version (1.0.0.json)")
             }
-            try PlanInput.requireReadable(plans)
             files += plans.filter { !files.contains($0) }
         }
         if arguments.value("against") != nil && files.count > 1 {
             throw UsageError(message: "--against can be used with one FILE only")
         }
+        try PlanInput.requireReadable(files)
+        try requireInputs(arguments)
         let linter = Linter()
         var diagnostics: [Diagnostic] = []
         var sources: [String: SourceFile] = [:]

@@ -42,8 +42,10 @@ struct MigrateCommand: Command {
         let json = format(arguments) == "json"
         if let id = arguments.value("mark-clean") {
             guard let version = Int(id) else { throw UsageError(message: "option '--mark-clean' needs a migration id, not '\(id)'") }
+            try requireInputs(arguments)
             return try markClean(version, path: path, arguments: arguments, console: console)
         }
+        try requireInputs(arguments)
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let maxConnections = try arguments.positiveInteger("max-connections") ?? 16
         guard case let (store, loaded)? = try OpenStore.openWithPlan(path, arguments: arguments, console: console, mode: .create)

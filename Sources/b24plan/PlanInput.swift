@@ -71,4 +71,10 @@ extension Command {
         }
         return files
     }
+
+    /// `PlanInput.requireReadable(inputFiles(arguments))`: every command that takes a plan FILE
+    /// calls it once its own usage checks passed, before it opens a store or reads the plan.
+    func requireInputs(_ arguments: ParsedArguments) throws {
+        try PlanInput.requireReadable(inputFiles(arguments))
+    }
 }

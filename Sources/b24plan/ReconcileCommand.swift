@@ -48,6 +48,7 @@ struct ReconcileCommand: Command {
             throw UsageError(message: "reconcile needs exactly one of --member-id ID[,ID…], --where SQL or --all")
         }
         if let memberIDs, memberIDs.isEmpty { throw UsageError(message: "--member-id needs at least one id") }
+        try requireInputs(arguments)
         let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
         defer { store.close() }
         let (database, journal, config) = (store.database, store.journal, store.config)

@@ -23,6 +23,7 @@ struct StatusCommand: Command {
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
         guard arguments.positionals.count <= 1 else { throw UsageError(message: "status takes at most one FILE") }
+        try requireInputs(arguments)
         let store = try OpenStore.open(arguments, console: console, mode: .readOnly)
         defer { store.close() }
         let (journal, url) = (store.journal, store.url)

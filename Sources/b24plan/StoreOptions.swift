@@ -147,7 +147,8 @@ struct LoadedPlan {
         let recompiled = try saved.recompile(in: folder, fileSystem: fileSystem, history: history)
         guard let compiled = recompiled.compiled, let plan = saved.inputs.first(where: { $0.role == .plan }) else {
             console.writeError("error: the inputs of the saved plan \(path) do not pass lint any more:\n")
-            try CompileStep(console: console).printDiagnostics(recompiled.lint.diagnostics, sources: recompiled.lint.sources, format: "text")
+            try CompileStep(console: console).printDiagnostics(
+                recompiled.lint.diagnostics, sources: recompiled.lint.sources, format: "text")
             return nil
         }
         if let difference = saved.difference(from: compiled) {

@@ -186,13 +186,12 @@ struct LintCommandTests {
         #expect(output.stdout.isEmpty)
     }
 
-    @Test("a plan that cannot be read is an error, not a crash")
+    @Test("a plan that cannot be read is a usage error (64) with the reason, not a crash; nothing on stdout")
     func missingPlan() throws {
         let output = try CLIRunner.run(["lint", "--format", "json", "no/such/plan.json"])
-        #expect(output.code == 1)
-        let json = try CLIRunner.json(output)
-        let diagnostics = try #require(json["diagnostics"] as? [[String: Any]])
-        #expect((diagnostics.first?["message"] as? String)?.contains("no such file") == true)
+        #expect(output.code == 64)
+        #expect(output.stderr == "error: cannot read no/such/plan.json: no such file\n")
+        #expect(output.stdout.isEmpty)
     }
 
     private func sha256(_ text: String) throws -> String {
