@@ -130,7 +130,7 @@ struct GateCommand: Command {
 }
 
 extension GateCommand {
-    /// "the plan has no step partner; did you mean gate.partner?", with the plan's manual steps.
+    /// "the plan has no step partner; did you mean gate.partner?", and a line with the plan's manual steps.
     /// A gate written without its `gate.` prefix (`partner`, `moderation`, `wave.1`) is the prefixed
     /// step when the plan has it; else the nearest step id, if any is close.
     static func noSuchStep(_ stepID: String, in compiled: CompiledPlan) -> String {
@@ -141,7 +141,7 @@ extension GateCommand {
             ?? Suggestion.closest(to: stepID, in: ids)
         var message = "the plan has no step \(stepID)"
         if let meant { message += "; did you mean \(meant)?" }
-        message += gates.isEmpty ? "; it has no manual steps" : "; its manual steps: " + gates.joined(separator: ", ")
+        message += gates.isEmpty ? "\nthe plan has no manual steps" : "\nthe plan's manual steps: " + gates.joined(separator: ", ")
         return message
     }
 
