@@ -220,7 +220,8 @@ struct PlanDecoderTests {
     }
 
     static let misspeltKeys: [MisspeltKey] = [
-        MisspeltKey(what: "the plan", overrides: [("version", nil), ("verison", "\"1.1.0\"")], key: "verison", meant: "version", path: "verison"),
+        MisspeltKey(
+            what: "the plan", overrides: [("version", nil), ("verison", "\"1.1.0\"")], key: "verison", meant: "version", path: "verison"),
         MisspeltKey(
             what: "an event", overrides: [("events", "[{ \"event\": \"ONCRMDEALUPDATE\", \"hander\": \"https://a.example/h\" }]")],
             key: "hander", meant: "handler", path: "events[0].hander"),
@@ -232,12 +233,18 @@ struct PlanDecoderTests {
             what: "a migration",
             overrides: [("migrations", "[{ \"id\": 1, \"nmae\": \"create\", \"file\": \"m/0001.sql\", \"sha256\": \"ab\" }]")],
             key: "nmae", meant: "name", path: "migrations[0].nmae"),
-        MisspeltKey(what: "monetization", overrides: [("monetization", "{ \"modle\": \"free\" }")], key: "modle", meant: "model", path: "monetization.modle"),
         MisspeltKey(
-            what: "a suppression", overrides: [("suppress", "[{ \"rul\": \"B24P305\", \"at\": \"migrations[0]\", \"reason\": \"empty\" }]")],
+            what: "monetization", overrides: [("monetization", "{ \"modle\": \"free\" }")], key: "modle", meant: "model",
+            path: "monetization.modle"),
+        MisspeltKey(
+            what: "a suppression",
+            overrides: [("suppress", "[{ \"rul\": \"B24P305\", \"at\": \"migrations[0]\", \"reason\": \"empty\" }]")],
             key: "rul", meant: "rule", path: "suppress[0].rul"),
-        MisspeltKey(what: "notice", overrides: [("notice", "{ \"optoin\": \"release_notice\" }")], key: "optoin", meant: "option", path: "notice.optoin"),
-        MisspeltKey(what: "a scope", overrides: [("scopes", "[{ \"cdoe\": \"crm\" }]")], key: "cdoe", meant: "code", path: "scopes[0].cdoe"),
+        MisspeltKey(
+            what: "notice", overrides: [("notice", "{ \"optoin\": \"release_notice\" }")], key: "optoin", meant: "option",
+            path: "notice.optoin"),
+        MisspeltKey(
+            what: "a scope", overrides: [("scopes", "[{ \"cdoe\": \"crm\" }]")], key: "cdoe", meant: "code", path: "scopes[0].cdoe"),
     ]
 
     @Test(arguments: misspeltKeys)
