@@ -186,6 +186,29 @@ struct LintCommandTests {
         #expect(output.stdout.isEmpty)
     }
 
+    @Test("--format github counts columns in characters on a Cyrillic line; --format json keeps UTF-8 bytes")
+    func githubColumnsInCharacters() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = """
+            {
+              "app": "acme.example",
+              "version": "1.0.0",
+              "changelog": { "ru": "Показывает связанные со сделкой задачи.", "en": "Short" },
+              "scopes": ["crm"],
+              "requiredMethods": ["crm.deal.get"]
+            }
+
+            """
+        try plan.write(to: folder.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
+        let github = try CLIRunner.run(["lint", "--format", "github", "1.0.0.json"], in: folder)
+        // `"Short"` is at character 73 of line 4 and at byte 107 (each Cyrillic letter is two bytes).
+        #expect(github.stdout.hasPrefix("::warning file=1.0.0.json,line=4,col=73,endColumn=80,title=B24P105::"), "\(github.stdout)")
+        let json = try CLIRunner.json(try CLIRunner.run(["lint", "--format", "json", "1.0.0.json"], in: folder))
+        let diagnostic = try #require((json["diagnostics"] as? [[String: Any]])?.first)
+        #expect(diagnostic["column"] as? Int == 107)
+    }
+
     @Test("a plan that cannot be read is a usage error (64) with the reason, not a crash; nothing on stdout")
     func missingPlan() throws {
         let output = try CLIRunner.run(["lint", "--format", "json", "no/such/plan.json"])

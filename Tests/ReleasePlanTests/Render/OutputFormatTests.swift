@@ -75,6 +75,27 @@ struct OutputFormatTests {
             ])
     }
 
+    /// GitHub counts characters (UTF-16 code units, as its runner and web view do), not the UTF-8
+    /// bytes of text and JSON output: the "ru" text of line 4 starts at byte 87 but character 62.
+    @Test func githubColumnsAreCharacters() throws {
+        let output = GitHubDiagnosticRenderer.render(Self.result.diagnostics, sources: Self.result.sources)
+        #expect(output.hasPrefix("::warning file=plans/acme.example/1.1.0.json,line=4,col=62,endColumn=71,title=B24P105::"), "\(output)")
+        #expect(Self.result.diagnostics.first.map { ($0.column, $0.endColumn) } ?? (0, 0) == (87, 103), "JSON keeps byte columns")
+        // An emoji is two UTF-16 code units (as in SARIF, which declares utf16CodeUnits).
+        let text = PlanText.make(["changelog": "{ \"en\": \"Deals 🚀 linked to each task.\", \"ru\": \"Коротко\" }"])
+        let result = Lint.run(plan: text)
+        let warning = try #require(result.only("B24P105"))
+        let line = try #require(result.sources[Lint.planPath]?.lineText(warning.line))
+        let expected = String(decoding: Array(line.utf8)[..<(warning.column - 1)], as: UTF8.self).utf16.count + 1
+        let github = GitHubDiagnosticRenderer.render([warning], sources: result.sources)
+        #expect(github.contains(",col=\(expected),"), "\(github)")
+        let sarif = try Self.object(try SARIFRenderer.render([warning], toolVersion: "0.1.0", sources: result.sources))
+        let region = try #require(
+            ((((sarif["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first?["locations"] as? [[String: Any]])?
+                .first?["physicalLocation"] as? [String: Any])?["region"] as? [String: Any])
+        #expect(region["startColumn"] as? Int == expected, "GitHub and SARIF agree")
+    }
+
     @Test func githubEscaping() {
         let diagnostic = Diagnostic(
             rule: "B24P305", message: "100% sure:\nline two, with a comma", file: "plans/a:b,c%.json",
