@@ -2,10 +2,15 @@
 /// codes of `_`- or `.`-separated segments also the code one whole segment away
 /// (`CRM_DEAL_TAB` → `CRM_DEAL_DETAIL_TAB`).
 public enum Suggestion {
-    /// The candidate nearest to `word`, if it is close enough to be a plausible typo.
+    /// The candidate nearest to `word`, if it is close enough to be a plausible typo. A word longer
+    /// than `longestWord` bytes is no typo of a code or key (and is not compared, however large).
     public static func closest<S: Sequence>(to word: String, in candidates: S) -> String? where S.Element == String {
-        closestBySpelling(to: word, in: candidates) ?? closestBySegments(to: word, in: candidates)
+        guard word.utf8.count <= longestWord else { return nil }
+        return closestBySpelling(to: word, in: candidates) ?? closestBySegments(to: word, in: candidates)
     }
+
+    /// The longest word (UTF-8 bytes) that gets a suggestion.
+    static let longestWord = 256
 
     /// The candidate within a third of the word's length in edits (at least 2).
     static func closestBySpelling<S: Sequence>(to word: String, in candidates: S) -> String? where S.Element == String {

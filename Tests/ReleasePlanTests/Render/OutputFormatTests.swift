@@ -63,6 +63,19 @@ struct OutputFormatTests {
         #expect(text.contains("\"file\" : \"plans/acme.example/1.1.0.json\""), "slashes are not escaped")
     }
 
+    /// A value JSON cannot hold fails the output loudly (the command exits 1 with the message)
+    /// instead of printing `{}`.
+    @Test func jsonOutputFailsLoudly() throws {
+        #expect(throws: JSONOutput.EncodingFailure.self) { try JSONOutput.encode(["x": Double.infinity]) }
+        do {
+            _ = try JSONOutput.encode(["options": PlanValue.object(["x": .number("1e400")])])
+            Issue.record("a number beyond a Double was encoded")
+        } catch {
+            #expect("\(error)".hasPrefix("cannot write the output as JSON: "), "\(error)")
+            #expect("\(error)".contains("options.x"), "the message names where: \(error)")
+        }
+    }
+
     // MARK: GitHub
 
     @Test func githubCommandsPerSeverity() {
