@@ -78,6 +78,25 @@ struct PlanInputTests {
         #expect(output.stderr == "error: cannot read secret.json: permission denied\n")
     }
 
+    @Test("a FIFO beside the plan or as a migration file is refused, not waited on")
+    func fifoBesideThePlan() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(mkfifo(folder.appendingPathComponent("0.9.0.json").path, 0o600) == 0)
+        #expect(mkfifo(folder.appendingPathComponent("0001.sql").path, 0o600) == 0)
+        let plan = Self.plan(version: "1.0.0").replacingOccurrences(
+            of: "\"requiredMethods\"",
+            with: "\"migrations\": [{ \"id\": 1, \"name\": \"a\", \"file\": \"0001.sql\" }],\n  \"requiredMethods\"")
+        try plan.write(to: folder.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
+        let output = try CLIRunner.run(["lint", "1.0.0.json"], in: folder)
+        #expect(output.code == 1, "\(output.stdout)\(output.stderr)")
+        #expect(
+            output.stdout.contains("error[B24P302]: migration file 0001.sql cannot be read: is not a regular file (a FIFO)"),
+            "\(output.stdout)")
+        #expect(
+            output.stdout.contains("0.9.0.json cannot be used: cannot read the plan: is not a regular file (a FIFO)"), "\(output.stdout)")
+    }
+
     @Test("usage errors come before the file check (exit 64 with the usage)")
     func usageFirst() throws {
         let output = try CLIRunner.run(["bump", "tiny", "missing.json"])
