@@ -40,7 +40,7 @@ struct GateCommand: Command {
         try requireInputs(arguments)
         let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
         defer { store.close() }
-        let (database, journal, config) = (store.database, store.journal, store.config)
+        let journal = store.journal
         guard
             let loaded = try store.load(arguments.positionals[2], arguments: arguments, console: console)
         else { return .failure }
