@@ -6,6 +6,7 @@ import ReleasePlan
 /// so the next version can start. The run stays in the journal and in `log`.
 struct AbandonCommand: Command {
     let name = "abandon"
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let summary = "End a run that will never finish, so the next version can start"
     let usage = "b24plan abandon FILE [--database URL] [--format text|json]"
     let discussion = """
@@ -21,6 +22,7 @@ struct AbandonCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "abandon needs exactly one plan FILE")
         }
+        try requireInputs(arguments)
         let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
         defer { store.close() }
         let (database, journal, config) = (store.database, store.journal, store.config)
@@ -43,7 +45,8 @@ struct AbandonCommand: Command {
         if !already { try journal.setRunState(run.id, .abandoned) }
         if format(arguments) == "json" {
             console.write(
-                JSONOutput.encode(AbandonDocument(app: compiled.app, version: compiled.to, state: "abandoned", alreadyAbandoned: already)))
+                try JSONOutput.encode(
+                    AbandonDocument(app: compiled.app, version: compiled.to, state: "abandoned", alreadyAbandoned: already)))
         } else {
             console.write(
                 already

@@ -7,6 +7,7 @@ import Rollout
 struct ApplyCommand: Command {
     let name = "apply"
     var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.apply }
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let summary = "Execute the plan: migrations, deploy, gates, portals (resumable)"
     let usage = "b24plan apply FILE|SAVED [--database URL] [--yes] [--parallel N] [--format text|json]"
     let handlesInterruption = true
@@ -75,6 +76,7 @@ struct ApplyCommand: Command {
         if !arguments.has("worker") && !arguments.has("yes") && isatty(STDIN_FILENO) != 1 {
             throw UsageError(message: "apply asks for confirmation on a terminal; pass --yes to apply without asking")
         }
+        try requireInputs(arguments)
         // The store's newest published plan is the previous plan, whatever the folder holds.
         guard
             case let (store, plan)? = try OpenStore.openWithPlan(
@@ -168,7 +170,7 @@ struct ApplyCommand: Command {
         let portals = try journal.reconcileCounts(run: outcome.runID)
         let code = Self.exitCode(outcome, portals: portals)
         if json {
-            console.write(JSONOutput.encode(ApplyDocument(compiled, outcome: outcome, portals: portals)))
+            console.write(try JSONOutput.encode(ApplyDocument(compiled, outcome: outcome, portals: portals)))
         } else {
             console.write("\n" + summary(outcome, compiled: compiled, planPath: path, portals: portals))
             for step in compiled.steps where step.reconcilesPortals || step.kind == .portalsScopeAudit {

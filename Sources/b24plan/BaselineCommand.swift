@@ -4,6 +4,7 @@ import ReleasePlan
 /// `b24plan baseline FILE`: adopt b24plan on a live app without running anything.
 struct BaselineCommand: Command {
     let name = "baseline"
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let summary = "Record a plan as published and its migrations as applied (adopting b24plan)"
     let usage = "b24plan baseline FILE [--database URL] [--config FILE]"
     let discussion = """
@@ -20,6 +21,7 @@ struct BaselineCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "baseline needs exactly one plan FILE")
         }
+        try requireInputs(arguments)
         guard case let (store, loaded)? = try OpenStore.openWithPlan(path, arguments: arguments, console: console, mode: .create)
         else { return .failure }
         defer { store.close() }
@@ -40,7 +42,7 @@ struct BaselineCommand: Command {
         let compiled = loaded.compiled
         if format(arguments) == "json" {
             console.write(
-                JSONOutput.encode(
+                try JSONOutput.encode(
                     BaselineDocument(
                         run: summary.runID, app: compiled.app, version: compiled.to, recorded: summary.recorded,
                         alreadyRecorded: summary.alreadyRecorded)))

@@ -88,7 +88,7 @@ struct BulkRepair {
         let unfinished = counts.filter { $0.key != .done && $0.key != .inactive }.values.reduce(0, +)
         if json {
             console.write(
-                JSONOutput.encode(
+                try JSONOutput.encode(
                     RepairDocument(
                         app: compiled.app, version: compiled.to, run: runVersion, complete: outcome.isComplete && unfinished == 0,
                         interrupted: Interruption.shared.signal != nil, failure: outcome.failure?.message,

@@ -4,6 +4,7 @@ import ReleasePlan
 /// `b24plan bump patch|minor|major FILE`: writes the next plan beside FILE.
 struct BumpCommand: Command {
     let name = "bump"
+    let planPositional: (index: Int, count: Int)? = (1, 2)
     let summary = "Write the next plan beside a plan (patch, minor or major)"
     let usage = "b24plan bump [--format text|json] patch|minor|major FILE"
     let discussion = """
@@ -27,6 +28,7 @@ struct BumpCommand: Command {
         guard let bump = Bump(rawValue: kind) else {
             throw UsageError(message: "bump kind must be patch, minor or major, not '\(kind)'")
         }
+        try requireInputs(arguments)
         let bytes: [UInt8]
         do {
             bytes = try LocalFileSystem().read(file)
@@ -44,7 +46,7 @@ struct BumpCommand: Command {
         let path = FilePath.join(FilePath.directory(of: file), "\(bumped.version).json")
         if let failure = PlanFileWriter.writeNew(bumped.text, to: path, console: console) { return failure }
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(WrittenPlan(app: bumped.app, from: bumped.from, version: bumped.version, path: path)))
+            console.write(try JSONOutput.encode(WrittenPlan(app: bumped.app, from: bumped.from, version: bumped.version, path: path)))
         } else {
             var text = "wrote \(path) (\(bumped.from) → \(bumped.version))\n"
             for at in bumped.droppedSuppressions {

@@ -41,7 +41,7 @@ struct CatalogueCommand: Command {
         if kind != nil && kind != "placements" { listing.placements = [] }
         if kind != nil && kind != "events" { listing.events = [] }
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(listing))
+            console.write(try JSONOutput.encode(listing))
             return .success
         }
         let style = TextStyle(enabled: console.colorOut)

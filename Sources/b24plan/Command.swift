@@ -15,12 +15,17 @@ protocol Command {
     var handlesInterruption: Bool { get }
     /// The exit codes this command can end with, and what each means for it (its `--help` lists them).
     var exitCodes: [ExitCodeHelp.Line] { get }
+    /// Which positional argument is a plan FILE: the one at `index` when there are `count` of them
+    /// (nil: none). `run` checks it with `requireInputs` after its usage checks and before it opens
+    /// a store or reads anything: an unreadable one exits 64.
+    var planPositional: (index: Int, count: Int)? { get }
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode
 }
 
 extension Command {
     var handlesInterruption: Bool { false }
     var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.standard }
+    var planPositional: (index: Int, count: Int)? { nil }
 
     /// The full `--help` text.
     var help: String {

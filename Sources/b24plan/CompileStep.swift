@@ -17,20 +17,20 @@ struct CompileStep {
     /// (nil: no store): the store's newest published plan of the app is then the previous plan.
     func run(
         _ file: String, against: String?, history: PublishedHistory? = nil, compiler: PlanCompiler, format: String
-    ) -> Outcome? {
+    ) throws -> Outcome? {
         let outcome = compiler.compile(path: file, against: against, history: history)
         let result = outcome.lint
         guard let compiled = outcome.compiled, let context = result.context else {
-            printDiagnostics(result.diagnostics, sources: result.sources, format: format)
+            try printDiagnostics(result.diagnostics, sources: result.sources, format: format)
             return nil
         }
         return Outcome(compiled: compiled, context: context, diagnostics: result.diagnostics, sources: result.sources)
     }
 
-    func printDiagnostics(_ diagnostics: [Diagnostic], sources: [String: SourceFile], format: String) {
+    func printDiagnostics(_ diagnostics: [Diagnostic], sources: [String: SourceFile], format: String) throws {
         switch format {
         case "json":
-            console.write(JSONDiagnosticRenderer.render(diagnostics))
+            console.write(try JSONDiagnosticRenderer.render(diagnostics))
         default:
             let style = TextStyle(enabled: console.colorError)
             console.writeError(TextDiagnosticRenderer(sources: sources, style: style).render(diagnostics))

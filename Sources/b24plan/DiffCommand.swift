@@ -6,6 +6,7 @@ import ReleasePlan
 struct DiffCommand: Command {
     let name = "diff"
     var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.diff }
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let summary = "Show the changes, update type, estimates and steps (a dry run)"
     let usage =
         "b24plan diff [--against FILE] [--format text|json|markdown] [--detailed-exitcode] [--out SAVED] [--installations N] FILE"
@@ -32,19 +33,27 @@ struct DiffCommand: Command {
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
         guard arguments.positionals.count == 1, let file = arguments.positionals.first else {
-            throw UsageError(message: "diff needs exactly one plan FILE")
+            var message = "diff needs exactly one plan FILE"
+            if arguments.positionals.count == 2 {
+                let (old, new) = (arguments.positionals[0], arguments.positionals[1])
+                message +=
+                    "\nhint: diff compares one plan with the published one; to compare with a particular earlier plan: "
+                    + "b24plan diff --against \(Self.shellWord(old)) \(Self.shellWord(new))"
+            }
+            throw UsageError(message: message)
         }
+        try requireInputs(arguments)
         let compiler = try PlanCompiler.from(arguments)
         let format = format(arguments)
         let history = StoreHistory.named(arguments, console: console)
         guard
-            let outcome = CompileStep(console: console).run(
+            let outcome = try CompileStep(console: console).run(
                 file, against: arguments.value("against"), history: history, compiler: compiler, format: format)
         else { return .failure }
         let compiled = outcome.compiled
         switch format {
         case "json":
-            console.write(JSONOutput.encode(DiffOutput(compiled, diagnostics: outcome.diagnostics)))
+            console.write(try JSONOutput.encode(DiffOutput(compiled, diagnostics: outcome.diagnostics)))
         case "markdown":
             console.write(DiffMarkdownRenderer.render(compiled, diagnostics: outcome.diagnostics))
         default:
@@ -61,8 +70,9 @@ struct DiffCommand: Command {
                 let physical = LocalPath.physical(path)
                 return FilePath.relative(physical, from: savedFolder) ?? physical
             }
+            let text = try saved.encoded()  // an encoding failure ends the command (exit 1) before anything is written
             do {
-                try Data(saved.encoded().utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
                 console.writeError("saved the plan to \(out); apply it with: b24plan apply \(out)\n")
             } catch {
                 console.writeError("error: cannot write \(out): \(error.localizedDescription)\n")
@@ -73,6 +83,15 @@ struct DiffCommand: Command {
             return compiled.changes.isEmpty ? .success : .changes
         }
         return .success
+    }
+}
+
+extension DiffCommand {
+    /// `path` as a shell word: unchanged when it holds only safe characters, else in single quotes.
+    static func shellWord(_ path: String) -> String {
+        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+=:@%,")
+        if !path.isEmpty, path.allSatisfy({ safe.contains($0) }) { return path }
+        return "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
 

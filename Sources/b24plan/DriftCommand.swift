@@ -6,6 +6,7 @@ import Rollout
 /// `b24plan drift FILE`: the read half of the reconcile on every portal; no writes.
 struct DriftCommand: Command {
     let name = "drift"
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let handlesInterruption = true
     var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.drift }
     let summary = "Compare every portal's placements and events with the plan (read-only)"
@@ -32,6 +33,7 @@ struct DriftCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw UsageError(message: "drift needs exactly one plan FILE")
         }
+        try requireInputs(arguments)
         let store = try OpenStore.open(arguments, console: console, mode: .mustExistLeavingJournal)
         defer { store.close() }
         let (database, config) = (store.database, store.config)
@@ -58,7 +60,7 @@ struct DriftCommand: Command {
         let unknown = summary.failures.sorted { $0.memberID < $1.memberID }
         if format(arguments) == "json" {
             console.write(
-                JSONOutput.encode(
+                try JSONOutput.encode(
                     DriftDocument(
                         portals: summary.processed, drifted: drifted.map { .init(memberId: $0.memberID, differences: $0.differences) },
                         unknown: unknown.map { .init(memberId: $0.memberID, reason: $0.reason) }, notChecked: notChecked,

@@ -17,7 +17,7 @@ struct ExplainCommand: Command {
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
         guard arguments.positionals.count <= 1 else { throw UsageError(message: "explain takes one CODE") }
         guard let code = arguments.positionals.first else {
-            listRules(format: format(arguments), console: console)
+            try listRules(format: format(arguments), console: console)
             return .success
         }
         guard let documentation = LintRegistry.documentation(for: RuleCode(rawValue: code.uppercased())) else {
@@ -25,17 +25,18 @@ struct ExplainCommand: Command {
             throw UsageError(message: "unknown rule code '\(code)'\(hint)")
         }
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(ExplainDocument(documentation)))
+            console.write(try JSONOutput.encode(ExplainDocument(documentation)))
         } else {
             console.write(text(documentation, style: TextStyle(enabled: console.colorOut)))
         }
         return .success
     }
 
-    private func listRules(format: String, console: Console) {
+    private func listRules(format: String, console: Console) throws {
         if format == "json" {
             console.write(
-                JSONOutput.encode(RuleTable.entries.map { RuleSummary(code: $0.code.rawValue, severity: $0.severity, title: $0.title) }))
+                try JSONOutput.encode(RuleTable.entries.map { RuleSummary(code: $0.code.rawValue, severity: $0.severity, title: $0.title) })
+            )
             return
         }
         for entry in RuleTable.entries {

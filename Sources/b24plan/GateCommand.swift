@@ -7,6 +7,7 @@ import ReleasePlan
 struct GateCommand: Command {
     let name = "gate"
     var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.gate }
+    let planPositional: (index: Int, count: Int)? = (2, 3)
     let summary = "Pass a manual gate (partner account, moderation, manual deploy), or record a rejection"
     let usage = "b24plan gate pass STEP FILE [--by NAME] [--database URL]\n       b24plan gate reject STEP FILE --reason TEXT [--by NAME]"
     let discussion = """
@@ -37,9 +38,10 @@ struct GateCommand: Command {
         if rejecting && (reason ?? "").isEmpty { throw UsageError(message: "gate reject needs --reason TEXT (what moderation said)") }
         if !rejecting && reason != nil { throw UsageError(message: "--reason goes with gate reject") }
         var stepID = arguments.positionals[1]
+        try requireInputs(arguments)
         let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
         defer { store.close() }
-        let (database, journal, config) = (store.database, store.journal, store.config)
+        let journal = store.journal
         guard
             let loaded = try store.load(arguments.positionals[2], arguments: arguments, console: console)
         else { return .failure }
@@ -51,13 +53,12 @@ struct GateCommand: Command {
             stepID = policy.betweenStep(after: stepID)
         }
         guard let step = compiled.step(stepID) else {
-            let hint = Suggestion.phrase(for: stepID, in: compiled.steps.map(\.id))
-            throw UsageError(message: "the plan has no step \(stepID)\(hint)")
+            throw UsageError(message: Self.noSuchStep(stepID, in: compiled))
         }
         guard step.manual else {
             throw UsageError(message: "\(stepID) is not a manual step; apply runs it")
         }
-        let person = arguments.value("by") ?? console.environment["USER"] ?? console.environment["LOGNAME"] ?? "unknown"
+        let person = Self.actor(arguments.value("by"), environment: console.environment)
         if let run = try journal.run(app: compiled.app, version: compiled.to), run.state == .abandoned {
             console.writeError(
                 "error: \(compiled.app) \(compiled.to) was abandoned: its gates cannot be \(rejecting ? "rejected" : "passed") any more\n")
@@ -82,7 +83,7 @@ struct GateCommand: Command {
             if let run = try journal.run(app: compiled.app, version: compiled.to) { try journal.setRunState(run.id, .rejected) }
             if format(arguments) == "json" {
                 console.write(
-                    JSONOutput.encode(
+                    try JSONOutput.encode(
                         GateDocument(
                             app: compiled.app, version: compiled.to, step: stepID, state: "rejected", passedBy: person,
                             passedAt: journal.timestamp, reason: reason, alreadyPassed: false, published: false)))
@@ -106,7 +107,7 @@ struct GateCommand: Command {
         }
         if format(arguments) == "json" {
             console.write(
-                JSONOutput.encode(
+                try JSONOutput.encode(
                     GateDocument(
                         app: compiled.app, version: compiled.to, step: stepID, state: "passed", passedBy: gate?.passedBy ?? person,
                         passedAt: gate?.passedAt ?? "", reason: nil, alreadyPassed: !passed, published: published)))
@@ -126,6 +127,37 @@ struct GateCommand: Command {
         }
         if passed { console.write("continue with: b24plan apply \(loaded.planPath)\n") }
         return .success
+    }
+}
+
+extension GateCommand {
+    /// "the plan has no step partner; did you mean gate.partner?", and a line with the plan's manual steps.
+    /// A gate written without its `gate.` prefix (`partner`, `moderation`, `wave.1`) is the prefixed
+    /// step when the plan has it; else the nearest step id, if any is close.
+    static func noSuchStep(_ stepID: String, in compiled: CompiledPlan) -> String {
+        let ids = compiled.steps.map(\.id)
+        let gates = compiled.steps.filter(\.manual).map(\.id)
+        let meant =
+            ids.first { $0.lowercased() == "gate." + stepID.lowercased() } ?? ids.first { $0.lowercased() == stepID.lowercased() }
+            ?? Suggestion.closest(to: stepID, in: ids)
+        var message = "the plan has no step \(stepID)"
+        if let meant { message += "; did you mean \(meant)?" }
+        message += gates.isEmpty ? "\nthe plan has no manual steps" : "\nthe plan's manual steps: " + gates.joined(separator: ", ")
+        return message
+    }
+
+    /// Who passes or rejects a gate: `--by`, else `$USER`, else `$LOGNAME`, else the account name of
+    /// the effective user in the password database, else `uid N` (never a made-up "unknown").
+    static func actor(_ by: String?, environment: [String: String]) -> String {
+        for candidate in [by, environment["USER"], environment["LOGNAME"]] {
+            if let name = candidate?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty { return name }
+        }
+        let uid = geteuid()
+        if let entry = getpwuid(uid), let name = entry.pointee.pw_name {
+            let account = String(cString: name)
+            if !account.isEmpty { return account }
+        }
+        return "uid \(uid)"
     }
 }
 

@@ -3,6 +3,7 @@ import ReleasePlan
 /// `b24plan graph`: the execution graph, as text, Graphviz DOT or Mermaid.
 struct GraphCommand: Command {
     let name = "graph"
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let summary = "Draw the execution graph (text, dot, mermaid, json)"
     let usage = "b24plan graph [--against FILE] [--format text|dot|mermaid|json] [--reconcile auto|always] FILE"
     let discussion = """
@@ -20,9 +21,10 @@ struct GraphCommand: Command {
         guard arguments.positionals.count == 1, let file = arguments.positionals.first else {
             throw UsageError(message: "graph needs exactly one plan FILE")
         }
+        try requireInputs(arguments)
         let format = format(arguments)
         guard
-            let outcome = CompileStep(console: console).run(
+            let outcome = try CompileStep(console: console).run(
                 file, against: arguments.value("against"), compiler: try PlanCompiler.from(arguments),
                 format: format == "json" ? "json" : "text")
         else { return .failure }
@@ -33,7 +35,7 @@ struct GraphCommand: Command {
         case "mermaid":
             console.write(GraphRenderer.mermaid(compiled.steps))
         case "json":
-            console.write(JSONOutput.encode(GraphDocument(steps: compiled.steps)))
+            console.write(try JSONOutput.encode(GraphDocument(steps: compiled.steps)))
         default:
             console.write(GraphRenderer.text(compiled.steps))
         }

@@ -40,7 +40,7 @@ struct InitCommand: Command {
         }
         if try GitIgnoreEntry.ensure() { done.append("\(GitIgnoreEntry.stateFolder) in .gitignore") }
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(["database": url.redacted, "created": done.joined(separator: "; ")]))
+            console.write(try JSONOutput.encode(["database": url.redacted, "created": done.joined(separator: "; ")]))
         } else {
             console.write("ready: " + done.joined(separator: "; ") + "\n")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PlanStore
 import ReleasePlan
 
 /// `b24plan lint`: every check of DESIGN §4, in the format CI wants.
@@ -6,7 +7,7 @@ struct LintCommand: Command {
     let name = "lint"
     var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.lint }
     let summary = "Check release plans: located diagnostics for CI"
-    let usage = "b24plan lint [--against FILE] [--format text|json|github|sarif] [--fix] FILE..."
+    let usage = "b24plan lint [--against FILE] [--format text|json|github|sarif] [--fix] FILE|DIR..."
     let discussion = """
         Checks each plan file against the Bitrix24 catalogue and against the published plan before it
         (--against FILE, else the plan with the highest lower version in the same folder that is not
@@ -14,6 +15,12 @@ struct LintCommand: Command {
         diagnostic points at file:line:column; 'b24plan explain CODE' tells what a rule wants.
         --fix writes the right sha256 of migrations that are not yet published, editing nothing else;
         it never writes into a released plan (one with a later plan of the app beside it), and says so.
+
+        A DIR is linted plan by plan: every *.json in it and its subfolders whose top-level object
+        has "app" and "version", or that is named like a version (1.2.0.json, even when it does not
+        parse); not b24plan.config.json, and not in hidden folders, .build or node_modules. Each plan
+        is checked against the previous plan of its own folder. One summary follows; the exit code is 1
+        when any plan has an error. A DIR without plans, or a FILE that cannot be read, exits 64.
         """
     let options: [OptionSpec] =
         [
@@ -29,11 +36,29 @@ struct LintCommand: Command {
     /// Lints with what the state store recorded as published (`history`; nil without a store): the
     /// store's newest plan of each app is the previous plan, and --fix never writes a published one.
     func run(_ arguments: ParsedArguments, console: Console, history: PublishedHistory?) throws -> ExitCode {
-        let files = arguments.positionals
-        guard !files.isEmpty else { throw UsageError(message: "lint needs at least one plan FILE") }
+        guard !arguments.positionals.isEmpty else { throw UsageError(message: "lint needs at least one plan FILE or DIR") }
+        var files: [String] = []
+        for argument in arguments.positionals {
+            guard PlanInput.isFolder(argument) else {
+                files.append(argument)
+                continue
+            }
+            if arguments.value("against") != nil {
+                throw UsageError(message: "--against can be used with one FILE only, not with a DIR")
+            }
+            let plans = PlanInput.plans(under: argument)
+            guard !plans.isEmpty else {
+                throw SetupError(
+                    "no release plans in \(argument): a plan is a *.json file whose top-level object has \"app\" "
+                        + "and \"version\", or one named like a version (1.0.0.json)")
+            }
+            files += plans.filter { !files.contains($0) }
+        }
         if arguments.value("against") != nil && files.count > 1 {
             throw UsageError(message: "--against can be used with one FILE only")
         }
+        try PlanInput.requireReadable(files)
+        try requireInputs(arguments)
         let linter = Linter()
         var diagnostics: [Diagnostic] = []
         var sources: [String: SourceFile] = [:]
@@ -62,11 +87,11 @@ struct LintCommand: Command {
         }
         switch format(arguments) {
         case "json":
-            console.write(JSONDiagnosticRenderer.render(diagnostics))
+            console.write(try JSONDiagnosticRenderer.render(diagnostics))
         case "github":
-            console.write(GitHubDiagnosticRenderer.render(diagnostics))
+            console.write(GitHubDiagnosticRenderer.render(diagnostics, sources: sources))
         case "sarif":
-            console.write(SARIFRenderer.render(diagnostics, toolVersion: B24PlanVersion.current, sources: sources))
+            console.write(try SARIFRenderer.render(diagnostics, toolVersion: B24PlanVersion.current, sources: sources))
         default:
             let style = TextStyle(enabled: console.colorOut)
             console.write(TextDiagnosticRenderer(sources: sources, style: style).render(diagnostics))

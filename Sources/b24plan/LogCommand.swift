@@ -29,7 +29,7 @@ struct LogCommand: Command {
         }
         let report = try LogReport.build(journal: journal, app: arguments.positionals.first)
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(report))
+            console.write(try JSONOutput.encode(report))
         } else {
             console.write(report.text(style: TextStyle(enabled: console.colorOut)))
         }

@@ -9,6 +9,7 @@ import Rollout
 struct MigrateCommand: Command {
     let name = "migrate"
     var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.migrate }
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let summary = "Bring a database to a release's schema: its migrations only, in order"
     let usage = "b24plan migrate FILE [--database URL] [--parallel N] [--format text|json] | b24plan migrate --mark-clean ID FILE"
     let handlesInterruption = true
@@ -42,8 +43,10 @@ struct MigrateCommand: Command {
         let json = format(arguments) == "json"
         if let id = arguments.value("mark-clean") {
             guard let version = Int(id) else { throw UsageError(message: "option '--mark-clean' needs a migration id, not '\(id)'") }
+            try requireInputs(arguments)
             return try markClean(version, path: path, arguments: arguments, console: console)
         }
+        try requireInputs(arguments)
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let maxConnections = try arguments.positiveInteger("max-connections") ?? 16
         guard case let (store, loaded)? = try OpenStore.openWithPlan(path, arguments: arguments, console: console, mode: .create)
@@ -92,7 +95,7 @@ struct MigrateCommand: Command {
         let applied = compiled.steps.filter { outcome.states[$0.id] == .done }.compactMap { $0.migration?.id }
         if json {
             console.write(
-                JSONOutput.encode(
+                try JSONOutput.encode(
                     MigrateDocument(
                         app: plan.app, version: plan.version, applied: applied, alreadyApplied: recorded.keys.sorted(),
                         failure: outcome.failure.map { ApplyDocument.Failure(step: $0.step, message: $0.message) })))

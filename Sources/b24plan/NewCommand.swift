@@ -33,7 +33,7 @@ struct NewCommand: Command {
         let text = PlanTemplate.firstPlan(app: app, schema: schema)
         if let failure = PlanFileWriter.writeNew(text, to: path, console: console) { return failure }
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(WrittenPlan(app: app, from: nil, version: PlanTemplate.firstVersion, path: path)))
+            console.write(try JSONOutput.encode(WrittenPlan(app: app, from: nil, version: PlanTemplate.firstVersion, path: path)))
         } else {
             console.write("wrote \(path)\nedit its changelog and scopes, then run: b24plan lint \(path)\n")
         }

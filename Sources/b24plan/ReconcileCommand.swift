@@ -9,6 +9,7 @@ import Rollout
 /// journaled as its own run (`<version>+repair.<n>`) with apply's pacing, progress and states.
 struct ReconcileCommand: Command {
     let name = "reconcile"
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let handlesInterruption = true
     var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.reconcile }
     let summary = "Repair portals to the published release: one now (ONAPPINSTALL/ONAPPUPDATE), or in bulk"
@@ -48,6 +49,7 @@ struct ReconcileCommand: Command {
             throw UsageError(message: "reconcile needs exactly one of --member-id ID[,ID…], --where SQL or --all")
         }
         if let memberIDs, memberIDs.isEmpty { throw UsageError(message: "--member-id needs at least one id") }
+        try requireInputs(arguments)
         let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
         defer { store.close() }
         let (database, journal, config) = (store.database, store.journal, store.config)
@@ -87,7 +89,7 @@ struct ReconcileCommand: Command {
         }
         if format(arguments) == "json" {
             console.write(
-                JSONOutput.encode(["memberId": outcome.memberID, "state": outcome.state.rawValue, "detail": outcome.lastError ?? ""]))
+                try JSONOutput.encode(["memberId": outcome.memberID, "state": outcome.state.rawValue, "detail": outcome.lastError ?? ""]))
         } else {
             console.write("\(outcome.memberID): \(outcome.state.rawValue)" + (outcome.lastError.map { " — \($0)" } ?? "") + "\n")
         }

@@ -53,7 +53,7 @@ struct ReportCommand: Command {
             return .failure
         }
         let report = try RunReportBuilder(store: store).build(run: run, planFile: planFile)
-        let document = arguments.value("format") == "json" ? JSONOutput.encode(report) : RunReportHTMLRenderer.render(report)
+        let document = arguments.value("format") == "json" ? try JSONOutput.encode(report) : RunReportHTMLRenderer.render(report)
         guard let out = arguments.value("out") else {
             console.write(document)
             return .success

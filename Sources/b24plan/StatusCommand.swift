@@ -5,6 +5,7 @@ import ReleasePlan
 struct StatusCommand: Command {
     let name = "status"
     var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.status }
+    let planPositional: (index: Int, count: Int)? = (0, 1)
     let summary = "Show a run: steps, timings, per-portal states"
     let usage =
         "b24plan status [FILE] [--missing-scopes] [--portals [--state STATE] [--limit N] [--after MEMBER_ID]] [--database URL] [--format text|json]"
@@ -34,6 +35,7 @@ struct StatusCommand: Command {
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
         guard arguments.positionals.count <= 1 else { throw UsageError(message: "status takes at most one FILE") }
+        try requireInputs(arguments)
         let store = try OpenStore.open(arguments, console: console, mode: .readOnly)
         defer { store.close() }
         let (journal, url) = (store.journal, store.url)
@@ -74,7 +76,7 @@ struct StatusCommand: Command {
                 includeUnreached: StatusReport.reachesPortals(try journal.steps(run: run.id), compiled: compiled))
         }
         if format(arguments) == "json" {
-            console.write(JSONOutput.encode(report))
+            console.write(try JSONOutput.encode(report))
         } else {
             console.write(report.text(style: TextStyle(enabled: console.colorOut)))
         }

@@ -134,7 +134,7 @@ struct LoadedPlan {
         }
         let compiler = try PlanCompiler.from(arguments)
         guard
-            let outcome = CompileStep(console: console).run(
+            let outcome = try CompileStep(console: console).run(
                 path, against: arguments.value("against"), history: history, compiler: compiler, format: "text")
         else { return nil }
         // Notes say what the user should know before the plan runs (the store and the folder disagree).
@@ -165,7 +165,8 @@ struct LoadedPlan {
         let recompiled = try saved.recompile(in: folder, fileSystem: fileSystem, history: history)
         guard let compiled = recompiled.compiled, let plan = saved.inputs.first(where: { $0.role == .plan }) else {
             console.writeError("error: the inputs of the saved plan \(path) do not pass lint any more:\n")
-            CompileStep(console: console).printDiagnostics(recompiled.lint.diagnostics, sources: recompiled.lint.sources, format: "text")
+            try CompileStep(console: console).printDiagnostics(
+                recompiled.lint.diagnostics, sources: recompiled.lint.sources, format: "text")
             return nil
         }
         if let difference = saved.difference(from: compiled) {

@@ -94,6 +94,11 @@ final class ApplyWorkspace {
         try CLIRunner.run(arguments + ["--database", databaseURL], in: folder, environment: ["USER": "release-tester"])
     }
 
+    /// The same without the variables named in `removing` (`USER`, `LOGNAME`).
+    func b24plan(_ arguments: [String], removing: Set<String>) throws -> CLIRunner.Output {
+        try CLIRunner.run(arguments + ["--database", databaseURL], in: folder, removing: removing)
+    }
+
     /// `init --installations-table`, then the app's `items` table, three installations (m3 inactive) and five rows.
     func prepareStore() throws {
         let initialised = try b24plan(["init", "--installations-table"])

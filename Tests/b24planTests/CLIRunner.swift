@@ -29,23 +29,27 @@ struct CLIRunner {
 
     /// The environment a b24plan child gets: this process's, without NO_COLOR, with
     /// `B24PLAN_SKIP_PREFLIGHT=1` (the sample plans' handler hosts such as app.acme.example are
-    /// fictitious; the preflight tests set it to "" and serve their handlers locally), then `extra`.
-    static func childEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+    /// fictitious; the preflight tests set it to "" and serve their handlers locally), then `extra`,
+    /// without the variables named in `removing`.
+    static func childEnvironment(_ extra: [String: String] = [:], removing: Set<String> = []) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = nil
         env["B24PLAN_SKIP_PREFLIGHT"] = "1"
         for (key, value) in extra { env[key] = value }
+        for key in removing { env[key] = nil }
         return env
     }
 
     /// Runs `b24plan arguments…` in `directory` (default: the package root). Synchronous on purpose:
     /// a child spawned from an async context inherits a blocked signal mask (SWIFT-ON-LINUX.md).
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], removing: Set<String> = []
+    ) throws -> Output {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? packageRoot
-        process.environment = childEnvironment(environment)
+        process.environment = childEnvironment(environment, removing: removing)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("b24plan-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

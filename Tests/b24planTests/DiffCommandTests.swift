@@ -112,6 +112,29 @@ struct DiffCommandTests {
         #expect(text.stdout.contains("pre-release:    2.0.0-rc.1 is never published;"))
     }
 
+    @Test("a number beyond a Double: diff --format json reports B24P003 and exits 1, never prints {}; --out saves nothing")
+    func numberOutOfRange() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = """
+            { "app": "acme.example", "version": "1.0.0", "changelog": { "en": "Shows the deals linked to each task." },
+              "scopes": ["crm", "placement"],
+              "placements": [{ "placement": "CRM_DEAL_DETAIL_TAB", "handler": "https://app.acme.example/t", "options": { "x": 1e400 } }] }
+
+            """
+        try plan.write(to: folder.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
+        let output = try CLIRunner.run(["diff", "--format", "json", "--out", "saved.json", "1.0.0.json"], in: folder)
+        #expect(output.code == 1, "\(output.stdout)\(output.stderr)")
+        #expect(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "{}")
+        let diagnostics = try #require(try CLIRunner.json(output)["diagnostics"] as? [[String: Any]])
+        let finding = try #require(diagnostics.first { $0["rule"] as? String == "B24P003" })
+        #expect(finding["message"] as? String == "number out of range: 1e400 is beyond what a 64-bit floating-point number holds")
+        #expect(finding["path"] as? String == "placements[0].options.x")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("saved.json").path))
+        let lint = try CLIRunner.run(["lint", "1.0.0.json"], in: folder)
+        #expect(lint.code == 1)
+    }
+
     @Test("--out saves the compiled plan with the digest of every input")
     func savedPlan() throws {
         let folder = try CLIRunner.temporaryFolder()

@@ -49,6 +49,26 @@ struct HostileInputTests {
         text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }
     }
 
+    /// Text output, which also prints the source line (JSON and GitHub print the same bounded
+    /// messages: MessageLengthTests); one run, as a debug build parses 10 MB in seconds.
+    @Test("a 10 MB host on one line: a few kilobytes of text output, not 10 MB per diagnostic")
+    func hugeValueOnOneLine() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let host = String(repeating: "a", count: 10_485_760)
+        let plan =
+            "{ \"app\": \"acme.example\", \"version\": \"1.0.0\", \"changelog\": { \"en\": \"Shows the deals linked to each task.\" }, "
+            + "\"scopes\": [\"crm\", \"placement\"], \"handlerHosts\": [\"app.acme.example\"], \"placements\": ["
+            + "{ \"placement\": \"CRM_DEAL_DETAIL_TAB\", \"handler\": \"https://\(host).example/a\" }] }\n"
+        try plan.write(to: folder.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
+        let output = try CLIRunner.run(["lint", "1.0.0.json"], in: folder)
+        #expect(output.code == 1)
+        #expect(output.stdout.utf8.count < 2_000, "\(output.stdout.utf8.count) bytes")
+        #expect(output.stdout.contains("error[B24P208]: handler host aaaaaaaa"), "\(output.stdout.prefix(2000))")
+        #expect(
+            output.stdout.contains("… (10485768 characters) is not in handlerHosts (app.acme.example)"), "\(output.stdout.prefix(2000))")
+    }
+
     @Test("a changelog's control characters are escaped in diff text, and JSON-escaped in JSON")
     func changelogControlCharactersAreEscaped() throws {
         let folder = try CLIRunner.temporaryFolder()

@@ -186,13 +186,35 @@ struct LintCommandTests {
         #expect(output.stdout.isEmpty)
     }
 
-    @Test("a plan that cannot be read is an error, not a crash")
+    @Test("--format github counts columns in characters on a Cyrillic line; --format json keeps UTF-8 bytes")
+    func githubColumnsInCharacters() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = """
+            {
+              "app": "acme.example",
+              "version": "1.0.0",
+              "changelog": { "ru": "Показывает связанные со сделкой задачи.", "en": "Short" },
+              "scopes": ["crm"],
+              "requiredMethods": ["crm.deal.get"]
+            }
+
+            """
+        try plan.write(to: folder.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
+        let github = try CLIRunner.run(["lint", "--format", "github", "1.0.0.json"], in: folder)
+        // `"Short"` is at character 73 of line 4 and at byte 107 (each Cyrillic letter is two bytes).
+        #expect(github.stdout.hasPrefix("::warning file=1.0.0.json,line=4,col=73,endColumn=80,title=B24P105::"), "\(github.stdout)")
+        let json = try CLIRunner.json(try CLIRunner.run(["lint", "--format", "json", "1.0.0.json"], in: folder))
+        let diagnostic = try #require((json["diagnostics"] as? [[String: Any]])?.first)
+        #expect(diagnostic["column"] as? Int == 107)
+    }
+
+    @Test("a plan that cannot be read is a usage error (64) with the reason, not a crash; nothing on stdout")
     func missingPlan() throws {
         let output = try CLIRunner.run(["lint", "--format", "json", "no/such/plan.json"])
-        #expect(output.code == 1)
-        let json = try CLIRunner.json(output)
-        let diagnostics = try #require(json["diagnostics"] as? [[String: Any]])
-        #expect((diagnostics.first?["message"] as? String)?.contains("no such file") == true)
+        #expect(output.code == 64)
+        #expect(output.stderr == "error: cannot read no/such/plan.json: no such file\n")
+        #expect(output.stdout.isEmpty)
     }
 
     private func sha256(_ text: String) throws -> String {

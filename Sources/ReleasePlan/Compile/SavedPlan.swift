@@ -80,7 +80,7 @@ public struct SavedPlan: Sendable, Equatable, Codable {
     }
 
     /// Stable, pretty JSON (sorted keys).
-    public func encoded() -> String { JSONOutput.encode(self) }
+    public func encoded() throws -> String { try JSONOutput.encode(self) }
 
     /// Why a saved plan cannot be used.
     public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -36,14 +36,14 @@ public struct Diagnostic: Sendable, Equatable, Codable {
     ) {
         self.rule = rule
         self.severity = severity ?? rule.defaultSeverity
-        self.message = message
+        self.message = MessageValue.bounded(message)
         self.file = file
         self.line = start.line
         self.column = start.column
         self.endLine = end?.line ?? start.line
         self.endColumn = end?.column ?? start.column
         self.path = path
-        self.notes = notes
+        self.notes = notes.map(MessageValue.bounded)
     }
 
     /// A diagnostic at a byte range of a source file.

@@ -136,13 +136,13 @@ public enum PlanDiff {
             changes.append(
                 PlanChange(
                     kind: kind, action: .added, id: item, before: nil, after: .string(item), requires: addRequires,
-                    reason: "adding \(noun) `\(item)`", path: [.key(path), .index(index)]))
+                    reason: "adding \(noun) `\(MessageValue.shown(item))`", path: [.key(path), .index(index)]))
         }
         for item in before where !new.contains(item) {
             changes.append(
                 PlanChange(
                     kind: kind, action: .removed, id: item, before: .string(item), after: nil, requires: removeRequires,
-                    reason: "removing \(noun) `\(item)`", path: [.key(path)]))
+                    reason: "removing \(noun) `\(MessageValue.shown(item))`", path: [.key(path)]))
         }
         return deduplicated(changes).sorted { ($0.id, $0.action.rawValue) < ($1.id, $1.action.rawValue) }
     }

@@ -58,6 +58,13 @@ public struct JSONNode: Sendable, Equatable {
         return nil
     }
 
+    /// Whether the value is a number beyond a `Double` (`1e400`): JSON allows it, but no reader of
+    /// the plan or of b24plan's JSON output could hold it.
+    public var isNumberOutOfRange: Bool {
+        if case .number(let text) = value { return !(Double(text)?.isFinite ?? false) }
+        return false
+    }
+
     /// The value as an integer when it is a number literal without fraction or exponent.
     public var integer: Int? {
         if case .number(let text) = value { return Int(text) }

@@ -31,7 +31,7 @@ public enum DigestFixer {
         for (index, migration) in context.plan.migrations.enumerated() where !published.contains(migration.id) {
             guard let file = context.migrationFiles[index] else { continue }
             let digest = SHA256.hex(file.bytes)
-            let path: JSONPath = ["migrations", .index(index)]
+            let path = context.document.sourcePath(["migrations", .index(index)])
             if let node = root.node(at: path / "sha256") {
                 if node.string?.lowercased() != digest {
                     edits.append(TextEdit(range: node.range, replacement: JSONText.quoted(digest)))

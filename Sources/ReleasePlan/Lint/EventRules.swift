@@ -2,7 +2,7 @@
 /// are delivered.
 struct EventRules: LintRule {
     func check(_ context: LintContext) -> [Diagnostic] {
-        let requested = Set(context.plan.scopeCodes.map(Bitrix24Catalogue.normalizedScope))
+        let requested = context.requestedScopes
         var diagnostics: [Diagnostic] = []
         for (index, binding) in context.plan.events.enumerated() {
             let path: JSONPath = ["events", .index(index), "event"]

@@ -33,6 +33,32 @@ public struct LintContext: Sendable {
     /// The plan's version, when it parses under its versioning scheme.
     public var version: Version? { Version(plan.version, scheme: plan.versioning) }
 
+    /// The scopes the plan requests as rules about a missing scope read them: normalised (`tasks`
+    /// counts as `task`), and a misspelt code read as the one it misspells, so that B24P201 alone
+    /// reports the typo (not also B24P204, B24P205, B24P206 or B24P215).
+    public var requestedScopes: Set<String> {
+        Set(plan.scopeCodes.map { Bitrix24Catalogue.normalizedScope(Bitrix24Catalogue.scopeMeant($0) ?? $0) })
+    }
+
+    /// The plan as meant: each misspelt scope, placement or event read as the known one it misspells.
+    /// B24P201–B24P203 report the typo; rules that compare with the published plan (B24P103) read
+    /// this, so that `tsk` for a published `task` is not also "adding scope tsk".
+    public var planAsMeant: Plan {
+        var meant = plan
+        for index in meant.scopes.indices {
+            meant.scopes[index].code = Bitrix24Catalogue.scopeMeant(meant.scopes[index].code) ?? meant.scopes[index].code
+        }
+        for index in meant.placements.indices where Bitrix24Catalogue.placement(meant.placements[index].placement) == nil {
+            if let known = Bitrix24Catalogue.placementMeant(meant.placements[index].placement) {
+                meant.placements[index].placement = known.code
+            }
+        }
+        for index in meant.events.indices where Bitrix24Catalogue.event(meant.events[index].event) == nil {
+            if let known = Bitrix24Catalogue.eventMeant(meant.events[index].event) { meant.events[index].event = known.name }
+        }
+        return meant
+    }
+
     /// Migration ids of the published plan: migrations with these ids are not new.
     public var publishedMigrationIDs: Set<Int> { Set(previous?.plan.migrations.map(\.id) ?? []) }
 

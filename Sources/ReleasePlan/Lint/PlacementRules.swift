@@ -4,7 +4,7 @@ struct PlacementRules: LintRule {
     func check(_ context: LintContext) -> [Diagnostic] {
         let plan = context.plan
         let scopesKnown = context.document.isIntact("scopes")
-        let requested = Set(plan.scopeCodes.map(Bitrix24Catalogue.normalizedScope))
+        let requested = context.requestedScopes
         var diagnostics: [Diagnostic] = []
         var firstBySingleHandlerCode: [String: Int] = [:]
         for (index, binding) in plan.placements.enumerated() {
@@ -72,7 +72,7 @@ struct PlacementRules: LintRule {
             }
         }
         if placement.binding == .landingRepository {
-            for key in Bitrix24Catalogue.sitesIgnoredKeys where context.document.root.node(at: path / key) != nil {
+            for key in Bitrix24Catalogue.sitesIgnoredKeys where context.document.node(at: path / key) != nil {
                 diagnostics.append(
                     context.diagnostic(
                         "B24P217", PlanMessages.sitesIgnoredKey(key, placement: placement.code), at: path / key, pointingAtKey: true))

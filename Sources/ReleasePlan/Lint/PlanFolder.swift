@@ -47,9 +47,19 @@ public struct PlanFolder: Sendable, Equatable {
     public static func scan(beside planPath: String, scheme: Versioning, fileSystem: any FileSystem) -> PlanFolder {
         let directory = FilePath.directory(of: planPath)
         let ownName = FilePath.fileName(of: planPath)
-        guard let names = try? fileSystem.list(directory) else { return PlanFolder(directory: directory, entries: []) }
+        return PlanFolder(directory: directory, entries: plans(in: directory, scheme: scheme, fileSystem: fileSystem, excluding: ownName))
+    }
+
+    /// Every plan file of `directory` (not its subfolders), sorted by name: a `*.json` whose
+    /// top-level object has a string `app` and `version`, or one named like a version under
+    /// `scheme` (`1.2.0.json`, found even when it does not parse). Never `b24plan.config.json`.
+    /// A folder that cannot be listed has none. The file named `excluding` is neither read nor listed.
+    public static func plans(
+        in directory: String, scheme: Versioning, fileSystem: any FileSystem, excluding: String? = nil
+    ) -> [Entry] {
+        guard let names = try? fileSystem.list(directory) else { return [] }
         var entries: [Entry] = []
-        for name in names.sorted() where name.hasSuffix(".json") && name != ownName {
+        for name in names.sorted() where name.hasSuffix(".json") && name != "b24plan.config.json" && name != excluding {
             let path = directory.isEmpty ? name : FilePath.join(directory, name)
             if let bytes = try? fileSystem.read(path) {
                 let parsed = JSONParser.parse(SourceFile(path: path, bytes: bytes))
@@ -64,7 +74,7 @@ public struct PlanFolder: Sendable, Equatable {
                 entries.append(Entry(path: path, app: nil, version: stem(of: name)))
             }
         }
-        return PlanFolder(directory: directory, entries: entries)
+        return entries
     }
 
     /// The version a file stem names: it starts with a digit and parses under `scheme` (so that

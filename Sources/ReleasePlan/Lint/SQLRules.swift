@@ -13,14 +13,17 @@ struct SQLRules: LintRule {
             let path: JSONPath = ["migrations", .index(index)]
             let analysis = SQLAnalyzer.analyze(file.bytes, dialect: context.plan.database)
             for finding in analysis.findings {
-                guard let (rule, message) = Self.rule(for: finding, migration: migration, dialect: context.plan.database)
+                guard
+                    let (rule, message) = Self.rule(
+                        for: finding, migration: migration, dialect: context.plan.database,
+                        dialectKnown: context.document.isIntact("database"))
                 else { continue }
                 let location = file.location(of: finding.offset)
-                let place = "\(migration.file):\(location.line):\(location.column)"
+                let place = "\(MessageValue.shown(migration.file)):\(location.line):\(location.column)"
                 diagnostics.append(
                     context.diagnostic(
                         rule, PlanMessages.inSQL(place, message), at: path,
-                        notes: ["\(place): " + file.lineText(location.line).trimmingWhitespace()]))
+                        notes: ["\(place): " + MessageValue.shown(file.lineText(location.line).trimmingWhitespace())]))
             }
             diagnostics += unknownParameters(context, file: file, migration: migration, path: path)
             if migration.perPortal, !analysis.namedParameters.contains("member_id") {
@@ -45,7 +48,7 @@ struct SQLRules: LintRule {
             // A schema migration gets no parameters at all (apply refuses it before running it).
             guard !migration.perPortal || !Self.knownParameters.contains(name.lowercased()) else { continue }
             let location = file.location(of: token.range.lowerBound)
-            let place = "\(migration.file):\(location.line):\(location.column)"
+            let place = "\(MessageValue.shown(migration.file)):\(location.line):\(location.column)"
             let message =
                 migration.perPortal
                 ? PlanMessages.unknownParameter(name) + Suggestion.phrase(for: name.lowercased(), in: Self.knownParameters)
@@ -53,13 +56,15 @@ struct SQLRules: LintRule {
             diagnostics.append(
                 context.diagnostic(
                     "B24P310", PlanMessages.inSQL(place, message), at: path,
-                    notes: ["\(place): " + file.lineText(location.line).trimmingWhitespace()]))
+                    notes: ["\(place): " + MessageValue.shown(file.lineText(location.line).trimmingWhitespace())]))
         }
         return diagnostics
     }
 
+    /// The rule and message of a finding; `dialectKnown` is false when the plan's `database` is
+    /// invalid (B24P003), so PostgreSQL-only advice does not echo that typo.
     private static func rule(
-        for finding: SQLFinding, migration: Migration, dialect: DatabaseDialect?
+        for finding: SQLFinding, migration: Migration, dialect: DatabaseDialect?, dialectKnown: Bool
     ) -> (RuleCode, String)? {
         switch finding.kind {
         case .destructive:
@@ -67,10 +72,10 @@ struct SQLRules: LintRule {
         case .incompatible:
             return ("B24P306", PlanMessages.incompatibleSQL(finding.subject))
         case .indexWithoutConcurrently:
-            guard DatabaseDialect.isPostgreSQL(dialect) else { return nil }
+            guard dialectKnown, DatabaseDialect.isPostgreSQL(dialect) else { return nil }
             return ("B24P307", PlanMessages.indexWithoutConcurrently(finding.subject))
         case .concurrentIndex:
-            guard DatabaseDialect.isPostgreSQL(dialect), migration.transaction else { return nil }
+            guard dialectKnown, DatabaseDialect.isPostgreSQL(dialect), migration.transaction else { return nil }
             return ("B24P307", PlanMessages.concurrentIndexInTransaction(finding.subject))
         case .updateWithoutWhere, .deleteWithoutWhere:
             return migration.perPortal ? nil : ("B24P309", PlanMessages.unboundedDataChange(finding.subject))
@@ -118,8 +123,10 @@ struct SQLRules: LintRule {
                 explanation: """
                     On PostgreSQL, CREATE INDEX locks the table against writes while it builds. CREATE INDEX \
                     CONCURRENTLY does not, but cannot run inside a transaction: give the migration \
-                    `"transaction": false`. Checked when the plan's `database` is `postgresql` or absent, \
-                    not under `mysql` or `sqlite`.
+                    `"transaction": false`. An index on a table that the same migration creates (an earlier \
+                    `CREATE TABLE` of it, with or without the schema or quotes) is not reported: that table is new \
+                    and empty. Checked when the plan's `database` is `postgresql` or absent, not under `mysql` or \
+                    `sqlite` (nor when `database` is invalid: B24P003 reports that).
                     """,
                 bad: example("CREATE INDEX deal_links_member ON deal_links (member_id);\n"),
                 good: example("CREATE INDEX CONCURRENTLY deal_links_member ON deal_links (member_id);\n", transaction: false)),

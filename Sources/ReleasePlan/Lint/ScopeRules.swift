@@ -34,16 +34,17 @@ struct ScopeRules: LintRule {
                 diagnostics.append(context.diagnostic("B24P211", PlanMessages.unusedScope(code), at: path))
             }
         }
-        let requested = Set(plan.scopeCodes)
         let needsPlacementScope = plan.placements.contains {
-            Bitrix24Catalogue.bindingMethod(forCode: $0.placement).methodScope == "placement"
+            let meant = Bitrix24Catalogue.placementMeant($0.placement)
+            return (meant?.binding ?? Bitrix24Catalogue.bindingMethod(forCode: $0.placement)).methodScope == "placement"
         }
-        if needsPlacementScope, !requested.contains("placement") {
+        if needsPlacementScope, !context.requestedScopes.contains("placement") {
             diagnostics.append(context.diagnostic("B24P206", PlanMessages.placementScopeMissing, at: ["scopes"]))
         }
-        if let previous = context.previous, plan.scopeUpgrade == nil {
+        // An invalid scopeUpgrade is B24P003 already; a misspelt scope counts as the one it misspells.
+        if let previous = context.previous, plan.scopeUpgrade == nil, context.document.isIntact("scopeUpgrade") {
             let before = Set(previous.plan.scopeCodes)
-            let added = plan.scopeCodes.enumerated().filter { !before.contains($0.element) }
+            let added = plan.scopeCodes.enumerated().filter { !before.contains(Bitrix24Catalogue.scopeMeant($0.element) ?? $0.element) }
             if let first = added.first {
                 diagnostics.append(
                     context.diagnostic(
@@ -56,7 +57,7 @@ struct ScopeRules: LintRule {
     /// `scopes[i]`, or `scopes[i].code` for the object form.
     private func scopePath(_ context: LintContext, _ index: Int) -> JSONPath {
         let path: JSONPath = ["scopes", .index(index)]
-        return context.document.root.node(at: path)?.members != nil ? path / "code" : path
+        return context.document.node(at: path)?.members != nil ? path / "code" : path
     }
 
     var documentation: [RuleDocumentation] {
@@ -123,14 +124,15 @@ struct ScopeUsage {
     private var used: Set<String> = []
 
     init(_ plan: Plan) {
+        // A misspelt placement or event counts as the one it misspells (B24P202/B24P203 report it).
         for binding in plan.placements {
-            let method = Bitrix24Catalogue.bindingMethod(forCode: binding.placement)
+            let meant = Bitrix24Catalogue.placementMeant(binding.placement)
+            let method = meant?.binding ?? Bitrix24Catalogue.bindingMethod(forCode: binding.placement)
             if let methodScope = method.methodScope { used.insert(methodScope) }
-            used.formUnion(
-                Bitrix24Catalogue.placement(binding.placement)?.acceptedScopes ?? (method == .landingRepository ? ["landing"] : []))
+            used.formUnion(meant?.acceptedScopes ?? (method == .landingRepository ? ["landing"] : []))
         }
         for binding in plan.events {
-            used.formUnion(Bitrix24Catalogue.event(binding.event)?.acceptedScopes ?? [])
+            used.formUnion(Bitrix24Catalogue.eventMeant(binding.event)?.acceptedScopes ?? [])
         }
         for method in plan.requiredMethods {
             guard let prefix = method.split(separator: ".").first else { continue }

@@ -35,7 +35,7 @@ struct VersionRules: LintRule {
     }
 
     private func bumpFinding(_ context: LintContext, previous: PlanDocument) -> Diagnostic? {
-        let classification = UpdateClassification.classify(context.plan, previous: previous.plan)
+        let classification = UpdateClassification.classify(context.planAsMeant, previous: previous.plan)
         guard let declared = classification.declaredBump, let required = classification.requiredBump, declared < required,
             let change = PlanDiff.firstChange(requiring: required, in: classification.changes),
             let old = SemanticVersion(previous.plan.version)

@@ -3,6 +3,9 @@ final class DecodeContext {
     let source: SourceFile
     var diagnostics: [Diagnostic] = []
     var damagedKeys: Set<String> = []
+    /// For a top-level array some of whose elements did not decode: the JSON index of each element
+    /// that did (see `PlanDocument.sourcePath`).
+    var elementIndices: [String: [Int]] = [:]
 
     init(source: SourceFile) { self.source = source }
 
@@ -39,6 +42,20 @@ final class DecodeContext {
         }
     }
 
+    /// B24P003 for every number beyond a `Double` in `node` or below it (`1e400`).
+    func reportNumbersOutOfRange(in node: JSONNode, at path: JSONPath) {
+        switch node.value {
+        case .object(let members):
+            for member in members { reportNumbersOutOfRange(in: member.value, at: path / member.key) }
+        case .array(let elements):
+            for (index, element) in elements.enumerated() { reportNumbersOutOfRange(in: element, at: path / index) }
+        case .number(let text) where node.isNumberOutOfRange:
+            badValue(node, at: path, PlanMessages.numberOutOfRange(text))
+        default:
+            break
+        }
+    }
+
     func badValue(_ node: JSONNode, at path: JSONPath, _ message: String) {
         report("B24P003", message, range: node.range, path: path)
     }
@@ -62,6 +79,9 @@ struct ObjectReader {
         self.path = path
         self.context = context
         var values: [String: JSONNode] = [:]
+        for member in members { values[member.key] = member.value }
+        // A misspelt required key is one mistake: B24P002 says so, and no B24P004 echoes it.
+        var misspelt: Set<String> = []
         var firstKeyRange: [String: SourceRange] = [:]
         for member in members {
             if let first = firstKeyRange[member.key] {
@@ -72,15 +92,20 @@ struct ObjectReader {
             } else {
                 firstKeyRange[member.key] = member.keyRange
             }
-            values[member.key] = member.value
             if !known.contains(member.key) {
-                let hint = Suggestion.phrase(for: member.key, in: known)
-                context.report(
-                    "B24P002", PlanMessages.unknownKey(member.key, what: what) + hint,
-                    range: member.keyRange, path: path / member.key, damages: false)
+                var message = PlanMessages.unknownKey(member.key, what: what) + Suggestion.phrase(for: member.key, in: known)
+                if let meant = Suggestion.closest(to: member.key, in: known), required.contains(meant), values[meant] == nil {
+                    message += PlanMessages.requiredKeyMissing(meant)
+                    misspelt.insert(meant)
+                }
+                context.report("B24P002", message, range: member.keyRange, path: path / member.key, damages: false)
             }
         }
-        for key in required where values[key] == nil {
+        for key in misspelt {
+            // The object still lacks the key: rules reading it stay quiet, as after B24P004.
+            if let topLevel = (path / key).topLevelKey { context.damagedKeys.insert(topLevel) }
+        }
+        for key in required where values[key] == nil && !misspelt.contains(key) {
             context.report(
                 "B24P004", PlanMessages.missingKey(key, what: what),
                 range: SourceRange(start: node.range.start, end: node.range.start + 1), path: path / key)
@@ -107,7 +132,7 @@ struct ObjectReader {
     }
 
     func integer(_ key: String, minimum: Int) -> Int? {
-        guard let node = values[key] else { return nil }
+        guard let node = values[key], !node.isNumberOutOfRange else { return nil }
         guard case .number = node.value, let number = node.integer else {
             context.wrongType(node, at: path / key, expected: "an integer")
             return nil
@@ -151,13 +176,16 @@ struct ObjectReader {
             return nil
         }
         var strings: [String] = []
+        var indices: [Int] = []
         for (index, element) in elements.enumerated() {
             guard let text = element.string else {
                 context.wrongType(element, at: path / key / index, expected: "a string")
                 continue
             }
             strings.append(text)
+            indices.append(index)
         }
+        recordIndices(indices, of: key, count: elements.count)
         return strings
     }
 
@@ -168,7 +196,22 @@ struct ObjectReader {
             context.wrongType(node, at: path / key, expected: "an array")
             return nil
         }
-        return elements.enumerated().compactMap { index, element in decode(element, path / key / index) }
+        var decoded: [Element] = []
+        var indices: [Int] = []
+        for (index, element) in elements.enumerated() {
+            guard let value = decode(element, path / key / index) else { continue }
+            decoded.append(value)
+            indices.append(index)
+        }
+        recordIndices(indices, of: key, count: elements.count)
+        return decoded
+    }
+
+    /// Remembers where the decoded elements of a top-level array stand in the file, when some
+    /// were left out (so `placements[1]` of the model is not reported as the file's `placements[1]`).
+    private func recordIndices(_ indices: [Int], of key: String, count: Int) {
+        guard path.components.isEmpty, indices.count < count else { return }
+        context.elementIndices[key] = indices
     }
 }
 

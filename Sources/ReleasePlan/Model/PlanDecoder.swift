@@ -26,6 +26,7 @@ public enum PlanDecoder {
         else {
             return Result(document: nil, diagnostics: context.diagnostics)
         }
+        context.reportNumbersOutOfRange(in: root, at: .root)
         var plan = Plan()
         plan.app = reader.string("app", nonEmpty: true) ?? ""
         plan.version = reader.string("version") ?? ""
@@ -55,7 +56,8 @@ public enum PlanDecoder {
         plan.database = reader.oneOf("database", DatabaseDialect.self)
         plan.suppress = reader.array("suppress") { decodeSuppression($0, $1, context: context) } ?? []
         _ = reader.string("$schema")
-        let document = PlanDocument(source: source, root: root, plan: plan, damagedKeys: context.damagedKeys)
+        let document = PlanDocument(
+            source: source, root: root, plan: plan, damagedKeys: context.damagedKeys, elementIndices: context.elementIndices)
         return Result(document: document, diagnostics: context.diagnostics)
     }
 

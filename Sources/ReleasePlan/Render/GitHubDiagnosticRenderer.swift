@@ -2,12 +2,19 @@
 /// GitHub shows as annotations on the pull request's diff. Control characters other than line breaks
 /// (which GitHub's escaping encodes as `%0D`/`%0A`) are escaped (`String.escapingControlCharacters`),
 /// so a plan's value cannot colour or rewrite the log.
+///
+/// `col` and `endColumn` count characters as GitHub does, not the UTF-8 bytes of text and JSON
+/// output: GitHub's docs do not name the unit, and its runner (.NET) and web view (JavaScript) count
+/// UTF-16 code units, so that is what is printed (`SourceFile.utf16Column`, shared with SARIF).
 public enum GitHubDiagnosticRenderer {
-    public static func render(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.map(render).joined()
+    /// `sources` turn byte columns into UTF-16 columns; a diagnostic in a file not given keeps its
+    /// byte column.
+    public static func render(_ diagnostics: [Diagnostic], sources: [String: SourceFile] = [:]) -> String {
+        diagnostics.map { render($0, source: sources[$0.file]) }.joined()
     }
 
-    static func render(_ diagnostic: Diagnostic) -> String {
+    static func render(_ diagnostic: Diagnostic, source: SourceFile? = nil) -> String {
+        func column(_ byteColumn: Int) -> Int { source?.utf16Column(line: diagnostic.line, byteColumn: byteColumn) ?? byteColumn }
         let command: String
         switch diagnostic.severity {
         case .error: command = "error"
@@ -16,10 +23,10 @@ public enum GitHubDiagnosticRenderer {
         }
         var properties = [
             "file=\(escapeProperty(diagnostic.file.escapingControlCharacters(except: lineBreaks)))", "line=\(diagnostic.line)",
-            "col=\(diagnostic.column)",
+            "col=\(column(diagnostic.column))",
         ]
         if diagnostic.endLine == diagnostic.line, diagnostic.endColumn > diagnostic.column {
-            properties.append("endColumn=\(diagnostic.endColumn)")
+            properties.append("endColumn=\(column(diagnostic.endColumn))")
         }
         properties.append("title=\(escapeProperty(diagnostic.rule.rawValue))")
         var message = diagnostic.message.escapingControlCharacters(except: lineBreaks)

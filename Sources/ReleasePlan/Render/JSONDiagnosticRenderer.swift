@@ -8,8 +8,8 @@ public enum JSONDiagnosticRenderer {
         var warnings: Int
     }
 
-    public static func render(_ diagnostics: [Diagnostic]) -> String {
-        JSONOutput.encode(
+    public static func render(_ diagnostics: [Diagnostic]) throws -> String {
+        try JSONOutput.encode(
             Document(diagnostics: diagnostics, errors: diagnostics.errorCount, warnings: diagnostics.warningCount))
     }
 }
@@ -18,10 +18,26 @@ public enum JSONDiagnosticRenderer {
 /// character left raw (the encoder escapes U+0000–U+001F; DEL and C1 controls are escaped here too,
 /// so `cat`ting the output on a terminal is safe).
 public enum JSONOutput {
-    public static func encode<Value: Encodable>(_ value: Value) -> String {
+    /// Why a value could not be written as JSON (a number beyond a `Double`, say). Commands let it
+    /// end them with exit 1 and this message: a stand-in document such as `{}` would read as success.
+    public struct EncodingFailure: Error, CustomStringConvertible {
+        public var reason: String
+        public var description: String { "cannot write the output as JSON: \(reason)" }
+    }
+
+    /// The JSON text of `value` with a final newline; throws `EncodingFailure` when it has none.
+    public static func encode<Value: Encodable>(_ value: Value) throws(EncodingFailure) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "{}\n" }
+        let data: Data
+        do {
+            data = try encoder.encode(value)
+        } catch let EncodingError.invalidValue(value, context) {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            throw EncodingFailure(reason: "\(value) at \(path.isEmpty ? "(root)" : path): \(context.debugDescription)")
+        } catch {
+            throw EncodingFailure(reason: "\(error)")
+        }
         return escapingDELAndC1(String(decoding: data, as: UTF8.self)) + "\n"
     }
 

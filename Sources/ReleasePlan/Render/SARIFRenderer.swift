@@ -4,7 +4,7 @@ public enum SARIFRenderer {
     public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
 
     /// `sources` turn byte columns into the UTF-16 columns SARIF's `columnKind` declares.
-    public static func render(_ diagnostics: [Diagnostic], toolVersion: String, sources: [String: SourceFile] = [:]) -> String {
+    public static func render(_ diagnostics: [Diagnostic], toolVersion: String, sources: [String: SourceFile] = [:]) throws -> String {
         let documentation = LintRegistry.documentation
         let ruleIndex = Dictionary(uniqueKeysWithValues: documentation.enumerated().map { ($1.code, $0) })
         let rules = documentation.map { doc in
@@ -35,17 +35,13 @@ public enum SARIFRenderer {
                             rules: rules)),
                     columnKind: "utf16CodeUnits", results: results)
             ])
-        return JSONOutput.encode(log)
+        return try JSONOutput.encode(log)
     }
 
-    /// The region with columns in UTF-16 code units (SARIF's default `columnKind`).
+    /// The region with columns in UTF-16 code units (SARIF's default `columnKind`, declared too).
     static func region(_ diagnostic: Diagnostic, source: SourceFile?) -> Region {
         func column(_ line: Int, _ byteColumn: Int) -> Int {
-            guard let source, line >= 1, line <= source.lines.lineCount else { return byteColumn }
-            let range = source.lines.byteRange(ofLine: line)
-            let end = min(range.upperBound, range.lowerBound + max(0, byteColumn - 1))
-            let prefix = String(decoding: source.bytes[range.lowerBound..<end], as: UTF8.self)
-            return prefix.utf16.count + 1 + max(0, byteColumn - 1 - (end - range.lowerBound))
+            source?.utf16Column(line: line, byteColumn: byteColumn) ?? byteColumn
         }
         let endLine = max(diagnostic.endLine, diagnostic.line)
         var endColumn = column(endLine, diagnostic.endColumn)

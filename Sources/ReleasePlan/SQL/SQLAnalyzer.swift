@@ -7,7 +7,9 @@
 ///
 /// - `DROP TABLE`, `TRUNCATE`: one ``SQLFinding/Kind/destructive`` finding per named table.
 /// - `DROP INDEX CONCURRENTLY`, `CREATE INDEX CONCURRENTLY`: ``SQLFinding/Kind/concurrentIndex``.
-/// - `CREATE [UNIQUE] INDEX` otherwise: ``SQLFinding/Kind/indexWithoutConcurrently``.
+/// - `CREATE [UNIQUE] INDEX` otherwise: ``SQLFinding/Kind/indexWithoutConcurrently``, unless an
+///   earlier `CREATE TABLE` of the same migration created the table (it is new and empty; names
+///   compare as ``SQLTableName`` does).
 /// - `ALTER TABLE`: see ``SQLAlterTableRules``.
 /// - `UPDATE` / `DELETE` (also after `WITH` and inside `WITH` bodies): see ``SQLDataChangeRules``.
 public enum SQLAnalyzer {
@@ -18,8 +20,10 @@ public enum SQLAnalyzer {
         let tokens = SQLTokenizer.tokenize(source, dialect: dialect)
         let statements = SQLStatement.split(tokens, in: source)
         var findings: [SQLFinding] = []
+        var created: [SQLTableName] = []
         for statement in statements {
-            findings += self.findings(in: statement, source: source)
+            findings += self.findings(in: statement, source: source, createdTables: created)
+            if let table = SQLClauseReader(statement: statement, source: source).createdTable() { created.append(table) }
         }
         if dialect == .mysql {
             findings += SQLMySQLRules.findings(in: statements, source: source)
@@ -50,6 +54,11 @@ public enum SQLAnalyzer {
 
     /// Findings of one statement whose tokens index into `source`, in clause order.
     public static func findings(in statement: SQLStatement, source: [UInt8]) -> [SQLFinding] {
+        findings(in: statement, source: source, createdTables: [])
+    }
+
+    /// The same, where `createdTables` are the tables earlier statements of the migration created.
+    static func findings(in statement: SQLStatement, source: [UInt8], createdTables: [SQLTableName]) -> [SQLFinding] {
         let reader = SQLClauseReader(statement: statement, source: source)
         var findings: [SQLFinding] = []
         if reader.matches(0, "drop", "table") {
@@ -59,7 +68,7 @@ public enum SQLAnalyzer {
         } else if reader.isKeyword(0, "truncate") {
             truncate(reader, into: &findings)
         } else if reader.matches(0, "create", "index") || reader.matches(0, "create", "unique", "index") {
-            createIndex(reader, into: &findings)
+            createIndex(reader, createdTables: createdTables, into: &findings)
         } else if reader.matches(0, "alter", "table") {
             SQLAlterTableRules.check(reader, into: &findings)
         } else {
@@ -112,7 +121,7 @@ public enum SQLAnalyzer {
     /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] table`.
     ///
     /// Offset is at `CREATE`; length spans through `INDEX`, or through `CONCURRENTLY`.
-    static func createIndex(_ reader: SQLClauseReader, into findings: inout [SQLFinding]) {
+    static func createIndex(_ reader: SQLClauseReader, createdTables: [SQLTableName] = [], into findings: inout [SQLFinding]) {
         let isUnique = reader.isKeyword(1, "unique")
         let indexKeyword = isUnique ? 2 : 1
         let isConcurrent = reader.isKeyword(indexKeyword + 1, "concurrently")
@@ -125,7 +134,10 @@ public enum SQLAnalyzer {
         }
         var table: String?
         if reader.isKeyword(cursor, "on") {
-            table = reader.readName(at: reader.skipping(cursor + 1, "only"))?.text
+            let tableIndex = reader.skipping(cursor + 1, "only")
+            table = reader.readName(at: tableIndex)?.text
+            // An index on a table this migration created locks nobody out: the table is new and empty.
+            if !isConcurrent, let name = reader.tableName(at: tableIndex), createdTables.containsTable(name) { return }
         }
         var words = [isUnique ? "CREATE UNIQUE INDEX" : "CREATE INDEX"]
         if isConcurrent { words.append("CONCURRENTLY") }

@@ -8,7 +8,7 @@
 /// - ``SQLFinding/Kind/alterWithoutOnlineDDL``: `ALTER [ONLINE] [IGNORE] TABLE name` on a table
 ///   that no earlier `CREATE TABLE` of the same migration created, without both a top-level
 ///   `ALGORITHM[=]INSTANT|INPLACE` and `LOCK[=]NONE`: MySQL may copy the table and block writes.
-///   Table names compare without quotes and ASCII case.
+///   Table names compare as ``SQLTableName`` does (without quotes and ASCII case).
 enum SQLMySQLRules {
     /// Verbs of statements that commit implicitly on MySQL (lowercase).
     static let ddlVerbs: Set<String> = ["create", "alter", "drop", "truncate", "rename"]
@@ -25,7 +25,7 @@ enum SQLMySQLRules {
     /// Findings of both rules over a migration's statements, in statement order.
     static func findings(in statements: [SQLStatement], source: [UInt8]) -> [SQLFinding] {
         var findings: [SQLFinding] = []
-        var created: Set<String> = []
+        var created: [SQLTableName] = []
         var firstDDL: String?
         var firstData: String?
         var reported = false
@@ -43,7 +43,7 @@ enum SQLMySQLRules {
             }
             if kind == .ddl, firstDDL == nil { firstDDL = heading.text }
             if kind == .data, firstData == nil { firstData = heading.text }
-            if let table = createdTable(reader) { created.insert(table) }
+            if let table = reader.createdTable() { created.append(table) }
             alterTable(reader, created: created, into: &findings)
         }
         return findings
@@ -75,33 +75,14 @@ enum SQLMySQLRules {
         return (words.joined(separator: " "), lastKeyword)
     }
 
-    /// The normalized name a `CREATE TABLE [IF NOT EXISTS] name` creates, else nil.
-    static func createdTable(_ reader: SQLClauseReader) -> String? {
-        let table = reader.skipping(reader.skipping(1, "temporary"), "table")
-        guard reader.isKeyword(0, "create"), table > reader.skipping(1, "temporary") else { return nil }
-        return normalizedName(reader, at: reader.skipping(table, "if", "not", "exists"))
-    }
-
-    /// A dotted name at `index` without quotes, lowercased (ASCII), for comparing tables.
-    static func normalizedName(_ reader: SQLClauseReader, at index: Int) -> String? {
-        guard let name = reader.readName(at: index) else { return nil }
-        var parts: [String] = []
-        var cursor = index
-        while cursor < name.next {
-            if let part = reader.tokens[cursor].identifierName(in: reader.source) { parts.append(part.lowercased()) }
-            cursor += 1
-        }
-        return parts.joined(separator: ".")
-    }
-
     /// `ALTER [ONLINE] [IGNORE] TABLE name …` without both online clauses, on an existing table.
-    static func alterTable(_ reader: SQLClauseReader, created: Set<String>, into findings: inout [SQLFinding]) {
+    static func alterTable(_ reader: SQLClauseReader, created: [SQLTableName], into findings: inout [SQLFinding]) {
         guard reader.isKeyword(0, "alter") else { return }
         let tableKeyword = reader.skipping(reader.skipping(1, "online"), "ignore")
         guard reader.isKeyword(tableKeyword, "table") else { return }
         let nameIndex = reader.skipping(tableKeyword + 1, "if", "exists")
-        guard let name = reader.readName(at: nameIndex), let normalized = normalizedName(reader, at: nameIndex),
-            !created.contains(normalized)
+        guard let name = reader.readName(at: nameIndex), let normalized = reader.tableName(at: nameIndex),
+            !created.containsTable(normalized)
         else { return }
         let range = name.next..<reader.count
         let hasAlgorithm = hasOption(reader, "algorithm", in: range, values: ["instant", "inplace"])

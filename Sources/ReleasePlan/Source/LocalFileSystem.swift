@@ -8,20 +8,69 @@ import Foundation
     import Darwin
 #endif
 
-/// The real file system, through Foundation (and `realpath(3)` for canonical paths).
+/// The real file system, through POSIX `open(2)`/`read(2)`, Foundation for listing, and
+/// `realpath(3)` for canonical paths.
 public struct LocalFileSystem: FileSystem {
     public init() {}
 
+    /// Reads a regular file only: a FIFO, a device or a folder is refused without waiting for a
+    /// writer (the file is opened non-blocking and checked with `fstat` before any read).
     public func read(_ path: String) throws -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FileSystemError(path: path, reason: "no such file")
+        let descriptor = try openRegularFile(path)
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { readDescriptor(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(path: path, reason: Self.reason(errno))
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
         }
-        if isDirectory.boolValue { throw FileSystemError(path: path, reason: "is a directory") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileSystemError(path: path, reason: "cannot be read (permission denied?)")
+    }
+
+    /// Why `path` cannot be read as a plan or migration file ("no such file", "is a directory",
+    /// "permission denied", "is not a regular file (a FIFO)"), or nil when it can; reads nothing.
+    public func unreadableReason(_ path: String) -> String? {
+        do {
+            close(try openRegularFile(path))
+            return nil
+        } catch {
+            return error.reason
         }
-        return [UInt8](data)
+    }
+
+    /// An open descriptor of the regular file at `path` (blocking mode restored), or why not.
+    private func openRegularFile(_ path: String) throws(FileSystemError) -> Int32 {
+        let descriptor = open(path.isEmpty ? "." : path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileSystemError(path: path, reason: Self.reason(errno)) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw FileSystemError(path: path, reason: Self.reason(code))
+        }
+        let type = status.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            close(descriptor)
+            throw FileSystemError(path: path, reason: Self.kindReason(type))
+        }
+        let flags = fcntl(descriptor, F_GETFL)
+        if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
+        return descriptor
+    }
+
+    /// The phrase for a file that is not a regular one.
+    private static func kindReason(_ type: mode_t) -> String {
+        switch type {
+        case S_IFDIR: return "is a directory"
+        case S_IFIFO: return "is not a regular file (a FIFO)"
+        case S_IFSOCK: return "is not a regular file (a socket)"
+        case S_IFCHR, S_IFBLK: return "is not a regular file (a device)"
+        default: return "is not a regular file"
+        }
     }
 
     public func list(_ directory: String) throws -> [String] {
@@ -44,14 +93,26 @@ public struct LocalFileSystem: FileSystem {
         FileManager.default.fileExists(atPath: path.isEmpty ? "." : path)
     }
 
-    /// The phrase for a failed `realpath`, worded like `read`'s reasons.
+    /// The phrase for a failed `open`, `read` or `realpath`.
     private static func reason(_ code: Int32) -> String {
         switch code {
         case ENOENT: return "no such file"
-        case EACCES: return "cannot be read (permission denied)"
+        case EACCES, EPERM: return "permission denied"
+        case EISDIR: return "is a directory"
         case ENOTDIR: return "a folder on its path is a file"
         case ELOOP: return "too many levels of symbolic links"
         default: return String(cString: strerror(code))
         }
     }
+}
+
+/// `read(2)` (a free function, because `LocalFileSystem.read` hides the C name inside the type).
+private func readDescriptor(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+        return Glibc.read(descriptor, buffer, count)
+    #elseif canImport(Musl)
+        return Musl.read(descriptor, buffer, count)
+    #else
+        return Darwin.read(descriptor, buffer, count)
+    #endif
 }

@@ -28,6 +28,17 @@ public struct SourceFile: Sendable {
         return String(decoding: bytes[range], as: UTF8.self)
     }
 
+    /// A 1-based column in UTF-16 code units (as SARIF's default `columnKind` and GitHub's
+    /// annotations count; the same as characters outside emoji and other astral scalars) of a
+    /// 1-based column in UTF-8 bytes on a 1-based line. Bytes past the line's end count one each.
+    public func utf16Column(line: Int, byteColumn: Int) -> Int {
+        guard line >= 1, line <= lines.lineCount else { return byteColumn }
+        let range = lines.byteRange(ofLine: line)
+        let end = min(range.upperBound, range.lowerBound + max(0, byteColumn - 1))
+        let prefix = String(decoding: bytes[range.lowerBound..<end], as: UTF8.self)
+        return prefix.utf16.count + 1 + max(0, byteColumn - 1 - (end - range.lowerBound))
+    }
+
     /// The text of a byte range.
     public func text(_ range: SourceRange) -> String {
         let start = max(0, min(range.start, bytes.count))

@@ -28,7 +28,7 @@ struct SavedPlanTests {
         let compiled = compiler.compile(context.plan, previous: context.previous?.plan)
         let saved = SavedPlan(compiled: compiled, context: context, compiler: compiler) { FilePath.relative($0, from: "out") ?? $0 }
         var withSaved = fileSystem
-        withSaved.files["out/release.json"] = Array(saved.encoded().utf8)
+        withSaved.files["out/release.json"] = Array(try saved.encoded().utf8)
         return (saved, withSaved)
     }
 
@@ -67,7 +67,7 @@ struct SavedPlanTests {
 
         for format in [1, 99] {
             saved.format = format
-            fileSystem.files["out/other-format.json"] = Array(saved.encoded().utf8)
+            fileSystem.files["out/other-format.json"] = Array(try saved.encoded().utf8)
             let error = try #require(throws: SavedPlan.LoadError.self) {
                 try SavedPlan.load("out/other-format.json", fileSystem: fileSystem)
             }
@@ -135,7 +135,7 @@ struct SavedPlanTests {
             let compiler = PlanCompiler(installations: (count: 3000, source: "--installations"))
             let compiled = compiler.compile(context.plan, previous: context.previous?.plan)
             let saved = SavedPlan(compiled: compiled, context: context, compiler: compiler) { FilePath.relative($0, from: root) ?? $0 }
-            let decoded = try JSONDecoder().decode(SavedPlan.self, from: Data(saved.encoded().utf8))
+            let decoded = try JSONDecoder().decode(SavedPlan.self, from: Data(try saved.encoded().utf8))
             let recompiled = try #require(try decoded.recompile(in: root, fileSystem: fileSystem).compiled, "\(name)")
             #expect(decoded.difference(from: recompiled) == nil, "\(name): \(decoded.difference(from: recompiled) ?? "")")
         }

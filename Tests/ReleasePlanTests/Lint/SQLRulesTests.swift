@@ -91,6 +91,18 @@ struct SQLRulesTests {
         )
     }
 
+    /// DESIGN §4: not for a table the same migration creates (it is new and empty); still for any other.
+    @Test func indexOnATableTheMigrationCreates() throws {
+        let created =
+            "CREATE TABLE deal_links (id BIGINT, member_id TEXT);\nCREATE INDEX deal_links_member ON Public.\"deal_links\" (member_id);\n"
+        #expect(Self.lint(created).codes.isEmpty, "\(Self.lint(created).listing)")
+        let other = "CREATE TABLE deal_links (id BIGINT, deal_id BIGINT);\nCREATE INDEX deals_stage ON deals (stage);\n"
+        let finding = try #require(Self.lint(other).only("B24P307"))
+        #expect(finding.message.hasPrefix("migrations/0001_change.sql:2:1: CREATE INDEX deals_stage ON deals without CONCURRENTLY"))
+        let explanation = try #require(LintRegistry.documentation(for: "B24P307")).explanation
+        #expect(explanation.contains("An index on a table that the same migration creates"))
+    }
+
     @Test func concurrentlyInsideATransaction() throws {
         let sql = "CREATE INDEX CONCURRENTLY deal_links_member ON deal_links (member_id);\n"
         let finding = try #require(Self.lint(sql).only("B24P307"))

@@ -202,8 +202,69 @@ struct PlanDecoderTests {
         let result = try #require(Self.decode(text))
         #expect(
             Self.rendered(result.diagnostics) == [
-                "B24P002 6:3 changelg unknown key \"changelg\" in the plan; did you mean 'changelog'?",
-                "B24P004 1:1 changelog the plan is missing the required key \"changelog\"",
+                "B24P002 6:3 changelg unknown key \"changelg\" in the plan; did you mean 'changelog'? "
+                    + "(the required key \"changelog\" is missing)"
+            ])
+        #expect(result.document?.damagedKeys == ["changelog"], "rules reading the missing key stay quiet")
+    }
+
+    /// A misspelt required key, in each kind of object: one B24P002 that says the key is missing,
+    /// and no B24P004 at the object.
+    struct MisspeltKey: Sendable, CustomTestStringConvertible {
+        var what: String
+        var overrides: [(String, String?)]
+        var key: String
+        var meant: String
+        var path: String
+        var testDescription: String { "\(what): \(key)" }
+    }
+
+    static let misspeltKeys: [MisspeltKey] = [
+        MisspeltKey(
+            what: "the plan", overrides: [("version", nil), ("verison", "\"1.1.0\"")], key: "verison", meant: "version", path: "verison"),
+        MisspeltKey(
+            what: "an event", overrides: [("events", "[{ \"event\": \"ONCRMDEALUPDATE\", \"hander\": \"https://a.example/h\" }]")],
+            key: "hander", meant: "handler", path: "events[0].hander"),
+        MisspeltKey(
+            what: "a placement",
+            overrides: [("placements", "[{ \"placment\": \"CRM_DEAL_DETAIL_TAB\", \"handler\": \"https://a.example/x\" }]")],
+            key: "placment", meant: "placement", path: "placements[0].placment"),
+        MisspeltKey(
+            what: "a migration",
+            overrides: [("migrations", "[{ \"id\": 1, \"nmae\": \"create\", \"file\": \"m/0001.sql\", \"sha256\": \"ab\" }]")],
+            key: "nmae", meant: "name", path: "migrations[0].nmae"),
+        MisspeltKey(
+            what: "monetization", overrides: [("monetization", "{ \"modle\": \"free\" }")], key: "modle", meant: "model",
+            path: "monetization.modle"),
+        MisspeltKey(
+            what: "a suppression",
+            overrides: [("suppress", "[{ \"rul\": \"B24P305\", \"at\": \"migrations[0]\", \"reason\": \"empty\" }]")],
+            key: "rul", meant: "rule", path: "suppress[0].rul"),
+        MisspeltKey(
+            what: "notice", overrides: [("notice", "{ \"optoin\": \"release_notice\" }")], key: "optoin", meant: "option",
+            path: "notice.optoin"),
+        MisspeltKey(
+            what: "a scope", overrides: [("scopes", "[{ \"cdoe\": \"crm\" }]")], key: "cdoe", meant: "code", path: "scopes[0].cdoe"),
+    ]
+
+    @Test(arguments: misspeltKeys)
+    func misspeltRequiredKeyIsOneFinding(_ testCase: MisspeltKey) throws {
+        let text = PlanText.make(testCase.overrides)
+        let result = try #require(Self.decode(text))
+        #expect(
+            Self.rendered(result.diagnostics) == [
+                "B24P002 \(locationOf("\"\(testCase.key)\"", in: text)) \(testCase.path) unknown key \"\(testCase.key)\" in "
+                    + "\(testCase.what); did you mean '\(testCase.meant)'? (the required key \"\(testCase.meant)\" is missing)"
+            ])
+    }
+
+    @Test func misspeltKeyBesideThePresentOneIsOnlyUnknown() throws {
+        let events = "[{ \"event\": \"ONCRMDEALUPDATE\", \"handler\": \"https://a.example/h\", \"hander\": \"x\" }]"
+        let text = PlanText.make(["events": events])
+        let result = try #require(Self.decode(text))
+        #expect(
+            Self.rendered(result.diagnostics) == [
+                "B24P002 \(locationOf("\"hander\"", in: text)) events[0].hander unknown key \"hander\" in an event; did you mean 'handler'?"
             ])
     }
 

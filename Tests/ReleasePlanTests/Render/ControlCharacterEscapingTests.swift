@@ -89,7 +89,7 @@ struct ControlCharacterEscapingTests {
     @Test func jsonEscapesEveryControlCharacter() throws {
         let value = "a\u{1B}[2J\u{0}\u{7F}\u{85}\u{9B}\r\nb"
         let diagnostic = Diagnostic(rule: "B24P207", message: value, file: "x.json", start: ReleasePlan.SourceLocation(line: 1, column: 1))
-        let json = JSONDiagnosticRenderer.render([diagnostic])
+        let json = try JSONDiagnosticRenderer.render([diagnostic])
         #expect(!Self.hasControlCharacter(json), "\(json)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect((document["diagnostics"] as? [[String: Any]])?.first?["message"] as? String == value, "the value round-trips")

@@ -28,7 +28,7 @@ struct OutputFormatTests {
 
     @Test func jsonHasTheDocumentedKeys() throws {
         #expect(Self.result.codes == ["B24P105", "B24P201"])
-        let document = try Self.object(JSONDiagnosticRenderer.render(Self.diagnostics))
+        let document = try Self.object(try JSONDiagnosticRenderer.render(Self.diagnostics))
         #expect(Set(document.keys).isSuperset(of: ["diagnostics", "errors", "warnings"]))
         #expect(document["errors"] as? Int == 1)
         #expect(document["warnings"] as? Int == 1)
@@ -50,16 +50,30 @@ struct OutputFormatTests {
     }
 
     @Test func jsonOfNoDiagnostics() throws {
-        let document = try Self.object(JSONDiagnosticRenderer.render([]))
+        let document = try Self.object(try JSONDiagnosticRenderer.render([]))
         #expect((document["diagnostics"] as? [Any])?.isEmpty == true)
         #expect(document["errors"] as? Int == 0 && document["warnings"] as? Int == 0)
     }
 
-    @Test func jsonIsStableText() {
-        let text = JSONDiagnosticRenderer.render(Self.diagnostics)
-        #expect(text == JSONDiagnosticRenderer.render(Self.diagnostics))
+    @Test func jsonIsStableText() throws {
+        let text = try JSONDiagnosticRenderer.render(Self.diagnostics)
+        let again = try JSONDiagnosticRenderer.render(Self.diagnostics)
+        #expect(text == again)
         #expect(text.hasSuffix("}\n"))
         #expect(text.contains("\"file\" : \"plans/acme.example/1.1.0.json\""), "slashes are not escaped")
+    }
+
+    /// A value JSON cannot hold fails the output loudly (the command exits 1 with the message)
+    /// instead of printing `{}`.
+    @Test func jsonOutputFailsLoudly() throws {
+        #expect(throws: JSONOutput.EncodingFailure.self) { try JSONOutput.encode(["x": Double.infinity]) }
+        do {
+            _ = try JSONOutput.encode(["options": PlanValue.object(["x": .number("1e400")])])
+            Issue.record("a number beyond a Double was encoded")
+        } catch {
+            #expect("\(error)".hasPrefix("cannot write the output as JSON: "), "\(error)")
+            #expect("\(error)".contains("options.x"), "the message names where: \(error)")
+        }
     }
 
     // MARK: GitHub
@@ -72,6 +86,27 @@ struct OutputFormatTests {
                 "::error file=plans/acme.example/1.1.0.json,line=5,col=21,endColumn=26,title=B24P201::unknown scope \"tsk\"; did you mean 'task'?",
                 "::notice file=plans/x.json,line=9,col=3,title=B24P011::a note%0Anote: first%0Anote: second",
             ])
+    }
+
+    /// GitHub counts characters (UTF-16 code units, as its runner and web view do), not the UTF-8
+    /// bytes of text and JSON output: the "ru" text of line 4 starts at byte 87 but character 62.
+    @Test func githubColumnsAreCharacters() throws {
+        let output = GitHubDiagnosticRenderer.render(Self.result.diagnostics, sources: Self.result.sources)
+        #expect(output.hasPrefix("::warning file=plans/acme.example/1.1.0.json,line=4,col=62,endColumn=71,title=B24P105::"), "\(output)")
+        #expect(Self.result.diagnostics.first.map { ($0.column, $0.endColumn) } ?? (0, 0) == (87, 103), "JSON keeps byte columns")
+        // An emoji is two UTF-16 code units (as in SARIF, which declares utf16CodeUnits).
+        let text = PlanText.make(["changelog": "{ \"en\": \"Deals 🚀 linked to each task.\", \"ru\": \"Коротко\" }"])
+        let result = Lint.run(plan: text)
+        let warning = try #require(result.only("B24P105"))
+        let line = try #require(result.sources[Lint.planPath]?.lineText(warning.line))
+        let expected = String(decoding: Array(line.utf8)[..<(warning.column - 1)], as: UTF8.self).utf16.count + 1
+        let github = GitHubDiagnosticRenderer.render([warning], sources: result.sources)
+        #expect(github.contains(",col=\(expected),"), "\(github)")
+        let sarif = try Self.object(try SARIFRenderer.render([warning], toolVersion: "0.1.0", sources: result.sources))
+        let region = try #require(
+            ((((sarif["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first?["locations"] as? [[String: Any]])?
+                .first?["physicalLocation"] as? [String: Any])?["region"] as? [String: Any])
+        #expect(region["startColumn"] as? Int == expected, "GitHub and SARIF agree")
     }
 
     @Test func githubEscaping() {
@@ -97,7 +132,7 @@ struct OutputFormatTests {
     // MARK: SARIF
 
     @Test func sarifHasTheRequiredFields() throws {
-        let log = try Self.object(SARIFRenderer.render(Self.diagnostics, toolVersion: "0.1.0"))
+        let log = try Self.object(try SARIFRenderer.render(Self.diagnostics, toolVersion: "0.1.0"))
         #expect(log["version"] as? String == "2.1.0")
         #expect(log["$schema"] as? String == SARIFRenderer.schemaURI)
         let runs = try #require(log["runs"] as? [[String: Any]])
@@ -133,7 +168,7 @@ struct OutputFormatTests {
 
     /// SARIF declares `columnKind: utf16CodeUnits`; the columns must then count UTF-16 code units.
     @Test func sarifColumnsAreUTF16CodeUnits() throws {
-        let log = try Self.object(SARIFRenderer.render(Self.result.diagnostics, toolVersion: "0.1.0", sources: Self.result.sources))
+        let log = try Self.object(try SARIFRenderer.render(Self.result.diagnostics, toolVersion: "0.1.0", sources: Self.result.sources))
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
         #expect(run["columnKind"] as? String == "utf16CodeUnits")
         let result = try #require((run["results"] as? [[String: Any]])?.first)

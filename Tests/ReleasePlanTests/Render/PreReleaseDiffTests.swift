@@ -60,7 +60,7 @@ struct PreReleaseDiffTests {
 
     @Test(arguments: [("2.0.0-rc.1.json", true), ("2.0.0.json", false), ("1.0.0.json", false)])
     func jsonSaysWhetherItIsAPreRelease(name: String, preRelease: Bool) throws {
-        let json = JSONOutput.encode(DiffOutput(try Self.compile(name), diagnostics: []))
+        let json = try JSONOutput.encode(DiffOutput(try Self.compile(name), diagnostics: []))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["preRelease"] as? Bool == preRelease)
     }

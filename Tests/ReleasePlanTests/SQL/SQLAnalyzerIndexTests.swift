@@ -52,6 +52,30 @@ struct SQLAnalyzerIndexTests {
             [
                 "indexWithoutConcurrently: CREATE INDEX a ON t", "concurrentIndex: CREATE INDEX CONCURRENTLY b ON t",
             ]),
+        // An index on a table the same migration creates: new and empty, so no lock matters (B24P307).
+        SQLFindingCase("index on a table created before", "CREATE TABLE deal_links (id int);\nCREATE INDEX i ON deal_links (id);"),
+        SQLFindingCase("unique index on a table created before", "CREATE TABLE t (a int); CREATE UNIQUE INDEX u ON t (a);"),
+        SQLFindingCase("names compare without case", "CREATE TABLE Deal_Links (id int); CREATE INDEX i ON DEAL_LINKS (id);"),
+        SQLFindingCase("created with the schema", "CREATE TABLE public.deal_links (id int); CREATE INDEX i ON deal_links (id);"),
+        SQLFindingCase("indexed with the schema", "CREATE TABLE deal_links (id int); CREATE INDEX i ON public.deal_links (id);"),
+        SQLFindingCase("created quoted", #"CREATE TABLE "deal_links" (id int); CREATE INDEX i ON deal_links (id);"#),
+        SQLFindingCase(
+            "created if not exists, temporary", "CREATE TEMPORARY TABLE IF NOT EXISTS t (a int); CREATE INDEX i ON ONLY t (a);"),
+        SQLFindingCase(
+            "index on another table", "CREATE TABLE deal_links (id int); CREATE INDEX i ON deals (id);",
+            ["indexWithoutConcurrently: CREATE INDEX i ON deals"]),
+        SQLFindingCase(
+            "same name in another schema", "CREATE TABLE audit.deals (id int); CREATE INDEX i ON public.deals (id);",
+            ["indexWithoutConcurrently: CREATE INDEX i ON public.deals"]),
+        SQLFindingCase(
+            "index before the table is created", "CREATE INDEX i ON t (a); CREATE TABLE t (a int);",
+            ["indexWithoutConcurrently: CREATE INDEX i ON t"]),
+        SQLFindingCase(
+            "a table named in a string is not created", "SELECT 'CREATE TABLE t (a int)'; CREATE INDEX i ON t (a);",
+            ["indexWithoutConcurrently: CREATE INDEX i ON t"]),
+        SQLFindingCase(
+            "concurrently on a new table still needs no transaction", "CREATE TABLE t (a int); CREATE INDEX CONCURRENTLY i ON t (a);",
+            ["concurrentIndex: CREATE INDEX CONCURRENTLY i ON t"]),
     ]
 
     @Test("index rules", arguments: cases)

@@ -10,12 +10,12 @@ struct RunReportRendererTests {
     static let sectionIDs = ["graph", "timeline", "portals", "rate", "failures", "missing-scopes"]
 
     @Test("the page of a small run, as a whole and as an outline, and its JSON (golden)")
-    func golden() {
+    func golden() throws {
         let report = ReportFixtures.small()
         let html = RunReportHTMLRenderer.render(report)
         Golden.check(html, named: "small-page", in: "report")
         Golden.check(HTMLOutline.outline(html), named: "small-outline", in: "report")
-        Golden.check(JSONOutput.encode(report), named: "small-json", in: "report")
+        Golden.check(try JSONOutput.encode(report), named: "small-json", in: "report")
     }
 
     @Test("every section has its id and a heading; the same report gives the same bytes")
@@ -106,7 +106,7 @@ struct RunReportRendererTests {
     @Test("JSON: lowerCamelCase keys, every section, nulls kept")
     func json() throws {
         let object = try #require(
-            try JSONSerialization.jsonObject(with: Data(JSONOutput.encode(ReportFixtures.empty(rateRecorded: false)).utf8))
+            try JSONSerialization.jsonObject(with: Data(try JSONOutput.encode(ReportFixtures.empty(rateRecorded: false)).utf8))
                 as? [String: Any])
         #expect(
             Set(object.keys)

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// `gate pass` with a step written the short way, and who passes it when `$USER` is unset (issue 13).
+@Suite("b24plan gate pass: step names and the actor (the built binary)")
+struct GateCommandTests {
+    static let plan = ApplyWorkspace.planPath("1.0.0")
+
+    struct ShortName: Sendable, CustomTestStringConvertible {
+        var written: String
+        var meant: String
+        var testDescription: String { "\(written) → \(meant)" }
+    }
+
+    static let shortNames = [
+        ShortName(written: "partner", meant: "gate.partner"), ShortName(written: "moderation", meant: "gate.moderation"),
+        ShortName(written: "Partner", meant: "gate.partner"), ShortName(written: "gate.partnr", meant: "gate.partner"),
+        ShortName(written: "DEPLOY", meant: "deploy"),
+    ]
+
+    @Test("a gate without its gate. prefix: exit 64, did you mean gate.X?, and the plan's manual steps", arguments: shortNames)
+    func shortName(_ name: ShortName) throws {
+        let ws = try ApplyWorkspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.prepareStore()
+        try ws.writePlan("1.0.0", deploy: false)
+        let output = try ws.b24plan(["gate", "pass", name.written, Self.plan])
+        #expect(output.code == 64, "\(output.stderr)")
+        #expect(
+            output.stderr.hasPrefix(
+                "error: the plan has no step \(name.written); did you mean \(name.meant)?\n"
+                    + "the plan's manual steps: deploy, gate.partner, gate.moderation\n"), "\(output.stderr)")
+        #expect(output.stdout.isEmpty)
+    }
+
+    @Test("a wave gate written wave.1 points at gate.wave.1")
+    func waveGate() throws {
+        let ws = try ApplyWorkspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.prepareStore()
+        try ws.write(
+            Self.plan,
+            """
+            { "app": "\(ApplyWorkspace.app)", "version": "1.0.0", "changelog": { "en": "Release 1.0.0 of the apply test application." },
+              "scopes": ["crm"], "requiredMethods": ["crm.deal.get"],
+              "events": [{ "event": "ONCRMDEALUPDATE", "handler": "https://app.acme.example/hook" }] }
+
+            """)
+        let config = try #require(ws.read("b24plan.config.json"))
+        try ws.write(
+            "b24plan.config.json",
+            config.replacingOccurrences(
+                of: "{\n", with: "{\n  \"rollout\": { \"waves\": [50, 100], \"between\": \"gate\" },\n", options: [],
+                range: config.range(of: "{\n")))
+        let output = try ws.b24plan(["gate", "pass", "wave.1", Self.plan])
+        #expect(output.code == 64, "\(output.stderr)")
+        #expect(output.stderr.hasPrefix("error: the plan has no step wave.1; did you mean gate.wave.1?\n"), "\(output.stderr)")
+        #expect(output.stderr.contains("the plan's manual steps: deploy, gate.partner, gate.moderation, gate.wave.1\n"), "\(output.stderr)")
+    }
+
+    @Test("without USER and LOGNAME the gate is passed by the account name (password database), not 'unknown'")
+    func actorWithoutUser() throws {
+        let ws = try ApplyWorkspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.prepareStore()
+        try ws.writeDeployScript()
+        try ws.writePlan("1.0.0")
+        let first = try ws.b24plan(["apply", "--yes", Self.plan])
+        #expect(first.code == 3, "\(first.stdout)\n\(first.stderr)")
+        let uid = geteuid()
+        let expected = getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "uid \(uid)"
+        let pass = try ws.b24plan(["gate", "pass", "gate.partner", Self.plan], removing: ["USER", "LOGNAME"])
+        #expect(pass.code == 0, "\(pass.stderr)")
+        #expect(pass.stdout.contains("passed gate.partner of acme.apply 1.0.0 (by \(expected))"), "\(pass.stdout)")
+        #expect(!pass.stdout.contains("unknown"))
+        #expect(try ws.rows("SELECT passed_by FROM b24plan_gates WHERE step_id = 'gate.partner'") == [[expected]])
+        let byName = try ws.b24plan(["gate", "pass", "gate.moderation", Self.plan, "--by", "alice"], removing: ["USER", "LOGNAME"])
+        #expect(byName.stdout.contains("(by alice)"), "--by wins: \(byName.stdout)")
+    }
+}
