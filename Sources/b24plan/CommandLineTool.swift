@@ -10,7 +10,7 @@ struct CommandLineTool {
         [
             LintCommand(), DiffCommand(), GraphCommand(), ApplyCommand(), GateCommand(), StatusCommand(), InitCommand(), BaselineCommand(),
             DriftCommand(), ReconcileCommand(), LogCommand(), AbandonCommand(), MigrateCommand(), NewCommand(), BumpCommand(),
-            ExplainCommand(), CatalogueCommand(),
+            ExplainCommand(), CatalogueCommand(), SchemaCommand(),
         ]
     }
 

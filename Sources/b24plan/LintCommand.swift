@@ -18,7 +18,7 @@ struct LintCommand: Command {
     let options: [OptionSpec] =
         [
             .value("against", "FILE", "The published plan to compare with (one FILE only)."),
-            .value("format", "FORMAT", allowed: ["text", "json", "github", "sarif"], "Output format (default text)."),
+            .value("format", "FORMAT", allowed: ["text", "json", "github", "sarif", "gitlab"], "Output format (default text)."),
             .flag("fix", "Write missing or wrong sha256 values of unpublished migrations into the plan."),
         ] + StoreOptions.options
 
@@ -65,6 +65,8 @@ struct LintCommand: Command {
             console.write(JSONDiagnosticRenderer.render(diagnostics))
         case "github":
             console.write(GitHubDiagnosticRenderer.render(diagnostics))
+        case "gitlab":
+            console.write(GitLabCodeQualityRenderer.render(diagnostics, workingDirectory: FileManager.default.currentDirectoryPath))
         case "sarif":
             console.write(SARIFRenderer.render(diagnostics, toolVersion: B24PlanVersion.current, sources: sources))
         default:
