@@ -338,7 +338,7 @@ class Sandbox:
         for tool in ("apt-get", "apt-cache"):
             write_executable(self.stubs / tool, STUB_NOOP)
         write_executable(self.stubs / "sudo", STUB_SUDO)
-        self.archive_dir = Path(archive_dir) if archive_dir else make_archive(binary, version, self.temp / "archive")
+        self.archive_dir = Path(archive_dir).resolve() if archive_dir else make_archive(binary, version, self.temp / "archive")
         self.binary = binary
         self.version = version
 
