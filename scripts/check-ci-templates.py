@@ -526,6 +526,18 @@ def check_action_runs(action, sandbox, build_from_source):
     check(steps["run"]["outputs"].get("exit-code") == "0" and steps["comment"]["outcome"] == "skipped"
           and steps["upload-sarif"]["outcome"] == "skipped", "action, lint: exit code 0; no comment, no SARIF upload")
 
+    # github.action_repository empty (composite actions, actions/runner#2473): the action's path names it.
+    actions = sandbox.temp / "_actions" / "acme" / "b24plan"
+    actions.mkdir(parents=True)
+    (actions / "v0.1.0").symlink_to(ROOT)
+    github = push()
+    github["action_repository"] = ""
+    ok, steps, _, out, calls = run_action(action, sandbox, repo, {"plans": SAMPLE_GLOB}, github, True,
+                                          "lint with an empty github.action_repository", action_path=actions / "v0.1.0")
+    urls = [c["url"] for c in calls if c["tool"] == "curl"]
+    check(urls[:1] == [f"https://github.com/acme/b24plan/releases/download/v{sandbox.version}/{name}"],
+          "action: without github.action_repository, the repository comes from the action's path", str(urls))
+
     # lint with SARIF: the file is SARIF 2.1.0 and the upload step gets it.
     ok, steps, _, out, _ = run_action(action, sandbox, repo, {"plans": SAMPLE_GLOB, "sarif": "true"}, push(), True, "lint with sarif: true")
     sarif_file = steps["run"]["outputs"].get("sarif-file", "")
