@@ -15,7 +15,9 @@ Usage: python3 scripts/check-schemas.py [--b24plan PATH_TO_BINARY]
   g. with --b24plan, `b24plan graph --format dot PLAN` of every plan is accepted by Graphviz
      (`dot -Tsvg` exits 0 and prints an `<svg`); a missing `dot` is a failure;
   h. with --b24plan, `b24plan graph --format mermaid PLAN` of every plan starts with `graph TD` and
-     every `-->` edge names nodes declared above it.
+     every `-->` edge names nodes declared above it;
+  i. with --b24plan, `b24plan schema plan` and `b24plan schema diff` print the two schema files
+     byte for byte (the binary embeds them), and each `$id` is a stable `urn:b24plan:schema:` name.
 
 Needs Python 3, `jsonschema` (PyPI) and, for section g, Graphviz.
 Prints one summary line per section; exits 1 on any failure, 64 on a usage error.
@@ -397,6 +399,29 @@ def check_graph_mermaid(binary):
     return True
 
 
+def check_schema_command(binary):
+    """Section i."""
+    bad = 0
+    for name, path in (("plan", SCHEMA), ("diff", DIFF_SCHEMA)):
+        run, error = run_b24plan(binary, ["schema", name])
+        if run is None or run.returncode != 0:
+            print(f"  schema {name}: " + (error or f"exit code {run.returncode}, expected 0"))
+            bad += 1
+            continue
+        if run.stdout != path.read_bytes():
+            print(f"  schema {name}: differs from {rel(path)} (run scripts/embed-schemas and rebuild)")
+            bad += 1
+        schema_id = load_json(path).get("$id", "")
+        if not schema_id.startswith("urn:b24plan:schema:"):
+            print(f"  {rel(path)}: $id {schema_id!r} is not a stable urn:b24plan:schema: name")
+            bad += 1
+    if bad:
+        print(f"FAIL schema command: {bad} problem(s)")
+        return False
+    print("ok   schema command: `b24plan schema plan|diff` prints both files byte for byte")
+    return True
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--b24plan", metavar="PATH", help="b24plan binary to cross-check the invalid fixtures, diff output and graphs with")
@@ -419,6 +444,7 @@ def main():
         ok &= check_diff_output(binary)
         ok &= check_graph_dot(binary)
         ok &= check_graph_mermaid(binary)
+        ok &= check_schema_command(binary)
     return 0 if ok else 1
 
 

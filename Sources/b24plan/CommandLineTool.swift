@@ -11,7 +11,7 @@ struct CommandLineTool {
             LintCommand(), DiffCommand(), GraphCommand(), ApplyCommand(), GateCommand(), StatusCommand(), ReportCommand(), InitCommand(),
             BaselineCommand(),
             DriftCommand(), ReconcileCommand(), LogCommand(), AbandonCommand(), MigrateCommand(), NewCommand(), BumpCommand(),
-            ExplainCommand(), CatalogueCommand(),
+            ExplainCommand(), CatalogueCommand(), SchemaCommand(),
         ]
     }
 

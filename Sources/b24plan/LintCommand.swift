@@ -7,7 +7,7 @@ struct LintCommand: Command {
     let name = "lint"
     var exitCodes: [ExitCodeHelp.Line] { ExitCodeHelp.lint }
     let summary = "Check release plans: located diagnostics for CI"
-    let usage = "b24plan lint [--against FILE] [--format text|json|github|sarif] [--fix] FILE|DIR..."
+    let usage = "b24plan lint [--against FILE] [--format text|json|github|sarif|gitlab] [--fix] FILE|DIR..."
     let discussion = """
         Checks each plan file against the Bitrix24 catalogue and against the published plan before it
         (--against FILE, else the plan with the highest lower version in the same folder that is not
@@ -25,7 +25,7 @@ struct LintCommand: Command {
     let options: [OptionSpec] =
         [
             .value("against", "FILE", "The published plan to compare with (one FILE only)."),
-            .value("format", "FORMAT", allowed: ["text", "json", "github", "sarif"], "Output format (default text)."),
+            .value("format", "FORMAT", allowed: ["text", "json", "github", "sarif", "gitlab"], "Output format (default text)."),
             .flag("fix", "Write missing or wrong sha256 values of unpublished migrations into the plan."),
         ] + StoreOptions.options
 
@@ -90,6 +90,8 @@ struct LintCommand: Command {
             console.write(try JSONDiagnosticRenderer.render(diagnostics))
         case "github":
             console.write(GitHubDiagnosticRenderer.render(diagnostics, sources: sources))
+        case "gitlab":
+            console.write(try GitLabCodeQualityRenderer.render(diagnostics, workingDirectory: FileManager.default.currentDirectoryPath))
         case "sarif":
             console.write(try SARIFRenderer.render(diagnostics, toolVersion: B24PlanVersion.current, sources: sources))
         default:

@@ -8,10 +8,13 @@ struct NewCommand: Command {
     let usage = "b24plan new [--dir DIR] [--format text|json] APP"
     let discussion = """
         Writes DIR/1.0.0.json (DIR defaults to plans/APP) with the app code, version 1.0.0, a changelog
-        placeholder and one scope, and "$schema" pointing at schemas/release-plan.schema.json when a
-        folder above holds it. It lints without errors; lint warns about the placeholders to edit (the
-        changelog, B24P105, and the unused scope, B24P211). Never overwrites a file: an existing
-        1.0.0.json is an error (exit 1). 'b24plan bump' writes the plans after it.
+        placeholder and one scope, and "$schema" pointing at the JSON Schema for editors: at
+        schemas/release-plan.schema.json when a folder above holds it, else at release-plan.schema.json
+        in the folder above DIR (plans/ by default), which new writes when it is not there ('b24plan
+        schema plan' prints the same text; commit it with the plans). It lints without errors; lint
+        warns about the placeholders to edit (the changelog, B24P105, and the unused scope, B24P211).
+        Never overwrites a file: an existing 1.0.0.json is an error (exit 1), an existing schema is
+        kept. 'b24plan bump' writes the plans after it, keeping their "$schema".
         """
     let options: [OptionSpec] = [
         .value("dir", "DIR", "The folder of the app's plans (default plans/APP)."),
@@ -29,13 +32,30 @@ struct NewCommand: Command {
         guard !directory.isEmpty else { throw UsageError(message: "option '--dir' needs a folder") }
         let path = FilePath.join(directory, "\(PlanTemplate.firstVersion).json")
         let absolute = FilePath.join(FileManager.default.currentDirectoryPath, directory)
-        let schema = PlanTemplate.schemaReference(forPlanIn: absolute, fileSystem: LocalFileSystem())
-        let text = PlanTemplate.firstPlan(app: app, schema: schema)
+        let schema = PlanTemplate.schemaPlacement(forPlanIn: absolute, fileSystem: LocalFileSystem())
+        let text = PlanTemplate.firstPlan(app: app, schema: schema.reference)
         if let failure = PlanFileWriter.writeNew(text, to: path, console: console) { return failure }
+        var wroteSchema: String?
+        if let schemaFile = schema.fileToWrite {
+            let shown = FilePath.join(directory, schema.reference)
+            do {
+                try Data(ShippedSchema.plan.text.utf8).write(to: URL(fileURLWithPath: schemaFile), options: .withoutOverwriting)
+                wroteSchema = shown
+            } catch  where !FileManager.default.fileExists(atPath: schemaFile) {
+                console.writeError(
+                    "error: wrote \(path), but cannot write \(shown), which its \"$schema\" names: \(error.localizedDescription)\n"
+                        + "write it with: b24plan schema plan > \(shown)\n")
+                return .failure
+            }
+        }
         if format(arguments) == "json" {
             console.write(try JSONOutput.encode(WrittenPlan(app: app, from: nil, version: PlanTemplate.firstVersion, path: path)))
         } else {
-            console.write("wrote \(path)\nedit its changelog and scopes, then run: b24plan lint \(path)\n")
+            console.write("wrote \(path)\n")
+            if let wroteSchema {
+                console.write("wrote \(wroteSchema) (the JSON Schema its \"$schema\" names, for editors: commit it with the plans)\n")
+            }
+            console.write("edit its changelog and scopes, then run: b24plan lint \(path)\n")
         }
         return .success
     }

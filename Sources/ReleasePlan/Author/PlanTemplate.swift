@@ -29,6 +29,36 @@ public enum PlanTemplate {
         return text.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "." || $0 == "_" || $0 == "-" }
     }
 
+    /// The schema file `new` writes beside the app folders when the project has none:
+    /// `plans/release-plan.schema.json` for a plan in `plans/APP/` (committed with the plans, so
+    /// every teammate's editor finds it).
+    public static let sharedSchemaName = "release-plan.schema.json"
+
+    /// Where the `$schema` of a new plan points, and whether that file must be written first.
+    public struct SchemaPlacement: Sendable, Equatable {
+        /// The `$schema` value: a path relative to the plan's folder.
+        public var reference: String
+        /// The absolute path of the schema file to write (`b24plan schema plan`'s text); nil when it exists.
+        public var fileToWrite: String?
+    }
+
+    /// The schema of a new plan in `directory` (absolute): the nearest `schemas/release-plan.schema.json`
+    /// at or above it (a project that keeps b24plan's `schemas/` folder); else
+    /// `release-plan.schema.json` in the folder above `directory` (`plans/` for `plans/APP`), written
+    /// when absent; in `directory` itself when the folder above it is the root of the file system.
+    public static func schemaPlacement(forPlanIn directory: String, fileSystem: any FileSystem) -> SchemaPlacement {
+        if let reference = schemaReference(forPlanIn: directory, fileSystem: fileSystem) {
+            return SchemaPlacement(reference: reference, fileToWrite: nil)
+        }
+        let folder = FilePath.normalize(directory)
+        let parent = FilePath.directory(of: folder)
+        let (location, reference) =
+            parent.isEmpty || parent == "/" || folder == "/"
+            ? (FilePath.join(folder, sharedSchemaName), sharedSchemaName)
+            : (FilePath.join(parent, sharedSchemaName), "../" + sharedSchemaName)
+        return SchemaPlacement(reference: reference, fileToWrite: fileSystem.exists(location) ? nil : location)
+    }
+
     /// `$schema` for a plan in `directory` (absolute, normalised): the path of the nearest
     /// `schemas/release-plan.schema.json` at or above it, relative to it; nil when there is none.
     public static func schemaReference(forPlanIn directory: String, fileSystem: any FileSystem) -> String? {

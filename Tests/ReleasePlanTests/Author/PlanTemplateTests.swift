@@ -53,6 +53,22 @@ struct PlanTemplateTests {
         SchemaCase(name: "none", files: ["/repo/other.json"], directory: "/repo/plans/acme.x", expected: nil),
     ]
 
+    @Test(
+        "where a new plan's $schema points, and which file new writes",
+        arguments: [
+            ([], "/repo/plans/acme.x", "../release-plan.schema.json", "/repo/plans/release-plan.schema.json"),
+            (["/repo/plans/release-plan.schema.json"], "/repo/plans/acme.x", "../release-plan.schema.json", nil),
+            (["/repo/schemas/release-plan.schema.json"], "/repo/plans/acme.x", "../../schemas/release-plan.schema.json", nil),
+            ([], "/x", "release-plan.schema.json", "/x/release-plan.schema.json"),
+            ([], "/repo/plans/./acme.x/", "../release-plan.schema.json", "/repo/plans/release-plan.schema.json"),
+        ] as [([String], String, String, String?)])
+    func schemaPlacement(files: [String], directory: String, reference: String, written: String?) {
+        var contents: [String: String] = [:]
+        for file in files { contents[file] = "{}" }
+        let placement = PlanTemplate.schemaPlacement(forPlanIn: directory, fileSystem: InMemoryFileSystem(contents))
+        #expect(placement == PlanTemplate.SchemaPlacement(reference: reference, fileToWrite: written))
+    }
+
     @Test(arguments: schemaCases)
     func schemaReference(_ testCase: SchemaCase) {
         var files: [String: String] = [:]
