@@ -103,6 +103,8 @@ public final class PortalSession: @unchecked Sendable {
             let response: HTTPResponse
             do {
                 response = try await transport.send(request)
+            } catch let cancelled as CancellationError {
+                throw cancelled  // the task was cancelled: no word about the portal
             } catch {
                 health?.portalUnreachable(memberID: memberID, "\(error)")
                 serverErrors += 1
