@@ -8,7 +8,8 @@ struct CommandLineTool {
 
     var commands: [any Command] {
         [
-            LintCommand(), DiffCommand(), GraphCommand(), ApplyCommand(), GateCommand(), StatusCommand(), InitCommand(), BaselineCommand(),
+            LintCommand(), DiffCommand(), GraphCommand(), ApplyCommand(), GateCommand(), StatusCommand(), ReportCommand(), InitCommand(),
+            BaselineCommand(),
             DriftCommand(), ReconcileCommand(), LogCommand(), AbandonCommand(), MigrateCommand(), NewCommand(), BumpCommand(),
             ExplainCommand(), CatalogueCommand(),
         ]

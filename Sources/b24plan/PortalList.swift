@@ -62,7 +62,7 @@ struct PortalList: Encodable {
         let more = limit > 0 && rows.count > limit
         if more { rows = Array(rows.prefix(limit)) }
         let members = rows.map(\.memberID)
-        let endpoints = try installations.endpoints(of: members)
+        let endpoints = try installations.endpoints(memberIDs: members)
         let audited = try journal.auditedMissingScopes(run: run, members: members)
         let entries = rows.map { row in
             Entry(

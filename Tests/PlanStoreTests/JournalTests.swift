@@ -27,7 +27,9 @@ final class StoreTestLog: @unchecked Sendable {
 /// The journal (runs, steps, gates, portal tasks) on both databases.
 @Suite("Journal")
 struct JournalTests {
-    static let tables = ["b24plan_meta", "b24plan_runs", "b24plan_steps", "b24plan_portal_tasks", "b24plan_gates", "b24plan_locks"]
+    static let tables = [
+        "b24plan_meta", "b24plan_runs", "b24plan_steps", "b24plan_portal_tasks", "b24plan_gates", "b24plan_locks", "b24plan_request_rate",
+    ]
 
     @Test("migrate() is idempotent and refuses a journal written by a newer b24plan", arguments: Backend.allCases)
     func migrate(_ backend: Backend) throws {

@@ -516,7 +516,6 @@ extension FleetTests {
         let setup = try Setup(mysql: (url, client))
         defer { setup.close() }
         let apply = try setup.run(["apply", "--yes", "--format", "json", "plans/acme.dealsync/2.0.0.json"])
-        #expect(apply.code == 3, "\(apply.stdout.suffix(1000))\n\(apply.stderr.suffix(2000))")
         let output = try CLIRunner.runTool(
             "/usr/bin/env", client + ["-e", "SELECT member_id, state FROM b24plan_portal_tasks WHERE step_id = 'portals.reconcile'"])
         var states: [String: String] = [:]
@@ -525,6 +524,9 @@ extension FleetTests {
             if fields.count == 2 { states[fields[0]] = fields[1] }
         }
         #expect(states.count == 300)
+        // needs-reinstall and inactive portals are reported, not failures: 3 only while some failed.
+        #expect(
+            apply.code == (states.values.contains("failed") ? 3 : 0), "\(apply.stdout.suffix(1000))\n\(apply.stderr.suffix(2000))")
         for (member, faults) in try setup.faults().sorted(by: { $0.key < $1.key }) {
             #expect(Self.expectedState(faults).contains(states[member] ?? "none"), "\(member) \(faults) → \(states[member] ?? "none")")
         }

@@ -1,25 +1,8 @@
 import Foundation
 
-/// What `status --portals` needs from the app's table: the portals' addresses, and the active
+/// What `status --portals` needs from the app's table beyond the endpoints: the active
 /// installations a run has not reached yet.
 extension InstallationStore {
-    /// The client endpoint of each of `members` that has a row.
-    public func endpoints(of members: [String]) throws -> [String: String] {
-        let m = mapping
-        var found: [String: String] = [:]
-        for chunk in members.chunked(500) where !chunk.isEmpty {
-            let rows = try database.query(
-                """
-                SELECT \(m.memberId) AS member_id, \(m.endpoint) AS endpoint FROM \(m.table)
-                 WHERE \(m.memberId) IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))
-                """, chunk.map { .text($0) })
-            for row in rows {
-                if let member = row["member_id"].string, let endpoint = row["endpoint"].string { found[member] = endpoint }
-            }
-        }
-        return found
-    }
-
     /// Active member ids after `after`, in member-id order, at most `limit`, that no reconciling
     /// step of run `runID` has a task for: the portals that run has not reached yet.
     public func unreached(run runID: Int, after: String?, limit: Int) throws -> [String] {
@@ -40,8 +23,11 @@ extension InstallationStore {
         return try database.query(sql, parameters).compactMap { $0["member_id"].string }
     }
 
-    /// The host of a client endpoint (`https://acme.bitrix24.com/rest/` → `acme.bitrix24.com`).
+    /// `host[:port]` of a client endpoint (`https://acme.bitrix24.com/rest/` → `acme.bitrix24.com`),
+    /// nil when it has none.
     public static func host(ofEndpoint endpoint: String) -> String? {
-        URLComponents(string: endpoint)?.host.flatMap { $0.isEmpty ? nil : $0 }
+        guard let url = URLComponents(string: endpoint.trimmingCharacters(in: .whitespaces)), let host = url.host, !host.isEmpty
+        else { return nil }
+        return url.port.map { "\(host):\($0)" } ?? host
     }
 }

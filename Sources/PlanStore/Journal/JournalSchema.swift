@@ -1,7 +1,7 @@
 /// b24plan's own tables (prefixed `b24plan_`), versioned so a newer b24plan can upgrade them.
 enum JournalSchema {
     /// Bumped when a migration is appended to `migrations`.
-    static let version = 3
+    static let version = 4
 
     /// Migrations of the journal schema, by version; each runs once, in order.
     static func migrations(_ dialect: SQLDialect) -> [Int: [String]] {
@@ -110,6 +110,21 @@ enum JournalSchema {
                 """,
                 "ALTER TABLE b24plan_runs ADD COLUMN kind \(key) NOT NULL DEFAULT 'release'",
                 "ALTER TABLE b24plan_runs ADD COLUMN update_type \(text)",
+            ],
+            // Requests per second (issue 13): what a portal step's fleet sent, counted in memory per
+            // wall-clock second (`unix_second`, Unix time) and added here with the portal results;
+            // several `apply --worker` processes add to the same second. `report` draws it.
+            4: [
+                """
+                CREATE TABLE IF NOT EXISTS b24plan_request_rate (
+                  run_id BIGINT NOT NULL,
+                  step_id \(key) NOT NULL,
+                  unix_second BIGINT NOT NULL,
+                  requests BIGINT NOT NULL DEFAULT 0,
+                  errors BIGINT NOT NULL DEFAULT 0,
+                  PRIMARY KEY (run_id, step_id, unix_second)
+                )
+                """
             ],
         ]
     }

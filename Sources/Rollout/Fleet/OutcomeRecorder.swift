@@ -5,17 +5,43 @@ import PlanStore
 /// summary. An outcome that may be the whole fleet's failure rather than the portal's is held
 /// until the fleet knows which: recorded once a refresh (or any portal) has succeeded, dropped
 /// when the fleet stops for a systemic reason (DESIGN §7: "mark nothing").
+///
+/// The requests the fleet's sessions sent (`meter`) are added to the journal's requests per second
+/// with the portal results: the seconds that have ended, at most once a second, in the same trip
+/// to the database thread; `flushRequests` adds the rest at the end.
 final class OutcomeRecorder: @unchecked Sendable {
     let fleet: PortalFleet
     let runID: Int?
     let stepID: String
+    let meter: RequestMeter?
     private(set) var summary = PortalFleet.Summary()
     private var held: [(memberID: String, outcome: PortalOutcome)] = []
+    /// The second (Unix time) of the last drain of `meter`.
+    private var drainedAt = 0
 
-    init(fleet: PortalFleet, runID: Int?, stepID: String) {
+    init(fleet: PortalFleet, runID: Int?, stepID: String, meter: RequestMeter? = nil) {
         self.fleet = fleet
         self.runID = runID
         self.stepID = stepID
+        self.meter = meter
+    }
+
+    /// Adds every second the meter still holds to the journal (at the end of the fleet's run).
+    func flushRequests() async {
+        guard let meter, let journal = fleet.journal, let runID else { return }
+        let counts = meter.drain()
+        guard !counts.isEmpty else { return }
+        let stepID = self.stepID
+        _ = await fleet.thread.run { try journal.addRequestCounts(run: runID, step: stepID, counts) }
+    }
+
+    /// The ended seconds to add now: once a second at most, so a busy fleet adds one row per second.
+    private func dueRequests() -> [Journal.RequestCount] {
+        guard let meter else { return [] }
+        let now = Int(fleet.client.clock.unixTime().rounded(.down))
+        guard now > drainedAt else { return [] }
+        drainedAt = now
+        return meter.drain(before: now)
     }
 
     func handle(_ memberID: String, _ outcome: PortalOutcome) async {
@@ -55,9 +81,11 @@ final class OutcomeRecorder: @unchecked Sendable {
     private func record(_ memberID: String, _ outcome: PortalOutcome) async {
         let (journal, installations, runID, stepID) = (fleet.journal, fleet.installations, runID, stepID)
         let marks = fleet.marksInstallations && outcome.state == .inactive
+        let requests = dueRequests()
         let result = await fleet.thread.run {
             if marks { try installations.markInactive(memberID: memberID) }
             guard let journal, let runID else { return }
+            try journal.addRequestCounts(run: runID, step: stepID, requests)
             let previous = try journal.portalTask(run: runID, step: stepID, member: memberID)
             try journal.savePortalTask(
                 run: runID, step: stepID,

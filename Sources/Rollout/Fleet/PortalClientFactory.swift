@@ -25,10 +25,11 @@ public struct PortalClientFactory: Sendable {
         self.portalTimeout = portalTimeout
     }
 
-    public func session(for installation: InstallationStore.Installation) -> PortalSession {
+    /// The session of one portal; `meter` counts its requests per second (the fleet's, for the journal).
+    public func session(for installation: InstallationStore.Installation, meter: RequestMeter? = nil) -> PortalSession {
         PortalSession(
             memberID: installation.memberID, endpoint: installation.endpoint, accessToken: installation.accessToken,
             refreshToken: installation.refreshToken, transport: transport, clock: clock, keeper: keeper, policy: policy, health: health,
-            deadline: portalTimeout.map { clock.now() + $0 })
+            deadline: portalTimeout.map { clock.now() + $0 }, meter: meter)
     }
 }

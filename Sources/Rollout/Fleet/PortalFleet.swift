@@ -108,7 +108,9 @@ public final class PortalFleet: @unchecked Sendable {
         task: @escaping PortalTask
     ) async throws -> Summary {
         let health = self.health
-        let recorder = OutcomeRecorder(fleet: self, runID: runID, stepID: stepID)
+        // Requests per second, for the journal (a run's steps only; drift has no run).
+        let meter: RequestMeter? = journal != nil && runID != nil ? RequestMeter() : nil
+        let recorder = OutcomeRecorder(fleet: self, runID: runID, stepID: stepID, meter: meter)
         // No statement of the fleet waits forever on another session's lock (PostgreSQL; SQLite has
         // its busy timeout): a blocked token write fails, is retried, and the run stops.
         let database = installations.database
@@ -158,7 +160,7 @@ public final class PortalFleet: @unchecked Sendable {
                         if running == 0 { try? await Task.sleep(nanoseconds: 200_000_000) }
                     case .items(let installations):
                         for installation in installations {
-                            let session = client.session(for: installation)
+                            let session = client.session(for: installation, meter: meter)
                             inFlight.insert(installation.memberID)
                             group.addTask { (installation.memberID, await task(session, installation)) }
                             running += 1
@@ -182,6 +184,8 @@ public final class PortalFleet: @unchecked Sendable {
             }
         }
         await recorder.finish()
+        // Every request sent was sent, whatever became of its portal: the seconds left are added too.
+        await recorder.flushRequests()
         if !recorder.unrecorded.isEmpty { await source.giveBack(recorder.unrecorded) }
         if let reason = health.stopReason {
             throw FleetStopped(reason: reason, unsavedTokens: health.unsavedTokens)

@@ -24,6 +24,8 @@ public final class PortalSession: @unchecked Sendable {
     public let health: FleetHealth?
     /// Monotonic time after which the portal gives up (`--portal-timeout`); nil: none.
     let deadline: Double?
+    /// Where every request is counted per second (the fleet's, for the journal); nil: not counted.
+    let meter: RequestMeter?
     /// Token recoveries left: adopting what another refresher stored, or one refresh by this
     /// session (after a refresh of its own, a second 401 is the portal's answer, not a stale token).
     private var recoveries = 2
@@ -37,8 +39,9 @@ public final class PortalSession: @unchecked Sendable {
     public init(
         memberID: String, endpoint: String, accessToken: String, refreshToken: String, transport: any HTTPTransport,
         clock: any RolloutClock, keeper: TokenKeeper, policy: RetryPolicy = RetryPolicy(), health: FleetHealth? = nil,
-        deadline: Double? = nil
+        deadline: Double? = nil, meter: RequestMeter? = nil
     ) {
+        self.meter = meter
         self.memberID = memberID
         self.endpoint = endpoint.hasSuffix("/") ? endpoint : endpoint + "/"
         self.accessToken = accessToken
@@ -100,12 +103,14 @@ public final class PortalSession: @unchecked Sendable {
                 method: "POST", url: endpoint + method, headers: ["Content-Type": "application/json", "Accept": "application/json"],
                 body: Array(PlanValue.object(body).description.utf8))
             requests += 1
+            let sentAt = Int(clock.unixTime().rounded(.down))
             let response: HTTPResponse
             do {
                 response = try await transport.send(request)
             } catch let cancelled as CancellationError {
                 throw cancelled  // the task was cancelled: no word about the portal
             } catch {
+                meter?.record(second: sentAt, error: true)
                 health?.portalUnreachable(memberID: memberID, "\(error)")
                 serverErrors += 1
                 timeouts += (error as? TransportError)?.timedOut == true ? 1 : 0
@@ -117,13 +122,16 @@ public final class PortalSession: @unchecked Sendable {
             }
             health?.portalAnswered()
             if (301...308).contains(response.status), let location = response.headers["location"] {
+                meter?.record(second: sentAt, error: false)
                 redirects += 1
                 guard redirects <= 3 else { throw BitrixError.http(status: response.status) }
                 try await follow(location: location, method: method)
                 continue
             }
             let json = BitrixResponse.json(response.body)
-            guard let error = BitrixResponse.error(json, status: response.status) else {
+            let answerError = BitrixResponse.error(json, status: response.status)
+            meter?.record(second: sentAt, error: answerError != nil || json == nil)
+            guard let error = answerError else {
                 if let json {
                     if let reset = BitrixResponse.operatingResetAt(json) { lastKnownResetAt[method] = reset }
                     return json
