@@ -201,4 +201,35 @@ struct CurlTransportTests {
         let response = try await CurlTransport().send(HTTPRequest(method: "POST", url: "http://[::1]:\(server.port6)/status/401"))
         #expect(response.status == 401)
     }
+
+    @Test("memory stays flat: 20,000 more requests after a warm-up grow the resident set by less than 8 MB")
+    func noGrowth() async throws {
+        defer { server.stop() }
+        let transport = CurlTransport(connectionsPerHost: 16)
+        func batch(_ count: Int) async throws {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<count {
+                    if index >= 256 { try await group.next() }
+                    group.addTask {
+                        let body = Array(repeating: UInt8(ascii: "x"), count: 512)
+                        let response = try await transport.send(HTTPRequest(method: "POST", url: server.base + "/echo", body: body))
+                        #expect(response.body.count == 512)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        try await batch(2_000)
+        let before = Self.residentBytes()
+        try await batch(20_000)
+        let growth = Self.residentBytes() - before
+        #expect(growth < 8 << 20, "resident set grew \(growth >> 10) KB")
+    }
+
+    /// The process's resident set in bytes (`/proc/self/statm`).
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
 }
