@@ -106,7 +106,7 @@ struct CurlTransportTests {
         #expect(try await get("/status/200", transport).status == 200, "the transport goes on")
     }
 
-    @Test("a refused connection and an unknown host fail with libcurl's words, not as timeouts")
+    @Test("a refused connection, an unknown host and a file URL fail with libcurl's words, not as timeouts")
     func noAnswer() async throws {
         defer { server.stop() }
         let transport = CurlTransport(timeout: 10)
@@ -123,6 +123,9 @@ struct CurlTransportTests {
         } catch let error as TransportError {
             #expect(!error.timedOut)
             #expect(error.message.contains("resolve"), "\(error.message)")
+        }
+        await #expect(throws: TransportError.self, "only http and https") {
+            _ = try await transport.send(HTTPRequest(method: "GET", url: "file:///etc/hostname"))
         }
     }
 

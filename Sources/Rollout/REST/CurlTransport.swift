@@ -249,12 +249,11 @@ private final class CurlLoop: @unchecked Sendable {
         b24_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         b24_setopt_long(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
         b24_setopt_long(easy, CURLOPT_TIMEOUT_MS, settings.timeoutMilliseconds)
-        b24_setopt_str(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        b24_allow_http_only(easy)
         b24_setopt_str(easy, CURLOPT_USERAGENT, Self.userAgent)
         if settings.followsRedirects {
             b24_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1)
             b24_setopt_long(easy, CURLOPT_MAXREDIRS, 10)
-            b24_setopt_str(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         }
         let context = Unmanaged.passUnretained(exchange).toOpaque()
         b24_setopt_write(easy, CURLOPT_WRITEFUNCTION, curlReceiveBody)
