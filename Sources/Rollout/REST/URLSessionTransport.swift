@@ -5,7 +5,8 @@ import Foundation
 #endif
 
 /// HTTP through FoundationNetworking's URLSession (libcurl underneath on Linux): kept for diagnosis
-/// (`B24PLAN_HTTP=urlsession`); `CurlTransport` is the default, about N× cheaper per request.
+/// (`B24PLAN_HTTP=urlsession`). `CurlTransport` is the default: a whole apply costs about half the CPU
+/// per request with it (`scripts/bench/run transports`).
 public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionTaskDelegate, @unchecked Sendable {
     private var session: URLSession!
     public let timeout: TimeInterval
