@@ -24,6 +24,8 @@ let package = Package(
         /// MariaDB Connector/C, the MySQL and MariaDB client library.
         .systemLibrary(
             name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"]), .brew(["mariadb-connector-c"])]),
+        /// libcurl, the HTTP client of the portal requests and the handler preflight (its multi interface).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
 
         // MARK: Pure core
 
@@ -38,7 +40,7 @@ let package = Package(
         // MARK: Portals and apply
 
         /// HTTP: the Bitrix24 REST client, per-portal reconcile, and the apply executor that walks the graph.
-        .target(name: "Rollout", dependencies: ["ReleasePlan", "PlanStore"], exclude: ["README.md"]),
+        .target(name: "Rollout", dependencies: ["ReleasePlan", "PlanStore", "CCurl"], exclude: ["README.md"]),
 
         // MARK: Command line
 

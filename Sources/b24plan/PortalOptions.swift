@@ -40,7 +40,8 @@ enum PortalOptions {
         let thread = DatabaseThread(name: "b24plan.installations")
         let installations = InstallationStore(database: database, mapping: config.installations)
         let store = InstallationCredentialStore(installations: installations, thread: thread, storesEndpoints: access == .writing)
-        let transport = URLSessionTransport(connectionsPerHost: max(8, parallel * 2), timeout: TimeInterval(requestTimeout))
+        let transport = HTTPClient(environment: environment).transport(
+            connectionsPerHost: max(8, parallel * 2), timeout: TimeInterval(requestTimeout))
         let refresher = TokenRefresher(transport: transport, tokenURL: config.tokenURL, clientID: clientID, clientSecret: secret)
         let health = FleetHealth(tokenURL: config.tokenURL)
         let clock = SystemClock()

@@ -179,7 +179,8 @@ extension FaultTests {
             // portal needs a reinstall and says so; every other portal is done.
             #expect(state == (lost.contains(member) ? "needs-reinstall" : "done"), "\(member) ended \(state)")
         }
-        #expect(final.code == (lost.isEmpty ? 0 : 3), "\(final.stdout.suffix(1500))\(final.stderr.suffix(1500))")
+        // needs-reinstall is reported, not a failure: exit 0 either way (README, exit codes).
+        #expect(final.code == 0, "\(final.stdout.suffix(1500))\(final.stderr.suffix(1500))")
         #expect(check.inactive.isEmpty)
         let refreshes = try setup.farm.stats()["refreshes_total"] as? Int ?? 0
         #expect(refreshes >= portals, "every portal's token was refreshed: \(refreshes)")

@@ -397,8 +397,8 @@ struct PreflightProbeTests {
     }
 
     /// README: handler URLs are checked by "one POST with an empty form to each"; lint accepts an
-    /// IPv6 literal host. The preflight sends nothing to `http://[::1]:PORT/…` (a live handler) and
-    /// fails it with "no answer: The operation could not be completed. (NSURLErrorDomain error -1000.)".
+    /// IPv6 literal host, and libcurl requests one (URLSession could not: `B24PLAN_HTTP=urlsession`
+    /// passes such a URL as not checked).
     @Test("a handler on an IPv6 literal host is requested and passes")
     func ipv6LiteralHandler() throws {
         let handlers = try Handlers()
@@ -411,12 +411,9 @@ struct PreflightProbeTests {
         #expect(try workspace.run(["lint", workspace.plan("2.0.0")]).code == 0)
         let apply = try workspace.release("2.0.0")
         #expect(apply.code == 0, "\(apply.stdout)\(apply.stderr)")
-        // The lead's decision: FoundationNetworking on Linux cannot request an IPv6 literal host, so the
-        // preflight passes such a URL saying it was not checked, instead of failing the release.
-        #expect((apply.stdout + apply.stderr).contains("not checked: an IPv6 address as host"), "\(apply.stdout)")
-        let requests = try handlers.log().count
-        withKnownIssue("FoundationNetworking cannot request an IPv6 literal host (NSURLErrorBadURL)") {
-            #expect(requests == 2, "one request per handler URL")
-        }
+        #expect(!(apply.stdout + apply.stderr).contains("not checked"), "\(apply.stdout)")
+        let detail = try workspace.step("portals.preflight", of: "2.0.0")?["detail"] as? String ?? ""
+        #expect(detail.contains("\(base)/task → 200") && detail.contains("\(base)/hook → 200"), "\(detail)")
+        #expect(try handlers.log().count == 2, "one request per handler URL")
     }
 }

@@ -41,9 +41,13 @@ public struct HandlerPreflight: Sendable {
         await withTaskGroup(of: (Int, Check).self) { group in
             for (index, url) in urls.enumerated() {
                 group.addTask {
-                    // FoundationNetworking on Linux cannot request an IPv6 literal host (NSURLErrorBadURL).
-                    if let host = URLComponents(string: url)?.host, host.contains(":") || url.contains("://[") {
-                        return (index, Check(url: url, notChecked: "an IPv6 address as host, which this build cannot request"))
+                    if !transport.requestsIPv6LiteralHosts, url.contains("://[") || URLComponents(string: url)?.host?.contains(":") == true
+                    {
+                        return (
+                            index,
+                            Check(
+                                url: url, notChecked: "an IPv6 address as host, which URLSession cannot request (B24PLAN_HTTP=urlsession)")
+                        )
                     }
                     let request = HTTPRequest(
                         method: "POST", url: url,

@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// One HTTP exchange. Redirects are never followed (a renamed portal's 302 is handled by the caller,
 /// because a followed redirect drops the POST body).
 public struct HTTPRequest: Sendable, Equatable {
@@ -33,9 +29,42 @@ public struct HTTPResponse: Sendable, Equatable {
     }
 }
 
-/// Sends HTTP requests: the live implementation, or a scripted one in tests.
+/// Sends HTTP requests: the live implementation, or a scripted one in tests. A cancelled task's
+/// request ends with `CancellationError`.
 public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest) async throws -> HTTPResponse
+    /// Whether a URL whose host is an IPv6 literal (`http://[::1]/…`) can be requested.
+    var requestsIPv6LiteralHosts: Bool { get }
+}
+
+extension HTTPTransport {
+    public var requestsIPv6LiteralHosts: Bool { true }
+}
+
+/// The live HTTP client: libcurl (`CurlTransport`), or URLSession when `B24PLAN_HTTP=urlsession`
+/// asks for it (for diagnosis).
+public enum HTTPClient: String, Sendable {
+    case curl
+    case urlsession
+
+    /// `B24PLAN_HTTP` (`curl`, the default, or `urlsession`).
+    public init(environment: [String: String]) {
+        self = environment["B24PLAN_HTTP"].flatMap { HTTPClient(rawValue: $0.lowercased()) } ?? .curl
+    }
+
+    /// A transport of this kind; `connectionsPerHost` matters: every portal of a test farm is one host.
+    public func transport(
+        connectionsPerHost: Int, timeout: TimeInterval, followsRedirects: Bool = false, timeoutOption: String = "--request-timeout"
+    ) -> any HTTPTransport {
+        switch self {
+        case .curl:
+            return CurlTransport(
+                connectionsPerHost: connectionsPerHost, timeout: timeout, followsRedirects: followsRedirects, timeoutOption: timeoutOption)
+        case .urlsession:
+            return URLSessionTransport(
+                connectionsPerHost: connectionsPerHost, timeout: timeout, followsRedirects: followsRedirects, timeoutOption: timeoutOption)
+        }
+    }
 }
 
 /// A request that got no HTTP answer (connection refused, timeout, …).
@@ -48,63 +77,4 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         self.timedOut = timedOut
     }
     public var description: String { message }
-}
-
-/// HTTP through FoundationNetworking's URLSession (libcurl underneath on Linux).
-public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionTaskDelegate, @unchecked Sendable {
-    private var session: URLSession!
-    public let timeout: TimeInterval
-    /// Whether redirects are followed (the preflight: what a browser ends on); never for portals.
-    public let followsRedirects: Bool
-    /// The option that sets `timeout`, as a timeout's message names it.
-    public let timeoutOption: String
-
-    /// `connectionsPerHost` matters: every portal of a test farm is one host.
-    public init(
-        connectionsPerHost: Int = 64, timeout: TimeInterval = 60, followsRedirects: Bool = false,
-        timeoutOption: String = "--request-timeout"
-    ) {
-        self.timeout = timeout
-        self.followsRedirects = followsRedirects
-        self.timeoutOption = timeoutOption
-        super.init()
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = connectionsPerHost
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.httpShouldSetCookies = false
-        session = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
-    }
-
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard let url = URL(string: request.url) else { throw TransportError(message: "invalid URL") }
-        var urlRequest = URLRequest(url: url, timeoutInterval: timeout)
-        urlRequest.httpMethod = request.method
-        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-        if !request.body.isEmpty { urlRequest.httpBody = Data(request.body) }
-        do {
-            let (data, response) = try await session.data(for: urlRequest)
-            guard let http = response as? HTTPURLResponse else { throw TransportError(message: "not an HTTP response") }
-            var headers: [String: String] = [:]
-            for (name, value) in http.allHeaderFields {
-                if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
-            }
-            return HTTPResponse(status: http.statusCode, headers: headers, body: [UInt8](data))
-        } catch let error as TransportError {
-            throw error
-        } catch let error as URLError where error.code == .timedOut {
-            throw TransportError(message: "no answer within \(Int(timeout)) s (\(timeoutOption))", timedOut: true)
-        } catch {
-            throw TransportError(message: (error as NSError).localizedDescription)
-        }
-    }
-
-    public func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
-    ) {
-        completionHandler(followsRedirects ? request : nil)
-    }
-
-    public func invalidate() { session.invalidateAndCancel() }
 }

@@ -107,6 +107,8 @@ public final class PortalSession: @unchecked Sendable {
             let response: HTTPResponse
             do {
                 response = try await transport.send(request)
+            } catch let cancelled as CancellationError {
+                throw cancelled  // the task was cancelled: no word about the portal
             } catch {
                 meter?.record(second: sentAt, error: true)
                 health?.portalUnreachable(memberID: memberID, "\(error)")

@@ -34,6 +34,8 @@ public struct TokenRefresher: Sendable {
         let response: HTTPResponse
         do {
             response = try await transport.send(HTTPRequest(method: "GET", url: tokenURL + separator + query))
+        } catch let cancelled as CancellationError {
+            throw cancelled
         } catch {
             throw BitrixError.oauth(code: Self.unreachable, status: 0)
         }

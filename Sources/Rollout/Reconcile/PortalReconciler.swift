@@ -55,7 +55,10 @@ public struct PortalReconciler: Sendable {
             }
         }
         // Zero-padded: the portal runs a batch's commands in the order of their keys as text.
-        for index in work.commands.indices { work.commands[index].key = String(format: "w%04d", index) }
+        for index in work.commands.indices {
+            let digits = String(index)
+            work.commands[index].key = "w" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        }
         return work
     }
 

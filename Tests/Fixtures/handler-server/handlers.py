@@ -68,8 +68,13 @@ class Handler(BaseHTTPRequestHandler):
     do_POST = _answer
 
 
+class Server(ThreadingHTTPServer):
+    # The default listen backlog (5) drops connections when a client opens many at once.
+    request_queue_size = 1024
+
+
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print("PORT %d" % server.server_address[1], flush=True)

@@ -20,8 +20,9 @@ class H(BaseHTTPRequestHandler):
     def _s(self, status, body):
         self.send_response(status); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
     do_GET = do_POST = do_HEAD = _a
-class S6(ThreadingHTTPServer): address_family = socket.AF_INET6
-s4 = ThreadingHTTPServer(("127.0.0.1", 0), H); s6 = S6(("::1", 0), H)
+class S4(ThreadingHTTPServer): request_queue_size = 1024  # the default 5 drops connections opened at once
+class S6(S4): address_family = socket.AF_INET6
+s4 = S4(("127.0.0.1", 0), H); s6 = S6(("::1", 0), H)
 for s in (s4, s6): s.daemon_threads = True; threading.Thread(target=s.serve_forever, daemon=True).start()
 print("PORT4 %d\nPORT6 %d" % (s4.server_address[1], s6.server_address[1]), flush=True)
 sys.stdin.read()
