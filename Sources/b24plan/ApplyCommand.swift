@@ -106,7 +106,8 @@ struct ApplyCommand: Command {
             try PortalOptions.requireCredentials(console.environment)
         }
         if compiled.steps.contains(where: { $0.reconcilesPortals || $0.kind == .portalsScopeAudit || $0.kind == .migrateData }) {
-            try InstallationStore(database: database, mapping: config.installations).checkShape(store: url.redacted)
+            try InstallationStore(database: database, mapping: config.installations).checkShape(
+                store: url.redacted, marksInactive: compiled.steps.contains { $0.reconcilesPortals || $0.kind == .portalsScopeAudit })
         }
         try MigrationHistory(database: database, table: config.migrationsTable).checkShape()
         if !json {
@@ -167,15 +168,23 @@ struct ApplyCommand: Command {
         }
         // needs-reinstall and inactive are outcomes to report, not failures (DESIGN §7): the scope
         // audit and the notice exist for them.
-        let portals = try journal.reconcileCounts(run: outcome.runID)
+        let portals = try PortalTotals.count(
+            run: outcome.runID, journal: journal, installations: InstallationStore(database: database, mapping: config.installations),
+            records: try journal.steps(run: outcome.runID), compiled: compiled)
         let code = Self.exitCode(outcome, portals: portals)
         if json {
             console.write(try JSONOutput.encode(ApplyDocument(compiled, outcome: outcome, portals: portals)))
         } else {
             console.write("\n" + summary(outcome, compiled: compiled, planPath: path, portals: portals))
+            let installations = InstallationStore(database: database, mapping: config.installations)
             for step in compiled.steps where step.reconcilesPortals || step.kind == .portalsScopeAudit {
-                let counts = try journal.portalCounts(run: outcome.runID, step: step.id)
+                var counts = try journal.portalCounts(run: outcome.runID, step: step.id)
                 guard !counts.isEmpty else { continue }
+                counts[.pending, default: 0] += counts.removeValue(forKey: .running) ?? 0
+                // A step that stopped part-way (a signal, a narrowed apply) has not reached the rest.
+                if outcome.states[step.id] != .done, step.kind == .portalsReconcile || step.kind == .portalsScopeAudit {
+                    counts[.pending, default: 0] += (try? installations.unreachedCount(run: outcome.runID, step: step.id)) ?? 0
+                }
                 console.write("  \(step.id): " + PortalSteps.countsText(counts) + "\n")
             }
         }
@@ -184,14 +193,14 @@ struct ApplyCommand: Command {
 
     /// 1 for a failed or halted step; 3 while a gate is pending or portals are failed or pending;
     /// else 0 (whatever number of portals need a reinstall or are inactive).
-    static func exitCode(_ outcome: ApplyOutcome, portals: [Journal.PortalState: Int]) -> ExitCode {
+    static func exitCode(_ outcome: ApplyOutcome, portals: [String: Int]) -> ExitCode {
         if outcome.failure != nil { return .failure }
-        let unfinished = (portals[.failed] ?? 0) + (portals[.pending] ?? 0) + (portals[.running] ?? 0)
+        let unfinished = (portals["failed"] ?? 0) + (portals["pending"] ?? 0)
         return outcome.isComplete && unfinished == 0 ? .success : .incomplete
     }
 
     private func summary(
-        _ outcome: ApplyOutcome, compiled: CompiledPlan, planPath: String, portals: [Journal.PortalState: Int]
+        _ outcome: ApplyOutcome, compiled: CompiledPlan, planPath: String, portals: [String: Int]
     ) -> String {
         if let signal = Interruption.shared.signal {
             let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
@@ -201,7 +210,7 @@ struct ApplyCommand: Command {
         if let failure = outcome.failure {
             return "apply failed at \(failure.step); fix the cause and run apply again to resume.\n"
         }
-        let failedPortals = portals[.failed] ?? 0
+        let failedPortals = portals["failed"] ?? 0
         let reported = Self.reportedPortals(portals)
         if Self.exitCode(outcome, portals: portals) == .success {
             return "apply complete: \(compiled.app) \(compiled.to), \(compiled.steps.count) steps done.\n" + reported
@@ -220,14 +229,14 @@ struct ApplyCommand: Command {
     }
 
     /// The portals that ended needs-reinstall or inactive: counted, with the command that lists them.
-    static func reportedPortals(_ portals: [Journal.PortalState: Int]) -> String {
+    static func reportedPortals(_ portals: [String: Int]) -> String {
         var text = ""
-        if let count = portals[.needsReinstall], count > 0 {
+        if let count = portals["needs-reinstall"], count > 0 {
             text +=
                 "  \(count) portal\(count == 1 ? " needs" : "s need") a reinstall to grant new scopes "
                 + "(b24plan status --portals --state needs-reinstall lists them)\n"
         }
-        if let count = portals[.inactive], count > 0 {
+        if let count = portals["inactive"], count > 0 {
             text +=
                 "  \(count) portal\(count == 1 ? " is" : "s are") inactive: the app is no longer installed there "
                 + "(b24plan status --portals --state inactive lists them)\n"
@@ -283,7 +292,7 @@ struct ApplyDocument: Encodable {
     /// Portals by state over the run's reconciling steps (done, needs-reinstall, inactive, failed, pending).
     var portals: [String: Int]
 
-    init(_ compiled: CompiledPlan, outcome: ApplyOutcome, portals: [Journal.PortalState: Int]) {
+    init(_ compiled: CompiledPlan, outcome: ApplyOutcome, portals: [String: Int]) {
         run = outcome.runID
         app = compiled.app
         version = compiled.to
@@ -291,12 +300,7 @@ struct ApplyDocument: Encodable {
         steps = compiled.steps.map { Step(id: $0.id, state: outcome.states[$0.id]?.rawValue ?? "pending") }
         pendingGates = outcome.pendingGates
         failure = outcome.failure.map { Failure(step: $0.step, message: $0.message) }
-        var counts: [String: Int] = [:]
-        for (state, count) in portals {
-            let key = state == .running ? Journal.PortalState.pending.rawValue : state.rawValue
-            counts[key, default: 0] += count
-        }
-        self.portals = counts
+        self.portals = portals
     }
 }
 

@@ -38,7 +38,7 @@ struct DiffCommand: Command {
                 let (old, new) = (arguments.positionals[0], arguments.positionals[1])
                 message +=
                     "\nhint: diff compares one plan with the published one; to compare with a particular earlier plan: "
-                    + "b24plan diff --against \(Self.shellWord(old)) \(Self.shellWord(new))"
+                    + "b24plan diff --against \(ShellQuoting.quote(old)) \(ShellQuoting.quote(new))"
             }
             throw UsageError(message: message)
         }
@@ -83,15 +83,6 @@ struct DiffCommand: Command {
             return compiled.changes.isEmpty ? .success : .changes
         }
         return .success
-    }
-}
-
-extension DiffCommand {
-    /// `path` as a shell word: unchanged when it holds only safe characters, else in single quotes.
-    static func shellWord(_ path: String) -> String {
-        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+=:@%,")
-        if !path.isEmpty, path.allSatisfy({ safe.contains($0) }) { return path }
-        return "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
 

@@ -68,10 +68,13 @@ struct DriftCommand: Command {
                         states: Dictionary(uniqueKeysWithValues: summary.counts.map { ($0.key.rawValue, $0.value) }))))
         } else {
             for portal in drifted {
-                console.write("\(portal.memberID):\n" + portal.differences.map { "  \($0)\n" }.joined())
+                // A portal's answers are not ours: their control characters are shown, never sent to the terminal.
+                console.write(
+                    "\(portal.memberID.escapingControlCharacters):\n"
+                        + portal.differences.map { "  \($0.escapingControlCharacters)\n" }.joined())
             }
             for portal in unknown {
-                console.write("\(portal.memberID): unknown — \(portal.reason)\n")
+                console.write("\(portal.memberID.escapingControlCharacters): unknown — \(portal.reason.escapingControlCharacters)\n")
             }
             let read = summary.processed - unknown.count
             var line = "\(drifted.count) of \(read) portals read differ from \(loaded.compiled.app) \(loaded.compiled.to)"

@@ -38,7 +38,12 @@ struct InitCommand: Command {
             try Data(AppConfig.defaultFileText.utf8).write(to: URL(fileURLWithPath: AppConfig.fileName))
             done.append(AppConfig.fileName)
         }
-        if try GitIgnoreEntry.ensure() { done.append("\(GitIgnoreEntry.stateFolder) in .gitignore") }
+        do {
+            if try GitIgnoreEntry.ensure() { done.append("\(GitIgnoreEntry.stateFolder) in .gitignore") }
+        } catch {
+            // The store is made; the ignore entry is a convenience: say so and go on.
+            console.writeError("warning: \(error)\n")
+        }
         if format(arguments) == "json" {
             console.write(try JSONOutput.encode(["database": url.redacted, "created": done.joined(separator: "; ")]))
         } else {

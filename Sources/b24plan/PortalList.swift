@@ -42,11 +42,15 @@ struct PortalList: Encodable {
     ) throws -> PortalList {
         let wanted = state.flatMap(Journal.PortalState.init(rawValue:))
         let fetch = limit == 0 ? Int(Int32.max) : limit + 1
-        let tasks = try journal.reconcilePage(run: run, states: wanted.map { [$0] }, after: after, limit: fetch)
+        // Unreached first, then the tasks: a portal an apply reaches in between shows up in both
+        // (kept once, as its task), never in neither.
         var unreached: [String] = []
         if includeUnreached, wanted == nil || wanted == .pending {
             unreached = try installations.unreached(run: run, after: after, limit: fetch)
         }
+        let tasks = try journal.reconcilePage(run: run, states: wanted.map { [$0] }, after: after, limit: fetch)
+        let taskMembers = Set(tasks.map(\.memberID))
+        unreached.removeAll { taskMembers.contains($0) }
         // Both lists are in member-id order: merge them.
         var rows: [Journal.PortalListRow] = []
         var (t, u) = (0, 0)
@@ -87,10 +91,12 @@ struct PortalList: Encodable {
     func text(style: TextStyle) -> String {
         guard !entries.isEmpty else { return "\nno portals\n" }
         let headers = ["MEMBER ID", "HOST", "STATE", "ATTEMPTS", "UPDATED", "REASON"]
+        // Member ids, hosts and error texts come from portals and the app's table: their control
+        // characters are shown, never sent to the terminal.
         let rows = entries.map { entry in
             [
-                entry.memberId, entry.host ?? "—", entry.state, String(entry.attempts), entry.updatedAt ?? "—",
-                Self.shortened(entry.reason ?? "", to: 100),
+                entry.memberId.escapingControlCharacters, (entry.host ?? "—").escapingControlCharacters, entry.state,
+                String(entry.attempts), entry.updatedAt ?? "—", Self.shortened((entry.reason ?? "").escapingControlCharacters, to: 100),
             ]
         }
         var widths = headers.map(\.count)
@@ -102,7 +108,8 @@ struct PortalList: Encodable {
         var out = "\n" + style.bold(line(headers)) + "\n"
         for row in rows { out += line(row) + "\n" }
         if let nextAfter {
-            out += "… more: b24plan status --portals --after \(nextAfter) (with the same --state and FILE)\n"
+            out +=
+                "… more: b24plan status --portals --after \(ShellQuoting.quote(nextAfter).escapingControlCharacters) (with the same --state and FILE)\n"
         }
         return out
     }

@@ -35,7 +35,8 @@ enum PortalOptions {
         environment: [String: String], access: Access, store: DatabaseURL
     ) throws -> PortalFleet {
         let (clientID, secret) = try requireCredentials(environment)
-        try InstallationStore(database: database, mapping: config.installations).checkShape(store: store.redacted)
+        try InstallationStore(database: database, mapping: config.installations).checkShape(
+            store: store.redacted, marksInactive: access == .writing)
         let (requestTimeout, portalTimeout) = try timeouts(arguments)
         let thread = DatabaseThread(name: "b24plan.installations")
         let installations = InstallationStore(database: database, mapping: config.installations)
@@ -75,9 +76,12 @@ enum PortalOptions {
     /// `B24_CLIENT_ID` and `B24_CLIENT_SECRET`, or a usage error (exit 64) naming them.
     @discardableResult
     static func requireCredentials(_ environment: [String: String]) throws -> (id: String, secret: String) {
-        guard let clientID = environment["B24_CLIENT_ID"], !clientID.isEmpty, let secret = environment["B24_CLIENT_SECRET"], !secret.isEmpty
-        else {
-            let missing = ["B24_CLIENT_ID", "B24_CLIENT_SECRET"].filter { (environment[$0] ?? "").isEmpty }
+        // Blank counts as unset: a secret of spaces is a mistake in the CI settings, not a secret.
+        func value(_ name: String) -> String? {
+            environment[name].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        }
+        guard let clientID = value("B24_CLIENT_ID"), let secret = value("B24_CLIENT_SECRET") else {
+            let missing = ["B24_CLIENT_ID", "B24_CLIENT_SECRET"].filter { value($0) == nil }
             throw SetupError(
                 "the portal steps need the app's OAuth client: \(missing.joined(separator: " and ")) "
                     + "\(missing.count == 1 ? "is" : "are") not set (b24plan reads B24_CLIENT_ID and B24_CLIENT_SECRET "

@@ -91,7 +91,9 @@ struct ReconcileCommand: Command {
             console.write(
                 try JSONOutput.encode(["memberId": outcome.memberID, "state": outcome.state.rawValue, "detail": outcome.lastError ?? ""]))
         } else {
-            console.write("\(outcome.memberID): \(outcome.state.rawValue)" + (outcome.lastError.map { " — \($0)" } ?? "") + "\n")
+            console.write(
+                "\(outcome.memberID.escapingControlCharacters): \(outcome.state.rawValue)"
+                    + (outcome.lastError.map { " — \($0.escapingControlCharacters)" } ?? "") + "\n")
         }
         return outcome.state == .done ? .success : .incomplete
     }

@@ -73,7 +73,7 @@ struct StatusCommand: Command {
             report.portalList = try PortalList.build(
                 run: run.id, journal: journal, installations: installations, state: arguments.value("state"),
                 after: arguments.value("after"), limit: limit,
-                includeUnreached: StatusReport.reachesPortals(try journal.steps(run: run.id), compiled: compiled))
+                includeUnreached: PortalTotals.reachesPortals(try journal.steps(run: run.id), compiled: compiled))
         }
         if format(arguments) == "json" {
             console.write(try JSONOutput.encode(report))

@@ -52,15 +52,6 @@ struct StatusReport: Encodable {
         }
     }
 
-    /// Whether the run still has portals to reach: a reconciling step (reconcile, canary, a wave)
-    /// recorded or planned that is not done. Its active installations without a task are pending.
-    static func reachesPortals(_ records: [String: Journal.StepRecord], compiled: CompiledPlan?) -> Bool {
-        let ids = Set(records.keys).union(compiled?.steps.map(\.id) ?? [])
-        return ids.contains { id in
-            (id == "portals.reconcile" || id == RolloutPolicy.canaryStep || id.hasPrefix("portals.wave.")) && records[id]?.state != .done
-        }
-    }
-
     /// `installations`: the app's table, to count the portals a started but unfinished reconcile has
     /// not reached yet as pending (they have no row until then).
     static func build(
@@ -79,19 +70,8 @@ struct StatusReport: Encodable {
                 id: id, state: record?.state.rawValue ?? "pending", startedAt: record?.startedAt, finishedAt: record?.finishedAt,
                 detail: record?.detail, portals: waveCounts)
         }
-        let counts = try journal.reconcileCounts(run: run.id)
-        var portals: [String: Int] = [:]
-        for state in ["done", "needs-reinstall", "inactive", "failed", "pending"] {
-            portals[state] = counts[Journal.PortalState(rawValue: state) ?? .pending] ?? 0
-        }
-        portals["pending"] = (portals["pending"] ?? 0) + (counts[.running] ?? 0)
-        if let installations, reachesPortals(records, compiled: compiled),
-            try installations.database.tableExists(installations.mapping.table)
-        {
-            let recorded = counts.values.reduce(0, +)
-            let active = (try? installations.count()) ?? recorded
-            portals["pending"] = (portals["pending"] ?? 0) + max(0, active - recorded)
-        }
+        let portals = try PortalTotals.count(
+            run: run.id, journal: journal, installations: installations, records: records, compiled: compiled)
         var scopes: [String: [String]]?
         if missingScopes {
             scopes = [:]

@@ -26,14 +26,41 @@ enum StoreOptions {
 
     /// `--database`, else `B24PLAN_DATABASE_URL`, else the config's `database`, else the default.
     static func url(_ arguments: ParsedArguments, config: AppConfig, environment: [String: String]) throws -> DatabaseURL {
-        let text =
-            arguments.value("database") ?? environment["B24PLAN_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? config.database ?? DatabaseURL.defaultURL
+        let environmentURL = environment["B24PLAN_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let (text, source): (String, String) =
+            if let flag = arguments.value("database") {
+                (flag, "--database")
+            } else if let environmentURL {
+                (environmentURL, "B24PLAN_DATABASE_URL")
+            } else if let configured = config.database {
+                (configured, "\"database\" in the config")
+            } else {
+                (DatabaseURL.defaultURL, "the default")
+            }
         do {
             return try DatabaseURL(text)
         } catch {
-            throw UsageError(message: "\(error)")
+            throw SetupError("the state store URL \"\(Self.withoutSecrets(text))\" from \(source): \(error)")
         }
+    }
+
+    /// A URL that did not parse, shown with whatever may be a password hidden: the user info
+    /// (before the last `@`) and every query value, as `***`; at most 200 characters.
+    static func withoutSecrets(_ text: String) -> String {
+        var shown = text
+        if let scheme = shown.range(of: "://") {
+            let authorityEnd = shown[scheme.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" }) ?? shown.endIndex
+            if let at = shown[scheme.upperBound..<authorityEnd].lastIndex(of: "@") {
+                shown.replaceSubrange(scheme.upperBound..<at, with: "***")
+            }
+        }
+        if let query = shown.firstIndex(of: "?") {
+            let pairs = shown[shown.index(after: query)...].split(separator: "&").map { pair in
+                pair.split(separator: "=", maxSplits: 1).first.map { "\($0)=***" } ?? "***"
+            }
+            shown = String(shown[...query]) + pairs.joined(separator: "&")
+        }
+        return String(shown.prefix(200)).escapingControlCharacters
     }
 
     /// What a command may do to the state store (DESIGN §7: only `apply`, `init` and `baseline` create one).

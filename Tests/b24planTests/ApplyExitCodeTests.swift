@@ -36,7 +36,7 @@ struct ApplyExitCodeTests {
         let document = try CLIRunner.json(json)
         #expect(document["complete"] as? Bool == true)
         #expect(
-            document["portals"] as? [String: Int] == ["done": 3, "needs-reinstall": 1, "inactive": 1],
+            document["portals"] as? [String: Int] == ["done": 3, "needs-reinstall": 1, "inactive": 1, "failed": 0, "pending": 0],
             "\(document["portals"] ?? "none")")
     }
 

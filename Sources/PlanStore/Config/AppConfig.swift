@@ -45,7 +45,8 @@ public struct AppConfig: Sendable, Equatable {
         do {
             bytes = try fileSystem.read(path)
         } catch {
-            if !required { return AppConfig() }
+            // Absent is fine when not required; present but unreadable (a folder, no permission) never is.
+            if !required, !FileManager.default.fileExists(atPath: path) { return AppConfig() }
             let diagnostic = Diagnostic(
                 rule: "B24P001", message: "cannot read the config: \((error as? FileSystemError)?.reason ?? "\(error)")",
                 file: path, start: SourceLocation(line: 1, column: 1))

@@ -30,6 +30,14 @@ struct ConfigReader {
             case "oauth":
                 guard let inner = object(member.value, path: path, known: ["tokenUrl"]) else { continue }
                 if let url = inner.first(where: { $0.key == "tokenUrl" }), let text = string(url.value, path: path / "tokenUrl") {
+                    // Checked here, before any step: a wrong one would otherwise surface at the first refresh.
+                    let parts = URLComponents(string: text)
+                    let scheme = parts?.scheme?.lowercased()
+                    if (scheme != "https" && scheme != "http") || (parts?.host ?? "").isEmpty {
+                        report(
+                            "`\(path / "tokenUrl")` must be an https URL such as https://oauth.bitrix.info/oauth/token/, found \"\(text.prefix(80))\"",
+                            url.value.range, path / "tokenUrl")
+                    }
                     config.tokenURL = text
                 }
             case "database":

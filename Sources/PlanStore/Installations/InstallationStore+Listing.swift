@@ -23,6 +23,20 @@ extension InstallationStore {
         return try database.query(sql, parameters).compactMap { $0["member_id"].string }
     }
 
+    /// How many active installations have no task in step `step` of run `runID` (no reconciling
+    /// step at all when `step` is nil): the portals that step has not reached.
+    public func unreachedCount(run runID: Int, step: String? = nil) throws -> Int {
+        let m = mapping
+        let steps = step == nil ? Journal.reconcileSteps : "t.step_id = ?"
+        let sql = """
+            SELECT COUNT(*) AS n FROM \(m.table) i
+             WHERE \(condition(nil))
+               AND NOT EXISTS (SELECT 1 FROM b24plan_portal_tasks t
+                                WHERE t.run_id = ? AND \(steps) AND t.member_id = i.\(m.memberId))
+            """
+        return try database.queryFirst(sql, [SQLValue(runID)] + (step.map { [SQLValue.text($0)] } ?? []))?["n"].int ?? 0
+    }
+
     /// `host[:port]` of a client endpoint (`https://acme.bitrix24.com/rest/` → `acme.bitrix24.com`),
     /// nil when it has none.
     public static func host(ofEndpoint endpoint: String) -> String? {

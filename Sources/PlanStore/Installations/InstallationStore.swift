@@ -74,8 +74,11 @@ extension InstallationStore {
 
     /// Refuses, in one sentence, an installations table that is missing, lacks a mapped column, or
     /// whose `where` condition does not run: before any step, so nothing is half done.
-    /// - Parameter store: how the state store is named in messages (its URL, redacted).
-    public func checkShape(store: String) throws {
+    /// - Parameters:
+    ///   - store: how the state store is named in messages (its URL, redacted).
+    ///   - marksInactive: the command may mark portals inactive: `installations.deactivate` must run
+    ///     too (tried on no row).
+    public func checkShape(store: String, marksInactive: Bool = false) throws {
         let table = mapping.table
         let expected = mappedColumns.map(\.column).joined(separator: ", ")
         guard let missing = try TableShape.missingColumns(mappedColumns.map(\.column), in: table, database: database) else {
@@ -94,6 +97,15 @@ extension InstallationStore {
         if let problem = TableShape.conditionProblem(mapping.whereClause, in: table, database: database) {
             throw SetupError(
                 "installations.where \"\(mapping.whereClause)\" in b24plan.config.json does not run on \"\(table)\": \(problem)")
+        }
+        if marksInactive {
+            do {
+                try database.execute("UPDATE \(table) SET \(mapping.deactivate) WHERE 1 = 0")
+            } catch {
+                let problem = (error as? DatabaseError)?.message ?? "\(error)"
+                throw SetupError(
+                    "installations.deactivate \"\(mapping.deactivate)\" in b24plan.config.json does not run on \"\(table)\": \(problem)")
+            }
         }
     }
 }

@@ -123,6 +123,18 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         // start (apply --retry failed retries them); the single reconcile waits for every portal.
         let failedCount = step.kind == .portalsCanary || step.kind == .portalsWave ? 0 : counts[.failed] ?? 0
         let unfinished = failedCount + (counts[.pending] ?? 0) + (counts[.running] ?? 0)
+        // --where or --member-id narrowed this run: the step is done only once every active
+        // installation has its task, or a later plain apply would never reach the others.
+        if !isWave, unfinished == 0, whereClause != nil || memberIDs != nil {
+            let others = try fleet.installations.unreachedCount(run: runID, step: step.id)
+            if others > 0 {
+                return (
+                    .waiting,
+                    "\(detail); \(others) other active installation\(others == 1 ? "" : "s") not reached (--where/--member-id "
+                        + "narrowed this apply): apply again without them to finish the step"
+                )
+            }
+        }
         return (unfinished == 0 ? .done : .waiting, detail)
     }
 
