@@ -310,6 +310,8 @@ struct LazyPortalSteps: PortalStepRunner, @unchecked Sendable {
     let whereClause: String?
     let memberIDs: [String]?
     let leaseSeconds: Double
+    /// A repair run: its step is done once the selected portals are (`PortalSteps.selectionIsWholeRun`).
+    var selectionIsWholeRun = false
     let makeFleet: () throws -> PortalFleet
 
     init(
@@ -328,6 +330,7 @@ struct LazyPortalSteps: PortalStepRunner, @unchecked Sendable {
         guard let journal = fleet.journal else { throw UsageError(message: "the portal steps need the journal") }
         var steps = PortalSteps(fleet: fleet, journal: journal, selection: selection, where: whereClause, memberIDs: memberIDs)
         steps.leaseSeconds = leaseSeconds
+        steps.selectionIsWholeRun = selectionIsWholeRun
         return try steps.run(
             step, compiled: compiled, runID: runID, reporter: reporter)
     }

@@ -59,11 +59,12 @@ struct BulkRepair {
         defer { lock.release() }
         let runVersion = try journal.repairRunVersion(app: compiled.app, of: compiled.to)
         let whereClause = try PortalOptions.whereClause(arguments)
-        let portalSteps = LazyPortalSteps(selection: .unfinished, whereClause: whereClause, memberIDs: memberIDs, leaseSeconds: 120) {
+        var portalSteps = LazyPortalSteps(selection: .unfinished, whereClause: whereClause, memberIDs: memberIDs, leaseSeconds: 120) {
             try PortalOptions.fleet(
                 database: database, journal: journal, config: config, parallel: parallel, arguments: arguments,
                 environment: console.environment, access: .writing, store: store.url)
         }
+        portalSteps.selectionIsWholeRun = true
         let url = store.url
         var environment = ApplyExecutor.Environment(
             database: database, journal: journal, config: config, planDirectory: loaded.directory,

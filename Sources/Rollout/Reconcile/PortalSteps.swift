@@ -17,6 +17,10 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
     /// Who claims portals in a shared run (PostgreSQL).
     public var owner = RunLock.defaultOwner()
     public var leaseSeconds: TimeInterval = 120
+    /// A repair run (`reconcile --member-id A,B | --where | --all`) is about the selected portals
+    /// alone: its step is done once they are. A release's apply narrowed by `--where` or
+    /// `--member-id` is not: its step waits until every active installation is reached.
+    public var selectionIsWholeRun = false
 
     public init(
         fleet: PortalFleet, journal: Journal, selection: PortalFleet.Selection = .unfinished, where whereClause: String? = nil,
@@ -125,7 +129,7 @@ public struct PortalSteps: PortalStepRunner, @unchecked Sendable {
         let unfinished = failedCount + (counts[.pending] ?? 0) + (counts[.running] ?? 0)
         // --where or --member-id narrowed this run: the step is done only once every active
         // installation has its task, or a later plain apply would never reach the others.
-        if !isWave, unfinished == 0, whereClause != nil || memberIDs != nil {
+        if !isWave, !selectionIsWholeRun, unfinished == 0, whereClause != nil || memberIDs != nil {
             let others = try fleet.installations.unreachedCount(run: runID, step: step.id)
             if others > 0 {
                 return (
