@@ -127,14 +127,11 @@ final class ClaimingPortalSource: PortalSource, @unchecked Sendable {
             }
             let found = try installations.installations(after: nil, limit: claimed.count, memberIDs: claimed)
             let active = Set(found.map(\.memberID))
-            for memberID in claimed where !active.contains(memberID) {
-                let previous = try journal.portalTask(run: runID, step: stepID, member: memberID)
-                try journal.savePortalTask(
-                    run: runID, step: stepID,
-                    Journal.PortalTask(
-                        memberID: memberID, state: .inactive, attempts: (previous?.attempts ?? 0) + 1,
-                        lastError: "no longer an active installation"))
-            }
+            try journal.savePortalOutcomes(
+                run: runID, step: stepID,
+                claimed.filter { !active.contains($0) }.map {
+                    Journal.PortalOutcomeRow(memberID: $0, state: .inactive, lastError: "no longer an active installation")
+                })
             return found.isEmpty ? .later(nil) : .items(found)
         }
         if case .later = batch { lookForDeadLeases = true } else { lookForDeadLeases = false }
