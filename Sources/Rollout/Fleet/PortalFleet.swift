@@ -189,6 +189,10 @@ public final class PortalFleet: @unchecked Sendable {
                     continue
                 }
                 recorder.handle(memberID, outcome)
+                // A failure is committed before another portal starts, with every outcome queued
+                // before it: a wave's halt (`rollout.halt`, judged on the committed summary) stops
+                // the fleet at the same portal as when every outcome had its own commit.
+                if outcome.state == .failed { await recorder.writer.flush() }
             }
         }
         await recorder.finish()
