@@ -145,7 +145,10 @@ public final class PortalFleet: @unchecked Sendable {
             var running = 0
             var exhausted = false
             while true {
-                while !exhausted && running < parallel && health.stopReason == nil {
+                // A claiming source takes portals a few at a time (a claim is a round trip and a
+                // transaction on the journal), not one each time a portal ends.
+                let refill = running == 0 ? 1 : min(parallel, source.claimGranularity(parallel: parallel))
+                while !exhausted && parallel - running >= refill && health.stopReason == nil {
                     let batch: PortalBatch
                     do {
                         batch = try await source.next(limit: parallel - running)

@@ -11,6 +11,12 @@ protocol PortalSource: AnyObject, Sendable {
     func giveBack(_ memberIDs: [String]) async
     /// Work to do now and then while portals are in flight (renewing leases).
     func keepAlive(inFlight: [String]) async
+    /// How many free places the fleet waits for before it asks for more portals (1: at once).
+    func claimGranularity(parallel: Int) -> Int
+}
+
+extension PortalSource {
+    func claimGranularity(parallel: Int) -> Int { 1 }
 }
 
 enum PortalBatch {
@@ -137,6 +143,9 @@ final class ClaimingPortalSource: PortalSource, @unchecked Sendable {
         if case .later = batch { lookForDeadLeases = true } else { lookForDeadLeases = false }
         return batch
     }
+
+    /// An eighth of the places (16 of 128): claims stay few while nearly all places stay busy.
+    func claimGranularity(parallel: Int) -> Int { max(1, parallel / 8) }
 
     func giveBack(_ memberIDs: [String]) async {
         let (journal, runID, stepID, owner) = (journal, runID, stepID, owner)
