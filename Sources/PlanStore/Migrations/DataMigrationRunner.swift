@@ -69,12 +69,19 @@ public final class DataMigrationRunner: @unchecked Sendable {
     private var progress = Progress(portalsDone: 0, portalsTotal: 0, batches: 0, rowsChanged: 0)
     private var firstError: MigrationError?
     private var nextIndex = 0
+    /// The progress rows of the step when the run started (read once; each worker then owns its portals' rows).
+    private var known: [String: Journal.PortalTask] = [:]
 
     /// Runs every portal of `memberIDs` on `connections` (one worker each); throws the first error
     /// after the workers stop taking new portals.
     public func run(memberIDs: [String], connections: [Connection]) throws -> Progress {
         progress = Progress(portalsDone: 0, portalsTotal: memberIDs.count, batches: 0, rowsChanged: 0)
         nextIndex = 0
+        // Every portal's progress in one query, not one per portal.
+        if let first = connections.first {
+            let tasks = try first.journal.portalTasks(run: runID, step: stepID)
+            known = Dictionary(tasks.map { ($0.memberID, $0) }, uniquingKeysWith: { _, last in last })
+        }
         let workers = max(1, connections.count)
         let group = DispatchGroup()
         for worker in 0..<workers {
@@ -111,7 +118,7 @@ public final class DataMigrationRunner: @unchecked Sendable {
 
     private func runPortal(_ memberID: String, on connection: Connection, sizer: inout BatchSizer) throws {
         let journal = connection.journal
-        var task = try journal.portalTask(run: runID, step: stepID, member: memberID) ?? Journal.PortalTask(memberID: memberID)
+        var task = lock.withLock { known[memberID] } ?? Journal.PortalTask(memberID: memberID)
         var batches = 0
         var rows = 0
         while task.state != .done {
