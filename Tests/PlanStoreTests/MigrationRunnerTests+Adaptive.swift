@@ -86,4 +86,26 @@ struct DataMigrationAdaptiveTests {
         #expect(times.isEmpty || times[times.count / 2] < 0.1, "the median later batch stays under 100 ms: \(times)")
         #expect(try bench.db.queryFirst("SELECT COUNT(*) AS n FROM items WHERE touched <> 1")?["n"].int == 0)
     }
+
+    @Test("MySQL/MariaDB: the batches run at READ COMMITTED, and the session's own level is back afterwards")
+    func readCommittedOnMySQL() throws {
+        let bench = try MigrationBench(.mysql)
+        defer { bench.tearDown() }
+        try bench.db.execute(
+            "CREATE TABLE items (id INTEGER PRIMARY KEY AUTO_INCREMENT, member_id VARCHAR(32) NOT NULL, touched INTEGER NOT NULL DEFAULT 0, "
+                + "done INTEGER NOT NULL DEFAULT 0, level VARCHAR(32))")
+        try bench.db.execute("INSERT INTO items (member_id) VALUES ('member-a'), ('member-a'), ('member-b')")
+        let file = MigrationBench.file(
+            "0003_level.sql",
+            "UPDATE items SET done = 1, level = @@SESSION.tx_isolation WHERE member_id = :member_id AND done = 0 LIMIT :batch_size;\n")
+        let runner = DataMigrationRunner(
+            migration: MigrationBench.migration(3, file, perPortal: true, batchSize: 5),
+            script: SQLScript(path: file.path, bytes: file.bytes), runID: bench.runID, stepID: "migrate.data.3")
+        let progress = try runner.run(
+            memberIDs: ["member-a", "member-b"], connections: [.init(database: bench.db, journal: bench.journal)])
+        #expect(progress.rowsChanged == 3)
+        let levels = try bench.db.query("SELECT DISTINCT level FROM items").map { $0["level"].string }
+        #expect(levels == ["READ-COMMITTED"])
+        #expect(try bench.db.queryFirst("SELECT @@SESSION.tx_isolation AS level")?["level"].string == "REPEATABLE-READ")
+    }
 }

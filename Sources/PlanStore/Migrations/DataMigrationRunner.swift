@@ -99,6 +99,14 @@ public final class DataMigrationRunner: @unchecked Sendable {
     }
 
     private func work(on connection: Connection, memberIDs: [String]) {
+        let restore: String?
+        do {
+            restore = try Self.useReadCommitted(connection.database)
+        } catch {
+            lock.withLock { if firstError == nil { firstError = MigrationError(file: script.path, line: 1, message: "\(error)") } }
+            return
+        }
+        defer { if let restore { _ = try? connection.database.execute(restore) } }
         var sizer = BatchSizer(start: migration.batchSize ?? Self.defaultBatchSize, target: batchTarget)
         while true {
             let memberID: String? = lock.withLock {
