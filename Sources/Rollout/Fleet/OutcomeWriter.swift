@@ -10,8 +10,9 @@ import Synchronization
 ///
 /// Only committed outcomes count in `summary` (and so in progress lines and the exit code): a
 /// kill -9 before the commit leaves those portals pending, and the next run reconciles them again,
-/// which writes nothing to a portal that is already done. A rotated token never waits for a group:
-/// it is written by its own urgent item on the thread, which runs between two groups. Once a group
+/// which writes nothing to a portal that is already done. A rotated token never waits behind
+/// queued groups: it is written by its own urgent item on the thread, which runs right after the
+/// group being written (a few milliseconds at most) and never inside one. Once a group
 /// fails, the fleet stops (`FleetHealth.stop(.store)`) and nothing more is written: the journal
 /// keeps every group committed before it, and none after.
 final class OutcomeWriter: Sendable {
