@@ -93,4 +93,12 @@ extension InstallationStore {
     public func markInactive(memberID: String) throws {
         try database.execute("UPDATE \(mapping.table) SET \(mapping.deactivate) WHERE \(mapping.memberId) = ?", [.text(memberID)])
     }
+
+    /// Marks several installations inactive in one statement (the fleet's group commit).
+    public func markInactive(memberIDs: [String]) throws {
+        guard !memberIDs.isEmpty else { return }
+        let markers = Array(repeating: "?", count: memberIDs.count).joined(separator: ", ")
+        try database.execute(
+            "UPDATE \(mapping.table) SET \(mapping.deactivate) WHERE \(mapping.memberId) IN (\(markers))", memberIDs.map(SQLValue.text))
+    }
 }

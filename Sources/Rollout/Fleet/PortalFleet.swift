@@ -3,8 +3,10 @@ import PlanStore
 import ReleasePlan
 import Synchronization
 
-/// Runs a per-portal task on every selected installation: `parallel` portals in flight, each
-/// portal's outcome saved in the journal as soon as it is known.
+/// Runs a per-portal task on every selected installation: `parallel` portals in flight, the
+/// portals' outcomes saved in the journal by group commit (`OutcomeWriter`: many portals per
+/// transaction, a few milliseconds after they are known; the summary and progress count committed
+/// ones only).
 ///
 /// Every database call runs on `thread`, never on the concurrency pool; a store error comes back
 /// as a value and stops the fleet (no new portals, in-flight ones end at their next request), so
@@ -110,7 +112,7 @@ public final class PortalFleet: @unchecked Sendable {
         let health = self.health
         // Requests per second, for the journal (a run's steps only; drift has no run).
         let meter: RequestMeter? = journal != nil && runID != nil ? RequestMeter() : nil
-        let recorder = OutcomeRecorder(fleet: self, runID: runID, stepID: stepID, meter: meter)
+        let recorder = OutcomeRecorder(fleet: self, runID: runID, stepID: stepID, meter: meter, onProgress: onProgress)
         // No statement of the fleet waits forever on another session's lock (PostgreSQL; SQLite has
         // its busy timeout): a blocked token write fails, is retried, and the run stops.
         let database = installations.database
@@ -143,7 +145,10 @@ public final class PortalFleet: @unchecked Sendable {
             var running = 0
             var exhausted = false
             while true {
-                while !exhausted && running < parallel && health.stopReason == nil {
+                // A claiming source takes portals a few at a time (a claim is a round trip and a
+                // transaction on the journal), not one each time a portal ends.
+                let refill = running == 0 ? 1 : min(parallel, source.claimGranularity(parallel: parallel))
+                while !exhausted && parallel - running >= refill && health.stopReason == nil {
                     let batch: PortalBatch
                     do {
                         batch = try await source.next(limit: parallel - running)
@@ -157,7 +162,14 @@ public final class PortalFleet: @unchecked Sendable {
                     case .later(let notice):
                         if let notice, notice != lastNotice { onNotice(notice) }
                         lastNotice = notice
-                        if running == 0 { try? await Task.sleep(nanoseconds: 200_000_000) }
+                        if running == 0 {
+                            // Our own finished portals count as leased until their group commits.
+                            if recorder.writer.isIdle {
+                                try? await Task.sleep(nanoseconds: 200_000_000)
+                            } else {
+                                await recorder.writer.flush()
+                            }
+                        }
                     case .items(let installations):
                         for installation in installations {
                             let session = client.session(for: installation, meter: meter)
@@ -179,8 +191,11 @@ public final class PortalFleet: @unchecked Sendable {
                     await source.giveBack([memberID])
                     continue
                 }
-                await recorder.handle(memberID, outcome)
-                onProgress(recorder.summary)
+                recorder.handle(memberID, outcome)
+                // A failure is committed before another portal starts, with every outcome queued
+                // before it: a wave's halt (`rollout.halt`, judged on the committed summary) stops
+                // the fleet at the same portal as when every outcome had its own commit.
+                if outcome.state == .failed { await recorder.writer.flush() }
             }
         }
         await recorder.finish()

@@ -11,6 +11,12 @@ protocol PortalSource: AnyObject, Sendable {
     func giveBack(_ memberIDs: [String]) async
     /// Work to do now and then while portals are in flight (renewing leases).
     func keepAlive(inFlight: [String]) async
+    /// How many free places the fleet waits for before it asks for more portals (1: at once).
+    func claimGranularity(parallel: Int) -> Int
+}
+
+extension PortalSource {
+    func claimGranularity(parallel: Int) -> Int { 1 }
 }
 
 enum PortalBatch {
@@ -127,19 +133,19 @@ final class ClaimingPortalSource: PortalSource, @unchecked Sendable {
             }
             let found = try installations.installations(after: nil, limit: claimed.count, memberIDs: claimed)
             let active = Set(found.map(\.memberID))
-            for memberID in claimed where !active.contains(memberID) {
-                let previous = try journal.portalTask(run: runID, step: stepID, member: memberID)
-                try journal.savePortalTask(
-                    run: runID, step: stepID,
-                    Journal.PortalTask(
-                        memberID: memberID, state: .inactive, attempts: (previous?.attempts ?? 0) + 1,
-                        lastError: "no longer an active installation"))
-            }
+            try journal.savePortalOutcomes(
+                run: runID, step: stepID,
+                claimed.filter { !active.contains($0) }.map {
+                    Journal.PortalOutcomeRow(memberID: $0, state: .inactive, lastError: "no longer an active installation")
+                })
             return found.isEmpty ? .later(nil) : .items(found)
         }
         if case .later = batch { lookForDeadLeases = true } else { lookForDeadLeases = false }
         return batch
     }
+
+    /// An eighth of the places (16 of 128): claims stay few while nearly all places stay busy.
+    func claimGranularity(parallel: Int) -> Int { max(1, parallel / 8) }
 
     func giveBack(_ memberIDs: [String]) async {
         let (journal, runID, stepID, owner) = (journal, runID, stepID, owner)

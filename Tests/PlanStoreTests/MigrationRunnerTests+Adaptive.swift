@@ -1,0 +1,111 @@
+import Foundation
+import ReleasePlan
+import Testing
+
+@testable import PlanStore
+
+/// Collects the batches a `DataMigrationRunner` reports.
+final class BatchLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reports: [DataMigrationRunner.BatchReport] = []
+    func add(_ report: DataMigrationRunner.BatchReport) { lock.withLock { reports.append(report) } }
+    var all: [DataMigrationRunner.BatchReport] { lock.withLock { reports } }
+}
+
+@Suite("Data migrations: adaptive batch sizes")
+struct DataMigrationAdaptiveTests {
+    static let touch = DataMigrationRunnerTests.touch
+
+    @Test("BatchSizer: doubles after quick full batches, up to the maximum; shrinks in proportion after a slow one")
+    func sizer() {
+        var sizer = BatchSizer(start: 5, target: 0.05, maximum: 64)
+        sizer.record(seconds: 0.001, changed: 5)
+        #expect(sizer.size == 10)
+        sizer.record(seconds: 0.001, changed: 3)
+        #expect(sizer.size == 10, "a partial batch says nothing about a bigger one")
+        sizer.record(seconds: 0.03, changed: 10)
+        #expect(sizer.size == 10, "between half the target and the target: kept")
+        for _ in 0..<10 { sizer.record(seconds: 0.001, changed: sizer.size) }
+        #expect(sizer.size == 64)
+        sizer.record(seconds: 0.2, changed: 64)
+        #expect(sizer.size == 16)
+        sizer.record(seconds: 10, changed: 16)
+        #expect(sizer.size == 1)
+        #expect(BatchSizer(start: 0).size == 1)
+    }
+
+    @Test("SQLite: on a quick table the batches grow from the plan's batchSize, and every row changes once")
+    func growsOnAQuickTable() throws {
+        let bench = try MigrationBench(.sqlite)
+        defer { bench.tearDown() }
+        try bench.db.execute(
+            "CREATE TABLE items (id INTEGER PRIMARY KEY, member_id TEXT NOT NULL, touched INTEGER NOT NULL DEFAULT 0, "
+                + "done INTEGER NOT NULL DEFAULT 0)")
+        try bench.db.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) INSERT INTO items (member_id) SELECT 'member-a' FROM n"
+        )
+        let log = BatchLog()
+        let runner = DataMigrationRunner(
+            migration: MigrationBench.migration(3, Self.touch, perPortal: true, batchSize: 5),
+            script: SQLScript(path: Self.touch.path, bytes: Self.touch.bytes), runID: bench.runID, stepID: "migrate.data.3")
+        runner.onBatch = log.add
+        let progress = try runner.run(memberIDs: ["member-a"], connections: [.init(database: bench.db, journal: bench.journal)])
+        #expect(progress.rowsChanged == 5000)
+        let sizes = log.all.map(\.batchSize)
+        #expect(sizes.first == 5)
+        #expect((sizes.max() ?? 0) >= 320, "grew from 5: \(sizes)")
+        #expect(sizes.count < 100, "\(sizes.count) batches for 5,000 rows (1,000 at 5 rows each)")
+        #expect(try bench.db.queryFirst("SELECT COUNT(*) AS n FROM items WHERE touched <> 1")?["n"].int == 0)
+        let task = try bench.journal.portalTask(run: bench.runID, step: "migrate.data.3", member: "member-a")
+        #expect(task?.batches == sizes.count && task?.rowsChanged == 5000 && task?.state == .done)
+    }
+
+    @Test("PostgreSQL: a batch that takes too long (2 ms a row) makes the next ones smaller; they stay near the target")
+    func shrinksWhenSlow() throws {
+        let bench = try MigrationBench(.postgres)
+        defer { bench.tearDown() }
+        try bench.db.execute(
+            "CREATE TABLE items (id BIGSERIAL PRIMARY KEY, member_id TEXT NOT NULL, touched INTEGER NOT NULL DEFAULT 0, "
+                + "done INTEGER NOT NULL DEFAULT 0)")
+        try bench.db.execute("INSERT INTO items (member_id) SELECT 'member-a' FROM generate_series(1, 400)")
+        try bench.db.execute(
+            "CREATE FUNCTION slow_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.002); RETURN NEW; END $$")
+        try bench.db.execute("CREATE TRIGGER slow BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION slow_row()")
+        let log = BatchLog()
+        let runner = DataMigrationRunner(
+            migration: MigrationBench.migration(3, Self.touch, perPortal: true, batchSize: 200),
+            script: SQLScript(path: Self.touch.path, bytes: Self.touch.bytes), runID: bench.runID, stepID: "migrate.data.3")
+        runner.onBatch = log.add
+        let progress = try runner.run(memberIDs: ["member-a"], connections: [.init(database: bench.db, journal: bench.journal)])
+        #expect(progress.rowsChanged == 400)
+        let batches = log.all
+        #expect(batches.first?.batchSize == 200 && (batches.first?.seconds ?? 0) > 0.1, "the first batch is slow: \(batches.first as Any)")
+        let later = batches.dropFirst().filter { $0.changed > 0 }
+        #expect(!later.isEmpty && later.allSatisfy { $0.batchSize <= 50 }, "\(later.map(\.batchSize))")
+        let times = later.map(\.seconds).sorted()
+        #expect(times.isEmpty || times[times.count / 2] < 0.1, "the median later batch stays under 100 ms: \(times)")
+        #expect(try bench.db.queryFirst("SELECT COUNT(*) AS n FROM items WHERE touched <> 1")?["n"].int == 0)
+    }
+
+    @Test("MySQL/MariaDB: the batches run at READ COMMITTED, and the session's own level is back afterwards")
+    func readCommittedOnMySQL() throws {
+        let bench = try MigrationBench(.mysql)
+        defer { bench.tearDown() }
+        try bench.db.execute(
+            "CREATE TABLE items (id INTEGER PRIMARY KEY AUTO_INCREMENT, member_id VARCHAR(32) NOT NULL, touched INTEGER NOT NULL DEFAULT 0, "
+                + "done INTEGER NOT NULL DEFAULT 0, level VARCHAR(32))")
+        try bench.db.execute("INSERT INTO items (member_id) VALUES ('member-a'), ('member-a'), ('member-b')")
+        let file = MigrationBench.file(
+            "0003_level.sql",
+            "UPDATE items SET done = 1, level = @@SESSION.tx_isolation WHERE member_id = :member_id AND done = 0 LIMIT :batch_size;\n")
+        let runner = DataMigrationRunner(
+            migration: MigrationBench.migration(3, file, perPortal: true, batchSize: 5),
+            script: SQLScript(path: file.path, bytes: file.bytes), runID: bench.runID, stepID: "migrate.data.3")
+        let progress = try runner.run(
+            memberIDs: ["member-a", "member-b"], connections: [.init(database: bench.db, journal: bench.journal)])
+        #expect(progress.rowsChanged == 3)
+        let levels = try bench.db.query("SELECT DISTINCT level FROM items").map { $0["level"].string }
+        #expect(levels == ["READ-COMMITTED"])
+        #expect(try bench.db.queryFirst("SELECT @@SESSION.tx_isolation AS level")?["level"].string == "REPEATABLE-READ")
+    }
+}
