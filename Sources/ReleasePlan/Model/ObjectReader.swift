@@ -44,11 +44,26 @@ final class DecodeContext {
 
     /// B24P003 for every number beyond a `Double` in `node` or below it (`1e400`).
     func reportNumbersOutOfRange(in node: JSONNode, at path: JSONPath) {
+        // Paths are built only when there is something to report (they cost an allocation each).
+        guard Self.hasNumberOutOfRange(node) else { return }
+        reportNumbersOutOfRange(below: node, at: path)
+    }
+
+    private static func hasNumberOutOfRange(_ node: JSONNode) -> Bool {
+        switch node.value {
+        case .object(let members): return members.contains { hasNumberOutOfRange($0.value) }
+        case .array(let elements): return elements.contains { hasNumberOutOfRange($0) }
+        case .number: return node.isNumberOutOfRange
+        default: return false
+        }
+    }
+
+    private func reportNumbersOutOfRange(below node: JSONNode, at path: JSONPath) {
         switch node.value {
         case .object(let members):
-            for member in members { reportNumbersOutOfRange(in: member.value, at: path / member.key) }
+            for member in members { reportNumbersOutOfRange(below: member.value, at: path / member.key) }
         case .array(let elements):
-            for (index, element) in elements.enumerated() { reportNumbersOutOfRange(in: element, at: path / index) }
+            for (index, element) in elements.enumerated() { reportNumbersOutOfRange(below: element, at: path / index) }
         case .number(let text) where node.isNumberOutOfRange:
             badValue(node, at: path, PlanMessages.numberOutOfRange(text))
         default:
