@@ -19,9 +19,10 @@ public struct LocalFileSystem: FileSystem {
         let (descriptor, size) = try openRegularFile(path)
         defer { close(descriptor) }
         // Read straight into the array, sized by fstat (one byte more, to see the end in one call);
-        // a file that grew meanwhile grows the array.
+        // a file that grew meanwhile grows the array. No larger minimum: a page per small
+        // migration file was a page fault each.
         var bytes: [UInt8] = []
-        var capacity = max(size + 1, 4096)
+        var capacity = max(size + 1, 64)
         while true {
             let filled = bytes.count
             var failure: Int32 = 0
