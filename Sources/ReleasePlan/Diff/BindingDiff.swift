@@ -4,7 +4,7 @@ enum BindingDiff {
     static func placements(_ before: [PlacementBinding], _ after: [PlacementBinding]) -> [PlanChange] {
         let previousCodes = Set(before.map { $0.placement.uppercased() })
         return diff(
-            before: before.map { ($0.key, PlanValue.placement($0)) }, after: after.map { ($0.key, PlanValue.placement($0)) },
+            before: before.map { ($0.key, $0) }, after: after.map { ($0.key, $0) }, value: PlanValue.placement,
             kind: .placement, path: "placements",
             requiresAdded: { key in previousCodes.contains(key.code) ? .minor : .major },
             requiresChanged: { old, new in
@@ -22,7 +22,7 @@ enum BindingDiff {
 
     static func events(_ before: [EventBinding], _ after: [EventBinding]) -> [PlanChange] {
         diff(
-            before: before.map { ($0.key, PlanValue.event($0)) }, after: after.map { ($0.key, PlanValue.event($0)) },
+            before: before.map { ($0.key, $0) }, after: after.map { ($0.key, $0) }, value: PlanValue.event,
             kind: .event, path: "events", requiresAdded: { _ in .minor },
             requiresChanged: { old, new in old.field("handler") != new.field("handler") ? .minor : .patch },
             addedReason: { key in "adding event `\(key.code)`" }, noun: "event")
@@ -43,48 +43,55 @@ enum BindingDiff {
         value?.field("placement")?.stringValue ?? value?.field("event")?.stringValue ?? key.code
     }
 
-    private static func diff(
-        before: [(BindingKey, PlanValue)], after: [(BindingKey, PlanValue)], kind: PlanChange.Kind, path: String,
-        requiresAdded: (BindingKey) -> Bump, requiresChanged: (PlanValue, PlanValue) -> Bump,
+    /// `value` turns a binding into what a change shows; it is called only for bindings that
+    /// changed (an unchanged binding of a large plan costs no dictionary of its fields).
+    private static func diff<Binding: Equatable>(
+        before: [(BindingKey, Binding)], after: [(BindingKey, Binding)], value: (Binding) -> PlanValue, kind: PlanChange.Kind,
+        path: String, requiresAdded: (BindingKey) -> Bump, requiresChanged: (PlanValue, PlanValue) -> Bump,
         addedReason: (BindingKey) -> String, noun: String
     ) -> [PlanChange] {
-        let old = Dictionary(before, uniquingKeysWith: { first, _ in first })
-        let new = Dictionary(after, uniquingKeysWith: { first, _ in first })
+        let oldBindings = Dictionary(before, uniquingKeysWith: { first, _ in first })
+        let newBindings = Dictionary(after, uniquingKeysWith: { first, _ in first })
+        func old(_ key: BindingKey) -> PlanValue? { oldBindings[key].map(value) }
+        func new(_ key: BindingKey) -> PlanValue? { newBindings[key].map(value) }
         let newIndex = Dictionary(after.enumerated().map { ($1.0, $0) }, uniquingKeysWith: { first, _ in first })
-        var removed = old.keys.filter { new[$0] == nil }
-        var added = new.keys.filter { old[$0] == nil }
+        var removed = oldBindings.keys.filter { newBindings[$0] == nil }
+        var added = newBindings.keys.filter { oldBindings[$0] == nil }
         var changes: [PlanChange] = []
         // A code with exactly one binding on each side and a different handler: one `~`.
-        let oldCount = Dictionary(grouping: old.keys, by: \.code).mapValues(\.count)
-        let newCount = Dictionary(grouping: new.keys, by: \.code).mapValues(\.count)
+        let oldCount = Dictionary(grouping: oldBindings.keys, by: \.code).mapValues(\.count)
+        let newCount = Dictionary(grouping: newBindings.keys, by: \.code).mapValues(\.count)
         for addedKey in added.sorted() where oldCount[addedKey.code] == 1 && newCount[addedKey.code] == 1 {
             guard let removedKey = removed.first(where: { $0.code == addedKey.code }) else { continue }
             removed.removeAll { $0 == removedKey }
             added.removeAll { $0 == addedKey }
             changes.append(
                 PlanChange(
-                    kind: kind, action: .changed, id: name(new[addedKey], addedKey), before: old[removedKey], after: new[addedKey],
+                    kind: kind, action: .changed, id: name(new(addedKey), addedKey), before: old(removedKey), after: new(addedKey),
                     requires: .minor, reason: "changing the handler of \(noun) `\(addedKey.code)`",
                     path: [.key(path), .index(newIndex[addedKey] ?? 0)]))
         }
         for key in added {
             changes.append(
                 PlanChange(
-                    kind: kind, action: .added, id: name(new[key], key), before: nil, after: new[key], requires: requiresAdded(key),
+                    kind: kind, action: .added, id: name(new(key), key), before: nil, after: new(key), requires: requiresAdded(key),
                     reason: addedReason(key), path: [.key(path), .index(newIndex[key] ?? 0)]))
         }
         for key in removed {
             changes.append(
                 PlanChange(
-                    kind: kind, action: .removed, id: name(old[key], key), before: old[key], after: nil, requires: .minor,
+                    kind: kind, action: .removed, id: name(old(key), key), before: old(key), after: nil, requires: .minor,
                     reason: "removing \(noun) `\(key.code)`", path: [.key(path)]))
         }
-        for (key, value) in new {
-            guard let previous = old[key], normalized(previous) != normalized(value) else { continue }
-            let requires = requiresChanged(previous, value)
+        for (key, binding) in newBindings {
+            // Equal bindings give equal values: only differing ones are compared as values.
+            guard let previousBinding = oldBindings[key], previousBinding != binding else { continue }
+            let previous = value(previousBinding), current = value(binding)
+            guard normalized(previous) != normalized(current) else { continue }
+            let requires = requiresChanged(previous, current)
             changes.append(
                 PlanChange(
-                    kind: kind, action: .changed, id: name(value, key), before: previous, after: value, requires: requires,
+                    kind: kind, action: .changed, id: name(current, key), before: previous, after: current, requires: requires,
                     reason: "changing \(noun) `\(key.code)`", path: [.key(path), .index(newIndex[key] ?? 0)]))
         }
         let keyed = changes.map { change in

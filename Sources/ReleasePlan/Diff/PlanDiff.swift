@@ -51,11 +51,17 @@ public enum PlanDiff {
     private static func migrationChanges(_ previous: Plan, _ plan: Plan) -> [PlanChange] {
         let before = Dictionary(previous.migrations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let after = Dictionary(plan.migrations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var firstIndex: [Int: Int] = [:]
+        for (index, migration) in plan.migrations.enumerated() where firstIndex[migration.id] == nil {
+            firstIndex[migration.id] = index
+        }
         var changes: [PlanChange] = []
         for id in Set(before.keys).union(after.keys).sorted() {
+            // Equal migrations have equal values: the common case builds none.
+            if let old = before[id], let new = after[id], old == new { continue }
             let old = before[id].map(PlanValue.migration)
             let new = after[id].map(PlanValue.migration)
-            let index = plan.migrations.firstIndex { $0.id == id }
+            let index = firstIndex[id]
             let path: JSONPath = index.map { ["migrations", .index($0)] } ?? ["migrations"]
             switch (old, new) {
             case (nil, let new?):

@@ -1,7 +1,9 @@
 /// One JSON value with the byte range it came from.
 public struct JSONNode: Sendable, Equatable {
     /// The kinds of JSON value; objects keep their members in source order, duplicates included.
-    public indirect enum Value: Sendable, Equatable {
+    /// Not `indirect`: the arrays already hold the nesting, and a box per string or number node
+    /// was an allocation per node.
+    public enum Value: Sendable, Equatable {
         case object([JSONMember])
         case array([JSONNode])
         case string(String)

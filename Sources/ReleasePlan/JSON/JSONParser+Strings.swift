@@ -5,7 +5,20 @@ extension JSONParser {
         let quote = current
         let open = position
         position += 1
-        var output: [UInt8] = []
+        // Most strings have no escape and no control character: their text is their bytes.
+        var end = position
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == quote || byte == ASCII.backslash || byte < 0x20 { break }
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == quote {
+            let text = String(decoding: bytes[position..<end], as: UTF8.self)
+            position = end + 1
+            return (text, true)
+        }
+        var output = Array(bytes[position..<end])
+        position = end
         while true {
             guard !isAtEnd else {
                 error(JSONSyntaxMessages.unterminatedString, at: open)

@@ -304,7 +304,9 @@ public struct JSONParser {
                 if !closed { position = bytes.count }
                 error(closed ? JSONSyntaxMessages.comment : JSONSyntaxMessages.unterminatedComment, at: start, length: 2)
             default:
-                if LineTable.hasByteOrderMark(Array(bytes[position..<min(bytes.count, position + 3)])) && position > 0 {
+                if current == 0xEF, position > 0, position + 2 < bytes.count, bytes[position + 1] == 0xBB,
+                    bytes[position + 2] == 0xBF
+                {
                     error(JSONSyntaxMessages.byteOrderMarkInside, at: position, length: 3)
                     position += 3
                     continue

@@ -34,6 +34,8 @@ public struct Linter: Sendable {
         var context = LintContext(document: document, previous: previous.document, previousSource: previous.source, folder: folder)
         context.releaseStatus = ReleaseStatus.of(document, folder: folder, history: history, newest: previous.storeNewest)
         let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
+        sources.reserveCapacity(sources.count + document.plan.migrations.count)
+        context.migrationFiles.reserveCapacity(document.plan.migrations.count)
         for (index, migration) in document.plan.migrations.enumerated() {
             do {
                 let source = try resolver.read(migration.file)

@@ -34,6 +34,7 @@ struct MigrationRules: LintRule {
 
     private func files(_ context: LintContext) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
+        let publishedDigests = Self.publishedDigests(context)
         for (index, migration) in context.plan.migrations.enumerated() {
             let path: JSONPath = ["migrations", .index(index)]
             if let error = context.migrationFileErrors[index] {
@@ -43,7 +44,7 @@ struct MigrationRules: LintRule {
             }
             guard let file = context.migrationFiles[index] else { continue }
             let digest = SHA256.hex(file.bytes)
-            if let declared = migration.sha256, let published = publishedDigest(context, migration),
+            if let declared = migration.sha256, let published = publishedDigests[migration.id] ?? nil,
                 declared.lowercased() == published, declared.lowercased() != digest
             {
                 // The entry is as published but the file is not: the published migration was edited.
@@ -75,17 +76,25 @@ struct MigrationRules: LintRule {
         return .fix
     }
 
-    /// The sha256 the published plan gives this migration, when it has one.
-    private func publishedDigest(_ context: LintContext, _ migration: Migration) -> String? {
-        context.previous?.plan.migrations.first { $0.id == migration.id }?.sha256?.lowercased()
+    /// The sha256 the published plan gives each migration id (lowercased; nil when its first
+    /// entry with that id has none).
+    private static func publishedDigests(_ context: LintContext) -> [Int: String?] {
+        guard let previous = context.previous else { return [:] }
+        var digests: [Int: String?] = [:]
+        for migration in previous.plan.migrations where digests[migration.id] == nil {
+            digests[migration.id] = .some(migration.sha256?.lowercased())
+        }
+        return digests
     }
 
     private func published(_ context: LintContext) -> [Diagnostic] {
         guard let previous = context.previous, previous.isIntact("migrations") else { return [] }
         var diagnostics: [Diagnostic] = []
         let current = context.plan.migrations
+        var indexByID: [Int: Int] = [:]
+        for (index, migration) in current.enumerated() where indexByID[migration.id] == nil { indexByID[migration.id] = index }
         for old in previous.plan.migrations {
-            if let index = current.firstIndex(where: { $0.id == old.id }) {
+            if let index = indexByID[old.id] {
                 let edits = Self.edits(from: old, to: current[index])
                 if !edits.isEmpty {
                     diagnostics.append(

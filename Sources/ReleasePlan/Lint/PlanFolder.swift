@@ -61,20 +61,27 @@ public struct PlanFolder: Sendable, Equatable {
         var entries: [Entry] = []
         for name in names.sorted() where name.hasSuffix(".json") && name != "b24plan.config.json" && name != excluding {
             let path = directory.isEmpty ? name : FilePath.join(directory, name)
-            if let bytes = try? fileSystem.read(path) {
-                let parsed = JSONParser.parse(SourceFile(path: path, bytes: bytes))
-                if let root = parsed.root, let app = root.member("app")?.value.string,
-                    let version = root.member("version")?.value.string
-                {
-                    entries.append(Entry(path: path, app: app, version: version))
-                    continue
-                }
+            if let bytes = try? fileSystem.read(path), let (app, version) = header(of: bytes, path: path) {
+                entries.append(Entry(path: path, app: app, version: version))
+                continue
             }
             if versionNamed(stem(of: name), scheme: scheme) != nil {
                 entries.append(Entry(path: path, app: nil, version: stem(of: name)))
             }
         }
         return entries
+    }
+
+    /// The string `app` and `version` of a plan file's top-level object, or nil: skimmed when the
+    /// file is well-formed JSON, else as the recovering parser reads them.
+    static func header(of bytes: [UInt8], path: String) -> (app: String, version: String)? {
+        if let strings = JSONSkimmer.topLevelStrings(in: bytes, keys: ["app", "version"]) {
+            guard let app = strings["app"], let version = strings["version"] else { return nil }
+            return (app, version)
+        }
+        let root = JSONParser.parse(SourceFile(path: path, bytes: bytes)).root
+        guard let app = root?.member("app")?.value.string, let version = root?.member("version")?.value.string else { return nil }
+        return (app, version)
     }
 
     /// The version a file stem names: it starts with a digit and parses under `scheme` (so that

@@ -44,11 +44,26 @@ final class DecodeContext {
 
     /// B24P003 for every number beyond a `Double` in `node` or below it (`1e400`).
     func reportNumbersOutOfRange(in node: JSONNode, at path: JSONPath) {
+        // Paths are built only when there is something to report (they cost an allocation each).
+        guard Self.hasNumberOutOfRange(node) else { return }
+        reportNumbersOutOfRange(below: node, at: path)
+    }
+
+    private static func hasNumberOutOfRange(_ node: JSONNode) -> Bool {
+        switch node.value {
+        case .object(let members): return members.contains { hasNumberOutOfRange($0.value) }
+        case .array(let elements): return elements.contains { hasNumberOutOfRange($0) }
+        case .number: return node.isNumberOutOfRange
+        default: return false
+        }
+    }
+
+    private func reportNumbersOutOfRange(below node: JSONNode, at path: JSONPath) {
         switch node.value {
         case .object(let members):
-            for member in members { reportNumbersOutOfRange(in: member.value, at: path / member.key) }
+            for member in members { reportNumbersOutOfRange(below: member.value, at: path / member.key) }
         case .array(let elements):
-            for (index, element) in elements.enumerated() { reportNumbersOutOfRange(in: element, at: path / index) }
+            for (index, element) in elements.enumerated() { reportNumbersOutOfRange(below: element, at: path / index) }
         case .number(let text) where node.isNumberOutOfRange:
             badValue(node, at: path, PlanMessages.numberOutOfRange(text))
         default:
@@ -67,7 +82,12 @@ struct ObjectReader {
     let node: JSONNode
     let path: JSONPath
     let context: DecodeContext
-    private let values: [String: JSONNode]
+    private let members: [JSONMember]
+    /// The value of each key (the last when duplicated), for objects too large to search.
+    private let index: [String: JSONNode]?
+    /// Objects with more members than this get `index`; smaller ones are searched, which costs
+    /// less than hashing every key of every migration and placement.
+    private static let searchLimit = 16
 
     /// Nil (after reporting B24P003) when `node` is not an object.
     init?(_ node: JSONNode, at path: JSONPath, context: DecodeContext, known: [String], required: [String], what: String) {
@@ -78,23 +98,34 @@ struct ObjectReader {
         self.node = node
         self.path = path
         self.context = context
-        var values: [String: JSONNode] = [:]
-        for member in members { values[member.key] = member.value }
+        self.members = members
+        if members.count > Self.searchLimit {
+            var values: [String: JSONNode] = [:]
+            for member in members { values[member.key] = member.value }
+            self.index = values
+        } else {
+            self.index = nil
+        }
         // A misspelt required key is one mistake: B24P002 says so, and no B24P004 echoes it.
         var misspelt: Set<String> = []
         var firstKeyRange: [String: SourceRange] = [:]
-        for member in members {
-            if let first = firstKeyRange[member.key] {
+        for (position, member) in members.enumerated() {
+            let first: SourceRange?
+            if members.count > Self.searchLimit {
+                first = firstKeyRange[member.key]
+                if first == nil { firstKeyRange[member.key] = member.keyRange }
+            } else {
+                first = members[..<position].first { $0.key == member.key }?.keyRange
+            }
+            if let first {
                 let line = context.source.location(of: first.start).line
                 context.report(
                     "B24P005", PlanMessages.duplicateKey(member.key, what: what, firstLine: line),
                     range: member.keyRange, path: path / member.key, damages: false)
-            } else {
-                firstKeyRange[member.key] = member.keyRange
             }
             if !known.contains(member.key) {
                 var message = PlanMessages.unknownKey(member.key, what: what) + Suggestion.phrase(for: member.key, in: known)
-                if let meant = Suggestion.closest(to: member.key, in: known), required.contains(meant), values[meant] == nil {
+                if let meant = Suggestion.closest(to: member.key, in: known), required.contains(meant), lookup(meant) == nil {
                     message += PlanMessages.requiredKeyMissing(meant)
                     misspelt.insert(meant)
                 }
@@ -105,26 +136,31 @@ struct ObjectReader {
             // The object still lacks the key: rules reading it stay quiet, as after B24P004.
             if let topLevel = (path / key).topLevelKey { context.damagedKeys.insert(topLevel) }
         }
-        for key in required where values[key] == nil && !misspelt.contains(key) {
+        for key in required where lookup(key) == nil && !misspelt.contains(key) {
             context.report(
                 "B24P004", PlanMessages.missingKey(key, what: what),
                 range: SourceRange(start: node.range.start, end: node.range.start + 1), path: path / key)
         }
-        self.values = values
     }
 
-    func has(_ key: String) -> Bool { values[key] != nil }
+    /// The value of a key, the last one when the key is duplicated.
+    private func lookup(_ key: String) -> JSONNode? {
+        if let index { return index[key] }
+        return members.last { $0.key == key }?.value
+    }
+
+    func has(_ key: String) -> Bool { lookup(key) != nil }
 
     /// The value of a key (the last one when the key is duplicated, as JSON readers do).
-    func value(_ key: String) -> JSONNode? { values[key] }
+    func value(_ key: String) -> JSONNode? { lookup(key) }
 
     func string(_ key: String, nonEmpty: Bool = false) -> String? {
-        guard let node = values[key] else { return nil }
+        guard let node = lookup(key) else { return nil }
         guard let text = node.string else {
             context.wrongType(node, at: path / key, expected: "a string")
             return nil
         }
-        if nonEmpty && text.trimmingWhitespace().isEmpty {
+        if nonEmpty && text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
             context.badValue(node, at: path / key, PlanMessages.emptyString(path / key))
             return nil
         }
@@ -132,7 +168,7 @@ struct ObjectReader {
     }
 
     func integer(_ key: String, minimum: Int) -> Int? {
-        guard let node = values[key], !node.isNumberOutOfRange else { return nil }
+        guard let node = lookup(key), !node.isNumberOutOfRange else { return nil }
         guard case .number = node.value, let number = node.integer else {
             context.wrongType(node, at: path / key, expected: "an integer")
             return nil
@@ -145,7 +181,7 @@ struct ObjectReader {
     }
 
     func bool(_ key: String) -> Bool? {
-        guard let node = values[key] else { return nil }
+        guard let node = lookup(key) else { return nil }
         guard let flag = node.bool else {
             context.wrongType(node, at: path / key, expected: "true or false")
             return nil
@@ -159,14 +195,14 @@ struct ObjectReader {
         if let value = Value(rawValue: text) { return value }
         let allowed = Value.allCases.map(\.rawValue)
         context.badValue(
-            values[key]!, at: path / key,
+            lookup(key)!, at: path / key,
             PlanMessages.notOneOf(text, path: path / key, allowed: allowed) + Suggestion.phrase(for: text, in: allowed))
         return nil
     }
 
     /// An array of strings; wrong elements are reported and left out.
     func stringArray(_ key: String, nonEmptyArray: Bool = false) -> [String]? {
-        guard let node = values[key] else { return nil }
+        guard let node = lookup(key) else { return nil }
         guard let elements = node.elements else {
             context.wrongType(node, at: path / key, expected: "an array of strings")
             return nil
@@ -191,7 +227,7 @@ struct ObjectReader {
 
     /// An array whose elements are decoded by `decode` (nil elements are left out).
     func array<Element>(_ key: String, _ decode: (JSONNode, JSONPath) -> Element?) -> [Element]? {
-        guard let node = values[key] else { return nil }
+        guard let node = lookup(key) else { return nil }
         guard let elements = node.elements else {
             context.wrongType(node, at: path / key, expected: "an array")
             return nil

@@ -21,6 +21,7 @@ public enum FilePath {
 
     /// Removes `.` components and folds `x/..`, keeping leading `..` of relative paths.
     public static func normalize(_ path: String) -> String {
+        if isNormal(path) { return path }
         let absolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -36,6 +37,29 @@ public enum FilePath {
         let joined = parts.joined(separator: "/")
         if absolute { return "/" + joined }
         return joined.isEmpty ? "." : joined
+    }
+
+    /// Whether `normalize` would return `path` unchanged: ASCII (so bytes are characters), not
+    /// empty, no empty, `.` or `..` component, no trailing slash (except `/` itself). Reads bytes
+    /// only: lint normalises every migration's path several times.
+    static func isNormal(_ path: String) -> Bool {
+        path.utf8.withContiguousStorageIfAvailable(isNormal) ?? false
+    }
+
+    private static func isNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+        if bytes.count == 1 && bytes[0] == slash { return true }
+        var start = bytes[0] == slash ? 1 : 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != slash { end += 1 }
+            let length = end - start
+            if length == 0 { return false }
+            if bytes[start] == dot && (length == 1 || (length == 2 && bytes[start + 1] == dot)) { return false }
+            start = end + 1
+        }
+        return true
     }
 
     /// `path` written relative to `directory`, both taken as normalised: `../plans/a.json` for

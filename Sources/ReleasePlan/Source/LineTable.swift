@@ -12,18 +12,24 @@ public struct LineTable: Sendable {
     public init(_ bytes: [UInt8]) {
         var starts = [Self.hasByteOrderMark(bytes) ? 3 : 0]
         var ends: [Int] = []
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\n") {
-                ends.append(index)
-                starts.append(index + 1)
-            } else if byte == UInt8(ascii: "\r") {
-                ends.append(index)
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
-                starts.append(index + 1)
+        bytes.withUnsafeBufferPointer { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte > UInt8(ascii: "\r") {
+                    index += 1
+                    continue
+                }
+                if byte == UInt8(ascii: "\n") {
+                    ends.append(index)
+                    starts.append(index + 1)
+                } else if byte == UInt8(ascii: "\r") {
+                    ends.append(index)
+                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+                    starts.append(index + 1)
+                }
+                index += 1
             }
-            index += 1
         }
         ends.append(bytes.count)
         self.starts = starts

@@ -16,18 +16,40 @@ public struct LocalFileSystem: FileSystem {
     /// Reads a regular file only: a FIFO, a device or a folder is refused without waiting for a
     /// writer (the file is opened non-blocking and checked with `fstat` before any read).
     public func read(_ path: String) throws -> [UInt8] {
-        let descriptor = try openRegularFile(path)
+        let (descriptor, size) = try openRegularFile(path)
         defer { close(descriptor) }
+        // Read straight into the array, sized by fstat (one byte more, to see the end in one call);
+        // a file that grew meanwhile grows the array. No larger minimum: a page per small
+        // migration file was a page fault each.
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var capacity = max(size + 1, 64)
         while true {
-            let count = chunk.withUnsafeMutableBytes { readDescriptor(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileSystemError(path: path, reason: Self.reason(errno))
+            let filled = bytes.count
+            var failure: Int32 = 0
+            var reachedEnd = false
+            bytes.reserveCapacity(capacity)
+            bytes.append(contentsOf: repeatElement(0, count: capacity - filled))
+            let total = bytes.withUnsafeMutableBytes { buffer -> Int in
+                var total = filled
+                while total < buffer.count {
+                    let count = readDescriptor(descriptor, buffer.baseAddress! + total, buffer.count - total)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        break
+                    }
+                    if count == 0 {
+                        reachedEnd = true
+                        break
+                    }
+                    total += count
+                }
+                return total
             }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<count])
+            bytes.removeSubrange(total...)
+            if failure != 0 { throw FileSystemError(path: path, reason: Self.reason(failure)) }
+            if reachedEnd { return bytes }
+            capacity *= 2
         }
     }
 
@@ -35,15 +57,16 @@ public struct LocalFileSystem: FileSystem {
     /// "permission denied", "is not a regular file (a FIFO)"), or nil when it can; reads nothing.
     public func unreadableReason(_ path: String) -> String? {
         do {
-            close(try openRegularFile(path))
+            close(try openRegularFile(path).descriptor)
             return nil
         } catch {
             return error.reason
         }
     }
 
-    /// An open descriptor of the regular file at `path` (blocking mode restored), or why not.
-    private func openRegularFile(_ path: String) throws(FileSystemError) -> Int32 {
+    /// An open descriptor of the regular file at `path` (blocking mode restored) and its size in
+    /// bytes, or why not.
+    private func openRegularFile(_ path: String) throws(FileSystemError) -> (descriptor: Int32, size: Int) {
         let descriptor = open(path.isEmpty ? "." : path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileSystemError(path: path, reason: Self.reason(errno)) }
         var status = stat()
@@ -59,7 +82,7 @@ public struct LocalFileSystem: FileSystem {
         }
         let flags = fcntl(descriptor, F_GETFL)
         if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
-        return descriptor
+        return (descriptor, Int(status.st_size))
     }
 
     /// The phrase for a file that is not a regular one.
