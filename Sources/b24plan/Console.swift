@@ -23,7 +23,7 @@ struct Console {
         let environment = ProcessInfo.processInfo.environment
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty || environment["TERM"] == "dumb"
         return Console(
-            write: { FileHandle.standardOutput.write(Data($0.utf8)) },
+            write: { StandardOutput.shared.write($0) },
             writeError: { FileHandle.standardError.write(Data($0.utf8)) },
             colorOut: !noColor && isatty(STDOUT_FILENO) == 1,
             colorError: !noColor && isatty(STDERR_FILENO) == 1,

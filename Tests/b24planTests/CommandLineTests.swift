@@ -122,3 +122,32 @@ struct CommandExitCodeHelpTests {
         #expect(Self.exitCodes(output.stdout) == ["0", "1", "2", "3", "64", "130", "143"], "\(output.stdout)")
     }
 }
+
+/// Output that cannot be written is a failure, not a success (issue 13's probe: `report > /dev/full`).
+@Suite("lost output")
+struct LostOutputTests {
+    @Test(
+        "stdout on a full device: exit 1 and one sentence on stderr, for a command that would exit 0",
+        arguments: [
+            ["--version"], ["lint", "--format", "json", "plans/acme.dealsync/2.0.0.json"], ["schema", "plan"],
+        ])
+    func fullDevice(arguments: [String]) throws {
+        var info = stat()
+        try #require(stat("/dev/full", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR, "/dev/full is a character device here")
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = CLIRunner.packageRoot
+        process.environment = CLIRunner.childEnvironment()
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let errors = Pipe()
+        process.standardOutput = full
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1, "\(stderr)")
+        #expect(stderr == "error: could not write the output: No space left on device\n", "\(stderr)")
+    }
+}
