@@ -40,18 +40,6 @@ struct PHPQueryLegacyTests {
         }
     }
 
-    /// A deterministic generator (SplitMix64), so a failure repeats.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Every ASCII character, letters of other scripts, combining marks, emoji (with joiners and
     /// skin tones), a BOM, a replacement character and the largest scalar.
     static let alphabet: [String] =
@@ -61,11 +49,11 @@ struct PHPQueryLegacyTests {
             "٣",
         ]
 
-    static func text(_ random: inout Seeded) -> String {
+    static func text(_ random: inout SplitMix) -> String {
         (0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined()
     }
 
-    static func value(_ random: inout Seeded, depth: Int) -> PlanValue {
+    static func value(_ random: inout SplitMix, depth: Int) -> PlanValue {
         switch Int.random(in: 0..<(depth > 3 ? 4 : 7), using: &random) {
         case 0: return .string(text(&random))
         case 1: return .number(["0", "-3", "1.50", "1e9", "14"].randomElement(using: &random)!)
@@ -81,7 +69,7 @@ struct PHPQueryLegacyTests {
 
     @Test("2,000 random nested parameter sets encode the same")
     func randomParameters() {
-        var random = Seeded(state: 14)
+        var random = SplitMix(seed: 14)
         for _ in 0..<2_000 {
             var parameters: [String: PlanValue] = [:]
             for _ in 0..<Int.random(in: 0...4, using: &random) { parameters[Self.text(&random)] = Self.value(&random, depth: 0) }

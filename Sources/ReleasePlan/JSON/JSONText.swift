@@ -3,24 +3,53 @@ public enum JSONText {
     /// A JSON string literal with the escapes JSON requires, DEL and C1 controls escaped too (and `/`
     /// left alone).
     public static func quoted(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                    output += "\\u" + String(scalar.value, radix: 16).leftPadded(4)
-                } else {
-                    output.unicodeScalars.append(scalar)
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count + 2)
+        appendQuoted(text, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// `quoted(text)`'s UTF-8 bytes, appended: a byte at a time (a `String`'s UTF-8 is valid, so a
+    /// C1 control is always the pair C2 80…9F).
+    public static func appendQuoted(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var pendingC2 = false
+        for byte in text.utf8 {
+            if pendingC2 {
+                pendingC2 = false
+                if byte <= 0x9F {
+                    appendUnicodeEscape(byte, to: &output)  // U+0080…U+009F is C2 80…C2 9F
+                    continue
                 }
+                output.append(0xC2)
+            }
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte < 0x7F {
+                output.append(byte)
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0xC2: pendingC2 = true
+            case 0..<0x20, 0x7F: appendUnicodeEscape(byte, to: &output)
+            default: output.append(byte)
             }
         }
-        return output + "\""
+        if pendingC2 { output.append(0xC2) }
+        output.append(UInt8(ascii: "\""))
     }
+
+    /// `\u00xx`, lower-case hex.
+    private static func appendUnicodeEscape(_ value: UInt8, to output: inout [UInt8]) {
+        output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+        output.append(lowerHexDigits[Int(value >> 4)])
+        output.append(lowerHexDigits[Int(value & 0x0F)])
+    }
+
+    private static let lowerHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

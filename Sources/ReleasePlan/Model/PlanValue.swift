@@ -55,15 +55,34 @@ public indirect enum PlanValue: Sendable, Equatable, Codable, CustomStringConver
 
     /// Compact JSON text with sorted keys: for messages and diffs.
     public var description: String {
+        var output: [UInt8] = []
+        appendJSON(to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// `description`'s UTF-8 bytes, appended (request bodies are built this way, without a `String`).
+    public func appendJSON(to output: inout [UInt8]) {
         switch self {
         case .object(let object):
-            let body = object.keys.sorted().map { "\(PlanValue.string($0)): \(object[$0]!)" }
-            return "{" + body.joined(separator: ", ") + "}"
-        case .array(let array): return "[" + array.map(\.description).joined(separator: ", ") + "]"
-        case .string(let text): return JSONText.quoted(text)
-        case .number(let text): return text
-        case .bool(let flag): return flag ? "true" : "false"
-        case .null: return "null"
+            output.append(UInt8(ascii: "{"))
+            for (index, key) in object.keys.sorted().enumerated() {
+                if index > 0 { output.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+                JSONText.appendQuoted(key, to: &output)
+                output.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+                object[key]!.appendJSON(to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        case .array(let array):
+            output.append(UInt8(ascii: "["))
+            for (index, element) in array.enumerated() {
+                if index > 0 { output.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+                element.appendJSON(to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .string(let text): JSONText.appendQuoted(text, to: &output)
+        case .number(let text): output.append(contentsOf: text.utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .null: output.append(contentsOf: "null".utf8)
         }
     }
 }

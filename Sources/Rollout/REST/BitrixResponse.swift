@@ -4,10 +4,7 @@ import ReleasePlan
 enum BitrixResponse {
     /// The JSON of a body, or nil when it is not JSON (an HTML error page, an empty body).
     static func json(_ body: [UInt8]) -> PlanValue? {
-        guard !body.isEmpty else { return nil }
-        let parsed = JSONParser.parse(SourceFile(path: "response", bytes: body))
-        guard parsed.diagnostics.isEmpty, let root = parsed.root else { return nil }
-        return PlanValue(root)
+        ResponseDecoder.decode(body)
     }
 
     /// The error of an answer, which may come with any status (EMPTY_ERROR_HANDLER_URL comes with 200).

@@ -97,11 +97,14 @@ public final class PortalSession: @unchecked Sendable {
             let wait = bucket.reserve(at: clock.now())
             if wait > 0 { try await pause(wait) }
             try checkpoint()
-            var body = parameters
-            body["auth"] = .string(accessToken)
+            var parametersWithToken = parameters
+            parametersWithToken["auth"] = .string(accessToken)
+            var body: [UInt8] = []
+            body.reserveCapacity(512)
+            PlanValue.object(parametersWithToken).appendJSON(to: &body)
             let request = HTTPRequest(
                 method: "POST", url: endpoint + method, headers: ["Content-Type": "application/json", "Accept": "application/json"],
-                body: Array(PlanValue.object(body).description.utf8))
+                body: body)
             requests += 1
             let sentAt = Int(clock.unixTime().rounded(.down))
             let response: HTTPResponse
@@ -245,13 +248,21 @@ public final class PortalSession: @unchecked Sendable {
 /// One command of a `batch`: a key, a method and its parameters.
 public struct BatchCommand: Sendable, Equatable {
     public var key: String
-    public var method: String
-    public var parameters: [String: PlanValue]
+    public var method: String { didSet { encoded = Self.encode(method, parameters) } }
+    public var parameters: [String: PlanValue] { didSet { encoded = Self.encode(method, parameters) } }
+    /// `method?url-encoded-params` as `batch` wants it: worked out once, when the command is made
+    /// (a plan's bind commands are made once per run and sent to every portal).
+    public private(set) var encoded: String
 
     public init(key: String, method: String, parameters: [String: PlanValue] = [:]) {
         self.key = key
         self.method = method
         self.parameters = parameters
+        encoded = Self.encode(method, parameters)
+    }
+
+    private static func encode(_ method: String, _ parameters: [String: PlanValue]) -> String {
+        parameters.isEmpty ? method : method + "?" + PHPQuery.encode(parameters)
     }
 
     /// The placement or event a command is about, for messages (`PLACEMENT`, `event`, `code`, or
@@ -259,11 +270,6 @@ public struct BatchCommand: Sendable, Equatable {
     public var subject: String {
         parameters["PLACEMENT"]?.text ?? parameters["event"]?.text ?? parameters["code"]?.text
             ?? parameters["fields"]?.field("PLACEMENT")?.text ?? ""
-    }
-
-    /// `method?url-encoded-params` as `batch` wants it.
-    public var encoded: String {
-        parameters.isEmpty ? method : method + "?" + PHPQuery.encode(parameters)
     }
 }
 

@@ -14,9 +14,55 @@ public struct PortalReconciler: Sendable {
     /// Sites bindings to remove before binding (the code as the previous plan wrote it, the handler).
     public let landingUnbinds: [BindingKey]
 
+    /// The plan's placements and events with what the catalogue says of them, looked up once per run
+    /// rather than once per portal.
+    private let plannedPlacements: [PlannedPlacement]
+    private let plannedEvents: [PlannedEvent]
+    private let landingPlacements: [PlacementBinding]
+
     public init(plan: Plan, landingUnbinds: [BindingKey] = []) {
         self.plan = plan
         self.landingUnbinds = landingUnbinds
+        plannedPlacements = plan.placements.filter { Self.bindingMethod($0.placement) == .placement }.map(PlannedPlacement.init)
+        plannedEvents = plan.events.map(PlannedEvent.init)
+        landingPlacements = plan.placements.filter { Self.bindingMethod($0.placement) == .landingRepository }
+    }
+
+    /// A placement of the plan registered with `placement.bind`, and its bind command.
+    private struct PlannedPlacement {
+        let binding: PlacementBinding
+        let key: BindingKey
+        /// The scopes the catalogue asks for (nil: an unknown code, bound as lint left it).
+        let catalogue: Bitrix24Placement?
+        let keptOptions: [String: String]
+        let bind: BatchCommand
+
+        init(_ binding: PlacementBinding) {
+            self.binding = binding
+            key = binding.key
+            catalogue = Bitrix24Catalogue.placement(binding.placement)
+            keptOptions = PortalReconciler.keptOptions(binding)
+            bind = PortalReconciler.bindPlacement(binding)
+        }
+    }
+
+    /// An event handler of the plan and its bind command.
+    private struct PlannedEvent {
+        let binding: EventBinding
+        let key: BindingKey
+        let authType: String
+        let offline: Bool
+        let catalogue: Bitrix24Event?
+        let bind: BatchCommand
+
+        init(_ binding: EventBinding) {
+            self.binding = binding
+            key = binding.key
+            authType = String(binding.authType ?? 0)
+            offline = binding.eventType == .offline
+            catalogue = Bitrix24Catalogue.event(binding.event)
+            bind = PortalReconciler.bindEvent(binding)
+        }
     }
 
     /// The commands and findings for one portal.
@@ -80,12 +126,12 @@ public struct PortalReconciler: Sendable {
             stored[BindingKey(code: item.placement, handler: item.handler)] = item
         }
         var wanted = Set<BindingKey>()
-        for binding in plan.placements where Self.bindingMethod(binding.placement) == .placement {
-            let key = binding.key
+        for planned in plannedPlacements {
+            let key = planned.key
             wanted.insert(key)
             let present = stored[key]
-            if let present, matches(binding, present, language: snapshot.language) { continue }
-            let scopeGranted = Bitrix24Catalogue.placement(binding.placement)?.isSatisfied(by: snapshot.scopes) ?? true
+            if let present, matches(planned, present, language: snapshot.language) { continue }
+            let scopeGranted = planned.catalogue?.isSatisfied(by: snapshot.scopes) ?? true
             guard canBind, scopeGranted else {
                 work.skipped.append("placement \(key.code) → \(key.handler)")
                 continue
@@ -96,7 +142,7 @@ public struct PortalReconciler: Sendable {
             } else {
                 work.differences.append("+ placement \(key.code) → \(key.handler)")
             }
-            work.commands.append(bindPlacement(binding))
+            work.commands.append(planned.bind)
         }
         for (key, _) in stored.sorted(by: { $0.key < $1.key }) where !wanted.contains(key) {
             work.differences.append("- placement \(key.code) → \(key.handler)")
@@ -107,7 +153,7 @@ public struct PortalReconciler: Sendable {
     /// The Sites placements: unbind what the release removes or changes, then bind every one the
     /// plan has (they cannot be read back, so there is nothing to compare).
     private func landingWork(_ snapshot: PortalSnapshot, into work: inout Work) {
-        let wanted = plan.placements.filter { Self.bindingMethod($0.placement) == .landingRepository }
+        let wanted = landingPlacements
         guard !wanted.isEmpty || !landingUnbinds.isEmpty else { return }
         let canBind = hasScope("landing", in: snapshot.scopes)
         for key in landingUnbinds {
@@ -142,17 +188,17 @@ public struct PortalReconciler: Sendable {
         // The portal keys a registration by (event, handler, user): match stored entries exactly,
         // and unbind every stored entry no plan binding claims (duplicates for other users too).
         var unclaimed = snapshot.events
-        for binding in plan.events {
-            let key = binding.key
-            let authType = String(binding.authType ?? 0)
-            let offline = binding.eventType == .offline
+        for planned in plannedEvents {
+            let key = planned.key
+            let authType = planned.authType
+            let offline = planned.offline
             if let index = unclaimed.firstIndex(where: {
                 $0.event == key.code && $0.handler == key.handler && $0.authType == authType && $0.offline == offline
             }) {
                 unclaimed.remove(at: index)
                 continue
             }
-            guard Bitrix24Catalogue.event(binding.event)?.isSatisfied(by: snapshot.scopes) ?? true else {
+            guard planned.catalogue?.isSatisfied(by: snapshot.scopes) ?? true else {
                 work.skipped.append("event \(key.code) → \(key.handler)")
                 continue
             }
@@ -163,7 +209,7 @@ public struct PortalReconciler: Sendable {
             } else {
                 work.differences.append("+ event \(key.code) → \(key.handler)")
             }
-            work.commands.append(bindEvent(binding))
+            work.commands.append(planned.bind)
         }
         for item in unclaimed.sorted(by: { ($0.event, $0.handler, $0.authType) < ($1.event, $1.handler, $1.authType) }) {
             let key = BindingKey(code: item.event, handler: item.handler)
@@ -172,11 +218,11 @@ public struct PortalReconciler: Sendable {
         }
     }
 
-    /// Whether the stored placement is what binding `binding` would store.
-    func matches(_ binding: PlacementBinding, _ stored: PortalSnapshot.StoredPlacement, language: String?) -> Bool {
-        let expectedTitle = Self.storedTitle(binding, language: language) ?? ""
+    /// Whether the stored placement is what the planned binding would store.
+    private func matches(_ planned: PlannedPlacement, _ stored: PortalSnapshot.StoredPlacement, language: String?) -> Bool {
+        let expectedTitle = Self.storedTitle(planned.binding, language: language) ?? ""
         guard (stored.title ?? "") == expectedTitle else { return false }
-        return Self.keptOptions(binding) == stored.options
+        return planned.keptOptions == stored.options
     }
 
     /// The title the portal stores: LANG_ALL's in the portal's language, else the first LANG_ALL
@@ -197,7 +243,7 @@ public struct PortalReconciler: Sendable {
         return options
     }
 
-    private func bindPlacement(_ binding: PlacementBinding) -> BatchCommand {
+    static func bindPlacement(_ binding: PlacementBinding) -> BatchCommand {
         var parameters: [String: PlanValue] = ["PLACEMENT": .string(binding.placement.uppercased()), "HANDLER": .string(binding.handler)]
         if let title = binding.title { parameters["TITLE"] = .string(title) }
         if let description = binding.description { parameters["DESCRIPTION"] = .string(description) }
@@ -220,7 +266,7 @@ public struct PortalReconciler: Sendable {
         BatchCommand(key: "", method: "placement.unbind", parameters: ["PLACEMENT": .string(key.code), "HANDLER": .string(key.handler)])
     }
 
-    private func bindEvent(_ binding: EventBinding) -> BatchCommand {
+    static func bindEvent(_ binding: EventBinding) -> BatchCommand {
         BatchCommand(
             key: "", method: "event.bind",
             parameters: [
