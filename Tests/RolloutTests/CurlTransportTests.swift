@@ -68,6 +68,24 @@ struct CurlTransportTests {
         #expect(try await get("/status/200", transport).status == 200, "is answered on a new one")
     }
 
+    @Test("connections the server closes after every answer: 600 requests, 8 connections at a time, all answered")
+    func closedConnectionsChurn() async throws {
+        // Each answer's socket is closed and its number reused by the next connection: the loop's
+        // epoll set must follow libcurl's word on every socket, or requests would hang until their timeout.
+        defer { server.stop() }
+        let transport = CurlTransport(connectionsPerHost: 8, timeout: 20)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<600 { group.addTask { try await get(index % 2 == 0 ? "/close" : "/status/200", transport).status } }
+            var answered = 0
+            for try await status in group {
+                #expect(status == 200)
+                answered += 1
+            }
+            #expect(answered == 600)
+        }
+        #expect(try await get("/status/200", transport).status == 200)
+    }
+
     @Test("a 302 is returned as is for portals and followed for the preflight")
     func redirects() async throws {
         defer { server.stop() }

@@ -4,9 +4,10 @@ import ReleasePlan
 import Synchronization
 
 /// HTTP through libcurl's multi interface: one event-loop thread of its own drives every transfer
-/// (`curl_multi_poll`), callers hand requests over through a locked queue and wait on a
-/// continuation, so no thread of the concurrency pool ever blocks. Connections are kept alive and
-/// reused, up to `connectionsPerHost` per host. The only file that calls libcurl.
+/// (libcurl's socket interface on epoll: a wake-up costs the sockets that are ready, not every
+/// connection), callers hand requests over through a locked queue and wait on a continuation, so
+/// no thread of the concurrency pool ever blocks. Connections are kept alive and reused, up to
+/// `connectionsPerHost` per host. The only file that calls libcurl.
 public final class CurlTransport: HTTPTransport, Sendable {
     /// Seconds one request may take in all, connecting included.
     public let timeout: TimeInterval
@@ -154,25 +155,80 @@ private final class CurlLoop: @unchecked Sendable {
     /// Each easy handle's `CURLOPT_ERRORBUFFER`.
     private var errorBuffers: [UnsafeMutableRawPointer: UnsafeMutablePointer<CChar>] = [:]
 
+    #if os(Linux)
+        /// What the loop waits on: libcurl's sockets and `wakeFD`.
+        private let epoll: Int32
+        /// Written to wake the loop (an eventfd).
+        private let wakeFD: Int32
+        /// Set when the loop cannot wait (no epoll or eventfd): every request fails with it.
+        private let broken: String?
+        /// When libcurl wants `CURL_SOCKET_TIMEOUT` (monotonic nanoseconds); loop thread only.
+        fileprivate var timerDeadline: UInt64?
+    #endif
+
     init(connectionsPerHost: Int, settings: Settings) {
         _ = Self.globalInit
         multi = curl_multi_init()
         self.settings = settings
+        #if os(Linux)
+            epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+            let epollError = errno
+            wakeFD = b24_eventfd()
+            let wakeError = errno
+            if epoll < 0 {
+                broken = "cannot wait for sockets (epoll_create1: \(String(cString: strerror(epollError))))"
+            } else if wakeFD < 0 {
+                broken = "cannot wait for sockets (eventfd: \(String(cString: strerror(wakeError))))"
+            } else {
+                broken = b24_epoll_watch(epoll, wakeFD, 1, 0) == 0 ? nil : "cannot wait for sockets (epoll_ctl)"
+            }
+        #endif
         b24_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, connectionsPerHost)
         b24_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(64, connectionsPerHost))
+        #if os(Linux)
+            let context = Unmanaged.passUnretained(self).toOpaque()
+            b24_multi_setopt_socketfunction(multi, curlWatchSocket)
+            b24_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, context)
+            b24_multi_setopt_timerfunction(multi, curlSetTimer)
+            b24_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, context)
+        #endif
         let thread = Thread { [self] in run() }
         thread.name = "b24plan.http"
         thread.start()
     }
 
+    /// Wakes the loop thread (from any thread).
+    private func wake() {
+        #if os(Linux)
+            if wakeFD >= 0 { b24_eventfd_signal(wakeFD) }
+        #else
+            curl_multi_wakeup(multi)
+        #endif
+    }
+
+    /// Whether the loop cannot run (requests fail with `broken`).
+    private var isBroken: Bool {
+        #if os(Linux)
+            broken != nil
+        #else
+            false
+        #endif
+    }
+
     /// Hands an operation to the loop; a request after `close()` fails at once.
     func enqueue(_ operation: Operation) {
+        #if os(Linux)
+            if let broken {
+                if case .submit(let exchange) = operation { exchange.finish(.failure(TransportError(message: broken))) }
+                return
+            }
+        #endif
         let accepted = inbox.withLock { inbox in
             guard !inbox.closed else { return false }
             inbox.operations.append(operation)
             if !inbox.woken {
                 inbox.woken = true
-                curl_multi_wakeup(multi)
+                wake()
             }
             return true
         }
@@ -185,13 +241,15 @@ private final class CurlLoop: @unchecked Sendable {
     func close() {
         inbox.withLock { inbox in
             inbox.closed = true
-            curl_multi_wakeup(multi)
+            wake()
         }
     }
 
     private func run() {
         var running: Int32 = 0
-        while true {
+        var readyFDs = [Int32](repeating: -1, count: 64)
+        var readyBits = [Int32](repeating: 0, count: 64)
+        while !isBroken {
             let (operations, closed) = inbox.withLock { inbox in
                 defer {
                     inbox.operations.removeAll(keepingCapacity: true)
@@ -206,20 +264,68 @@ private final class CurlLoop: @unchecked Sendable {
                 }
             }
             if closed { break }
-            curl_multi_perform(multi, &running)
+            #if os(Linux)
+                waitAndAct(&running, fds: &readyFDs, bits: &readyBits)
+            #else
+                curl_multi_perform(multi, &running)
+            #endif
             var left: Int32 = 0
             while let message = curl_multi_info_read(multi, &left) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
                 let code = message.pointee.data.result
                 if let exchange = inFlight[easy] { complete(exchange, code) }
             }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            #if !os(Linux)
+                curl_multi_poll(multi, nil, 0, 1000, nil)
+            #endif
         }
         for exchange in Array(inFlight.values) { withdraw(exchange, closedError) }
         for easy in idle { curl_easy_cleanup(easy) }
         for buffer in errorBuffers.values { buffer.deallocate() }
         curl_multi_cleanup(multi)
+        #if os(Linux)
+            if epoll >= 0 { Glibc.close(epoll) }
+            if wakeFD >= 0 { Glibc.close(wakeFD) }
+        #endif
     }
+
+    #if os(Linux)
+        /// Waits for ready sockets (or libcurl's timer, or a wake-up, at most a second) and lets
+        /// libcurl act on each.
+        private func waitAndAct(_ running: inout Int32, fds: inout [Int32], bits: inout [Int32]) {
+            var timeout: Int32 = 1000
+            if let deadline = timerDeadline {
+                let now = DispatchTime.now().uptimeNanoseconds
+                timeout = deadline <= now ? 0 : Int32(min(1000, (deadline - now + 999_999) / 1_000_000))
+            }
+            let ready = fds.withUnsafeMutableBufferPointer { fds in
+                bits.withUnsafeMutableBufferPointer { bits in
+                    b24_epoll_wait(epoll, fds.baseAddress, bits.baseAddress, Int32(fds.count), timeout)
+                }
+            }
+            for index in 0..<max(0, Int(ready)) {
+                if fds[index] == wakeFD {
+                    b24_eventfd_drain(wakeFD)
+                } else {
+                    curl_multi_socket_action(multi, fds[index], bits[index], &running)
+                }
+            }
+            if let deadline = timerDeadline, deadline <= DispatchTime.now().uptimeNanoseconds {
+                timerDeadline = nil
+                curl_multi_socket_action(multi, CurlLoop.socketTimeout, 0, &running)
+            }
+        }
+
+        /// `CURL_SOCKET_TIMEOUT`: "the timer expired", to `curl_multi_socket_action`.
+        private static let socketTimeout: curl_socket_t = -1
+
+        /// libcurl's word on one socket (`CURLMOPT_SOCKETFUNCTION`), on the loop thread.
+        fileprivate func watch(_ socket: curl_socket_t, _ what: Int32) -> Int32 {
+            let readable: Int32 = what == CURL_POLL_IN || what == CURL_POLL_INOUT ? 1 : 0
+            let writable: Int32 = what == CURL_POLL_OUT || what == CURL_POLL_INOUT ? 1 : 0
+            return b24_epoll_watch(epoll, socket, readable, writable) == 0 ? 0 : -1
+        }
+    #endif
 
     private var closedError: TransportError { TransportError(message: "the HTTP client is closed") }
 
@@ -319,6 +425,25 @@ private final class CurlLoop: @unchecked Sendable {
         if let error { exchange.finish(.failure(error)) }
     }
 }
+
+#if os(Linux)
+    /// `CURLMOPT_SOCKETFUNCTION`: watch a socket for what libcurl waits for, or stop watching it.
+    private func curlWatchSocket(
+        _ easy: UnsafeMutableRawPointer?, _ socket: curl_socket_t, _ what: Int32, _ context: UnsafeMutableRawPointer?,
+        _ socketContext: UnsafeMutableRawPointer?
+    ) -> Int32 {
+        guard let context else { return -1 }
+        return Unmanaged<CurlLoop>.fromOpaque(context).takeUnretainedValue().watch(socket, what)
+    }
+
+    /// `CURLMOPT_TIMERFUNCTION`: when libcurl wants to be called with `CURL_SOCKET_TIMEOUT` (-1: never).
+    private func curlSetTimer(_ multi: UnsafeMutableRawPointer?, _ milliseconds: Int, _ context: UnsafeMutableRawPointer?) -> Int32 {
+        guard let context else { return -1 }
+        let loop = Unmanaged<CurlLoop>.fromOpaque(context).takeUnretainedValue()
+        loop.timerDeadline = milliseconds < 0 ? nil : DispatchTime.now().uptimeNanoseconds + UInt64(milliseconds) * 1_000_000
+        return 0
+    }
+#endif
 
 private func curlReceiveBody(
     _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
