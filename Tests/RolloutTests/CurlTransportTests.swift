@@ -86,6 +86,29 @@ struct CurlTransportTests {
         #expect(try await get("/status/200", transport).status == 200)
     }
 
+    @Test("an answer past maximumAnswerBytes fails as AnswerTooLarge, the limit itself is read; the transport goes on")
+    func answerSizeLimit() async throws {
+        defer { server.stop() }
+        let transport = CurlTransport(maximumAnswerBytes: 1 << 20)
+        #expect(try await get("/bytes/\(1 << 20)", transport).body.count == 1 << 20)
+        let error = await caught { try await get("/bytes/\((1 << 20) + 1)", transport) }
+        #expect((error as? AnswerTooLarge)?.limit == 1 << 20, "\(String(describing: error))")
+        #expect(error.map { "\($0)" }?.contains("longer than 1 MB") == true)
+        #expect(try await get("/status/200", transport).status == 200)
+    }
+
+    @Test("a request's own timeout, shorter than the transport's, ends it")
+    func requestTimeout() async throws {
+        defer { server.stop() }
+        let transport = CurlTransport(timeout: 30)
+        let started = Date()
+        let error = await caught {
+            try await transport.send(HTTPRequest(method: "GET", url: server.base + "/sleep/5000", timeout: 0.3))
+        }
+        #expect((error as? TransportError)?.timedOut == true, "\(String(describing: error))")
+        #expect(Date().timeIntervalSince(started) < 4)
+    }
+
     @Test("a 302 is returned as is for portals and followed for the preflight")
     func redirects() async throws {
         defer { server.stop() }

@@ -204,9 +204,26 @@ struct PortalSessionTests {
         #expect(requests[1].json?.field("PLACEMENT") == .string("CRM_DEAL_DETAIL_TAB"))
         #expect(kit.store.savedEndpoints == ["https://renamed.bitrix24.com/rest/"])
         #expect(session.endpoint == "https://renamed.bitrix24.com/rest/")
-        #expect(kit.log.entries.firstIndex { $0.hasPrefix("save endpoint") }! < 2)
+        // Stored once the new address answered (a redirect to an address that never answers is not kept).
+        let saved = try #require(kit.log.entries.firstIndex { $0.hasPrefix("save endpoint") })
+        let resent = try #require(kit.log.entries.firstIndex { $0.hasPrefix("send https://renamed.bitrix24.com/") })
+        #expect(resent < saved)
         _ = try await session.call("placement.get")
         #expect(kit.transport.requests.last?.url == "https://renamed.bitrix24.com/rest/placement.get")
+    }
+
+    @Test(
+        "a redirect to an address that then fails is not stored",
+        arguments: [Answer.html(status: 502), Answer.body(200, "garbage"), Answer.redirect(to: "https://third.bitrix24.com/rest/x")])
+    func redirectToAFailingAddressIsNotStored(_ second: HTTPResponse) async throws {
+        let kit = SessionKit(
+            [Answer.redirect(to: "https://renamed.bitrix24.com/rest/placement.bind")]
+                + Array(repeating: second, count: 8))
+        var policy = RetryPolicy()
+        policy.serverErrorAttempts = 2
+        let session = kit.session(policy: policy)
+        _ = await caught { try await session.call("placement.bind", ["PLACEMENT": .string("CRM_DEAL_DETAIL_TAB")]) }
+        #expect(kit.store.savedEndpoints == [])
     }
 
     @Test func endlessRedirectsStop() async throws {

@@ -174,7 +174,8 @@ public final class PortalFleet: @unchecked Sendable {
                         for installation in installations {
                             let session = client.session(for: installation, meter: meter)
                             inFlight.insert(installation.memberID)
-                            group.addTask { (installation.memberID, await task(session, installation)) }
+                            // No token the session held leaves it in what the portal said.
+                            group.addTask { (installation.memberID, session.redacted(await task(session, installation))) }
                             running += 1
                         }
                     }

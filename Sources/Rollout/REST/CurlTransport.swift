@@ -15,19 +15,23 @@ public final class CurlTransport: HTTPTransport, Sendable {
     public let followsRedirects: Bool
     /// The option that sets `timeout`, as a timeout's message names it.
     public let timeoutOption: String
+    /// The longest answer body read: a Bitrix24 answer is at most a few MB, and a server that
+    /// streams without end must not take the process's memory (`AnswerTooLarge`).
+    public let maximumAnswerBytes: Int
     private let loop: CurlLoop
 
     /// `connectionsPerHost` matters: every portal of a test farm is one host.
     public init(
         connectionsPerHost: Int = 64, timeout: TimeInterval = 60, followsRedirects: Bool = false,
-        timeoutOption: String = "--request-timeout"
+        timeoutOption: String = "--request-timeout", maximumAnswerBytes: Int = 16 << 20
     ) {
         self.timeout = timeout
         self.followsRedirects = followsRedirects
         self.timeoutOption = timeoutOption
+        self.maximumAnswerBytes = max(1, maximumAnswerBytes)
         let settings = CurlLoop.Settings(
             timeoutMilliseconds: max(1, Int(timeout * 1000)), followsRedirects: followsRedirects,
-            timeoutMessage: "no answer within \(Int(timeout)) s (\(timeoutOption))")
+            timeoutMessage: "no answer within \(Int(timeout)) s (\(timeoutOption))", maximumAnswerBytes: self.maximumAnswerBytes)
         loop = CurlLoop(connectionsPerHost: max(1, connectionsPerHost), settings: settings)
     }
 
@@ -62,6 +66,9 @@ private final class CurlExchange: @unchecked Sendable {
     var headerList: UnsafeMutablePointer<curl_slist>?
     var body: [UInt8] = []
     var headers: [String: String] = [:]
+    /// The most body bytes kept; past it the transfer is aborted and `tooLarge` set.
+    var bodyLimit = Int.max
+    var tooLarge = false
 
     init(_ request: HTTPRequest) { self.request = request }
 
@@ -127,6 +134,7 @@ private final class CurlLoop: @unchecked Sendable {
         var timeoutMilliseconds: Int
         var followsRedirects: Bool
         var timeoutMessage: String
+        var maximumAnswerBytes: Int
     }
 
     enum Operation {
@@ -354,7 +362,10 @@ private final class CurlLoop: @unchecked Sendable {
         b24_setopt_str(easy, CURLOPT_URL, request.url)
         b24_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         b24_setopt_long(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
-        b24_setopt_long(easy, CURLOPT_TIMEOUT_MS, settings.timeoutMilliseconds)
+        var timeout = settings.timeoutMilliseconds
+        if let own = request.timeout { timeout = max(1, min(timeout, Int((own * 1000).rounded(.up)))) }
+        b24_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout)
+        exchange.bodyLimit = settings.maximumAnswerBytes
         b24_allow_http_only(easy)
         b24_setopt_str(easy, CURLOPT_USERAGENT, Self.userAgent)
         if settings.followsRedirects {
@@ -393,7 +404,9 @@ private final class CurlLoop: @unchecked Sendable {
         var status = 0
         b24_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         let result: Result<HTTPResponse, any Error>
-        if code == CURLE_OK {
+        if exchange.tooLarge {
+            result = .failure(AnswerTooLarge(limit: settings.maximumAnswerBytes))
+        } else if code == CURLE_OK {
             result = .success(HTTPResponse(status: status, headers: exchange.headers, body: exchange.body))
         } else if code == CURLE_OPERATION_TIMEDOUT {
             result = .failure(TransportError(message: settings.timeoutMessage, timedOut: true))
@@ -451,6 +464,10 @@ private func curlReceiveBody(
     let bytes = size * count
     guard let data, let context else { return bytes }
     let exchange = Unmanaged<CurlExchange>.fromOpaque(context).takeUnretainedValue()
+    guard exchange.body.count + bytes <= exchange.bodyLimit else {
+        exchange.tooLarge = true
+        return 0  // libcurl aborts the transfer (CURLE_WRITE_ERROR)
+    }
     exchange.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: bytes))
     return bytes
 }

@@ -7,12 +7,15 @@ public struct HTTPRequest: Sendable, Equatable {
     public var url: String
     public var headers: [String: String]
     public var body: [UInt8]
+    /// Seconds this request may take, when shorter than the transport's timeout (a portal's deadline).
+    public var timeout: TimeInterval?
 
-    public init(method: String, url: String, headers: [String: String] = [:], body: [UInt8] = []) {
+    public init(method: String, url: String, headers: [String: String] = [:], body: [UInt8] = [], timeout: TimeInterval? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.timeout = timeout
     }
 }
 
@@ -65,6 +68,14 @@ public enum HTTPClient: String, Sendable {
                 connectionsPerHost: connectionsPerHost, timeout: timeout, followsRedirects: followsRedirects, timeoutOption: timeoutOption)
         }
     }
+}
+
+/// An answer longer than the transport reads (`CurlTransport.maximumAnswerBytes`): the server
+/// answered, so this is about the server, not the network.
+public struct AnswerTooLarge: Error, Sendable, CustomStringConvertible {
+    public var limit: Int
+    public init(limit: Int) { self.limit = limit }
+    public var description: String { "the answer is longer than \(limit >> 20) MB; it was not read further" }
 }
 
 /// A request that got no HTTP answer (connection refused, timeout, …).

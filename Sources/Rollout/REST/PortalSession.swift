@@ -35,6 +35,11 @@ public final class PortalSession: @unchecked Sendable {
     /// `time` block, so an OPERATION_TIME_LIMIT waits until this.
     private var lastKnownResetAt: [String: Double] = [:]
     private var random = SystemRandomNumberGenerator()
+    /// Every token this session has held: a portal's answer may echo one back (in an error text, in
+    /// a handler URL), and none may reach the journal or the output.
+    private var heldTokens: [String] = []
+    /// An address a redirect moved the portal to, stored once it has answered (DESIGN §7, redirects).
+    private var unsavedEndpoint: String?
 
     public init(
         memberID: String, endpoint: String, accessToken: String, refreshToken: String, transport: any HTTPTransport,
@@ -46,12 +51,29 @@ public final class PortalSession: @unchecked Sendable {
         self.endpoint = endpoint.hasSuffix("/") ? endpoint : endpoint + "/"
         self.accessToken = accessToken
         self.refreshToken = refreshToken
+        heldTokens = [accessToken, refreshToken].filter { !$0.isEmpty }
         self.transport = transport
         self.clock = clock
         self.keeper = keeper
         self.policy = policy
         self.health = health
         self.deadline = deadline
+    }
+
+    /// `text` with every token this session has held replaced by `[token]`.
+    public func redacted(_ text: String) -> String {
+        var text = text
+        for token in heldTokens where text.contains(token) { text = text.replacingOccurrences(of: token, with: "[token]") }
+        return text
+    }
+
+    /// The outcome with every token this session has held taken out of its texts.
+    public func redacted(_ outcome: PortalOutcome) -> PortalOutcome {
+        var outcome = outcome
+        outcome.lastError = outcome.lastError.map(redacted)
+        outcome.differences = outcome.differences.map(redacted)
+        outcome.missingScopes = outcome.missingScopes.map(redacted)
+        return outcome
     }
 
     /// Switches to Enterprise pacing (`app.info` LICENSE_FAMILY "ent").
@@ -104,7 +126,7 @@ public final class PortalSession: @unchecked Sendable {
             PlanValue.object(parametersWithToken).appendJSON(to: &body)
             let request = HTTPRequest(
                 method: "POST", url: endpoint + method, headers: ["Content-Type": "application/json", "Accept": "application/json"],
-                body: body)
+                body: body, timeout: deadline.map { max(0.001, $0 - clock.now()) })
             requests += 1
             let sentAt = Int(clock.unixTime().rounded(.down))
             let response: HTTPResponse
@@ -112,8 +134,15 @@ public final class PortalSession: @unchecked Sendable {
                 response = try await transport.send(request)
             } catch let cancelled as CancellationError {
                 throw cancelled  // the task was cancelled: no word about the portal
+            } catch let tooLarge as AnswerTooLarge {
+                // The portal answered, without end: about this portal, and it would do it again.
+                meter?.record(second: sentAt, error: true)
+                health?.portalAnswered()
+                throw BitrixError.malformed("\(method): \(tooLarge)")
             } catch {
                 meter?.record(second: sentAt, error: true)
+                // Cut short by the portal's deadline: about this portal, not the network.
+                if let deadline, clock.now() >= deadline { throw BitrixError.deadline }
                 health?.portalUnreachable(memberID: memberID, "\(error)")
                 serverErrors += 1
                 timeouts += (error as? TransportError)?.timedOut == true ? 1 : 0
@@ -137,6 +166,11 @@ public final class PortalSession: @unchecked Sendable {
             guard let error = answerError else {
                 if let json {
                     if let reset = BitrixResponse.operatingResetAt(json) { lastKnownResetAt[method] = reset }
+                    if let moved = unsavedEndpoint, moved == endpoint {
+                        // The new address answered: now it is where the portal lives.
+                        unsavedEndpoint = nil
+                        try await keeper.store.saveEndpoint(memberID: memberID, endpoint: moved)
+                    }
                     return json
                 }
                 throw BitrixError.malformed("\(method) answered HTTP \(response.status) without JSON")
@@ -161,6 +195,7 @@ public final class PortalSession: @unchecked Sendable {
                 let recovery = try await keeper.recover(memberID: memberID, accessToken: accessToken, refreshToken: refreshToken)
                 accessToken = recovery.accessToken
                 refreshToken = recovery.refreshToken
+                heldTokens += [accessToken, refreshToken].filter { !$0.isEmpty && !heldTokens.contains($0) }
                 if recovery.refreshed {
                     refreshedHere = true
                     refreshedScopes = recovery.scopes
@@ -185,7 +220,8 @@ public final class PortalSession: @unchecked Sendable {
     /// A renamed portal's 302 (DESIGN §7, redirects): followed only to https (or loopback to
     /// loopback, for test farms), and to another host only when it is a Bitrix24 cloud host; a host
     /// the OAuth server reports for the portal is adopted at the refresh. Writing commands store
-    /// the new address; read-only ones keep it in memory.
+    /// the new address once it has answered (a successful answer from it); read-only ones keep it
+    /// in memory.
     private func follow(location: String, method: String) async throws {
         let target = Self.endpoint(fromLocation: location, method: method)
         switch RedirectPolicy.decide(from: endpoint, to: target) {
@@ -193,7 +229,7 @@ public final class PortalSession: @unchecked Sendable {
             throw BitrixError.redirect(to: RedirectPolicy.display(target), why: why)
         case .follow:
             endpoint = target
-            if keeper.store.storesEndpoints { try await keeper.store.saveEndpoint(memberID: memberID, endpoint: target) }
+            if keeper.store.storesEndpoints { unsavedEndpoint = target }
         }
     }
 

@@ -34,7 +34,7 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionTaskD
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         guard let url = URL(string: request.url) else { throw TransportError(message: "invalid URL") }
-        var urlRequest = URLRequest(url: url, timeoutInterval: timeout)
+        var urlRequest = URLRequest(url: url, timeoutInterval: min(timeout, request.timeout ?? timeout))
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         if !request.body.isEmpty { urlRequest.httpBody = Data(request.body) }

@@ -66,6 +66,12 @@ public struct PortalReconcileTask: Sendable {
                     let result = try await sendRetryingTimeLimits(chunk, session: session)
                     outcome.writes += chunk.count
                     for command in chunk {
+                        guard result.results[command.key] != nil || result.errors[command.key] != nil else {
+                            // Neither done nor refused: nothing is known to have changed, so not done.
+                            if outcome.state != .needsReinstall { outcome.state = .failed }
+                            notes.append("\(command.method) \(command.subject): the batch answer has neither a result nor an error for it")
+                            continue
+                        }
                         guard let error = result.errors[command.key], !error.meansAlreadyDone(by: command.method) else { continue }
                         let notFound = error.code == "ERROR_PLACEMENT_NOT_FOUND" || error.code == "ERROR_EVENT_NOT_FOUND"
                         // landing.repo.* needs only scope landing, which was checked: never a scope.

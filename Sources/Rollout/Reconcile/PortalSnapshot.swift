@@ -30,6 +30,31 @@ public struct PortalSnapshot: Sendable, Equatable {
     /// when not asked for, not set, or unreadable (then the notice is written).
     public var notice: PlanValue?
 
+    /// `app.info`'s INSTALLED: true when absent; a value that is neither true nor false makes the
+    /// answer unusable (reading it as false would mark the portal needs-reinstall).
+    static func installedFlag(_ value: PlanValue?) throws -> Bool {
+        guard let value else { return true }
+        switch value {
+        case .bool(let flag): return flag
+        case .number("1"), .string("1"): return true
+        case .number("0"), .string("0"): return false
+        case .string(let text):
+            switch text.lowercased() {
+            case "y", "yes", "true": return true
+            case "n", "no", "false", "": return false
+            default: break
+            }
+        default: break
+        }
+        throw BitrixError.malformed("app.info INSTALLED is \(shown(value)), neither true nor false")
+    }
+
+    /// A value for a message: its JSON, cut to 80 characters.
+    static func shown(_ value: PlanValue) -> String {
+        let text = value.description
+        return text.count <= 80 ? text : String(text.prefix(80)) + "…"
+    }
+
     /// How many required methods the read batch checks (50 commands at most per batch).
     static let methodLimit = 45
 
@@ -54,10 +79,21 @@ public struct PortalSnapshot: Sendable, Equatable {
         guard let info = batch.results["app_info"] else {
             throw batch.errors["app_info"] ?? BitrixError.malformed("app.info gave no result")
         }
-        installed = info.field("INSTALLED")?.truthy ?? true
+        guard case .object = info else { throw BitrixError.malformed("app.info answered \(Self.shown(info)), not an object") }
+        installed = try Self.installedFlag(info.field("INSTALLED"))
         language = info.field("LANGUAGE_ID")?.text
         enterprise = (info.field("LICENSE_FAMILY")?.text ?? "").lowercased() == "ent"
-        scopes = Set((batch.results["scope"] ?? .null).elementsOrEmpty.compactMap(\.text))
+        // A missing answer is not "no scopes" (that would tell the admin to reinstall) nor "nothing
+        // bound": the read batch is unusable.
+        for key in ["scope", "placements", "events"] where batch.results[key] == nil && batch.errors[key] == nil {
+            throw BitrixError.malformed("the read batch has neither a result nor an error for \(key)")
+        }
+        guard let scopeList = batch.results["scope"] else { throw batch.errors["scope"]! }
+        switch scopeList {
+        case .array, .object: break
+        default: throw BitrixError.malformed("scope answered \(Self.shown(scopeList)), not a list")
+        }
+        scopes = Set(scopeList.elementsOrEmpty.compactMap(\.text))
         placements = (batch.results["placements"] ?? .null).elementsOrEmpty.map { item in
             var options: [String: String] = [:]
             for (key, value) in (item.field("options") ?? .null).entries { options[key] = value.text ?? value.description }
