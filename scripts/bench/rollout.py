@@ -355,6 +355,11 @@ def table(samples, portals, parallel, latency_ms, check_text, same_state):
     out.append(f"Request check: {check_text}. Farm state after every run: "
                + ("the same for both clients (statistics, and the bindings of 16 portals spread over the fleet)."
                   if same_state else "**DIFFERENT between runs** (see the JSON lines on stderr)."))
+    farm_ms = statistics.median(s["farm_cpu"] * 1000 / max(1, s["state"]["requests"]) for s in samples)
+    cores = os.cpu_count() or 1
+    out.append(f"The farm (one Python process) spent {farm_ms:.3f} ms of CPU per request: at most {1000 / farm_ms:,.0f} "
+               f"requests/s on a whole core" + (f", against the {parallel * 1000 / latency_ms:,.0f}/s the latency bound "
+               f"asks for" if latency_ms > 0 else "") + f"; the farm and the client share this machine's {cores} cores.")
     out.append("Wall is the whole process (start, reading the installations, the plan; b24plan also its journal); "
                "CPU is user + sys of that process alone (wait4), divided by the farm's request count.")
     return "\n".join(out)
