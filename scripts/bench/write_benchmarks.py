@@ -148,14 +148,18 @@ def main():
                 body = handle.read().strip("\n")
             with open(os.path.join(out, name + ".cmd"), encoding="utf-8") as handle:
                 command = handle.read().strip()
-            attributes = {"name": name, "date": now, "commit": at, "binary": f"sha256 {digest}…", "machine": here}
+            attributes = {"name": name, "date": now, "commit": at, "binary": f"sha256 {digest}…",
+                          "load": f"{float(load_start):.2f} at the start of the run, {load():.2f} at its end", "machine": here}
             lines += [f"### {name}: {TITLES[name]} (this run)",
                       f"<!-- bench:section {json.dumps(attributes, ensure_ascii=False)} -->",
                       f"`{command}`", "", body, ""]
         elif name in previous:
             attributes, body = previous[name]
+            machine_then = attributes.get("machine", "?")
             lines += [f"### {name}: {TITLES[name]} (not run this time: from {attributes.get('date', '?')} at "
-                      f"{attributes.get('commit', '?')}, binary {attributes.get('binary', '?')}; {attributes.get('machine', '?')})",
+                      f"{attributes.get('commit', '?')}, binary {attributes.get('binary', '?')}"
+                      + (f", load average {attributes['load']}" if "load" in attributes else "")
+                      + f", {'the same machine' if machine_then == here else machine_then})",
                       f"<!-- bench:section {json.dumps(attributes, ensure_ascii=False)} -->", body, ""]
         else:
             lines += [f"### {name}: {TITLES[name]} (not run yet: `scripts/bench/run {name}`; earlier figures are in the dated sections below)", ""]
