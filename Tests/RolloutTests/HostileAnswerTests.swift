@@ -67,7 +67,9 @@ struct HostileAnswerTests {
         #expect(outcome.writes == 0)
     }
 
-    @Test("INSTALLED as Bitrix24 and PHP write it", arguments: [("true", true), ("false", false), (#""Y""#, true), (#""N""#, false), ("1", true), ("0", false)])
+    @Test(
+        "INSTALLED as Bitrix24 and PHP write it",
+        arguments: [("true", true), ("false", false), (#""Y""#, true), (#""N""#, false), ("1", true), ("0", false)])
     func installedFlag(_ text: String, _ expected: Bool) throws {
         #expect(try PortalSnapshot.installedFlag(F.json(text)) == expected)
         #expect(try PortalSnapshot.installedFlag(nil) == true)
