@@ -129,3 +129,44 @@ struct PerformanceHeldOutJournalTests {
         #expect(resumed.stdout.contains("\(portals) done"), "\(resumed.stdout.suffix(800))")
     }
 }
+
+extension PerformanceHeldOutJournalTests {
+    /// The peak resident memory (KB) of `b24plan arguments…` in the setup's folder, as the kernel
+    /// counts it for a child of a fresh Python process.
+    static func peakMemory(_ setup: Setup, _ arguments: [String]) throws -> (code: Int, kilobytes: Int) {
+        let wrapper =
+            "import os, resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode; "
+            + "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", wrapper, CLIRunner.binary.path] + arguments
+        process.currentDirectoryURL = setup.folder
+        process.environment = CLIRunner.childEnvironment(setup.environment)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let figures = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        return (figures.first ?? -1, figures.count == 2 ? figures[1] : -1)
+    }
+
+    @Test("memory is flat in installations: apply over 10× the portals peaks less than 32 MB higher (under 12 KB per extra portal)")
+    func memoryFlatInInstallations() throws {
+        var peaks: [Int: Int] = [:]
+        for portals in [300, 3_000] {
+            let setup = try Setup(portals: portals, faults: "")
+            defer { setup.close() }
+            let run = try Self.peakMemory(setup, ["apply", "--yes", "--parallel", "32", Self.plan])
+            #expect(run.code == 0, "apply over \(portals) portals exited \(run.code)")
+            #expect(try setup.states().values.filter { $0 == "done" }.count == portals)
+            peaks[portals] = run.kilobytes
+        }
+        let small = peaks[300] ?? -1
+        let large = peaks[3_000] ?? -1
+        print("held-out memory: apply peaks at \(small) KB over 300 portals, \(large) KB over 3000")
+        #expect(small > 0 && large > 0)
+        #expect(large - small < 32 * 1024, "peak RSS grew from \(small) KB to \(large) KB for 2,700 more portals")
+    }
+}

@@ -101,7 +101,9 @@ struct PerformanceHeldOutMigrationTests {
             }
             guard output.code == 0 else { throw PortalFarm.FarmError(message: "\(store) query failed: \(output.stderr)\n\(sql)") }
             let separator: Character = store == .mariadb ? "\t" : "|"
-            return output.stdout.split(separator: "\n").map { $0.split(separator: separator, omittingEmptySubsequences: false).map(String.init) }
+            return output.stdout.split(separator: "\n").map {
+                $0.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
+            }
         }
 
         func scalar(_ sql: String) throws -> Int { Int(try query(sql).first?.first ?? "") ?? -1 }
@@ -119,7 +121,9 @@ struct PerformanceHeldOutMigrationTests {
             var seen = Set<String>()
             for row in journal where row.count == 3 {
                 seen.insert(row[0])
-                if (Int(row[1]) ?? -1) != (changed[row[0]] ?? 0) { wrong.append("\(row[0]): journal \(row[1]) (\(row[2])), data \(changed[row[0]] ?? 0)") }
+                if (Int(row[1]) ?? -1) != (changed[row[0]] ?? 0) {
+                    wrong.append("\(row[0]): journal \(row[1]) (\(row[2])), data \(changed[row[0]] ?? 0)")
+                }
             }
             for (member, count) in changed where !seen.contains(member) { wrong.append("\(member): no journal row, data \(count)") }
             return wrong.sorted()
@@ -198,9 +202,13 @@ struct PerformanceHeldOutMigrationTests {
 
     static func check(_ counters: [String: [Int: Int]], active: [String: Int], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         for (member, count) in active where count > 0 {
-            #expect(counters[member] == [1: count], "\(member): counter values → rows \(counters[member] ?? [:])", sourceLocation: sourceLocation)
+            #expect(
+                counters[member] == [1: count], "\(member): counter values → rows \(counters[member] ?? [:])",
+                sourceLocation: sourceLocation)
         }
-        #expect(counters["minactive"] == [0: 5], "the inactive installation is not migrated: \(counters["minactive"] ?? [:])", sourceLocation: sourceLocation)
+        #expect(
+            counters["minactive"] == [0: 5], "the inactive installation is not migrated: \(counters["minactive"] ?? [:])",
+            sourceLocation: sourceLocation)
     }
 
     @Test("every row of every active portal is changed exactly once: 0, 1, batchSize, batchSize+1 and many rows", arguments: Store.allCases)
@@ -220,7 +228,9 @@ struct PerformanceHeldOutMigrationTests {
         #expect(try bench.statusStep().state == "done")
     }
 
-    @Test("a batch that fails on one portal (a CHECK constraint) fails that portal with its error; every other portal is done", arguments: Store.allCases)
+    @Test(
+        "a batch that fails on one portal (a CHECK constraint) fails that portal with its error; every other portal is done",
+        arguments: Store.allCases)
     func onePortalFails(_ store: Store) throws {
         guard let bench = try Bench(store, name: "ho14_fail") else { return }
         defer { bench.close() }
@@ -250,9 +260,11 @@ struct PerformanceHeldOutMigrationTests {
 
         // Fixed (the constraint dropped), migrate again: mbad completes, nobody else is changed twice.
         try bench.exec(
-            store == .mariadb ? "ALTER TABLE items DROP CONSTRAINT mbad_is_frozen;"
-                : store == .postgres ? "ALTER TABLE items DROP CONSTRAINT mbad_is_frozen;"
-                : "PRAGMA ignore_check_constraints = 1; UPDATE items SET counter = counter WHERE 0;")
+            store == .mariadb
+                ? "ALTER TABLE items DROP CONSTRAINT mbad_is_frozen;"
+                : store == .postgres
+                    ? "ALTER TABLE items DROP CONSTRAINT mbad_is_frozen;"
+                    : "PRAGMA ignore_check_constraints = 1; UPDATE items SET counter = counter WHERE 0;")
         if store == .sqlite {
             // SQLite cannot drop a constraint: rebuild the table without it.
             try bench.exec(
@@ -268,12 +280,14 @@ struct PerformanceHeldOutMigrationTests {
         Self.check(try bench.counters(), active: rows)
     }
 
-    @Test("kill -9 of migrate at random moments, then migrate again: every row changed exactly once, journal and data agree", arguments: Store.allCases)
+    @Test(
+        "kill -9 of migrate at random moments, then migrate again: every row changed exactly once, journal and data agree",
+        arguments: Store.allCases)
     func killedMidMigration(_ store: Store) throws {
         guard let bench = try Bench(store, name: "ho14_kill") else { return }
         defer { bench.close() }
         var rows: [String: Int] = [:]
-        for index in 0..<40 { rows[String(format: "k%03d", index)] = [0, 1, 7, 8, 3_000][index % 5] }
+        for index in 0..<40 { rows[String(format: "k%03d", index)] = [0, 1, 7, 8, 12_000][index % 5] }
         try bench.prepare(rows: rows, batchSize: 7)
         let total = rows.values.reduce(0, +)
         var generator = SystemRandomNumberGenerator()
@@ -283,7 +297,9 @@ struct PerformanceHeldOutMigrationTests {
             let changedBefore = (try? bench.scalar("SELECT COUNT(*) FROM items WHERE counter = 1")) ?? 0
             let deadline = Date().addingTimeInterval(60)
             let target = changedBefore + Int.random(in: 1...max(1, (total - changedBefore) / 3), using: &generator)
-            while process.isRunning && Date() < deadline && ((try? bench.scalar("SELECT COUNT(*) FROM items WHERE counter = 1")) ?? 0) < target {
+            while process.isRunning && Date() < deadline
+                && ((try? bench.scalar("SELECT COUNT(*) FROM items WHERE counter = 1")) ?? 0) < target
+            {
                 usleep(10_000)
             }
             guard process.isRunning else { break }
@@ -373,7 +389,9 @@ struct PerformanceHeldOutMigrationTests {
         #expect(batches.map(\.rows).reduce(0, +) == 85_001, "the log saw every changed row")
         let long = batches.filter { $0.ms > 250 }
         #expect(long.isEmpty, "batches over 250 ms (ms, rows) of \(batches.count): \(long)")
-        print("held-out \(store) cheap rows: \(batches.count) batches, longest \(batches.map(\.ms).max() ?? 0) ms, largest \(batches.map(\.rows).max() ?? 0) rows")
+        print(
+            "held-out \(store) cheap rows: \(batches.count) batches, longest \(batches.map(\.ms).max() ?? 0) ms, largest \(batches.map(\.rows).max() ?? 0) rows"
+        )
     }
 
     @Test(

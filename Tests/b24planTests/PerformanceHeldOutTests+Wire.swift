@@ -118,18 +118,18 @@ struct PerformanceHeldOutWireTests {
 
     static let plans: [String: String] = [
         "1.0.0": """
-            { "app": "acme.wire", "version": "1.0.0", "changelog": { "en": "The first release of the wire test application." },
-              "scopes": ["crm", "placement"],
-              "placements": [ { "placement": "CRM_DEAL_DETAIL_TAB", "handler": "https://app.acme.example/iframe/deal", "title": "DealSync" } ],
-              "events": [ { "event": "ONCRMDEALUPDATE", "handler": "https://app.acme.example/hooks/deal" } ] }
-            """,
+        { "app": "acme.wire", "version": "1.0.0", "changelog": { "en": "The first release of the wire test application." },
+          "scopes": ["crm", "placement"],
+          "placements": [ { "placement": "CRM_DEAL_DETAIL_TAB", "handler": "https://app.acme.example/iframe/deal", "title": "DealSync" } ],
+          "events": [ { "event": "ONCRMDEALUPDATE", "handler": "https://app.acme.example/hooks/deal" } ] }
+        """,
         "1.1.0": """
-            { "app": "acme.wire", "version": "1.1.0", "changelog": { "en": "\(nastyChangelog)" },
-              "scopes": ["crm", "placement"], "notice": { "option": "release_notice" },
-              "placements": [ { "placement": "CRM_DEAL_DETAIL_TAB", "handler": "\(nastyHandler)", "title": "\(nastyTitle)",
-                "description": "a+b c%20d [x]=y&z", "langAll": { "en": { "title": "\(nastyTitle)" }, "ru": { "title": "\(nastyTitleRu)" } } } ],
-              "events": [ { "event": "ONCRMDEALUPDATE", "handler": "https://app.acme.example/hooks/deal?a=1&b=[2]" } ] }
-            """,
+        { "app": "acme.wire", "version": "1.1.0", "changelog": { "en": "\(nastyChangelog)" },
+          "scopes": ["crm", "placement"], "notice": { "option": "release_notice" },
+          "placements": [ { "placement": "CRM_DEAL_DETAIL_TAB", "handler": "\(nastyHandler)", "title": "\(nastyTitle)",
+            "description": "a+b c%20d [x]=y&z", "langAll": { "en": { "title": "\(nastyTitle)" }, "ru": { "title": "\(nastyTitleRu)" } } } ],
+          "events": [ { "event": "ONCRMDEALUPDATE", "handler": "https://app.acme.example/hooks/deal?a=1&b=[2]" } ] }
+        """,
     ]
 
     /// PHP's urldecode: `+` is a space, `%XX` a byte.
@@ -137,7 +137,9 @@ struct PerformanceHeldOutWireTests {
         String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "<not UTF-8: \(text)>"
     }
 
-    @Test("batch commands are method?query with every reserved or non-ASCII character percent-encoded; bodies are JSON with auth; connections are reused")
+    @Test(
+        "batch commands are method?query with every reserved or non-ASCII character percent-encoded; bodies are JSON with auth; connections are reused"
+    )
     func wireFormat() throws {
         let ws = try FarmWorkspace(app: "acme.wire", plans: Self.plans, portals: 24, scopes: "crm,placement")
         defer { ws.close() }
@@ -164,7 +166,9 @@ struct PerformanceHeldOutWireTests {
                 continue
             }
             if (json["auth"] as? String ?? "").isEmpty { problems.append("no auth: \(body.prefix(200))") }
-            guard (record["path"] as? String ?? "").hasSuffix("/batch") || (record["path"] as? String ?? "").contains("/batch?") else { continue }
+            guard (record["path"] as? String ?? "").hasSuffix("/batch") || (record["path"] as? String ?? "").contains("/batch?") else {
+                continue
+            }
             let cmd = json["cmd"] as? [String: Any] ?? [:]
             if cmd.isEmpty { problems.append("batch without cmd: \(body.prefix(200))") }
             for (_, value) in cmd {
@@ -198,10 +202,14 @@ struct PerformanceHeldOutWireTests {
         #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(8))")
         #expect(commands > 0)
         // The values decode, PHP-style, to exactly the plan's strings.
-        for expected in [Self.nastyTitle, Self.nastyTitleRu, Self.nastyHandler, "a+b c%20d [x]=y&z", "https://app.acme.example/hooks/deal?a=1&b=[2]"] {
+        for expected in [
+            Self.nastyTitle, Self.nastyTitleRu, Self.nastyHandler, "a+b c%20d [x]=y&z", "https://app.acme.example/hooks/deal?a=1&b=[2]",
+        ] {
             #expect(decodedValues.contains(expected), "no command value decodes to \(expected)")
         }
-        #expect(decodedValues.contains { $0.contains(Self.nastyChangelog) } || rest.contains { ($0["body"] as? String ?? "").contains("Wire check") },
+        #expect(
+            decodedValues.contains { $0.contains(Self.nastyChangelog) }
+                || rest.contains { ($0["body"] as? String ?? "").contains("Wire check") },
             "the notice's changelog went out intact")
 
         // And the farm, which parses them as PHP does, stored exactly those strings.
@@ -223,7 +231,9 @@ struct PerformanceHeldOutWireTests {
         print("held-out wire: \(rest.count) REST requests, \(commands) batch commands, \(connections.count) connections")
     }
 
-    @Test("access tokens of 1 s: every REST request carries a token the installations table held when it arrived; kill -9 never strands a used token")
+    @Test(
+        "access tokens of 1 s: every REST request carries a token the installations table held when it arrived; kill -9 never strands a used token"
+    )
     func rotatedTokensStoredBeforeUse() throws {
         let portals = 60
         let setup = try FleetTests.Setup(portals: portals, faults: "slow=\(portals)", generate: ["--access-ttl", "1"])
@@ -245,7 +255,9 @@ struct PerformanceHeldOutWireTests {
             for (member, value) in tokens {
                 let access = (value as? [String: Any])?["access_token"] as? String ?? ""
                 if used.contains(access) {
-                    #expect(!check.lost.contains(member), "round \(round): \(member) used its newest token, but the stored refresh token is dead")
+                    #expect(
+                        !check.lost.contains(member),
+                        "round \(round): \(member) used its newest token, but the stored refresh token is dead")
                 }
             }
         }
@@ -253,7 +265,10 @@ struct PerformanceHeldOutWireTests {
         #expect(final.code == 0, "\(final.stdout.suffix(1500))\(final.stderr.suffix(1500))")
         let rest = try proxy.records().filter { $0["tokenStored"] != nil }
         let unstored = rest.filter { ($0["tokenStored"] as? Bool) == false }
-        #expect(unstored.isEmpty, "\(unstored.count) of \(rest.count) REST requests used a token not (yet) in the installations table: \(unstored.prefix(3).map { $0["path"] ?? "" })")
+        #expect(
+            unstored.isEmpty,
+            "\(unstored.count) of \(rest.count) REST requests used a token not (yet) in the installations table: \(unstored.prefix(3).map { $0["path"] ?? "" })"
+        )
         let refreshes = try setup.farm.stats()["refreshes_total"] as? Int ?? 0
         #expect(refreshes >= portals / 2, "tokens were rotated: \(refreshes)")
         print("held-out tokens: \(rest.count) REST requests checked, \(refreshes) refreshes")
