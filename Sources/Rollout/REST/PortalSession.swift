@@ -63,8 +63,25 @@ public final class PortalSession: @unchecked Sendable {
     /// `text` with every token this session has held replaced by `[token]`.
     public func redacted(_ text: String) -> String {
         var text = text
-        for token in heldTokens where text.contains(token) { text = text.replacingOccurrences(of: token, with: "[token]") }
+        for token in heldTokens where Self.bytes(of: &text, contain: token) {
+            text = text.replacingOccurrences(of: token, with: "[token]")
+        }
         return text
+    }
+
+    /// Whether `text`'s UTF-8 holds `token`'s (bytes compared: every outcome text of the fleet is checked,
+    /// and Foundation's `contains` costs a locale-aware search each time).
+    private static func bytes(of text: inout String, contain token: String) -> Bool {
+        var token = token
+        return text.withUTF8 { haystack in
+            token.withUTF8 { needle in
+                guard let first = needle.first, haystack.count >= needle.count else { return false }
+                for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+                    if memcmp(haystack.baseAddress! + start, needle.baseAddress!, needle.count) == 0 { return true }
+                }
+                return false
+            }
+        }
     }
 
     /// The outcome with every token this session has held taken out of its texts.
