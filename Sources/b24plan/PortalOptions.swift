@@ -41,10 +41,13 @@ enum PortalOptions {
         let thread = DatabaseThread(name: "b24plan.installations")
         let installations = InstallationStore(database: database, mapping: config.installations)
         let store = InstallationCredentialStore(installations: installations, thread: thread, storesEndpoints: access == .writing)
+        let health = FleetHealth(tokenURL: config.tokenURL)
         let transport = HTTPClient(environment: environment).transport(
             connectionsPerHost: max(8, parallel * 2), timeout: TimeInterval(requestTimeout))
+        // When portals stop answering, one request to the token URL's host tells a dead network
+        // from a few dead portals (nil for a token URL that is no http(s) URL: nothing vouches).
+        health.useNetworkCheck(TokenURLCheck(transport: transport, tokenURL: config.tokenURL))
         let refresher = TokenRefresher(transport: transport, tokenURL: config.tokenURL, clientID: clientID, clientSecret: secret)
-        let health = FleetHealth(tokenURL: config.tokenURL)
         let clock = SystemClock()
         let keeper = TokenKeeper(refresher: refresher, store: store, clock: clock, health: health, patience: tokenPatience(environment))
         let factory = PortalClientFactory(
