@@ -42,8 +42,11 @@ enum PortalOptions {
         let installations = InstallationStore(database: database, mapping: config.installations)
         let store = InstallationCredentialStore(installations: installations, thread: thread, storesEndpoints: access == .writing)
         let health = FleetHealth(tokenURL: config.tokenURL)
-        let transport = HTTPClient(environment: environment).transport(
-            connectionsPerHost: max(8, parallel * 2), timeout: TimeInterval(requestTimeout))
+        // A request that failed because this process ran out of file descriptors says so and stops
+        // the step naming the limit, not the network.
+        let transport = DescriptorAwareTransport(
+            HTTPClient(environment: environment).transport(connectionsPerHost: max(8, parallel * 2), timeout: TimeInterval(requestTimeout)),
+            onExhausted: { health.outOfFileDescriptors($0) })
         // When portals stop answering, one request to the token URL's host tells a dead network
         // from a few dead portals (nil for a token URL that is no http(s) URL: nothing vouches).
         health.useNetworkCheck(TokenURLCheck(transport: transport, tokenURL: config.tokenURL))

@@ -141,4 +141,33 @@ struct FleetNetworkTests {
         #expect(verdict == .noAnswer("no answer within 0.2 s"))
         #expect(Date().timeIntervalSince(started) < 3)
     }
+
+    @Test("a request that fails while no descriptor can be opened says 'too many open files'; a timeout is not probed")
+    func outOfDescriptors() async throws {
+        let reported = Reported()
+        let failing = ScriptedTransport(handler: { _ in throw TransportError(message: "Couldn't connect to server") })
+        let transport = DescriptorAwareTransport(
+            failing, exhausted: { "this process may open 64 (ulimit -n)" }, onExhausted: { reported.add($0) })
+        let error = await caught { try await transport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:1/")) }
+        #expect("\(try #require(error))" == "too many open files: this process may open 64 (ulimit -n) (Couldn't connect to server)")
+        #expect(reported.values == ["this process may open 64 (ulimit -n)"])
+        let timingOut = DescriptorAwareTransport(
+            ScriptedTransport(handler: { _ in throw TransportError(message: "no answer within 1 s", timedOut: true) }),
+            exhausted: { "exhausted" }, onExhausted: { reported.add($0) })
+        let timeout = await caught { try await timingOut.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:1/")) }
+        #expect((timeout as? TransportError)?.timedOut == true)
+        #expect(reported.values.count == 1)
+        #expect(OpenFiles.exhausted() == nil, "this test process can open a socket")
+        let health = FleetHealth(interruption: Interruption())
+        health.outOfFileDescriptors("this process may open 64 (ulimit -n)")
+        let reason = "\(try #require(health.stopReason))"
+        #expect(reason.contains("ran out of file descriptors") && reason.contains("--parallel") && !reason.contains("DNS"))
+    }
+
+    final class Reported: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [String] = []
+        func add(_ value: String) { lock.withLock { list.append(value) } }
+        var values: [String] { lock.withLock { list } }
+    }
 }

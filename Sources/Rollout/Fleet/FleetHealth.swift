@@ -14,6 +14,7 @@ import Synchronization
 ///   `networkCheckReuse` seconds). No answer there either stops the step: the network or DNS is
 ///   down. An answer means those portals are dead on their own: they end `failed` and the run goes
 ///   on (``FleetHealth+Network.swift``).
+/// - A process out of file descriptors stops it, naming the limit (not the network).
 /// - A store error, rotated tokens that could not be stored, and SIGINT/SIGTERM stop it as well.
 ///
 /// Once stopping, portals end at their next request (``checkpoint()``) and are not recorded.
@@ -174,6 +175,15 @@ public final class FleetHealth: Sendable {
         } else {
             stop(.systemic(refreshMessage(suspect, portals: portals)))
         }
+    }
+
+    /// This process could not open one more file descriptor (`detail`: the limit): requests fail
+    /// for that, not for the network, so the step stops naming it, marking nothing.
+    public func outOfFileDescriptors(_ detail: String) {
+        stop(
+            .systemic(
+                "this process ran out of file descriptors (\(detail)): raise the limit (ulimit -n) or lower --parallel; nothing was marked"
+            ))
     }
 
     /// Records that `memberID` holds rotated tokens the store would not take, and stops the fleet.
