@@ -60,6 +60,18 @@ enum PortalOptions {
             marksInstallations: access == .writing)
     }
 
+    /// Raises the open-file limit for `parallel` portals in flight, or refuses (exit 64) before any
+    /// step when even the hard limit is too low; on PostgreSQL and MySQL/MariaDB the per-portal
+    /// migrations' connections (`--max-connections`) count too.
+    static func reserveOpenFiles(parallel: Int, store: DatabaseURL, arguments: ParsedArguments) throws {
+        var limit = OpenFileBudget(parallel: parallel)
+        switch store {
+        case .sqlite: break
+        case .postgres, .mysql: limit.extraConnections = min(parallel, try arguments.positiveInteger("max-connections") ?? 16)
+        }
+        try limit.reserve()
+    }
+
     /// The token protocol's patience; `B24PLAN_TOKEN_WRITE_PATIENCE` (seconds) shortens the token
     /// write retries for tests of an unwritable store.
     static func tokenPatience(_ environment: [String: String]) -> TokenKeeper.Patience {

@@ -170,4 +170,30 @@ struct FleetNetworkTests {
         func add(_ value: String) { lock.withLock { list.append(value) } }
         var values: [String] { lock.withLock { list } }
     }
+
+    @Test(
+        "open files a run needs: raised towards the hard limit, refused when even that is too low",
+        arguments: [
+            // (parallel, soft, hard, expected)
+            (32, 1024, 1024, OpenFileBudget.Decision.fits(raiseTo: nil)),
+            (128, 64, 64, .tooLow(hard: 64)),
+            (128, 64, 4096, .fits(raiseTo: 1088)),
+            (128, 64, 600, .fits(raiseTo: 600)),
+            (1200, 1024, 1024, .tooLow(hard: 1024)),
+            (1, 1024, UInt64.max, .fits(raiseTo: nil)),
+        ])
+    func openFileBudget(parallel: Int, soft: UInt64, hard: UInt64, expected: OpenFileBudget.Decision) {
+        #expect(OpenFileBudget(parallel: parallel).decide(soft: soft, hard: hard) == expected)
+    }
+
+    @Test("the refusal names the numbers and both remedies in one sentence")
+    func openFileMessage() {
+        let budget = OpenFileBudget(parallel: 128)
+        #expect(budget.needed == OpenFileBudget.fixed + 4 * 128)
+        #expect(
+            budget.message(limit: 64, option: "--parallel")
+                == "--parallel 128 needs about 544 open files but this process may open at most 64 (ulimit -n): "
+                + "raise the limit (ulimit -n 544) or lower --parallel to 8")
+        #expect(!OpenFileBudget(parallel: 1).message(limit: 20, option: nil).contains("--parallel"))
+    }
 }

@@ -147,4 +147,35 @@ struct DeadPortalTests {
         #expect(down.code == 1, "\(down.stdout)\(down.stderr)")
         #expect((down.stdout + down.stderr).contains("check the network and DNS"), "\(down.stdout)\(down.stderr)")
     }
+
+    /// b24plan under `ulimit -n` (soft and hard, or `-Sn`: soft only).
+    static func limited(_ limit: String) -> [String] { ["/bin/bash", "-c", "ulimit \(limit) && exec \"$0\" \"$@\""] }
+
+    @Test("open files: past the hard limit exit 64 before any step; a low soft limit is raised; a run within the limit goes on")
+    func openFileLimit() throws {
+        let setup = try Setup(portals: 20, faults: "")
+        defer { setup.close() }
+        let refused = try CLIRunner.run(
+            ["apply", "--yes", "--parallel", "128", Self.plan], in: setup.folder, environment: setup.environment,
+            under: Self.limited("-n 64"))
+        #expect(refused.code == 64, "\(refused.stdout)\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("--parallel 128 needs about 544 open files but this process may open at most 64 (ulimit -n)"),
+            "\(refused.stderr)")
+        #expect(refused.stderr.contains("ulimit -n 544") && refused.stderr.contains("lower --parallel to 8"), "\(refused.stderr)")
+        #expect(!refused.stdout.contains("portals.reconcile"), "no step ran: \(refused.stdout)")
+        #expect(try setup.states().isEmpty)
+        let drift = try CLIRunner.run(["drift", Self.plan], in: setup.folder, environment: setup.environment, under: Self.limited("-n 64"))
+        #expect(drift.code == 64, "\(drift.stdout)\(drift.stderr)")
+
+        let within = try CLIRunner.run(
+            ["apply", "--yes", "--parallel", "16", Self.plan], in: setup.folder, environment: setup.environment,
+            under: Self.limited("-n 128"))
+        #expect(within.code == 0, "\(within.stdout)\(within.stderr)")
+        #expect(try setup.states().values.filter { $0 == "done" }.count == 20)
+
+        let raised = try CLIRunner.run(
+            ["drift", "--parallel", "128", Self.plan], in: setup.folder, environment: setup.environment, under: Self.limited("-Sn 64"))
+        #expect(raised.code == 0, "a soft limit of 64 is raised for --parallel 128: \(raised.stdout)\(raised.stderr)")
+    }
 }
