@@ -13,7 +13,7 @@ import Synchronization
 ///   `NetworkCheck`: one request to the token URL's host, one at a time, a good verdict kept for
 ///   `networkCheckReuse` seconds). No answer there either stops the step: the network or DNS is
 ///   down. An answer means those portals are dead on their own: they end `failed` and the run goes
-///   on (``FleetHealth+Network.swift``).
+///   on (`FleetHealth+Network.swift`).
 /// - A process out of file descriptors stops it, naming the limit (not the network).
 /// - A store error, rotated tokens that could not be stored, and SIGINT/SIGTERM stop it as well.
 ///
