@@ -104,6 +104,7 @@ struct ApplyCommand: Command {
         // Checked before any step runs (DESIGN §7): a run that would reach the portals needs them.
         if compiled.steps.contains(where: { $0.reconcilesPortals || $0.kind == .portalsScopeAudit }) {
             try PortalOptions.requireCredentials(console.environment)
+            try PortalOptions.reserveOpenFiles(parallel: parallel, store: url, arguments: arguments)
         }
         if compiled.steps.contains(where: { $0.reconcilesPortals || $0.kind == .portalsScopeAudit || $0.kind == .migrateData }) {
             try InstallationStore(database: database, mapping: config.installations).checkShape(

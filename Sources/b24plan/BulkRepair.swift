@@ -52,6 +52,7 @@ struct BulkRepair {
             }
         }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
+        try OpenFileBudget(parallel: parallel).reserve()
         let json = format(arguments) == "json"
         let redactor = KnownSecrets.redactor(environment: console.environment, arguments: arguments).adding(store.url.secrets)
         let lock = try RunLock.acquire(database: database, app: compiled.app)

@@ -42,6 +42,7 @@ struct DriftCommand: Command {
         }
         let parallel = try arguments.positiveInteger("parallel") ?? RolloutEstimate.defaultParallelism
         let whereClause = try PortalOptions.whereClause(arguments)
+        try OpenFileBudget(parallel: parallel).reserve()
         let fleet = try PortalOptions.fleet(
             database: database, journal: nil, config: config, parallel: parallel, arguments: arguments, environment: console.environment,
             access: .readOnly, store: store.url)

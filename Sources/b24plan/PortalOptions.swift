@@ -41,10 +41,16 @@ enum PortalOptions {
         let thread = DatabaseThread(name: "b24plan.installations")
         let installations = InstallationStore(database: database, mapping: config.installations)
         let store = InstallationCredentialStore(installations: installations, thread: thread, storesEndpoints: access == .writing)
-        let transport = HTTPClient(environment: environment).transport(
-            connectionsPerHost: max(8, parallel * 2), timeout: TimeInterval(requestTimeout))
-        let refresher = TokenRefresher(transport: transport, tokenURL: config.tokenURL, clientID: clientID, clientSecret: secret)
         let health = FleetHealth(tokenURL: config.tokenURL)
+        // A request that failed because this process ran out of file descriptors says so and stops
+        // the step naming the limit, not the network.
+        let transport = DescriptorAwareTransport(
+            HTTPClient(environment: environment).transport(connectionsPerHost: max(8, parallel * 2), timeout: TimeInterval(requestTimeout)),
+            onExhausted: { health.outOfFileDescriptors($0) })
+        // When portals stop answering, one request to the token URL's host tells a dead network
+        // from a few dead portals (nil for a token URL that is no http(s) URL: nothing vouches).
+        health.useNetworkCheck(TokenURLCheck(transport: transport, tokenURL: config.tokenURL))
+        let refresher = TokenRefresher(transport: transport, tokenURL: config.tokenURL, clientID: clientID, clientSecret: secret)
         let clock = SystemClock()
         let keeper = TokenKeeper(refresher: refresher, store: store, clock: clock, health: health, patience: tokenPatience(environment))
         let factory = PortalClientFactory(
@@ -52,6 +58,18 @@ enum PortalOptions {
         return PortalFleet(
             installations: installations, journal: journal, client: factory, parallel: parallel, thread: thread,
             marksInstallations: access == .writing)
+    }
+
+    /// Raises the open-file limit for `parallel` portals in flight, or refuses (exit 64) before any
+    /// step when even the hard limit is too low; on PostgreSQL and MySQL/MariaDB the per-portal
+    /// migrations' connections (`--max-connections`) count too.
+    static func reserveOpenFiles(parallel: Int, store: DatabaseURL, arguments: ParsedArguments) throws {
+        var limit = OpenFileBudget(parallel: parallel)
+        switch store {
+        case .sqlite: break
+        case .postgres, .mysql: limit.extraConnections = min(parallel, try arguments.positiveInteger("max-connections") ?? 16)
+        }
+        try limit.reserve()
     }
 
     /// The token protocol's patience; `B24PLAN_TOKEN_WRITE_PATIENCE` (seconds) shortens the token

@@ -66,6 +66,7 @@ struct ReconcileCommand: Command {
         guard let memberIDs, memberIDs.count == 1 else {
             return try BulkRepair(arguments: arguments, console: console, store: store, loaded: loaded).run(memberIDs: memberIDs)
         }
+        try OpenFileBudget(parallel: 1).reserve(option: nil)
         let run =
             try journal.run(app: compiled.app, version: compiled.to)
             ?? journal.openRun(app: compiled.app, version: compiled.to, planSHA256: loaded.planSHA256, state: .incomplete)

@@ -22,6 +22,7 @@ struct WorkerMode {
                     "apply --worker shares a run through a database server (PostgreSQL, MySQL/MariaDB); the state store is \(url.redacted)")
         }
         let compiled = loaded.compiled
+        try PortalOptions.reserveOpenFiles(parallel: parallel, store: url, arguments: arguments)
         let (database, journal) = try StoreOptions.open(url, mode: .create)
         defer { database.close() }
         let fleet = try PortalOptions.fleet(

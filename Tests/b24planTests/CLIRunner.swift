@@ -42,12 +42,14 @@ struct CLIRunner {
 
     /// Runs `b24plan arguments…` in `directory` (default: the package root). Synchronous on purpose:
     /// a child spawned from an async context inherits a blocked signal mask (SWIFT-ON-LINUX.md).
+    /// `under`: a command that runs b24plan (`["/usr/bin/prlimit", "--nofile=64"]`).
     static func run(
-        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], removing: Set<String> = []
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], removing: Set<String> = [],
+        under wrapper: [String] = []
     ) throws -> Output {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        process.executableURL = wrapper.first.map { URL(fileURLWithPath: $0) } ?? binary
+        process.arguments = wrapper.isEmpty ? arguments : wrapper.dropFirst() + [binary.path] + arguments
         process.currentDirectoryURL = directory ?? packageRoot
         process.environment = childEnvironment(environment, removing: removing)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("b24plan-cli-\(UUID().uuidString)")

@@ -9,7 +9,12 @@ import Synchronization
 ///   from the token URL) on `refreshThreshold` different portals with no successful refresh in
 ///   between stop the step: the client secret or the token URL is wrong.
 /// - Requests with no HTTP answer at all on `networkThreshold` different portals, with no answer
-///   from any portal in between, stop it too: the network or DNS is down.
+///   from any portal in between, make it ask whether this machine's network works (a
+///   `NetworkCheck`: one request to the token URL's host, one at a time, a good verdict kept for
+///   `networkCheckReuse` seconds). No answer there either stops the step: the network or DNS is
+///   down. An answer means those portals are dead on their own: they end `failed` and the run goes
+///   on (`FleetHealth+Network.swift`).
+/// - A process out of file descriptors stops it, naming the limit (not the network).
 /// - A store error, rotated tokens that could not be stored, and SIGINT/SIGTERM stop it as well.
 ///
 /// Once stopping, portals end at their next request (``checkpoint()``) and are not recorded.
@@ -49,7 +54,7 @@ public final class FleetHealth: Sendable {
         }
     }
 
-    private struct State {
+    struct State {
         var refreshStreak: Set<String> = []
         var lastRefreshFailure: Suspect?
         var refreshSucceeded = false
@@ -59,20 +64,38 @@ public final class FleetHealth: Sendable {
         var stop: StopReason?
         var unsavedTokens: Set<String> = []
         var onNotice: (@Sendable (String) -> Void)?
+        var network = NetworkEvidence()
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
     public let refreshThreshold: Int
     public let networkThreshold: Int
+    /// Seconds a network check that got an answer stands for the next streaks of silent portals
+    /// (they start no check of their own meanwhile); an outcome is cleared only by evidence that
+    /// came after it, whatever this says.
+    public let networkCheckReuse: Double
     /// The token URL, for messages.
     public let tokenURL: String
     let interruption: Interruption
+    let clock: any RolloutClock
 
-    public init(tokenURL: String = "", refreshThreshold: Int = 3, networkThreshold: Int = 5, interruption: Interruption = .shared) {
+    public init(
+        tokenURL: String = "", refreshThreshold: Int = 3, networkThreshold: Int = 5, networkCheck: (any NetworkCheck)? = nil,
+        networkCheckReuse: Double = 10, clock: any RolloutClock = SystemClock(), interruption: Interruption = .shared
+    ) {
         self.tokenURL = TokenRefresher.redacted(tokenURL)
         self.refreshThreshold = max(1, refreshThreshold)
         self.networkThreshold = max(1, networkThreshold)
+        self.networkCheckReuse = max(0, networkCheckReuse)
+        self.clock = clock
         self.interruption = interruption
+        state.withLock { $0.network.check = networkCheck }
+    }
+
+    /// Sets the network check (built after the fleet's health when the check's transport reports
+    /// to it).
+    public func useNetworkCheck(_ check: (any NetworkCheck)?) {
+        state.withLock { $0.network.check = check }
     }
 
     /// Why the fleet is stopping, or nil while it goes on.
@@ -128,37 +151,39 @@ public final class FleetHealth: Sendable {
         if let reason { stop(reason) }
     }
 
+    /// A portal gave an HTTP answer (any status): evidence that the network works now.
     public func portalAnswered() {
         state.withLock {
             $0.answered = true
             $0.networkStreak = []
+            $0.network.answered()
         }
-    }
-
-    public func portalUnreachable(memberID: String, _ message: String) {
-        let reason = state.withLock { state -> StopReason? in
-            state.networkStreak.insert(memberID)
-            state.lastNetworkError = message
-            guard state.networkStreak.count >= networkThreshold else { return nil }
-            return .systemic(
-                "\(state.networkStreak.count) portals in a row gave no answer (last: \(message)) and none answered in between: "
-                    + "check the network and DNS of this machine; nothing was marked")
-        }
-        if let reason { stop(reason) }
     }
 
     /// At the end of a step: portals failed in a way that may be the whole fleet's (below the
-    /// thresholds), and nothing ever cleared it (no refresh, or no portal answer, succeeded in the
-    /// run). That is no evidence about those portals: stop as a systemic failure, marking nothing.
+    /// thresholds), and nothing cleared it (no refresh succeeded in the run; or, for no answer,
+    /// neither a portal nor the network check answered after it). That is no evidence about those
+    /// portals: stop as a systemic failure, marking nothing.
     public func concludeUncleared(_ suspect: Suspect, portals: Int) {
         if case .network(let message) = suspect {
-            stop(
-                .systemic(
-                    "\(portals) portal\(portals == 1 ? "" : "s") gave no answer (\(message)) and no portal answered in this run: "
-                        + "check the network and DNS of this machine; nothing was marked"))
+            let count = "\(portals) portal\(portals == 1 ? "" : "s")"
+            let check = state.withLock { state in state.network.lastFailedCheck }
+            let text =
+                check.map { "\(count) gave no answer (\(message)) and neither did \($0.target) (\($0.why)): " }
+                ?? "\(count) gave no answer (\(message)) and no portal answered in this run: "
+            stop(.systemic(text + "check the network and DNS of this machine; nothing was marked"))
         } else {
             stop(.systemic(refreshMessage(suspect, portals: portals)))
         }
+    }
+
+    /// This process could not open one more file descriptor (`detail`: the limit): requests fail
+    /// for that, not for the network, so the step stops naming it, marking nothing.
+    public func outOfFileDescriptors(_ detail: String) {
+        stop(
+            .systemic(
+                "this process ran out of file descriptors (\(detail)): raise the limit (ulimit -n) or lower --parallel; nothing was marked"
+            ))
     }
 
     /// Records that `memberID` holds rotated tokens the store would not take, and stops the fleet.

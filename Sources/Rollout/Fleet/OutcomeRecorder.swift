@@ -3,9 +3,11 @@ import PlanStore
 
 /// Decides which portal outcomes the journal gets and hands them to the group commit
 /// (`OutcomeWriter`), without waiting for it. An outcome that may be the whole fleet's failure
-/// rather than the portal's is held until the fleet knows which: queued once a refresh (or any
-/// portal) has succeeded, dropped when the fleet stops for a systemic reason (DESIGN §7: "mark
-/// nothing"). The summary counts committed outcomes only.
+/// rather than the portal's is held until the fleet knows which: queued once a refresh has
+/// succeeded (a wrong secret or token URL), or once the network was shown to work after it (a
+/// portal or the network check answered later: `FleetHealth.networkCleared`); dropped when the
+/// fleet stops for a systemic reason (DESIGN §7: "mark nothing"). The summary counts committed
+/// outcomes only.
 ///
 /// The requests the fleet's sessions sent (`meter`) are added to the journal's requests per second
 /// with the portal results: the seconds that have ended, at most once a second, in a group's
@@ -16,7 +18,8 @@ final class OutcomeRecorder: @unchecked Sendable {
     let stepID: String
     let meter: RequestMeter?
     let writer: OutcomeWriter
-    private var held: [(memberID: String, outcome: PortalOutcome)] = []
+    /// Outcomes held back, each with the fleet's network mark when it came.
+    private var held: [(memberID: String, outcome: PortalOutcome, mark: UInt64)] = []
 
     init(
         fleet: PortalFleet, runID: Int?, stepID: String, meter: RequestMeter? = nil,
@@ -42,39 +45,64 @@ final class OutcomeRecorder: @unchecked Sendable {
         _ = await fleet.thread.run { try journal.addRequestCounts(run: runID, step: stepID, counts) }
     }
 
-    /// Queues the outcome (and held ones it clears) for the journal; never waits for a commit.
-    func handle(_ memberID: String, _ outcome: PortalOutcome) {
+    /// Queues the outcome (and held ones now cleared) for the journal; never waits for a commit.
+    /// Returns whether a failed outcome was queued (the fleet commits it before the next portal).
+    @discardableResult
+    func handle(_ memberID: String, _ outcome: PortalOutcome) -> Bool {
         let health = fleet.health
+        var queuedFailure = false
         if let suspect = outcome.suspect {
-            if health.stopReason != nil {
-                held.append((memberID, outcome))
-                return
+            let mark = health.networkMark
+            if health.stopReason != nil || !cleared(suspect, mark: mark) {
+                held.append((memberID, outcome, mark))
+            } else {
+                writer.enqueue(memberID, outcome)
+                queuedFailure = outcome.state == .failed
             }
-            if !cleared(suspect) {
-                held.append((memberID, outcome))
-                return
-            }
+        } else {
+            writer.enqueue(memberID, outcome)
+            queuedFailure = outcome.state == .failed
         }
-        writer.enqueue(memberID, outcome)
-        let ready = held.filter { $0.outcome.suspect.map(cleared) ?? true }
-        guard !ready.isEmpty, health.stopReason == nil else { return }
-        held.removeAll { item in ready.contains { $0.memberID == item.memberID } }
-        for item in ready { writer.enqueue(item.memberID, item.outcome) }
+        return release() || queuedFailure
     }
 
-    /// At the end: outcomes still held were never cleared (no refresh, or no portal answer,
-    /// succeeded in the run), so they are no evidence about their portals: the fleet stops as a
-    /// systemic failure and nothing is recorded for them (DESIGN §7: "mark nothing").
+    /// Queues the held outcomes that are cleared now; true when it queued any.
+    @discardableResult
+    private func release() -> Bool {
+        guard !held.isEmpty, fleet.health.stopReason == nil else { return false }
+        var kept: [(memberID: String, outcome: PortalOutcome, mark: UInt64)] = []
+        var released = false
+        for item in held {
+            if let suspect = item.outcome.suspect, !cleared(suspect, mark: item.mark) {
+                kept.append(item)
+            } else {
+                writer.enqueue(item.memberID, item.outcome)
+                released = true
+            }
+        }
+        held = kept
+        return released
+    }
+
+    /// At the end: outcomes of portals that gave no answer are cleared when the network works now
+    /// (a network check: those portals are dead on their own, and end failed). What is still held
+    /// was never cleared (no refresh succeeded in the run, or the network check got no answer
+    /// either), so it is no evidence about its portals: the fleet stops as a systemic failure and
+    /// nothing is recorded for them (DESIGN §7: "mark nothing").
     func finish() async {
+        let network = held.filter { if case .network = $0.outcome.suspect { true } else { false } }
+        if fleet.health.stopReason == nil, let newest = network.map(\.mark).max(), await fleet.health.verifyNetwork(after: newest) {
+            release()
+        }
         await writer.close()
         guard fleet.health.stopReason == nil, let suspect = held.first?.outcome.suspect else { return }
-        fleet.health.concludeUncleared(suspect, portals: held.count)
+        fleet.health.concludeUncleared(suspect, portals: held.filter { $0.outcome.suspect?.isRefresh == suspect.isRefresh }.count)
     }
 
     /// Portals held back and not recorded (pending for the next run).
     var unrecorded: [String] { held.map(\.memberID) }
 
-    private func cleared(_ suspect: FleetHealth.Suspect) -> Bool {
-        suspect.isRefresh ? fleet.health.anyRefreshSucceeded : fleet.health.anyPortalAnswered
+    private func cleared(_ suspect: FleetHealth.Suspect, mark: UInt64) -> Bool {
+        suspect.isRefresh ? fleet.health.anyRefreshSucceeded : fleet.health.networkCleared(after: mark)
     }
 }

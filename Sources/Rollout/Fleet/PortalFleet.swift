@@ -148,6 +148,8 @@ public final class PortalFleet: @unchecked Sendable {
                 // A claiming source takes portals a few at a time (a claim is a round trip and a
                 // transaction on the journal), not one each time a portal ends.
                 let refill = running == 0 ? 1 : min(parallel, source.claimGranularity(parallel: parallel))
+                // While the network is being checked (portals stopped answering), no portal starts.
+                await health.waitForNetworkCheck()
                 while !exhausted && parallel - running >= refill && health.stopReason == nil {
                     let batch: PortalBatch
                     do {
@@ -192,11 +194,10 @@ public final class PortalFleet: @unchecked Sendable {
                     await source.giveBack([memberID])
                     continue
                 }
-                recorder.handle(memberID, outcome)
                 // A failure is committed before another portal starts, with every outcome queued
                 // before it: a wave's halt (`rollout.halt`, judged on the committed summary) stops
                 // the fleet at the same portal as when every outcome had its own commit.
-                if outcome.state == .failed { await recorder.writer.flush() }
+                if recorder.handle(memberID, outcome) { await recorder.writer.flush() }
             }
         }
         await recorder.finish()
