@@ -20,10 +20,13 @@ public final class CurlTransport: HTTPTransport, Sendable {
     public let maximumAnswerBytes: Int
     private let loop: CurlLoop
 
-    /// `connectionsPerHost` matters: every portal of a test farm is one host.
+    /// `connectionsPerHost` matters: every portal of a test farm is one host. `idleConnections`
+    /// bounds the connections kept open for reuse (libcurl's cache; default the larger of 64 and
+    /// `connectionsPerHost`): a fleet visits each portal's host once, so a cache the size of the
+    /// portals in flight keeps what can be reused and no more open files.
     public init(
         connectionsPerHost: Int = 64, timeout: TimeInterval = 60, followsRedirects: Bool = false,
-        timeoutOption: String = "--request-timeout", maximumAnswerBytes: Int = 16 << 20
+        timeoutOption: String = "--request-timeout", maximumAnswerBytes: Int = 16 << 20, idleConnections: Int? = nil
     ) {
         self.timeout = timeout
         self.followsRedirects = followsRedirects
@@ -32,7 +35,9 @@ public final class CurlTransport: HTTPTransport, Sendable {
         let settings = CurlLoop.Settings(
             timeoutMilliseconds: max(1, Int(timeout * 1000)), followsRedirects: followsRedirects,
             timeoutMessage: "no answer within \(Int(timeout)) s (\(timeoutOption))", maximumAnswerBytes: self.maximumAnswerBytes)
-        loop = CurlLoop(connectionsPerHost: max(1, connectionsPerHost), settings: settings)
+        loop = CurlLoop(
+            connectionsPerHost: max(1, connectionsPerHost), cachedConnections: max(1, idleConnections ?? max(64, connectionsPerHost)),
+            settings: settings)
     }
 
     deinit { loop.close() }
@@ -174,7 +179,7 @@ private final class CurlLoop: @unchecked Sendable {
         fileprivate var timerDeadline: UInt64?
     #endif
 
-    init(connectionsPerHost: Int, settings: Settings) {
+    init(connectionsPerHost: Int, cachedConnections: Int, settings: Settings) {
         _ = Self.globalInit
         multi = curl_multi_init()
         self.settings = settings
@@ -192,7 +197,7 @@ private final class CurlLoop: @unchecked Sendable {
             }
         #endif
         b24_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, connectionsPerHost)
-        b24_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(64, connectionsPerHost))
+        b24_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, cachedConnections)
         #if os(Linux)
             let context = Unmanaged.passUnretained(self).toOpaque()
             b24_multi_setopt_socketfunction(multi, curlWatchSocket)

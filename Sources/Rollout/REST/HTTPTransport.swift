@@ -57,12 +57,14 @@ public enum HTTPClient: String, Sendable {
 
     /// A transport of this kind; `connectionsPerHost` matters: every portal of a test farm is one host.
     public func transport(
-        connectionsPerHost: Int, timeout: TimeInterval, followsRedirects: Bool = false, timeoutOption: String = "--request-timeout"
+        connectionsPerHost: Int, timeout: TimeInterval, followsRedirects: Bool = false, timeoutOption: String = "--request-timeout",
+        idleConnections: Int? = nil
     ) -> any HTTPTransport {
         switch self {
         case .curl:
             return CurlTransport(
-                connectionsPerHost: connectionsPerHost, timeout: timeout, followsRedirects: followsRedirects, timeoutOption: timeoutOption)
+                connectionsPerHost: connectionsPerHost, timeout: timeout, followsRedirects: followsRedirects, timeoutOption: timeoutOption,
+                idleConnections: idleConnections)
         case .urlsession:
             return URLSessionTransport(
                 connectionsPerHost: connectionsPerHost, timeout: timeout, followsRedirects: followsRedirects, timeoutOption: timeoutOption)
