@@ -68,6 +68,8 @@ public final class FleetHealth: Sendable {
     }
 
     let state = Mutex(State())
+    /// Set once `stop` has recorded a reason (read without the lock).
+    private let stopping = Atomic<Bool>(false)
     public let refreshThreshold: Int
     public let networkThreshold: Int
     /// Seconds a network check that got an answer stands for the next streaks of silent portals
@@ -100,7 +102,8 @@ public final class FleetHealth: Sendable {
 
     /// Why the fleet is stopping, or nil while it goes on.
     public var stopReason: StopReason? {
-        if let reason = state.withLock({ $0.stop }) { return reason }
+        // Asked before every request: no lock while nothing has stopped the fleet.
+        if stopping.load(ordering: .acquiring), let reason = state.withLock({ $0.stop }) { return reason }
         if let signal = interruption.signal { return .interrupted(signal) }
         return nil
     }
@@ -123,6 +126,7 @@ public final class FleetHealth: Sendable {
     /// Stops the fleet (the first reason is kept).
     public func stop(_ reason: StopReason) {
         state.withLock { if $0.stop == nil { $0.stop = reason } }
+        stopping.store(true, ordering: .releasing)
     }
 
     /// Whether some refresh in this run succeeded: then an OAuth 404 is evidence about that portal.
