@@ -36,9 +36,10 @@ public struct Linter: Sendable {
         let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
         sources.reserveCapacity(sources.count + document.plan.migrations.count)
         context.migrationFiles.reserveCapacity(document.plan.migrations.count)
+        let folders = resolver.canonicalFolders(of: document.plan.migrations.map(\.file))
         for (index, migration) in document.plan.migrations.enumerated() {
             do {
-                let source = try resolver.read(migration.file)
+                let source = try resolver.read(migration.file, canonicalFolders: folders)
                 context.migrationFiles[index] = source
                 sources[source.path] = source
             } catch {

@@ -39,6 +39,22 @@ public struct MigrationFileResolver: Sendable {
 
     /// Where `file` (as the plan gives it) is, or why it may not be read. Reads no file's bytes.
     public func resolve(_ file: String) throws(MigrationFileError) -> Resolved {
+        let (path, root) = try pathInsideByName(file)
+        let canonical: String
+        do {
+            canonical = try Self.canonical(path, in: fileSystem)
+        } catch {
+            throw .unreadable(file: file, reason: error.reason)
+        }
+        guard Self.isInside(canonical, root) else {
+            throw .linksOutsideProject(file: file, target: canonical, projectRoot: root)
+        }
+        return Resolved(path: path, canonicalPath: canonical)
+    }
+
+    /// The plan's folder joined with `file`, and the project root, when `file` is relative and
+    /// stays inside the project by name (nothing outside is touched to find out).
+    private func pathInsideByName(_ file: String) throws(MigrationFileError) -> (path: String, root: String) {
         let path = FilePath.join(planDirectory, file)
         let folders: Folders
         do {
@@ -52,20 +68,48 @@ public struct MigrationFileResolver: Sendable {
         guard Self.isInside(FilePath.join(folders.plan, file), root) else {
             throw .outsideProject(file: file, projectRoot: root)
         }
-        let canonical: String
-        do {
-            canonical = try Self.canonical(path, in: fileSystem)
-        } catch {
-            throw .unreadable(file: file, reason: error.reason)
-        }
-        guard Self.isInside(canonical, root) else {
-            throw .linksOutsideProject(file: file, target: canonical, projectRoot: root)
-        }
-        return Resolved(path: path, canonicalPath: canonical)
+        return (path, root)
     }
 
     /// The bytes of `file`, named by its joined path; refused files are not read.
     public func read(_ file: String) throws(MigrationFileError) -> SourceFile {
+        try read(file, canonicalFolders: canonicalFolders(of: [file]))
+    }
+
+    /// The canonical path of each folder (as joined with the plan's folder) holding one of `files`
+    /// that stays inside the project by name, where it resolves: found once for many files.
+    public func canonicalFolders(of files: [String]) -> [String: String] {
+        var canonical: [String: String] = [:]
+        var unresolved: Set<String> = []
+        for file in files {
+            guard let (path, _) = try? pathInsideByName(file) else { continue }
+            let folder = FilePath.directory(of: path)
+            guard canonical[folder] == nil, !unresolved.contains(folder) else { continue }
+            if let resolved = try? Self.canonical(folder.isEmpty ? "." : folder, in: fileSystem) {
+                canonical[folder] = resolved
+            } else {
+                unresolved.insert(folder)
+            }
+        }
+        return canonical
+    }
+
+    /// `read(_:)` given `canonicalFolders(of:)`: a file that is no symbolic link, in a folder whose
+    /// canonical path is known and inside the project, is read by that path and its name without
+    /// resolving it again (`FileSystem.readUnlinked`); any other is resolved first, as `resolve` does.
+    public func read(_ file: String, canonicalFolders: [String: String]) throws(MigrationFileError) -> SourceFile {
+        let (path, root) = try pathInsideByName(file)
+        let name = FilePath.fileName(of: path)
+        if name != ".", name != "..", let folder = canonicalFolders[FilePath.directory(of: path)] {
+            let canonical = folder == "/" ? "/" + name : folder + "/" + name
+            if Self.isInside(canonical, root) {
+                switch fileSystem.readUnlinked(canonical) {
+                case .bytes(let bytes): return SourceFile(path: path, bytes: bytes)
+                case .failed(let error): throw .unreadable(file: file, reason: error.reason)
+                case .unavailable: break
+                }
+            }
+        }
         let resolved = try resolve(file)
         do {
             return SourceFile(path: resolved.path, bytes: try fileSystem.read(resolved.canonicalPath))
