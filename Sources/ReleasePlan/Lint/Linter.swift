@@ -34,17 +34,13 @@ public struct Linter: Sendable {
         var context = LintContext(document: document, previous: previous.document, previousSource: previous.source, folder: folder)
         context.releaseStatus = ReleaseStatus.of(document, folder: folder, history: history, newest: previous.storeNewest)
         let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
-        sources.reserveCapacity(sources.count + document.plan.migrations.count)
-        context.migrationFiles.reserveCapacity(document.plan.migrations.count)
-        let folders = resolver.canonicalFolders(of: document.plan.migrations.map(\.file))
-        for (index, migration) in document.plan.migrations.enumerated() {
-            do {
-                let source = try resolver.read(migration.file, canonicalFolders: folders)
-                context.migrationFiles[index] = source
-                sources[source.path] = source
-            } catch {
-                context.migrationFileErrors[index] = error
-            }
+        let migrationFiles = MigrationFileBatch.read(document.plan.migrations.map(\.file), with: resolver)
+        context.migrationFiles = migrationFiles.files
+        context.migrationFileErrors = migrationFiles.errors
+        context.migrationDigests = migrationFiles.digests
+        sources.reserveCapacity(sources.count + migrationFiles.files.count)
+        for index in document.plan.migrations.indices {
+            if let source = migrationFiles.files[index] { sources[source.path] = source }
         }
         for family in LintRegistry.families {
             diagnostics += family.check(context)

@@ -43,7 +43,7 @@ struct MigrationRules: LintRule {
                 continue
             }
             guard let file = context.migrationFiles[index] else { continue }
-            let digest = SHA256.hex(file.bytes)
+            let digest = context.migrationDigests[index] ?? SHA256.hex(file.bytes)
             if let declared = migration.sha256, let published = publishedDigests[migration.id] ?? nil,
                 declared.lowercased() == published, declared.lowercased() != digest
             {

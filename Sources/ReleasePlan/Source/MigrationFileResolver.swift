@@ -82,9 +82,8 @@ public struct MigrationFileResolver: Sendable {
         var canonical: [String: String] = [:]
         var unresolved: Set<String> = []
         for file in files {
-            guard let (path, _) = try? pathInsideByName(file) else { continue }
-            let folder = FilePath.directory(of: path)
-            guard canonical[folder] == nil, !unresolved.contains(folder) else { continue }
+            let folder = FilePath.directory(of: FilePath.join(planDirectory, file))
+            guard canonical[folder] == nil, !unresolved.contains(folder), (try? pathInsideByName(file)) != nil else { continue }
             if let resolved = try? Self.canonical(folder.isEmpty ? "." : folder, in: fileSystem) {
                 canonical[folder] = resolved
             } else {
@@ -142,8 +141,18 @@ public struct MigrationFileResolver: Sendable {
 
     /// Whether the absolute `path` is `root` or below it (component-wise, so /ab is not inside /a).
     static func isInside(_ path: String, _ root: String) -> Bool {
+        if FilePath.isNormal(path), FilePath.isNormal(root) {
+            // ASCII, where bytes are characters: compared without building `root + "/"`.
+            return root == "/" || Self.hasFolderPrefix(path.utf8, root.utf8)
+        }
         let path = FilePath.normalize(path)
         let root = FilePath.normalize(root)
         return root == "/" || path == root || path.hasPrefix(root + "/")
+    }
+
+    /// Whether `path` is `root` or starts with `root` and a slash.
+    private static func hasFolderPrefix(_ path: String.UTF8View, _ root: String.UTF8View) -> Bool {
+        guard path.count >= root.count, path.starts(with: root) else { return false }
+        return path.count == root.count || path[path.index(path.startIndex, offsetBy: root.count)] == UInt8(ascii: "/")
     }
 }
