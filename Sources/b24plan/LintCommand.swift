@@ -83,7 +83,11 @@ struct LintCommand: Command {
                 }
             }
             diagnostics += result.diagnostics
-            sources.merge(result.sources) { first, _ in first }
+            if sources.isEmpty {
+                sources = result.sources  // the common case of one plan: no copy of every entry
+            } else {
+                sources.merge(result.sources) { first, _ in first }
+            }
         }
         switch format(arguments) {
         case "json":

@@ -25,16 +25,22 @@ public struct Linter: Sendable {
             return Result(diagnostics: Diagnostic.sortedForOutput(loaded.diagnostics), sources: sources, context: nil)
         }
         var diagnostics = loaded.diagnostics
-        let folder = PlanFolder.scan(beside: path, scheme: document.plan.versioning, fileSystem: fileSystem)
-        let locator = PreviousPlanLocator(fileSystem: fileSystem)
-        let previous = locator.locate(for: document, against: againstPath, history: history, in: folder)
+        // The previous plan (with the folder beside the plan) and the migration files need nothing
+        // from each other: they are read at once, on every core.
+        let fileSystem = fileSystem
+        nonisolated(unsafe) var found: (folder: PlanFolder, previous: PreviousPlanLocator.Result)?
+        let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
+        let migrationFiles = MigrationFileBatch.read(document.plan.migrations.map(\.file), with: resolver) {
+            let folder = PlanFolder.scan(beside: path, scheme: document.plan.versioning, fileSystem: fileSystem)
+            let locator = PreviousPlanLocator(fileSystem: fileSystem)
+            found = (folder, locator.locate(for: document, against: againstPath, history: history, in: folder))
+        }
+        guard let (folder, previous) = found else { preconditionFailure("the previous plan was not looked for") }
         diagnostics += previous.diagnostics
         if let source = previous.document?.source { sources[source.path] = source }
 
         var context = LintContext(document: document, previous: previous.document, previousSource: previous.source, folder: folder)
         context.releaseStatus = ReleaseStatus.of(document, folder: folder, history: history, newest: previous.storeNewest)
-        let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
-        let migrationFiles = MigrationFileBatch.read(document.plan.migrations.map(\.file), with: resolver)
         context.migrationFiles = migrationFiles.files
         context.migrationFileErrors = migrationFiles.errors
         context.migrationDigests = migrationFiles.digests
@@ -42,8 +48,10 @@ public struct Linter: Sendable {
         for index in document.plan.migrations.indices {
             if let source = migrationFiles.files[index] { sources[source.path] = source }
         }
-        for family in LintRegistry.families {
-            diagnostics += family.check(context)
+        // The rule families are independent of each other; their findings keep the registry's order.
+        let checked = context
+        for findings in ConcurrentWork.map(LintRegistry.families.count, { LintRegistry.families[$0].check(checked) }) {
+            diagnostics += findings
         }
         diagnostics = SuppressionRules.apply(document.plan.suppress, to: diagnostics, in: context)
         return Result(diagnostics: Diagnostic.sortedForOutput(diagnostics), sources: sources, context: context)

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A plan's migration files, each read once and hashed as it is read, on every core: a release
 /// with 2,000 migrations reads 2,000 files, and most of the time per file is the system calls.
 public struct MigrationFileBatch: Sendable {
@@ -13,44 +11,39 @@ public struct MigrationFileBatch: Sendable {
     /// Files per task: enough to make a task worth scheduling, few enough to share the files out.
     static let filesPerTask = 64
 
-    /// Reads `files` (as a plan's migrations give them) through `resolver`. Refused files are not read.
-    public static func read(_ files: [String], with resolver: MigrationFileResolver) -> MigrationFileBatch {
+    /// Reads `files` (as a plan's migrations give them) through `resolver`. Refused files are not
+    /// read. `alongside` runs as one more task among the reads, the first to start: work that
+    /// needs nothing from the files (the linter loads the previous plan meanwhile).
+    public static func read(
+        _ files: [String], with resolver: MigrationFileResolver, alongside: @Sendable () -> Void = {}
+    ) -> MigrationFileBatch {
         let folders = resolver.canonicalFolders(of: files)
-        var outcomes = [Outcome?](repeating: nil, count: files.count)
         let tasks = (files.count + filesPerTask - 1) / filesPerTask
-        outcomes.withUnsafeMutableBufferPointer { buffer in
-            // Each task writes only its own slots, and all are done when concurrentPerform returns.
-            nonisolated(unsafe) let outcomes = buffer
-            let readTask = { @Sendable (task: Int) in
-                for index in task * filesPerTask..<min(files.count, (task + 1) * filesPerTask) {
-                    outcomes[index] = Outcome(files[index], resolver: resolver, folders: folders)
-                }
+        let read = ConcurrentWork.map(1 + tasks) { task -> [Outcome] in
+            guard task > 0 else {
+                alongside()
+                return []
             }
-            if tasks > 1 {
-                DispatchQueue.concurrentPerform(iterations: tasks, execute: readTask)
-            } else {
-                for task in 0..<tasks { readTask(task) }
-            }
+            let indices = (task - 1) * filesPerTask..<min(files.count, task * filesPerTask)
+            return indices.map { Outcome(files[$0], resolver: resolver, folders: folders) }
         }
         var batch = MigrationFileBatch()
         batch.files.reserveCapacity(files.count)
         batch.digests.reserveCapacity(files.count)
-        for (index, outcome) in outcomes.enumerated() {
+        for (index, outcome) in read.joined().enumerated() {
             switch outcome {
-            case .read(let source, let digest)?:
+            case .read(let source, let digest):
                 batch.files[index] = source
                 batch.digests[index] = digest
-            case .refused(let error)?:
+            case .refused(let error):
                 batch.errors[index] = error
-            case nil:
-                break
             }
         }
         return batch
     }
 
     /// What became of one file.
-    private enum Outcome {
+    private enum Outcome: Sendable {
         case read(SourceFile, digest: String)
         case refused(MigrationFileError)
 
