@@ -16,6 +16,50 @@ struct HandlerURL: Equatable {
     static let specialSchemes: Set<String> = ["http", "https", "ws", "wss", "ftp"]
 
     init(_ text: String) {
+        if let host = Self.plainHTTPSHost(text) {
+            // What `init(parsing:)` reads too, without its scalar arrays: a hot path in big plans.
+            self.init(scheme: "https", host: host, problems: [])
+        } else {
+            self.init(parsing: text)
+        }
+    }
+
+    private init(scheme: String, host: String?, problems: [HandlerURLProblem]) {
+        self.scheme = scheme
+        self.host = host
+        self.problems = problems
+    }
+
+    /// The host of `https://host` or `https://host/…` written plainly: the host of lowercase ASCII
+    /// letters, digits, `-` and `.`, its last label no number (so no IPv4 address), then nothing or a
+    /// path, query or fragment of printable ASCII without a backslash. A browser reads such a URL as
+    /// written, with nothing for B24P207 to report. Nil for any other text.
+    static func plainHTTPSHost(_ text: String) -> String? {
+        let bytes = text.utf8
+        let scheme = "https://".utf8
+        guard bytes.starts(with: scheme) else { return nil }
+        let hostStart = bytes.index(bytes.startIndex, offsetBy: scheme.count)
+        var hostEnd = hostStart
+        while hostEnd != bytes.endIndex {
+            let byte = bytes[hostEnd]
+            let isHostByte =
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+            guard isHostByte else { break }
+            hostEnd = bytes.index(after: hostEnd)
+        }
+        guard hostEnd != hostStart else { return nil }
+        if hostEnd != bytes.endIndex {
+            guard [UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#")].contains(bytes[hostEnd]),
+                bytes[hostEnd...].allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") })
+            else { return nil }
+        }
+        let host = String(text[hostStart..<hostEnd])
+        return WHATWGHost.endsInANumber(host) ? nil : host
+    }
+
+    /// The URL as the WHATWG URL Standard reads it, with every problem B24P207 reports.
+    init(parsing text: String) {
         scheme = ""
         host = nil
         problems = []
@@ -132,6 +176,8 @@ struct HandlerURL: Equatable {
     var isLoopback: Bool {
         guard let host = host.map(Self.withoutRootDot) else { return false }
         if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        // Four parts, the first one 127: nothing else to look at without that start.
+        guard host.utf8.starts(with: "127.".utf8) else { return false }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127"
             && parts.allSatisfy { part in
@@ -142,12 +188,22 @@ struct HandlerURL: Equatable {
     /// Whether the host matches a `handlerHosts` entry: exactly (case-insensitive, port ignored, a
     /// trailing root dot ignored), or `*.example.com` for any subdomain of example.com.
     func matches(_ pattern: String) -> Bool {
-        guard let host = host.map(Self.withoutRootDot) else { return false }
+        matches(normalizedPattern: Self.normalizedPattern(pattern))
+    }
+
+    /// A `handlerHosts` entry as `matches` compares it: lowercased, without a port or a trailing
+    /// root dot. Computed once per entry, not once per handler.
+    static func normalizedPattern(_ pattern: String) -> String {
         var pattern = pattern.lowercased()
         if let colon = pattern.lastIndex(of: ":"), !pattern.contains("]"), pattern.filter({ $0 == ":" }).count == 1 {
             pattern = String(pattern[..<colon])
         }
-        pattern = Self.withoutRootDot(pattern)
+        return Self.withoutRootDot(pattern)
+    }
+
+    /// `matches` with the entry already normalized (`normalizedPattern`).
+    func matches(normalizedPattern pattern: String) -> Bool {
+        guard let host = host.map(Self.withoutRootDot) else { return false }
         if pattern.hasPrefix("*.") {
             let suffix = pattern.dropFirst(1)
             return host.hasSuffix(suffix) && host.count > suffix.count
