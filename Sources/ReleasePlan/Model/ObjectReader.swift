@@ -160,11 +160,18 @@ struct ObjectReader {
             context.wrongType(node, at: path / key, expected: "a string")
             return nil
         }
-        if nonEmpty && text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+        if nonEmpty && Self.isBlank(text) {
             context.badValue(node, at: path / key, PlanMessages.emptyString(path / key))
             return nil
         }
         return text
+    }
+
+    /// Whether the text is empty or white space only. A first byte that is printable ASCII other
+    /// than a space answers at once (no Unicode property lookups for every name and file).
+    static func isBlank(_ text: String) -> Bool {
+        if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
+        return text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 
     func integer(_ key: String, minimum: Int) -> Int? {
