@@ -241,8 +241,11 @@ struct ObjectReader {
         }
         var decoded: [Element] = []
         var indices: [Int] = []
+        decoded.reserveCapacity(elements.count)
+        indices.reserveCapacity(elements.count)
+        let arrayPath = path / key
         for (index, element) in elements.enumerated() {
-            guard let value = decode(element, path / key / index) else { continue }
+            guard let value = decode(element, arrayPath / index) else { continue }
             decoded.append(value)
             indices.append(index)
         }
