@@ -10,6 +10,9 @@ public struct JSONParser {
     public struct Result: Sendable {
         public var root: JSONNode?
         public var diagnostics: [Diagnostic]
+        /// Whether any number read is beyond a `Double` (`JSONNode.isNumberOutOfRange`): when
+        /// not, the decoder need not look for one in the tree.
+        public var hasNumberOutOfRange = false
     }
 
     public static func parse(_ source: SourceFile) -> Result {
@@ -22,6 +25,7 @@ public struct JSONParser {
     var position: Int
     var depth = 0
     var diagnostics: [Diagnostic] = []
+    var hasNumberOutOfRange = false
 
     init(source: SourceFile) {
         self.source = source
@@ -47,14 +51,14 @@ public struct JSONParser {
         skipTrivia()
         if isAtEnd {
             error(JSONSyntaxMessages.emptyDocument, at: position, length: 0)
-            return Result(root: nil, diagnostics: diagnostics)
+            return Result(root: nil, diagnostics: diagnostics, hasNumberOutOfRange: hasNumberOutOfRange)
         }
         let root = parseValue()
         skipTrivia()
         if !isAtEnd && !gaveUp {
             error(JSONSyntaxMessages.contentAfterDocument, at: position)
         }
-        return Result(root: root, diagnostics: diagnostics)
+        return Result(root: root, diagnostics: diagnostics, hasNumberOutOfRange: hasNumberOutOfRange)
     }
 
     // MARK: Values
@@ -267,6 +271,7 @@ public struct JSONParser {
         if !JSONNumberGrammar.isValid(bytes[start..<position]) {
             error(JSONSyntaxMessages.invalidNumber(text), at: start, length: position - start)
         }
+        if !hasNumberOutOfRange && JSONNode.isOutOfRange(text) { hasNumberOutOfRange = true }
         return JSONNode(.number(text), range: SourceRange(start: start, end: position))
     }
 
