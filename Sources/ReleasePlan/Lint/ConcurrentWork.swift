@@ -17,4 +17,9 @@ enum ConcurrentWork {
         }
         return results.map { $0! }
     }
+
+    /// Runs `first` and `second` at once (on two threads when there are two cores).
+    static func both(_ first: @Sendable () -> Void, _ second: @Sendable () -> Void) {
+        _ = map(2) { $0 == 0 ? first() : second() }
+    }
 }

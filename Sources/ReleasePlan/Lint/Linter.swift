@@ -19,20 +19,26 @@ public struct Linter: Sendable {
     /// `history` is what the state store recorded as published (nil: no store); see `PublishedHistory`.
     public func lint(path: String, against againstPath: String? = nil, history: PublishedHistory? = nil) -> Result {
         var sources: [String: SourceFile] = [:]
-        let loaded = PlanLoader(fileSystem: fileSystem).load(path)
+        // The plan, and meanwhile the folder beside it with the plan likely to be its previous one.
+        let fileSystem = fileSystem
+        nonisolated(unsafe) var planLoad: PlanLoader.Result?
+        nonisolated(unsafe) var prefetch: PreviousPlanPrefetch?
+        ConcurrentWork.both(
+            { planLoad = PlanLoader(fileSystem: fileSystem).load(path) },
+            { prefetch = PreviousPlanPrefetch.run(path: path, against: againstPath, history: history, fileSystem: fileSystem) })
+        guard let loaded = planLoad, let prefetch else { preconditionFailure("the plan was not loaded") }
         if let source = loaded.source { sources[path] = source }
         guard let document = loaded.document else {
             return Result(diagnostics: Diagnostic.sortedForOutput(loaded.diagnostics), sources: sources, context: nil)
         }
         var diagnostics = loaded.diagnostics
-        // The previous plan (with the folder beside the plan) and the migration files need nothing
-        // from each other: they are read at once, on every core.
-        let fileSystem = fileSystem
+        // The previous plan is chosen (from what was loaded in advance) while the migration files are read.
         nonisolated(unsafe) var found: (folder: PlanFolder, previous: PreviousPlanLocator.Result)?
         let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
         let migrationFiles = MigrationFileBatch.read(document.plan.migrations.map(\.file), with: resolver) {
-            let folder = PlanFolder.scan(beside: path, scheme: document.plan.versioning, fileSystem: fileSystem)
-            let locator = PreviousPlanLocator(fileSystem: fileSystem)
+            let folder = prefetch.folder(for: document.plan, beside: path, fileSystem: fileSystem)
+            var locator = PreviousPlanLocator(fileSystem: fileSystem)
+            locator.preloaded = prefetch.loaded
             found = (folder, locator.locate(for: document, against: againstPath, history: history, in: folder))
         }
         guard let (folder, previous) = found else { preconditionFailure("the previous plan was not looked for") }
