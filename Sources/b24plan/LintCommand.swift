@@ -83,6 +83,7 @@ struct LintCommand: Command {
                 }
             }
             diagnostics += result.diagnostics
+            if files.count == 1 { ProcessLifetime.keep(result) }
             if sources.isEmpty {
                 sources = result.sources  // the common case of one plan: no copy of every entry
             } else {
