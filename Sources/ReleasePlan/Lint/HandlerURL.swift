@@ -35,26 +35,29 @@ struct HandlerURL: Equatable {
     /// path, query or fragment of printable ASCII without a backslash. A browser reads such a URL as
     /// written, with nothing for B24P207 to report. Nil for any other text.
     static func plainHTTPSHost(_ text: String) -> String? {
-        let bytes = text.utf8
+        text.utf8.withContiguousStorageIfAvailable(plainHTTPSHost) ?? nil
+    }
+
+    private static func plainHTTPSHost(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         let scheme = "https://".utf8
-        guard bytes.starts(with: scheme) else { return nil }
-        let hostStart = bytes.index(bytes.startIndex, offsetBy: scheme.count)
+        guard bytes.count > scheme.count, bytes.starts(with: scheme) else { return nil }
+        let hostStart = scheme.count
         var hostEnd = hostStart
-        while hostEnd != bytes.endIndex {
+        while hostEnd < bytes.count {
             let byte = bytes[hostEnd]
             let isHostByte =
                 (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
             guard isHostByte else { break }
-            hostEnd = bytes.index(after: hostEnd)
+            hostEnd += 1
         }
-        guard hostEnd != hostStart else { return nil }
-        if hostEnd != bytes.endIndex {
-            guard [UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#")].contains(bytes[hostEnd]),
-                bytes[hostEnd...].allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") })
-            else { return nil }
+        guard hostEnd > hostStart else { return nil }
+        if hostEnd < bytes.count {
+            let separator = bytes[hostEnd]
+            guard separator == UInt8(ascii: "/") || separator == UInt8(ascii: "?") || separator == UInt8(ascii: "#") else { return nil }
+            for byte in bytes[hostEnd...] where byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\\") { return nil }
         }
-        let host = String(text[hostStart..<hostEnd])
+        let host = String(decoding: UnsafeBufferPointer(rebasing: bytes[hostStart..<hostEnd]), as: UTF8.self)
         return WHATWGHost.endsInANumber(host) ? nil : host
     }
 
@@ -175,7 +178,7 @@ struct HandlerURL: Equatable {
     /// localhost, 127.0.0.0/8 and ::1: hosts a developer's machine serves, exempt from https and handlerHosts.
     var isLoopback: Bool {
         guard let host = host.map(Self.withoutRootDot) else { return false }
-        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        if host == "localhost" || Self.hasSuffix(host, ".localhost") || host == "::1" { return true }
         // Four parts, the first one 127: nothing else to look at without that start.
         guard host.utf8.starts(with: "127.".utf8) else { return false }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
@@ -209,6 +212,13 @@ struct HandlerURL: Equatable {
             return host.hasSuffix(suffix) && host.count > suffix.count
         }
         return host == pattern
+    }
+
+    /// `String.hasSuffix`, compared byte by byte for an ASCII text (where bytes are characters).
+    private static func hasSuffix(_ text: String, _ suffix: String) -> Bool {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.hasSuffix(suffix) }
+        let bytes = text.utf8
+        return bytes.count >= suffix.utf8.count && bytes.dropFirst(bytes.count - suffix.utf8.count).elementsEqual(suffix.utf8)
     }
 
     /// `app.acme.example.` and `app.acme.example` are the same DNS name.

@@ -86,6 +86,8 @@ struct HandlerURLTests {
         #expect(HandlerURL("http://[0:0:0:0:0:0:0:1]/h").isLoopback)
         #expect(HandlerURL("http://localhost./h").isLoopback)
         #expect(!HandlerURL("http://127.attacker.example/h").isLoopback)
+        #expect(HandlerURL("http://app.localhost/h").isLoopback && HandlerURL("http://app.localhost./h").isLoopback)
+        #expect(!HandlerURL("http://applocalhost/h").isLoopback && !HandlerURL("https://localhost.example/h").isLoopback)
         // The backslash ends the authority: a browser calls localhost (B24P207 still reports the backslash).
         #expect(HandlerURL("http://localhost\\@evil.example/h").isLoopback)
     }
