@@ -4,9 +4,18 @@ public enum PlanDiff {
     public static func changes(from previous: Plan, to plan: Plan) -> [PlanChange] {
         var changes: [PlanChange] = []
         changes += scopeChanges(previous, plan)
-        changes += BindingDiff.placements(previous.placements, plan.placements)
-        changes += BindingDiff.events(previous.events, plan.events)
-        changes += migrationChanges(previous, plan)
+        // Placements, events and migrations: compared at once, on every core, when long enough to be worth it.
+        let lists: [@Sendable () -> [PlanChange]] = [
+            { BindingDiff.placements(previous.placements, plan.placements) },
+            { BindingDiff.events(previous.events, plan.events) },
+            { migrationChanges(previous, plan) },
+        ]
+        let size = [previous, plan].reduce(0) { $0 + $1.placements.count + $1.events.count + $1.migrations.count }
+        if size > 500 {
+            changes += ConcurrentWork.map(lists.count) { lists[$0]() }.joined()
+        } else {
+            for list in lists { changes += list() }
+        }
         changes += monetizationChanges(previous, plan)
         changes += minimumVersionChanges(previous, plan)
         changes += setChanges(
