@@ -26,6 +26,11 @@ public struct JSONParser {
     var depth = 0
     var diagnostics: [Diagnostic] = []
     var hasNumberOutOfRange = false
+    /// Members and elements of the objects and arrays being read, innermost last: each container
+    /// takes its own into one array of the exact size when it closes (an array grown one append at
+    /// a time was three or four allocations per small object).
+    var openMembers: [JSONMember] = []
+    var openElements: [JSONNode] = []
 
     init(source: SourceFile) {
         self.source = source
@@ -93,23 +98,23 @@ public struct JSONParser {
         position += 1
         guard enterNesting(at: open) else { return nil }
         defer { depth -= 1 }
-        var members: [JSONMember] = []
+        let firstMember = openMembers.count
         var lastComma: Int?
         while !gaveUp {
             skipTrivia()
             if isAtEnd {
                 error(JSONSyntaxMessages.unterminatedObject, at: open)
-                return JSONNode(.object(members), range: SourceRange(start: open, end: position))
+                return JSONNode(.object(closeMembers(from: firstMember)), range: SourceRange(start: open, end: position))
             }
             if current == ASCII.closeBrace {
                 if let comma = lastComma { error(JSONSyntaxMessages.trailingCommaInObject, at: comma) }
                 position += 1
-                return JSONNode(.object(members), range: SourceRange(start: open, end: position))
+                return JSONNode(.object(closeMembers(from: firstMember)), range: SourceRange(start: open, end: position))
             }
             if current == ASCII.closeBracket {
                 error(JSONSyntaxMessages.mismatchedClose(expected: "}", found: "]"), at: position)
                 position += 1
-                return JSONNode(.object(members), range: SourceRange(start: open, end: position))
+                return JSONNode(.object(closeMembers(from: firstMember)), range: SourceRange(start: open, end: position))
             }
             if current == ASCII.comma {
                 error(JSONSyntaxMessages.extraComma, at: position)
@@ -117,7 +122,7 @@ public struct JSONParser {
                 position += 1
                 continue
             }
-            if let member = parseMember() { members.append(member) }
+            if let member = parseMember() { openMembers.append(member) }
             skipTrivia()
             lastComma = nil
             if current == ASCII.comma {
@@ -133,7 +138,7 @@ public struct JSONParser {
                 if current == ASCII.comma { position += 1 }
             }
         }
-        return JSONNode(.object(members), range: SourceRange(start: open, end: position))
+        return JSONNode(.object(closeMembers(from: firstMember)), range: SourceRange(start: open, end: position))
     }
 
     mutating func parseMember() -> JSONMember? {
@@ -180,7 +185,7 @@ public struct JSONParser {
         position += 1
         guard enterNesting(at: open) else { return nil }
         defer { depth -= 1 }
-        var elements: [JSONNode] = []
+        let firstElement = openElements.count
         var lastComma: Int?
         while !gaveUp {
             skipTrivia()
@@ -191,12 +196,12 @@ public struct JSONParser {
             if current == ASCII.closeBracket {
                 if let comma = lastComma { error(JSONSyntaxMessages.trailingCommaInArray, at: comma) }
                 position += 1
-                return JSONNode(.array(elements), range: SourceRange(start: open, end: position))
+                return JSONNode(.array(closeElements(from: firstElement)), range: SourceRange(start: open, end: position))
             }
             if current == ASCII.closeBrace {
                 error(JSONSyntaxMessages.mismatchedClose(expected: "]", found: "}"), at: position)
                 position += 1
-                return JSONNode(.array(elements), range: SourceRange(start: open, end: position))
+                return JSONNode(.array(closeElements(from: firstElement)), range: SourceRange(start: open, end: position))
             }
             if current == ASCII.comma {
                 error(JSONSyntaxMessages.extraComma, at: position)
@@ -205,7 +210,7 @@ public struct JSONParser {
                 continue
             }
             if let element = parseValue() {
-                elements.append(element)
+                openElements.append(element)
             } else {
                 recover(stoppingAt: [ASCII.comma, ASCII.closeBracket])
             }
@@ -224,7 +229,19 @@ public struct JSONParser {
                 if current == ASCII.comma { position += 1 }
             }
         }
-        return JSONNode(.array(elements), range: SourceRange(start: open, end: position))
+        return JSONNode(.array(closeElements(from: firstElement)), range: SourceRange(start: open, end: position))
+    }
+
+    /// The members of the object closing now (those from `first` on), taken off `openMembers`.
+    mutating func closeMembers(from first: Int) -> [JSONMember] {
+        defer { openMembers.removeSubrange(first...) }
+        return Array(openMembers[first...])
+    }
+
+    /// The elements of the array closing now (those from `first` on), taken off `openElements`.
+    mutating func closeElements(from first: Int) -> [JSONNode] {
+        defer { openElements.removeSubrange(first...) }
+        return Array(openElements[first...])
     }
 
     mutating func enterNesting(at offset: Int) -> Bool {
