@@ -16,12 +16,16 @@ public struct JSONParser {
     }
 
     public static func parse(_ source: SourceFile) -> Result {
-        var parser = JSONParser(source: source)
-        return parser.parseDocument()
+        source.bytes.withUnsafeBufferPointer { bytes in
+            var parser = JSONParser(source: source, bytes: bytes)
+            return parser.parseDocument()
+        }
     }
 
     let source: SourceFile
-    let bytes: [UInt8]
+    /// `source.bytes`, read in place: an array read byte by byte was retained and released
+    /// around many of its reads.
+    let bytes: UnsafeBufferPointer<UInt8>
     var position: Int
     var depth = 0
     var diagnostics: [Diagnostic] = []
@@ -32,9 +36,9 @@ public struct JSONParser {
     var openMembers: [JSONMember] = []
     var openElements: [JSONNode] = []
 
-    init(source: SourceFile) {
+    init(source: SourceFile, bytes: UnsafeBufferPointer<UInt8>) {
         self.source = source
-        self.bytes = source.bytes
+        self.bytes = bytes
         self.position = LineTable.hasByteOrderMark(source.bytes) ? 3 : 0
     }
 
