@@ -47,9 +47,9 @@ public struct MigrationFileBatch: Sendable {
         case read(SourceFile, digest: String)
         case refused(MigrationFileError)
 
-        init(_ file: String, resolver: MigrationFileResolver, folders: [String: String]) {
+        init(_ file: String, resolver: MigrationFileResolver, folders: MigrationFolders) {
             do {
-                let source = try resolver.read(file, canonicalFolders: folders)
+                let source = try resolver.read(file, in: folders)
                 self = .read(source, digest: SHA256.hex(source.bytes))
             } catch {
                 self = .refused(error)

@@ -73,33 +73,47 @@ public struct MigrationFileResolver: Sendable {
 
     /// The bytes of `file`, named by its joined path; refused files are not read.
     public func read(_ file: String) throws(MigrationFileError) -> SourceFile {
-        try read(file, canonicalFolders: canonicalFolders(of: [file]))
+        try read(file, in: canonicalFolders(of: [file]))
     }
 
-    /// The canonical path of each folder (as joined with the plan's folder) holding one of `files`
-    /// that stays inside the project by name, where it resolves: found once for many files.
-    public func canonicalFolders(of files: [String]) -> [String: String] {
-        var canonical: [String: String] = [:]
+    /// The canonical path of each folder holding one of `files` that stays inside the project by
+    /// name, where it resolves: found once for many files.
+    public func canonicalFolders(of files: [String]) -> MigrationFolders {
+        var folders = MigrationFolders()
         var unresolved: Set<String> = []
         for file in files {
+            let written = MigrationFolders.isPlainRelative(file) ? FilePath.directory(of: file) : nil
+            if let written, folders.byWrittenFolder[written] != nil || unresolved.contains("written:" + written) { continue }
             let folder = FilePath.directory(of: FilePath.join(planDirectory, file))
-            guard canonical[folder] == nil, !unresolved.contains(folder), (try? pathInsideByName(file)) != nil else { continue }
-            if let resolved = try? Self.canonical(folder.isEmpty ? "." : folder, in: fileSystem) {
-                canonical[folder] = resolved
-            } else {
-                unresolved.insert(folder)
+            if written == nil, folders.byJoinedFolder[folder] != nil || unresolved.contains(folder) { continue }
+            // A plain relative path stays below the plan's folder; any other is checked by name first.
+            guard written != nil || (try? pathInsideByName(file)) != nil else { continue }
+            guard let resolved = try? Self.canonical(folder.isEmpty ? "." : folder, in: fileSystem) else {
+                unresolved.insert(written.map { "written:" + $0 } ?? folder)
+                continue
             }
+            if let written { folders.byWrittenFolder[written] = resolved } else { folders.byJoinedFolder[folder] = resolved }
         }
-        return canonical
+        return folders
     }
 
     /// `read(_:)` given `canonicalFolders(of:)`: a file that is no symbolic link, in a folder whose
     /// canonical path is known and inside the project, is read by that path and its name without
     /// resolving it again (`FileSystem.readUnlinked`); any other is resolved first, as `resolve` does.
-    public func read(_ file: String, canonicalFolders: [String: String]) throws(MigrationFileError) -> SourceFile {
-        let (path, root) = try pathInsideByName(file)
+    public func read(_ file: String, in folders: MigrationFolders) throws(MigrationFileError) -> SourceFile {
+        let path: String
+        let root: String
+        let folder: String?
+        if MigrationFolders.isPlainRelative(file), case .success(let known) = self.folders {
+            // Below the plan's folder, which is inside the project: no check by name needed.
+            (path, root) = (FilePath.join(planDirectory, file), known.project)
+            folder = folders.byWrittenFolder[FilePath.directory(of: file)]
+        } else {
+            (path, root) = try pathInsideByName(file)
+            folder = folders.byJoinedFolder[FilePath.directory(of: path)]
+        }
         let name = FilePath.fileName(of: path)
-        if name != ".", name != "..", let folder = canonicalFolders[FilePath.directory(of: path)] {
+        if name != ".", name != "..", let folder {
             let canonical = folder == "/" ? "/" + name : folder + "/" + name
             if Self.isInside(canonical, root) {
                 switch fileSystem.readUnlinked(canonical) {

@@ -125,11 +125,18 @@ struct MigrationFileResolverTests {
             tree.fileSystem.readUnlinked(migrations)
                 == .failed(FileSystemError(path: migrations, reason: "is a directory")))
         // Through the resolver: the same answers as resolving each path first.
-        let folders = tree.resolver.canonicalFolders(of: ["migrations/0001.sql", "migrations/inside.sql", "migrations/fifo.sql"])
-        #expect(folders == [tree.root.appendingPathComponent("plans/app/migrations").path: migrations])
-        #expect(try tree.resolver.read("migrations/inside.sql", canonicalFolders: folders).bytes == Array("SELECT 1;\n".utf8))
+        let files = ["migrations/0001.sql", "migrations/inside.sql", "migrations/fifo.sql", "./migrations/0001.sql", "../app/0002.sql"]
+        let folders = tree.resolver.canonicalFolders(of: files)
+        #expect(folders.byWrittenFolder == ["migrations": migrations])
+        #expect(
+            folders.byJoinedFolder == [
+                tree.root.appendingPathComponent("plans/app/migrations").path: migrations,
+                tree.root.appendingPathComponent("plans/app").path: try tree.canonical("plans/app"),
+            ])
+        #expect(try tree.resolver.read("migrations/inside.sql", in: folders).bytes == Array("SELECT 1;\n".utf8))
+        #expect(try tree.resolver.read("./migrations/0001.sql", in: folders).bytes == Array("SELECT 1;\n".utf8))
         #expect(throws: MigrationFileError.unreadable(file: "migrations/fifo.sql", reason: "is not a regular file (a FIFO)")) {
-            try tree.resolver.read("migrations/fifo.sql", canonicalFolders: folders)
+            try tree.resolver.read("migrations/fifo.sql", in: folders)
         }
     }
 }
