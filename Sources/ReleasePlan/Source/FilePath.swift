@@ -16,9 +16,19 @@ public enum FilePath {
     /// The last `/` of a path as a character; an ASCII path (where bytes are characters) is
     /// searched byte by byte, without breaking it into characters (lint splits 2,000 paths).
     private static func lastSlash(in path: String) -> String.Index? {
-        let bytes = path.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return path.lastIndex(of: "/") }
-        return bytes.lastIndex(of: UInt8(ascii: "/"))
+        // The byte offset of the last slash (itself nil when there is none), or nil for a path
+        // that is not ASCII (or not stored contiguously): then characters are searched.
+        let asciiSlash: Int?? =
+            path.utf8.withContiguousStorageIfAvailable { bytes -> Int?? in
+                var slash: Int?
+                for index in bytes.indices {
+                    guard bytes[index] < 0x80 else { return nil }
+                    if bytes[index] == UInt8(ascii: "/") { slash = index }
+                }
+                return .some(slash)
+            } ?? nil
+        guard let found = asciiSlash else { return path.lastIndex(of: "/") }
+        return found.map { path.utf8.index(path.utf8.startIndex, offsetBy: $0) }
     }
 
     /// `relative` resolved against `directory`, normalised; absolute paths are returned normalised.

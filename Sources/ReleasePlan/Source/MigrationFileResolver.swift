@@ -17,9 +17,14 @@ public struct MigrationFileResolver: Sendable {
         var project: String
     }
 
+    /// Whether a plain relative path joins the plan's folder by concatenation (`FilePath.join`
+    /// would change nothing): the plan's folder is itself normal and not `/`.
+    private let joinsByConcatenation: Bool
+
     public init(fileSystem: any FileSystem, planDirectory: String) {
         self.fileSystem = fileSystem
         self.planDirectory = planDirectory
+        self.joinsByConcatenation = FilePath.isNormal(planDirectory) && planDirectory != "/"
         self.folders = Result { () throws(FileSystemError) -> Folders in
             let plan = try Self.canonical(planDirectory.isEmpty ? "." : planDirectory, in: fileSystem)
             return Folders(plan: plan, project: Self.projectRoot(ofCanonical: plan, in: fileSystem))
@@ -88,7 +93,10 @@ public struct MigrationFileResolver: Sendable {
             if written == nil, folders.byJoinedFolder[folder] != nil || unresolved.contains(folder) { continue }
             // A plain relative path stays below the plan's folder; any other is checked by name first.
             guard written != nil || (try? pathInsideByName(file)) != nil else { continue }
-            guard let resolved = try? Self.canonical(folder.isEmpty ? "." : folder, in: fileSystem) else {
+            // A folder outside the project is left to `resolve` (a link inside may lead back in).
+            guard let resolved = try? Self.canonical(folder.isEmpty ? "." : folder, in: fileSystem), let root = projectRoot,
+                Self.isInside(resolved, root)
+            else {
                 unresolved.insert(written.map { "written:" + $0 } ?? folder)
                 continue
             }
@@ -102,25 +110,22 @@ public struct MigrationFileResolver: Sendable {
     /// resolving it again (`FileSystem.readUnlinked`); any other is resolved first, as `resolve` does.
     public func read(_ file: String, in folders: MigrationFolders) throws(MigrationFileError) -> SourceFile {
         let path: String
-        let root: String
         let folder: String?
-        if MigrationFolders.isPlainRelative(file), case .success(let known) = self.folders {
+        if MigrationFolders.isPlainRelative(file), case .success = self.folders {
             // Below the plan's folder, which is inside the project: no check by name needed.
-            (path, root) = (FilePath.join(planDirectory, file), known.project)
+            path = joinsByConcatenation ? planDirectory + "/" + file : FilePath.join(planDirectory, file)
             folder = folders.byWrittenFolder[FilePath.directory(of: file)]
         } else {
-            (path, root) = try pathInsideByName(file)
+            path = try pathInsideByName(file).path
             folder = folders.byJoinedFolder[FilePath.directory(of: path)]
         }
         let name = FilePath.fileName(of: path)
+        // The folder is inside the project, so is a file in it that is no link: no check needed.
         if name != ".", name != "..", let folder {
-            let canonical = folder == "/" ? "/" + name : folder + "/" + name
-            if Self.isInside(canonical, root) {
-                switch fileSystem.readUnlinked(canonical) {
-                case .bytes(let bytes): return SourceFile(path: path, bytes: bytes)
-                case .failed(let error): throw .unreadable(file: file, reason: error.reason)
-                case .unavailable: break
-                }
+            switch fileSystem.readUnlinked(folder == "/" ? "/" + name : folder + "/" + name) {
+            case .bytes(let bytes): return SourceFile(path: path, bytes: bytes)
+            case .failed(let error): throw .unreadable(file: file, reason: error.reason)
+            case .unavailable: break
             }
         }
         let resolved = try resolve(file)

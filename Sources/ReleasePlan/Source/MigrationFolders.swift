@@ -1,6 +1,7 @@
 /// The canonical paths of the folders holding a plan's migration files, found once for many files
 /// (`MigrationFileResolver.canonicalFolders(of:)`): a file in a known folder that is no symbolic
-/// link is then read without resolving its path.
+/// link is then read without resolving its path. Only folders inside the project are kept, so a
+/// file read from one (no link) is inside the project too.
 public struct MigrationFolders: Sendable, Equatable {
     /// For files written as plain relative paths (`migrations/0001.sql`: ASCII, without `.`, `..`
     /// or empty components), which stay below the plan's folder: by the folder part as written
