@@ -51,6 +51,7 @@ struct DiffCommand: Command {
                 file, against: arguments.value("against"), history: history, compiler: compiler, format: format)
         else { return .failure }
         let compiled = outcome.compiled
+        ProcessLifetime.keep(outcome)
         switch format {
         case "json":
             console.write(try JSONOutput.encode(DiffOutput(compiled, diagnostics: outcome.diagnostics)))

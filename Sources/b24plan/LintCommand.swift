@@ -83,7 +83,12 @@ struct LintCommand: Command {
                 }
             }
             diagnostics += result.diagnostics
-            sources.merge(result.sources) { first, _ in first }
+            if files.count == 1 { ProcessLifetime.keep(result) }
+            if sources.isEmpty {
+                sources = result.sources  // the common case of one plan: no copy of every entry
+            } else {
+                sources.merge(result.sources) { first, _ in first }
+            }
         }
         switch format(arguments) {
         case "json":

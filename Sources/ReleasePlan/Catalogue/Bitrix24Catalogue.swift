@@ -34,6 +34,13 @@ public enum Bitrix24Catalogue {
     /// - Returns: the placement, or `nil` when the code is unknown or the CRM suffix does not accept
     ///   the entity (see ``placementProblem(_:)`` for the explanation).
     public static func placement(_ code: String) -> Bitrix24Placement? {
+        placementLookups.value(for: code, lookUp: lookUpPlacement)
+    }
+
+    /// Placements looked up so far, by code as written.
+    private static let placementLookups = Bitrix24LookupCache<Bitrix24Placement?>()
+
+    private static func lookUpPlacement(_ code: String) -> Bitrix24Placement? {
         let upper = code.uppercased()
         if let fixed = fixedPlacements[upper] {
             return fixed

@@ -2,7 +2,7 @@
 /// binding on each side whose handler differs is one change (`~`), not a removal and an addition.
 enum BindingDiff {
     static func placements(_ before: [PlacementBinding], _ after: [PlacementBinding]) -> [PlanChange] {
-        let previousCodes = Set(before.map { $0.placement.uppercased() })
+        let previousCodes = Set(before.map(\.placement.uppercasedCode))
         return diff(
             before: before.map { ($0.key, $0) }, after: after.map { ($0.key, $0) }, value: PlanValue.placement,
             kind: .placement, path: "placements",
@@ -33,7 +33,7 @@ enum BindingDiff {
     private static func normalized(_ value: PlanValue) -> PlanValue {
         guard case .object(var object) = value else { return value }
         for key in ["placement", "event"] {
-            if let code = object[key]?.stringValue { object[key] = .string(code.uppercased()) }
+            if let code = object[key]?.stringValue { object[key] = .string(code.uppercasedCode) }
         }
         return .object(object)
     }

@@ -4,9 +4,18 @@ public enum PlanDiff {
     public static func changes(from previous: Plan, to plan: Plan) -> [PlanChange] {
         var changes: [PlanChange] = []
         changes += scopeChanges(previous, plan)
-        changes += BindingDiff.placements(previous.placements, plan.placements)
-        changes += BindingDiff.events(previous.events, plan.events)
-        changes += migrationChanges(previous, plan)
+        // Placements, events and migrations: compared at once, on every core, when long enough to be worth it.
+        let lists: [@Sendable () -> [PlanChange]] = [
+            { BindingDiff.placements(previous.placements, plan.placements) },
+            { BindingDiff.events(previous.events, plan.events) },
+            { migrationChanges(previous, plan) },
+        ]
+        let size = [previous, plan].reduce(0) { $0 + $1.placements.count + $1.events.count + $1.migrations.count }
+        if size > 500 {
+            changes += ConcurrentWork.map(lists.count) { lists[$0]() }.joined()
+        } else {
+            for list in lists { changes += list() }
+        }
         changes += monetizationChanges(previous, plan)
         changes += minimumVersionChanges(previous, plan)
         changes += setChanges(
@@ -49,6 +58,7 @@ public enum PlanDiff {
     }
 
     private static func migrationChanges(_ previous: Plan, _ plan: Plan) -> [PlanChange] {
+        if let changes = alignedMigrationChanges(previous.migrations, plan.migrations) { return changes }
         let before = Dictionary(previous.migrations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let after = Dictionary(plan.migrations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var firstIndex: [Int: Int] = [:]
@@ -57,32 +67,61 @@ public enum PlanDiff {
         }
         var changes: [PlanChange] = []
         for id in Set(before.keys).union(after.keys).sorted() {
-            // Equal migrations have equal values: the common case builds none.
-            if let old = before[id], let new = after[id], old == new { continue }
-            let old = before[id].map(PlanValue.migration)
-            let new = after[id].map(PlanValue.migration)
-            let index = firstIndex[id]
-            let path: JSONPath = index.map { ["migrations", .index($0)] } ?? ["migrations"]
-            switch (old, new) {
-            case (nil, let new?):
-                changes.append(
-                    PlanChange(
-                        kind: .migration, action: .added, id: String(id), before: nil, after: new, requires: .patch,
-                        reason: "adding migration \(id)", path: path))
-            case (let old?, nil):
-                changes.append(
-                    PlanChange(
-                        kind: .migration, action: .removed, id: String(id), before: old, after: nil, requires: .patch,
-                        reason: "removing migration \(id)", path: path))
-            case (let old?, let new?) where old != new:
-                changes.append(
-                    PlanChange(
-                        kind: .migration, action: .changed, id: String(id), before: old, after: new, requires: .patch,
-                        reason: "changing migration \(id)", path: path))
-            default: break
-            }
+            if let change = migrationChange(id, before[id], after[id], index: firstIndex[id]) { changes.append(change) }
         }
         return changes
+    }
+
+    /// The common case of ids increasing strictly on both sides (1, 2, 3, … as B24P301 wants): both
+    /// lists walked side by side, in id order, without dictionaries. Nil for any other lists.
+    private static func alignedMigrationChanges(_ before: [Migration], _ after: [Migration]) -> [PlanChange]? {
+        func increasing(_ migrations: [Migration]) -> Bool { zip(migrations, migrations.dropFirst()).allSatisfy { $0.id < $1.id } }
+        guard increasing(before), increasing(after) else { return nil }
+        var changes: [PlanChange] = []
+        var old = 0
+        var new = 0
+        while old < before.count || new < after.count {
+            let change: PlanChange?
+            if new == after.count || (old < before.count && before[old].id < after[new].id) {
+                change = migrationChange(before[old].id, before[old], nil, index: nil)
+                old += 1
+            } else if old == before.count || after[new].id < before[old].id {
+                change = migrationChange(after[new].id, nil, after[new], index: new)
+                new += 1
+            } else {
+                change = migrationChange(after[new].id, before[old], after[new], index: new)
+                old += 1
+                new += 1
+            }
+            if let change { changes.append(change) }
+        }
+        return changes
+    }
+
+    /// The change of migration `id` from `before` to `after` (nil: absent on that side); `index` is
+    /// its first place in the new plan. Nil when nothing changed.
+    private static func migrationChange(_ id: Int, _ before: Migration?, _ after: Migration?, index: Int?) -> PlanChange? {
+        // Equal migrations have equal values: the common case builds none.
+        if let before, let after, before == after { return nil }
+        let old = before.map(PlanValue.migration)
+        let new = after.map(PlanValue.migration)
+        let path: JSONPath = index.map { ["migrations", .index($0)] } ?? ["migrations"]
+        switch (old, new) {
+        case (nil, let new?):
+            return PlanChange(
+                kind: .migration, action: .added, id: String(id), before: nil, after: new, requires: .patch,
+                reason: "adding migration \(id)", path: path)
+        case (let old?, nil):
+            return PlanChange(
+                kind: .migration, action: .removed, id: String(id), before: old, after: nil, requires: .patch,
+                reason: "removing migration \(id)", path: path)
+        case (let old?, let new?) where old != new:
+            return PlanChange(
+                kind: .migration, action: .changed, id: String(id), before: old, after: new, requires: .patch,
+                reason: "changing migration \(id)", path: path)
+        default:
+            return nil
+        }
     }
 
     /// The model only (DESIGN §5: the change's id is `model`); a new trial length alone is not a

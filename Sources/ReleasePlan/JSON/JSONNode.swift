@@ -63,8 +63,20 @@ public struct JSONNode: Sendable, Equatable {
     /// Whether the value is a number beyond a `Double` (`1e400`): JSON allows it, but no reader of
     /// the plan or of b24plan's JSON output could hold it.
     public var isNumberOutOfRange: Bool {
-        if case .number(let text) = value { return !(Double(text)?.isFinite ?? false) }
+        if case .number(let text) = value { return Self.isOutOfRange(text) }
         return false
+    }
+
+    /// Whether a number literal is beyond a `Double` (or no number at all). An integer of at most
+    /// 300 digits is within range whatever its digits: ids, batch sizes and the other plain numbers
+    /// of a large plan are not converted to find out.
+    static func isOutOfRange(_ text: String) -> Bool {
+        var digits = text.utf8[...]
+        if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+        if !digits.isEmpty, digits.count <= 300, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return false
+        }
+        return !(Double(text)?.isFinite ?? false)
     }
 
     /// The value as an integer when it is a number literal without fraction or exponent.

@@ -114,7 +114,7 @@ extension JSONParser {
 
 /// JSON's number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
 enum JSONNumberGrammar {
-    static func isValid(_ text: ArraySlice<UInt8>) -> Bool {
+    static func isValid<Bytes: RandomAccessCollection<UInt8>>(_ text: Bytes) -> Bool where Bytes.Index == Int {
         var index = text.startIndex
         func digits() -> Int {
             let start = index

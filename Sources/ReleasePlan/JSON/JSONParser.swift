@@ -10,22 +10,35 @@ public struct JSONParser {
     public struct Result: Sendable {
         public var root: JSONNode?
         public var diagnostics: [Diagnostic]
+        /// Whether any number read is beyond a `Double` (`JSONNode.isNumberOutOfRange`): when
+        /// not, the decoder need not look for one in the tree.
+        public var hasNumberOutOfRange = false
     }
 
     public static func parse(_ source: SourceFile) -> Result {
-        var parser = JSONParser(source: source)
-        return parser.parseDocument()
+        source.bytes.withUnsafeBufferPointer { bytes in
+            var parser = JSONParser(source: source, bytes: bytes)
+            return parser.parseDocument()
+        }
     }
 
     let source: SourceFile
-    let bytes: [UInt8]
+    /// `source.bytes`, read in place: an array read byte by byte was retained and released
+    /// around many of its reads.
+    let bytes: UnsafeBufferPointer<UInt8>
     var position: Int
     var depth = 0
     var diagnostics: [Diagnostic] = []
+    var hasNumberOutOfRange = false
+    /// Members and elements of the objects and arrays being read, innermost last: each container
+    /// takes its own into one array of the exact size when it closes (an array grown one append at
+    /// a time was three or four allocations per small object).
+    var openMembers: [JSONMember] = []
+    var openElements: [JSONNode] = []
 
-    init(source: SourceFile) {
+    init(source: SourceFile, bytes: UnsafeBufferPointer<UInt8>) {
         self.source = source
-        self.bytes = source.bytes
+        self.bytes = bytes
         self.position = LineTable.hasByteOrderMark(source.bytes) ? 3 : 0
     }
 
@@ -47,14 +60,14 @@ public struct JSONParser {
         skipTrivia()
         if isAtEnd {
             error(JSONSyntaxMessages.emptyDocument, at: position, length: 0)
-            return Result(root: nil, diagnostics: diagnostics)
+            return Result(root: nil, diagnostics: diagnostics, hasNumberOutOfRange: hasNumberOutOfRange)
         }
         let root = parseValue()
         skipTrivia()
         if !isAtEnd && !gaveUp {
             error(JSONSyntaxMessages.contentAfterDocument, at: position)
         }
-        return Result(root: root, diagnostics: diagnostics)
+        return Result(root: root, diagnostics: diagnostics, hasNumberOutOfRange: hasNumberOutOfRange)
     }
 
     // MARK: Values
@@ -89,23 +102,23 @@ public struct JSONParser {
         position += 1
         guard enterNesting(at: open) else { return nil }
         defer { depth -= 1 }
-        var members: [JSONMember] = []
+        let firstMember = openMembers.count
         var lastComma: Int?
         while !gaveUp {
             skipTrivia()
             if isAtEnd {
                 error(JSONSyntaxMessages.unterminatedObject, at: open)
-                return JSONNode(.object(members), range: SourceRange(start: open, end: position))
+                return JSONNode(.object(closeMembers(from: firstMember)), range: SourceRange(start: open, end: position))
             }
             if current == ASCII.closeBrace {
                 if let comma = lastComma { error(JSONSyntaxMessages.trailingCommaInObject, at: comma) }
                 position += 1
-                return JSONNode(.object(members), range: SourceRange(start: open, end: position))
+                return JSONNode(.object(closeMembers(from: firstMember)), range: SourceRange(start: open, end: position))
             }
             if current == ASCII.closeBracket {
                 error(JSONSyntaxMessages.mismatchedClose(expected: "}", found: "]"), at: position)
                 position += 1
-                return JSONNode(.object(members), range: SourceRange(start: open, end: position))
+                return JSONNode(.object(closeMembers(from: firstMember)), range: SourceRange(start: open, end: position))
             }
             if current == ASCII.comma {
                 error(JSONSyntaxMessages.extraComma, at: position)
@@ -113,7 +126,7 @@ public struct JSONParser {
                 position += 1
                 continue
             }
-            if let member = parseMember() { members.append(member) }
+            if let member = parseMember() { openMembers.append(member) }
             skipTrivia()
             lastComma = nil
             if current == ASCII.comma {
@@ -129,7 +142,7 @@ public struct JSONParser {
                 if current == ASCII.comma { position += 1 }
             }
         }
-        return JSONNode(.object(members), range: SourceRange(start: open, end: position))
+        return JSONNode(.object(closeMembers(from: firstMember)), range: SourceRange(start: open, end: position))
     }
 
     mutating func parseMember() -> JSONMember? {
@@ -176,7 +189,7 @@ public struct JSONParser {
         position += 1
         guard enterNesting(at: open) else { return nil }
         defer { depth -= 1 }
-        var elements: [JSONNode] = []
+        let firstElement = openElements.count
         var lastComma: Int?
         while !gaveUp {
             skipTrivia()
@@ -187,12 +200,12 @@ public struct JSONParser {
             if current == ASCII.closeBracket {
                 if let comma = lastComma { error(JSONSyntaxMessages.trailingCommaInArray, at: comma) }
                 position += 1
-                return JSONNode(.array(elements), range: SourceRange(start: open, end: position))
+                return JSONNode(.array(closeElements(from: firstElement)), range: SourceRange(start: open, end: position))
             }
             if current == ASCII.closeBrace {
                 error(JSONSyntaxMessages.mismatchedClose(expected: "]", found: "}"), at: position)
                 position += 1
-                return JSONNode(.array(elements), range: SourceRange(start: open, end: position))
+                return JSONNode(.array(closeElements(from: firstElement)), range: SourceRange(start: open, end: position))
             }
             if current == ASCII.comma {
                 error(JSONSyntaxMessages.extraComma, at: position)
@@ -201,7 +214,7 @@ public struct JSONParser {
                 continue
             }
             if let element = parseValue() {
-                elements.append(element)
+                openElements.append(element)
             } else {
                 recover(stoppingAt: [ASCII.comma, ASCII.closeBracket])
             }
@@ -220,7 +233,19 @@ public struct JSONParser {
                 if current == ASCII.comma { position += 1 }
             }
         }
-        return JSONNode(.array(elements), range: SourceRange(start: open, end: position))
+        return JSONNode(.array(closeElements(from: firstElement)), range: SourceRange(start: open, end: position))
+    }
+
+    /// The members of the object closing now (those from `first` on), taken off `openMembers`.
+    mutating func closeMembers(from first: Int) -> [JSONMember] {
+        defer { openMembers.removeSubrange(first...) }
+        return Array(openMembers[first...])
+    }
+
+    /// The elements of the array closing now (those from `first` on), taken off `openElements`.
+    mutating func closeElements(from first: Int) -> [JSONNode] {
+        defer { openElements.removeSubrange(first...) }
+        return Array(openElements[first...])
     }
 
     mutating func enterNesting(at offset: Int) -> Bool {
@@ -267,6 +292,7 @@ public struct JSONParser {
         if !JSONNumberGrammar.isValid(bytes[start..<position]) {
             error(JSONSyntaxMessages.invalidNumber(text), at: start, length: position - start)
         }
+        if !hasNumberOutOfRange && JSONNode.isOutOfRange(text) { hasNumberOutOfRange = true }
         return JSONNode(.number(text), range: SourceRange(start: start, end: position))
     }
 

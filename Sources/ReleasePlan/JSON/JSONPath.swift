@@ -17,11 +17,20 @@ public struct JSONPath: Sendable, Hashable, Comparable, CustomStringConvertible,
     public static let root = JSONPath()
 
     public func appending(_ key: String) -> JSONPath {
-        JSONPath(components + [.key(key)])
+        appending(.key(key))
     }
 
     public func appending(_ index: Int) -> JSONPath {
-        JSONPath(components + [.index(index)])
+        appending(.index(index))
+    }
+
+    /// One allocation (the grown copy), not two: decoding builds a path for every array element.
+    private func appending(_ component: Component) -> JSONPath {
+        var grown: [Component] = []
+        grown.reserveCapacity(components.count + 1)
+        grown.append(contentsOf: components)
+        grown.append(component)
+        return JSONPath(grown)
     }
 
     public static func / (path: JSONPath, key: String) -> JSONPath { path.appending(key) }

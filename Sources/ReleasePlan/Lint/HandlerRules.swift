@@ -30,6 +30,7 @@ struct HandlerRules: LintRule {
         let handlers =
             plan.placements.enumerated().map { ($1.handler, JSONPath(["placements", .index($0), "handler"])) }
             + plan.events.enumerated().map { ($1.handler, JSONPath(["events", .index($0), "handler"])) }
+        let patterns = (plan.handlerHosts ?? []).map(HandlerURL.normalizedPattern)
         for (handler, path) in handlers {
             let url = HandlerURL(handler)
             for problem in url.problems {
@@ -38,7 +39,7 @@ struct HandlerRules: LintRule {
             // The host a browser reads, not the one the text seems to name.
             // Not while an entry is a URL (B24P220 says so once, instead of once per handler).
             if let host = url.host, let hosts = plan.handlerHosts, hostsUsable, !url.isLoopback,
-                !hosts.contains(where: url.matches)
+                !patterns.contains(where: { url.matches(normalizedPattern: $0) })
             {
                 diagnostics.append(context.diagnostic("B24P208", PlanMessages.hostNotListed(host, hosts: hosts), at: path))
             }

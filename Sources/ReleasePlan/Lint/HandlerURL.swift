@@ -16,6 +16,53 @@ struct HandlerURL: Equatable {
     static let specialSchemes: Set<String> = ["http", "https", "ws", "wss", "ftp"]
 
     init(_ text: String) {
+        if let host = Self.plainHTTPSHost(text) {
+            // What `init(parsing:)` reads too, without its scalar arrays: a hot path in big plans.
+            self.init(scheme: "https", host: host, problems: [])
+        } else {
+            self.init(parsing: text)
+        }
+    }
+
+    private init(scheme: String, host: String?, problems: [HandlerURLProblem]) {
+        self.scheme = scheme
+        self.host = host
+        self.problems = problems
+    }
+
+    /// The host of `https://host` or `https://host/…` written plainly: the host of lowercase ASCII
+    /// letters, digits, `-` and `.`, its last label no number (so no IPv4 address), then nothing or a
+    /// path, query or fragment of printable ASCII without a backslash. A browser reads such a URL as
+    /// written, with nothing for B24P207 to report. Nil for any other text.
+    static func plainHTTPSHost(_ text: String) -> String? {
+        text.utf8.withContiguousStorageIfAvailable(plainHTTPSHost) ?? nil
+    }
+
+    private static func plainHTTPSHost(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let scheme = "https://".utf8
+        guard bytes.count > scheme.count, bytes.starts(with: scheme) else { return nil }
+        let hostStart = scheme.count
+        var hostEnd = hostStart
+        while hostEnd < bytes.count {
+            let byte = bytes[hostEnd]
+            let isHostByte =
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+            guard isHostByte else { break }
+            hostEnd += 1
+        }
+        guard hostEnd > hostStart else { return nil }
+        if hostEnd < bytes.count {
+            let separator = bytes[hostEnd]
+            guard separator == UInt8(ascii: "/") || separator == UInt8(ascii: "?") || separator == UInt8(ascii: "#") else { return nil }
+            for byte in bytes[hostEnd...] where byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\\") { return nil }
+        }
+        let host = String(decoding: UnsafeBufferPointer(rebasing: bytes[hostStart..<hostEnd]), as: UTF8.self)
+        return WHATWGHost.endsInANumber(host) ? nil : host
+    }
+
+    /// The URL as the WHATWG URL Standard reads it, with every problem B24P207 reports.
+    init(parsing text: String) {
         scheme = ""
         host = nil
         problems = []
@@ -131,7 +178,9 @@ struct HandlerURL: Equatable {
     /// localhost, 127.0.0.0/8 and ::1: hosts a developer's machine serves, exempt from https and handlerHosts.
     var isLoopback: Bool {
         guard let host = host.map(Self.withoutRootDot) else { return false }
-        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        if host == "localhost" || Self.hasSuffix(host, ".localhost") || host == "::1" { return true }
+        // Four parts, the first one 127: nothing else to look at without that start.
+        guard host.utf8.starts(with: "127.".utf8) else { return false }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127"
             && parts.allSatisfy { part in
@@ -142,17 +191,34 @@ struct HandlerURL: Equatable {
     /// Whether the host matches a `handlerHosts` entry: exactly (case-insensitive, port ignored, a
     /// trailing root dot ignored), or `*.example.com` for any subdomain of example.com.
     func matches(_ pattern: String) -> Bool {
-        guard let host = host.map(Self.withoutRootDot) else { return false }
+        matches(normalizedPattern: Self.normalizedPattern(pattern))
+    }
+
+    /// A `handlerHosts` entry as `matches` compares it: lowercased, without a port or a trailing
+    /// root dot. Computed once per entry, not once per handler.
+    static func normalizedPattern(_ pattern: String) -> String {
         var pattern = pattern.lowercased()
         if let colon = pattern.lastIndex(of: ":"), !pattern.contains("]"), pattern.filter({ $0 == ":" }).count == 1 {
             pattern = String(pattern[..<colon])
         }
-        pattern = Self.withoutRootDot(pattern)
+        return Self.withoutRootDot(pattern)
+    }
+
+    /// `matches` with the entry already normalized (`normalizedPattern`).
+    func matches(normalizedPattern pattern: String) -> Bool {
+        guard let host = host.map(Self.withoutRootDot) else { return false }
         if pattern.hasPrefix("*.") {
             let suffix = pattern.dropFirst(1)
             return host.hasSuffix(suffix) && host.count > suffix.count
         }
         return host == pattern
+    }
+
+    /// `String.hasSuffix`, compared byte by byte for an ASCII text (where bytes are characters).
+    private static func hasSuffix(_ text: String, _ suffix: String) -> Bool {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.hasSuffix(suffix) }
+        let bytes = text.utf8
+        return bytes.count >= suffix.utf8.count && bytes.dropFirst(bytes.count - suffix.utf8.count).elementsEqual(suffix.utf8)
     }
 
     /// `app.acme.example.` and `app.acme.example` are the same DNS name.

@@ -15,6 +15,8 @@ public struct LintContext: Sendable {
     public var migrationFiles: [Int: SourceFile]
     /// Why a migration file could not be read or was refused, by index in `plan.migrations`.
     public var migrationFileErrors: [Int: MigrationFileError]
+    /// The SHA-256 (lowercase hex) of each file in `migrationFiles`, where computed as it was read.
+    public var migrationDigests: [Int: String] = [:]
 
     public init(
         document: PlanDocument, previous: PlanDocument? = nil, previousSource: PreviousPlanLocator.Source? = nil,

@@ -19,34 +19,45 @@ public struct Linter: Sendable {
     /// `history` is what the state store recorded as published (nil: no store); see `PublishedHistory`.
     public func lint(path: String, against againstPath: String? = nil, history: PublishedHistory? = nil) -> Result {
         var sources: [String: SourceFile] = [:]
-        let loaded = PlanLoader(fileSystem: fileSystem).load(path)
+        // The plan, and meanwhile the folder beside it with the plan likely to be its previous one.
+        let fileSystem = fileSystem
+        nonisolated(unsafe) var planLoad: PlanLoader.Result?
+        nonisolated(unsafe) var prefetch: PreviousPlanPrefetch?
+        ConcurrentWork.both(
+            { planLoad = PlanLoader(fileSystem: fileSystem).load(path) },
+            { prefetch = PreviousPlanPrefetch.run(path: path, against: againstPath, history: history, fileSystem: fileSystem) })
+        guard let loaded = planLoad, let prefetch else { preconditionFailure("the plan was not loaded") }
         if let source = loaded.source { sources[path] = source }
         guard let document = loaded.document else {
             return Result(diagnostics: Diagnostic.sortedForOutput(loaded.diagnostics), sources: sources, context: nil)
         }
         var diagnostics = loaded.diagnostics
-        let folder = PlanFolder.scan(beside: path, scheme: document.plan.versioning, fileSystem: fileSystem)
-        let locator = PreviousPlanLocator(fileSystem: fileSystem)
-        let previous = locator.locate(for: document, against: againstPath, history: history, in: folder)
+        // The previous plan is chosen (from what was loaded in advance) while the migration files are read.
+        nonisolated(unsafe) var found: (folder: PlanFolder, previous: PreviousPlanLocator.Result)?
+        let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
+        let migrationFiles = MigrationFileBatch.read(document.plan.migrations.map(\.file), with: resolver) {
+            let folder = prefetch.folder(for: document.plan, beside: path, fileSystem: fileSystem)
+            var locator = PreviousPlanLocator(fileSystem: fileSystem)
+            locator.preloaded = prefetch.loaded
+            found = (folder, locator.locate(for: document, against: againstPath, history: history, in: folder))
+        }
+        guard let (folder, previous) = found else { preconditionFailure("the previous plan was not looked for") }
         diagnostics += previous.diagnostics
         if let source = previous.document?.source { sources[source.path] = source }
 
         var context = LintContext(document: document, previous: previous.document, previousSource: previous.source, folder: folder)
         context.releaseStatus = ReleaseStatus.of(document, folder: folder, history: history, newest: previous.storeNewest)
-        let resolver = MigrationFileResolver(fileSystem: fileSystem, planDirectory: FilePath.directory(of: path))
-        sources.reserveCapacity(sources.count + document.plan.migrations.count)
-        context.migrationFiles.reserveCapacity(document.plan.migrations.count)
-        for (index, migration) in document.plan.migrations.enumerated() {
-            do {
-                let source = try resolver.read(migration.file)
-                context.migrationFiles[index] = source
-                sources[source.path] = source
-            } catch {
-                context.migrationFileErrors[index] = error
-            }
+        context.migrationFiles = migrationFiles.files
+        context.migrationFileErrors = migrationFiles.errors
+        context.migrationDigests = migrationFiles.digests
+        sources.reserveCapacity(sources.count + migrationFiles.files.count)
+        for index in document.plan.migrations.indices {
+            if let source = migrationFiles.files[index] { sources[source.path] = source }
         }
-        for family in LintRegistry.families {
-            diagnostics += family.check(context)
+        // The rule families are independent of each other; their findings keep the registry's order.
+        let checked = context
+        for findings in ConcurrentWork.map(LintRegistry.families.count, { LintRegistry.families[$0].check(checked) }) {
+            diagnostics += findings
         }
         diagnostics = SuppressionRules.apply(document.plan.suppress, to: diagnostics, in: context)
         return Result(diagnostics: Diagnostic.sortedForOutput(diagnostics), sources: sources, context: context)

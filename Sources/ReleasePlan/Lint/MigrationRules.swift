@@ -34,7 +34,8 @@ struct MigrationRules: LintRule {
 
     private func files(_ context: LintContext) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        let publishedDigests = Self.publishedDigests(context)
+        // Needed only for a digest that does not match its file (rare): built then, once.
+        var publishedDigests: [Int: String?]?
         for (index, migration) in context.plan.migrations.enumerated() {
             let path: JSONPath = ["migrations", .index(index)]
             if let error = context.migrationFileErrors[index] {
@@ -43,30 +44,35 @@ struct MigrationRules: LintRule {
                 continue
             }
             guard let file = context.migrationFiles[index] else { continue }
-            let digest = SHA256.hex(file.bytes)
-            if let declared = migration.sha256, let published = publishedDigests[migration.id] ?? nil,
-                declared.lowercased() == published, declared.lowercased() != digest
-            {
+            let digest = context.migrationDigests[index] ?? SHA256.hex(file.bytes)
+            guard let declared = migration.sha256 else {
+                diagnostics.append(
+                    context.diagnostic(
+                        "B24P303", PlanMessages.digestMissing(migration.file, digest: digest, advice: advice(context, migration)),
+                        at: path))
+                continue
+            }
+            guard !Self.sameDigest(declared, digest) else { continue }
+            if publishedDigests == nil { publishedDigests = Self.publishedDigests(context) }
+            if let published = publishedDigests?[migration.id] ?? nil, declared.lowercased() == published {
                 // The entry is as published but the file is not: the published migration was edited.
                 diagnostics.append(
                     context.diagnostic(
                         "B24P304", PlanMessages.publishedMigrationFileEdited(migration.id, file: migration.file, digest: digest),
                         at: path / "sha256"))
-            } else if let declared = migration.sha256 {
-                if declared.lowercased() != digest {
-                    diagnostics.append(
-                        context.diagnostic(
-                            "B24P303", PlanMessages.digestMismatch(migration.file, digest: digest, advice: advice(context, migration)),
-                            at: path / "sha256"))
-                }
             } else {
                 diagnostics.append(
                     context.diagnostic(
-                        "B24P303", PlanMessages.digestMissing(migration.file, digest: digest, advice: advice(context, migration)),
-                        at: path))
+                        "B24P303", PlanMessages.digestMismatch(migration.file, digest: digest, advice: advice(context, migration)),
+                        at: path / "sha256"))
             }
         }
         return diagnostics
+    }
+
+    /// Whether two hex digests are the same, case aside; equal texts answer without lowercasing.
+    static func sameDigest(_ a: String?, _ b: String?) -> Bool {
+        a == b || a?.lowercased() == b?.lowercased()
     }
 
     /// What a B24P303 message advises: `lint --fix` only where the fixer writes (DigestFixer).
@@ -120,9 +126,10 @@ struct MigrationRules: LintRule {
         var edits: [String] = []
         if old.name != new.name { edits.append("name") }
         // A moved file with the same bytes (same sha256) is not an edit: the history keys by id and checksum.
-        let sameBytes = old.sha256 != nil && old.sha256?.lowercased() == new.sha256?.lowercased()
-        if FilePath.normalize(old.file) != FilePath.normalize(new.file) && !sameBytes { edits.append("file") }
-        if old.sha256?.lowercased() != new.sha256?.lowercased() { edits.append("sha256") }
+        let sameDigest = Self.sameDigest(old.sha256, new.sha256)
+        let sameBytes = old.sha256 != nil && sameDigest
+        if old.file != new.file && FilePath.normalize(old.file) != FilePath.normalize(new.file) && !sameBytes { edits.append("file") }
+        if !sameDigest { edits.append("sha256") }
         if old.perPortal != new.perPortal { edits.append("perPortal") }
         if old.transaction != new.transaction { edits.append("transaction") }
         return edits

@@ -37,17 +37,28 @@ public struct PlanFolder: Sendable, Equatable {
     public var directory: String
     /// Every plan file of the folder except the one it was scanned for, sorted by file name.
     public var entries: [Entry]
+    /// The bytes of each file the scan read, by path: the previous plan is one of them, and is not
+    /// read twice. Not part of equality.
+    var bytesRead: [String: [UInt8]] = [:]
 
     public init(directory: String, entries: [Entry]) {
         self.directory = directory
         self.entries = entries.sorted { $0.name < $1.name }
     }
 
+    public static func == (a: PlanFolder, b: PlanFolder) -> Bool {
+        a.directory == b.directory && a.entries == b.entries
+    }
+
     /// Scans the folder of `planPath`, leaving that file out. A folder that cannot be listed is empty.
     public static func scan(beside planPath: String, scheme: Versioning, fileSystem: any FileSystem) -> PlanFolder {
         let directory = FilePath.directory(of: planPath)
         let ownName = FilePath.fileName(of: planPath)
-        return PlanFolder(directory: directory, entries: plans(in: directory, scheme: scheme, fileSystem: fileSystem, excluding: ownName))
+        var bytesRead: [String: [UInt8]] = [:]
+        let entries = plans(in: directory, scheme: scheme, fileSystem: fileSystem, excluding: ownName) { bytesRead[$0] = $1 }
+        var folder = PlanFolder(directory: directory, entries: entries)
+        folder.bytesRead = bytesRead
+        return folder
     }
 
     /// Every plan file of `directory` (not its subfolders), sorted by name: a `*.json` whose
@@ -57,11 +68,21 @@ public struct PlanFolder: Sendable, Equatable {
     public static func plans(
         in directory: String, scheme: Versioning, fileSystem: any FileSystem, excluding: String? = nil
     ) -> [Entry] {
+        plans(in: directory, scheme: scheme, fileSystem: fileSystem, excluding: excluding) { _, _ in }
+    }
+
+    /// `plans(in:…)`, handing the bytes of every file read to `read`.
+    static func plans(
+        in directory: String, scheme: Versioning, fileSystem: any FileSystem, excluding: String?,
+        read: (_ path: String, _ bytes: [UInt8]) -> Void
+    ) -> [Entry] {
         guard let names = try? fileSystem.list(directory) else { return [] }
         var entries: [Entry] = []
         for name in names.sorted() where name.hasSuffix(".json") && name != "b24plan.config.json" && name != excluding {
             let path = directory.isEmpty ? name : FilePath.join(directory, name)
-            if let bytes = try? fileSystem.read(path), let (app, version) = header(of: bytes, path: path) {
+            let bytes = try? fileSystem.read(path)
+            if let bytes { read(path, bytes) }
+            if let bytes, let (app, version) = header(of: bytes, path: path) {
                 entries.append(Entry(path: path, app: app, version: version))
                 continue
             }

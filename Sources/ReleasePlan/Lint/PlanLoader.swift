@@ -24,12 +24,17 @@ public struct PlanLoader: Sendable {
                 start: SourceLocation(line: 1, column: 1))
             return Result(source: nil, document: nil, diagnostics: [diagnostic])
         }
+        return load(path, bytes: bytes)
+    }
+
+    /// `load(_:)` of a file whose bytes were already read.
+    public func load(_ path: String, bytes: [UInt8]) -> Result {
         let source = SourceFile(path: path, bytes: bytes)
         let parsed = JSONParser.parse(source)
         guard parsed.diagnostics.isEmpty, let root = parsed.root else {
             return Result(source: source, document: nil, diagnostics: parsed.diagnostics)
         }
-        let decoded = PlanDecoder.decode(root, source: source)
+        let decoded = PlanDecoder.decode(root, source: source, numbersInRange: !parsed.hasNumberOutOfRange)
         return Result(source: source, document: decoded.document, diagnostics: decoded.diagnostics)
     }
 }

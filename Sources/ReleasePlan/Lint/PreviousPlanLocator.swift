@@ -7,6 +7,9 @@
 /// decode is B24P107.
 public struct PreviousPlanLocator: Sendable {
     public var fileSystem: any FileSystem
+    /// Plan files already loaded, by path (the linter loads the likely previous plan while the plan
+    /// itself is parsed); a path not here is loaded when chosen.
+    var preloaded: [String: PlanLoader.Result] = [:]
 
     public init(fileSystem: any FileSystem) {
         self.fileSystem = fileSystem
@@ -166,7 +169,7 @@ public struct PreviousPlanLocator: Sendable {
     }
 
     private func load(_ path: String, for document: PlanDocument, source: Source) -> Result {
-        let loaded = PlanLoader(fileSystem: fileSystem).load(path)
+        let loaded = preloaded[path] ?? PlanLoader(fileSystem: fileSystem).load(path)
         let errors = loaded.diagnostics.filter { $0.severity == .error }
         guard let previous = loaded.document, errors.isEmpty else {
             guard let first = errors.first else { return Result() }

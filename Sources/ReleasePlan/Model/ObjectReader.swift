@@ -109,27 +109,32 @@ struct ObjectReader {
         // A misspelt required key is one mistake: B24P002 says so, and no B24P004 echoes it.
         var misspelt: Set<String> = []
         var firstKeyRange: [String: SourceRange] = [:]
-        for (position, member) in members.enumerated() {
-            let first: SourceRange?
+        // By index, comparing keys in place: no copy of each member (and its value) per comparison.
+        for position in members.indices {
+            let key = members[position].key
+            var first: SourceRange?
             if members.count > Self.searchLimit {
-                first = firstKeyRange[member.key]
-                if first == nil { firstKeyRange[member.key] = member.keyRange }
+                first = firstKeyRange[key]
+                if first == nil { firstKeyRange[key] = members[position].keyRange }
             } else {
-                first = members[..<position].first { $0.key == member.key }?.keyRange
+                for earlier in 0..<position where members[earlier].key == key {
+                    first = members[earlier].keyRange
+                    break
+                }
             }
             if let first {
                 let line = context.source.location(of: first.start).line
                 context.report(
-                    "B24P005", PlanMessages.duplicateKey(member.key, what: what, firstLine: line),
-                    range: member.keyRange, path: path / member.key, damages: false)
+                    "B24P005", PlanMessages.duplicateKey(key, what: what, firstLine: line),
+                    range: members[position].keyRange, path: path / key, damages: false)
             }
-            if !known.contains(member.key) {
-                var message = PlanMessages.unknownKey(member.key, what: what) + Suggestion.phrase(for: member.key, in: known)
-                if let meant = Suggestion.closest(to: member.key, in: known), required.contains(meant), lookup(meant) == nil {
+            if !known.contains(key) {
+                var message = PlanMessages.unknownKey(key, what: what) + Suggestion.phrase(for: key, in: known)
+                if let meant = Suggestion.closest(to: key, in: known), required.contains(meant), lookup(meant) == nil {
                     message += PlanMessages.requiredKeyMissing(meant)
                     misspelt.insert(meant)
                 }
-                context.report("B24P002", message, range: member.keyRange, path: path / member.key, damages: false)
+                context.report("B24P002", message, range: members[position].keyRange, path: path / key, damages: false)
             }
         }
         for key in misspelt {
@@ -146,7 +151,8 @@ struct ObjectReader {
     /// The value of a key, the last one when the key is duplicated.
     private func lookup(_ key: String) -> JSONNode? {
         if let index { return index[key] }
-        return members.last { $0.key == key }?.value
+        for position in members.indices.reversed() where members[position].key == key { return members[position].value }
+        return nil
     }
 
     func has(_ key: String) -> Bool { lookup(key) != nil }
@@ -160,11 +166,18 @@ struct ObjectReader {
             context.wrongType(node, at: path / key, expected: "a string")
             return nil
         }
-        if nonEmpty && text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+        if nonEmpty && Self.isBlank(text) {
             context.badValue(node, at: path / key, PlanMessages.emptyString(path / key))
             return nil
         }
         return text
+    }
+
+    /// Whether the text is empty or white space only. A first byte that is printable ASCII other
+    /// than a space answers at once (no Unicode property lookups for every name and file).
+    static func isBlank(_ text: String) -> Bool {
+        if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
+        return text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 
     func integer(_ key: String, minimum: Int) -> Int? {
@@ -234,8 +247,11 @@ struct ObjectReader {
         }
         var decoded: [Element] = []
         var indices: [Int] = []
+        decoded.reserveCapacity(elements.count)
+        indices.reserveCapacity(elements.count)
+        let arrayPath = path / key
         for (index, element) in elements.enumerated() {
-            guard let value = decode(element, path / key / index) else { continue }
+            guard let value = decode(element, arrayPath / index) else { continue }
             decoded.append(value)
             indices.append(index)
         }

@@ -24,7 +24,7 @@ public struct PlacementBinding: Sendable, Equatable, Codable {
     }
 
     /// The identity Bitrix24 uses for "Handler already binded".
-    public var key: BindingKey { BindingKey(code: placement.uppercased(), handler: handler) }
+    public var key: BindingKey { BindingKey(code: placement.uppercasedCode, handler: handler) }
 }
 
 /// The texts of one language in LANG_ALL.
@@ -59,7 +59,7 @@ public struct EventBinding: Sendable, Equatable, Codable {
         self.authType = authType
     }
 
-    public var key: BindingKey { BindingKey(code: event.uppercased(), handler: handler) }
+    public var key: BindingKey { BindingKey(code: event.uppercasedCode, handler: handler) }
 }
 
 /// (placement or event code, handler URL): the identity of a binding. Codes compare upper-cased.

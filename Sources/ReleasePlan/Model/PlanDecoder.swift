@@ -17,7 +17,9 @@ public enum PlanDecoder {
         public var diagnostics: [Diagnostic]
     }
 
-    public static func decode(_ root: JSONNode, source: SourceFile) -> Result {
+    /// `numbersInRange`: the parser saw no number beyond a `Double` (`JSONParser.Result`), so the
+    /// tree need not be searched for one.
+    public static func decode(_ root: JSONNode, source: SourceFile, numbersInRange: Bool = false) -> Result {
         let context = DecodeContext(source: source)
         guard
             let reader = ObjectReader(
@@ -26,7 +28,7 @@ public enum PlanDecoder {
         else {
             return Result(document: nil, diagnostics: context.diagnostics)
         }
-        context.reportNumbersOutOfRange(in: root, at: .root)
+        if !numbersInRange { context.reportNumbersOutOfRange(in: root, at: .root) }
         var plan = Plan()
         plan.app = reader.string("app", nonEmpty: true) ?? ""
         plan.version = reader.string("version") ?? ""

@@ -2,15 +2,33 @@
 public enum FilePath {
     /// The directory part of a path ("" for a bare file name).
     public static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
+        guard let slash = lastSlash(in: path) else { return "" }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
     }
 
     /// The last component of a path.
     public static func fileName(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
+        guard let slash = lastSlash(in: path) else { return path }
         return String(path[path.index(after: slash)...])
+    }
+
+    /// The last `/` of a path as a character; an ASCII path (where bytes are characters) is
+    /// searched byte by byte, without breaking it into characters (lint splits 2,000 paths).
+    private static func lastSlash(in path: String) -> String.Index? {
+        // The byte offset of the last slash (itself nil when there is none), or nil for a path
+        // that is not ASCII (or not stored contiguously): then characters are searched.
+        let asciiSlash: Int?? =
+            path.utf8.withContiguousStorageIfAvailable { bytes -> Int?? in
+                var slash: Int?
+                for index in bytes.indices {
+                    guard bytes[index] < 0x80 else { return nil }
+                    if bytes[index] == UInt8(ascii: "/") { slash = index }
+                }
+                return .some(slash)
+            } ?? nil
+        guard let found = asciiSlash else { return path.lastIndex(of: "/") }
+        return found.map { path.utf8.index(path.utf8.startIndex, offsetBy: $0) }
     }
 
     /// `relative` resolved against `directory`, normalised; absolute paths are returned normalised.

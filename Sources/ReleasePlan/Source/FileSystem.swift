@@ -12,6 +12,25 @@ public protocol FileSystem: Sendable {
     /// Whether anything (a file, a folder) is at `path`, following symbolic links. `.git` is a folder
     /// in a clone and a file in a worktree, so this is not a folder check.
     func exists(_ path: String) -> Bool
+    /// The bytes of the file at the canonical folder path joined with one name, read without
+    /// resolving that path again, when its last component is no symbolic link (see
+    /// `UnlinkedRead`). The default answers `.unavailable`: the caller resolves and reads as usual.
+    func readUnlinked(_ path: String) -> UnlinkedRead
+}
+
+extension FileSystem {
+    public func readUnlinked(_ path: String) -> UnlinkedRead { .unavailable }
+}
+
+/// What `FileSystem.readUnlinked` found.
+public enum UnlinkedRead: Sendable, Equatable {
+    /// The file's bytes: its path was canonical as given.
+    case bytes([UInt8])
+    /// The file was opened but is no regular file or could not be read (the reason `read` gives).
+    case failed(FileSystemError)
+    /// A symbolic link, a missing file, or no fast way: resolve the path and read it instead, for
+    /// the same answer and the same messages.
+    case unavailable
 }
 
 /// Why a file could not be read.

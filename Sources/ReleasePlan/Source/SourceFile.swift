@@ -4,13 +4,14 @@ public struct SourceFile: Sendable {
     public let path: String
     /// The file's bytes, exactly as read (a UTF-8 BOM included).
     public let bytes: [UInt8]
-    /// Line starts of `bytes`, for turning byte offsets into line and column.
-    public let lines: LineTable
+    /// Line starts of `bytes`, for turning byte offsets into line and column; built on first use
+    /// (by a diagnostic or a printed line: a clean lint of 2,000 migration files needs none).
+    public var lines: LineTable { lineTable.table(of: bytes) }
+    private let lineTable = LazyLineTable()
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
-        self.lines = LineTable(bytes)
     }
 
     public init(path: String, text: String) {

@@ -168,4 +168,20 @@ struct CataloguePlacementTests {
             }
         }
     }
+
+    @Test("a code looked up again, in any case and from many threads, gets the same answer")
+    func lookupsAreKept() async {
+        let codes = [
+            "CRM_DEAL_DETAIL_TAB", "crm_deal_detail_tab", "CRM_DYNAMIC_128_DETAIL_TAB", "CRM_INVOICE_DETAIL_TAB", "NOPE", "LANDING_BLOCK_X",
+        ]
+        let first = codes.map(Bitrix24Catalogue.placement)
+        await withTaskGroup(of: [Bitrix24Placement?].self) { group in
+            for _ in 0..<8 { group.addTask { codes.map(Bitrix24Catalogue.placement) } }
+            for await answers in group { #expect(answers == first) }
+        }
+        // Beyond the cache's room, codes are looked up anew, with the same answers.
+        let many = (0..<1100).map { "CRM_DYNAMIC_\($0)_DETAIL_TAB" }
+        #expect(many.map(Bitrix24Catalogue.placement).map { $0?.code } == many)
+        #expect(many.map(Bitrix24Catalogue.placement).map { $0?.code } == many)
+    }
 }

@@ -180,6 +180,31 @@ struct PlanDiffTests {
         #expect(change.path == ["scopes", 1])
         #expect((change.before, change.after) == (nil, .string("task")))
     }
+
+    /// Ids in order on both sides are walked side by side; ids out of order go through dictionaries:
+    /// both give the same changes, in id order, each at its first place in the new plan.
+    @Test func migrationChangesInAndOutOfOrder() {
+        func migration(_ id: Int, _ sha: String = "aa") -> Migration {
+            Migration(id: id, name: "step_\(id)", file: "migrations/\(id).sql", sha256: sha)
+        }
+        var before = PlanDiffTests.base
+        before.migrations = [1, 2, 3, 5, 8].map { migration($0) }
+        var after = PlanDiffTests.base
+        after.migrations = [migration(1), migration(3, "bb"), migration(4), migration(5), migration(9)]
+        let inOrder = PlanDiff.changes(from: before, to: after).filter { $0.kind == .migration }
+        #expect(
+            inOrder.map { "\($0.action.rawValue) \($0.id) \($0.path)" } == [
+                "removed 2 migrations", "changed 3 migrations[1]", "added 4 migrations[2]", "removed 8 migrations", "added 9 migrations[4]",
+            ])
+        var shuffled = after
+        shuffled.migrations = [after.migrations[4], after.migrations[2], after.migrations[0], after.migrations[3], after.migrations[1]]
+        let outOfOrder = PlanDiff.changes(from: before, to: shuffled).filter { $0.kind == .migration }
+        #expect(
+            outOfOrder.map { "\($0.action.rawValue) \($0.id) \($0.path)" } == [
+                "removed 2 migrations", "changed 3 migrations[4]", "added 4 migrations[1]", "removed 8 migrations", "added 9 migrations[0]",
+            ])
+        #expect(inOrder.map(\.before) == outOfOrder.map(\.before) && inOrder.map(\.after) == outOfOrder.map(\.after))
+    }
 }
 
 @Suite("monetization changes")

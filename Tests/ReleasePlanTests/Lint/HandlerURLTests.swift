@@ -86,7 +86,46 @@ struct HandlerURLTests {
         #expect(HandlerURL("http://[0:0:0:0:0:0:0:1]/h").isLoopback)
         #expect(HandlerURL("http://localhost./h").isLoopback)
         #expect(!HandlerURL("http://127.attacker.example/h").isLoopback)
+        #expect(HandlerURL("http://app.localhost/h").isLoopback && HandlerURL("http://app.localhost./h").isLoopback)
+        #expect(!HandlerURL("http://applocalhost/h").isLoopback && !HandlerURL("https://localhost.example/h").isLoopback)
         // The backslash ends the authority: a browser calls localhost (B24P207 still reports the backslash).
         #expect(HandlerURL("http://localhost\\@evil.example/h").isLoopback)
+    }
+
+    /// The plain-URL shortcut answers exactly as the full reading, and only where it may.
+    @Test func plainURLsReadAsTheFullParserReadsThem() {
+        let plain = [
+            "https://app.acme.example/h", "https://app.acme.example", "https://a/", "https://t7.acme.example/iframe/deal-v2",
+            "https://app.acme.example?x=@evil.example", "https://app.acme.example#@evil.example", "https://app.acme.example./x",
+            "https://app.acme.example/x@y?q=1&r=%41#frag", "https://.", "https://a..b/", "https://-/",
+        ]
+        for url in plain {
+            #expect(HandlerURL.plainHTTPSHost(url) != nil, "\(url)")
+            #expect(HandlerURL(url) == HandlerURL(parsing: url), "\(url)")
+        }
+        let other = [
+            "http://app.acme.example/h", "HTTPS://app.acme.example/h", "https://App.acme.example/h", "https://app.acme.example:443/h",
+            "https://user@app.acme.example/h", "https://app.acme.example\\@evil.example/", "https://app.acme.example/a b",
+            "https://app.acme.example/\u{1B}[2J", "https://127.0.0.1/h", "https://app.acme.0x1/h", "https://app.acme.123./h",
+            "https://app_x.acme.example/h", "https://%61pp.acme.example/h", "https:///hooks", "https://", "https://app.acme.example/\u{E9}",
+            " https://app.acme.example/h", "https://app.acme.example/h\n",
+        ]
+        for url in other {
+            #expect(HandlerURL.plainHTTPSHost(url) == nil, "\(url)")
+        }
+        for url in HandlerURLTests.cases.map(\.url) + plain + other {
+            #expect(HandlerURL(url) == HandlerURL(parsing: url), "\(url)")
+        }
+    }
+
+    @Test func normalizedPatternsMatchAsTheEntriesDo() {
+        let hosts = ["t1.acme.example", "app.acme.example.", "acme.example", "[::1]", "evil.example"]
+        let patterns = ["*.acme.example", "APP.acme.example:8443", "acme.example.", "[::1]:443", "*.example", "x"]
+        for host in hosts {
+            let url = HandlerURL("https://\(host)/h")
+            for pattern in patterns {
+                #expect(url.matches(pattern) == url.matches(normalizedPattern: HandlerURL.normalizedPattern(pattern)))
+            }
+        }
     }
 }

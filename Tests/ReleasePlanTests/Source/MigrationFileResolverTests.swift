@@ -108,4 +108,35 @@ struct MigrationFileResolverTests {
             try tree.resolver.read("migrations/dangling.sql")
         }
     }
+
+    @Test func unlinkedReadsAnswerOnlyForFilesThatAreNoLinks() throws {
+        let tree = try Tree()
+        defer { tree.tearDown() }
+        let migrations = try tree.canonical("plans/app/migrations")
+        try tree.link("plans/app/migrations/inside.sql", to: "0001.sql")
+        #expect(mkfifo(migrations + "/fifo.sql", 0o600) == 0)
+        #expect(tree.fileSystem.readUnlinked(migrations + "/0001.sql") == .bytes(Array("SELECT 1;\n".utf8)))
+        #expect(tree.fileSystem.readUnlinked(migrations + "/inside.sql") == .unavailable)
+        #expect(tree.fileSystem.readUnlinked(migrations + "/0009.sql") == .unavailable)
+        #expect(
+            tree.fileSystem.readUnlinked(migrations + "/fifo.sql")
+                == .failed(FileSystemError(path: migrations + "/fifo.sql", reason: "is not a regular file (a FIFO)")))
+        #expect(
+            tree.fileSystem.readUnlinked(migrations)
+                == .failed(FileSystemError(path: migrations, reason: "is a directory")))
+        // Through the resolver: the same answers as resolving each path first.
+        let files = ["migrations/0001.sql", "migrations/inside.sql", "migrations/fifo.sql", "./migrations/0001.sql", "../app/0002.sql"]
+        let folders = tree.resolver.canonicalFolders(of: files)
+        #expect(folders.byWrittenFolder == ["migrations": migrations])
+        #expect(
+            folders.byJoinedFolder == [
+                tree.root.appendingPathComponent("plans/app/migrations").path: migrations,
+                tree.root.appendingPathComponent("plans/app").path: try tree.canonical("plans/app"),
+            ])
+        #expect(try tree.resolver.read("migrations/inside.sql", in: folders).bytes == Array("SELECT 1;\n".utf8))
+        #expect(try tree.resolver.read("./migrations/0001.sql", in: folders).bytes == Array("SELECT 1;\n".utf8))
+        #expect(throws: MigrationFileError.unreadable(file: "migrations/fifo.sql", reason: "is not a regular file (a FIFO)")) {
+            try tree.resolver.read("migrations/fifo.sql", in: folders)
+        }
+    }
 }
