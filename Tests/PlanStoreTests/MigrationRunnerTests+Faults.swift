@@ -48,6 +48,7 @@ struct DataMigrationFaultTests {
         try Self.makeItems(bench)
         let connections = try Self.connections(bench, workers)
         let run = GroupedRun(bench, Self.failing(backend))
+        run.runner.startingWorkers = workers
         let error = try #require(throws: MigrationError.self) { try run.runner.run(memberIDs: Self.members, connections: connections) }
         #expect(error.message.contains("portal member-07:"), "\(error.message)")
         #expect(error.line == 1)

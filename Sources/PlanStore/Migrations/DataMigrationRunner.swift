@@ -15,7 +15,8 @@ import ReleasePlan
 /// failed. `:batch_size` adapts (`BatchSizer`): it starts at the plan's `batchSize` (at most 16
 /// rows: a batch too big for its table would make the first transaction long), doubles while
 /// full batches take under 25 ms and shrinks when one takes over 50 ms; each worker keeps its size
-/// from one portal to the next.
+/// from one portal to the next. How many workers run at once adapts too (`WorkerLimit`): it starts
+/// at `startingWorkers` and follows the work done per second.
 public final class DataMigrationRunner: @unchecked Sendable {
     /// A database connection with its journal: one per worker.
     public struct Connection: @unchecked Sendable {
@@ -65,6 +66,8 @@ public final class DataMigrationRunner: @unchecked Sendable {
     /// A transaction takes another batch only while its seconds so far, the next batch's expected
     /// seconds and its last commit's seconds add up to no more than this.
     public var transactionBudget = DataMigrationRunner.defaultTransactionBudget
+    /// How many workers run at first (at most one per connection); `WorkerLimit` adjusts it.
+    public var startingWorkers = 2
 
     /// One committed batch.
     public struct BatchReport: Sendable, Equatable {
@@ -101,6 +104,7 @@ public final class DataMigrationRunner: @unchecked Sendable {
     /// The progress rows of the step when the run started (read once; each worker then owns its portals' rows).
     private var known: [String: Journal.PortalTask] = [:]
     private var longest = 0.0
+    private var limit = WorkerLimit(maximum: 1, now: 0)
 
     /// The longest committed transaction of the last `run`, in seconds.
     public var longestTransactionSeconds: Double { lock.withLock { longest } }
@@ -114,6 +118,7 @@ public final class DataMigrationRunner: @unchecked Sendable {
             nextIndex = 0
             firstError = nil
             longest = 0
+            limit = WorkerLimit(maximum: connections.count, start: startingWorkers, now: Self.now())
         }
         // Every portal's progress in one query, not one per portal.
         if let first = connections.first {
@@ -121,12 +126,12 @@ public final class DataMigrationRunner: @unchecked Sendable {
             known = Dictionary(tasks.map { ($0.memberID, $0) }, uniquingKeysWith: { _, last in last })
         }
         let group = DispatchGroup()
-        for connection in connections {
+        for (index, connection) in connections.enumerated() {
             group.enter()
             // One thread per connection: concurrentPerform would cap the workers at the core count.
             let thread = Thread { [self] in
                 defer { group.leave() }
-                work(on: connection)
+                work(on: connection, index: index)
             }
             thread.start()
         }
@@ -143,7 +148,7 @@ public final class DataMigrationRunner: @unchecked Sendable {
         return final
     }
 
-    private func work(on connection: Connection) {
+    private func work(on connection: Connection, index: Int) {
         let restore: String?
         do {
             restore = try Self.useReadCommitted(connection.database)
@@ -152,7 +157,7 @@ public final class DataMigrationRunner: @unchecked Sendable {
             return
         }
         defer { if let restore { _ = try? connection.database.execute(restore) } }
-        let worker = DataMigrationWorker(runner: self, connection: connection)
+        let worker = DataMigrationWorker(runner: self, connection: connection, index: index)
         defer { worker.close() }
         do {
             try worker.run()
@@ -162,6 +167,9 @@ public final class DataMigrationRunner: @unchecked Sendable {
     }
 
     // MARK: Shared by the workers
+
+    /// Waits while worker `index` is beyond the current limit; false once no portal is left.
+    func waitForTurn(_ index: Int) -> Bool { lock.withLock { limit }.waitForTurn(index) }
 
     /// The next portal to run and its task as the journal had it; nil once every portal is taken
     /// or a worker failed. Portals already done count as done at once.
@@ -177,6 +185,7 @@ public final class DataMigrationRunner: @unchecked Sendable {
                 progress.portalsDone += 1
                 finished.append(progress)
             }
+            limit.end()
             return nil
         }
     }
@@ -194,7 +203,11 @@ public final class DataMigrationRunner: @unchecked Sendable {
 
     /// Reports committed batches and their transaction.
     func committed(_ batches: [BatchReport], transaction: TransactionReport) {
-        lock.withLock { longest = max(longest, transaction.seconds) }
+        let limit = lock.withLock {
+            longest = max(longest, transaction.seconds)
+            return self.limit
+        }
+        limit.record(rows: batches.reduce(0) { $0 + $1.changed }, batches: batches.count, now: Self.now())
         if let onBatch { batches.forEach(onBatch) }
         onTransaction?(transaction)
     }
@@ -206,6 +219,7 @@ public final class DataMigrationRunner: @unchecked Sendable {
     func fail(_ error: MigrationError) {
         lock.withLock {
             if firstError == nil { firstError = error }
+            limit.end()
         }
     }
 

@@ -28,15 +28,18 @@ final class DataMigrationWorker {
 
     private let runner: DataMigrationRunner
     private let connection: DataMigrationRunner.Connection
+    /// 0-based: workers beyond the runner's `WorkerLimit` wait before taking a portal.
+    private let index: Int
     private var sizer: BatchSizer
     /// The script's statements, each prepared on this connection at its first run.
     private var prepared: [(any PreparedStatement)?]
     /// Seconds the last transaction took to write its progress rows and commit.
     private var closingSeconds = 0.0
 
-    init(runner: DataMigrationRunner, connection: DataMigrationRunner.Connection) {
+    init(runner: DataMigrationRunner, connection: DataMigrationRunner.Connection, index: Int) {
         self.runner = runner
         self.connection = connection
+        self.index = index
         let planned = runner.migration.batchSize ?? DataMigrationRunner.defaultBatchSize
         sizer = BatchSizer(start: min(planned, BatchSizer.firstBatchLimit), target: runner.batchTarget)
         prepared = Array(repeating: nil, count: runner.script.statements.count)
@@ -49,9 +52,12 @@ final class DataMigrationWorker {
     }
 
     /// Runs portals until none is left or another worker failed; throws this worker's first error.
+    /// Waits for its turn before taking a portal, never with one under way.
     func run() throws {
         var carried: Portal?
-        while let portal = carried ?? runner.takePortal().map(Portal.init) {
+        while true {
+            if carried == nil { guard runner.waitForTurn(index) else { return } }
+            guard let portal = carried ?? runner.takePortal().map(Portal.init) else { return }
             carried = try runTransaction(from: portal)
         }
     }
