@@ -5,12 +5,13 @@ import Testing
 
 @Suite("WorkerLimit: how many perPortal workers run at once")
 struct WorkerLimitTests {
-    /// Feeds one period (a little over the 0.1 s default) of about `rate` work per second at
-    /// `time`; returns the time after it.
+    /// Feeds one period (a little over the 0.1 s default, one commit per worker the limit lets
+    /// run) of about `rate` work per second at `time`; returns the time after it.
     static func period(_ limit: WorkerLimit, rate: Double, at time: Double) -> Double {
-        let end = time + 0.1001
-        limit.record(rows: Int(rate * 0.1001) - 1, batches: 1, now: end)
-        return end
+        let commits = limit.limit
+        let each = Int(rate * 0.1001) / commits
+        for commit in 1...commits { limit.record(rows: each - 1, batches: 1, now: time + 0.1001 * Double(commit) / Double(commits)) }
+        return time + 0.1001
     }
 
     @Test("doubles while each step brings 10 % more work per second, then goes back to the last step that did")
@@ -51,12 +52,23 @@ struct WorkerLimitTests {
         #expect(one.limit == 1)
     }
 
-    @Test("a period in which nothing committed lets one more worker in; a waiting worker is let in, or told the run ended")
+    @Test("a period ends after as many commits as workers may run, or after the stall time")
+    func periodLength() {
+        let limit = WorkerLimit(maximum: 16, start: 4, period: 0.1, stall: 1, now: 0)
+        for time in [0.2, 0.3, 0.4] { limit.record(rows: 100, batches: 1, now: time) }
+        #expect(limit.limit == 4, "three commits of four workers: the period goes on")
+        limit.record(rows: 100, batches: 1, now: 0.5)
+        #expect(limit.limit == 8, "the fourth ends it")
+        limit.record(rows: 100, batches: 1, now: 1.6)
+        #expect(limit.limit == 4, "one commit in more than the stall time ends it too (and 8 did less)")
+    }
+
+    @Test("nothing committed for the stall time lets one more worker in; a waiting worker is let in, or told the run ended")
     func stuckWorkers() throws {
-        let limit = WorkerLimit(maximum: 4, start: 1, period: 0.02, now: DataMigrationRunner.now())
+        let limit = WorkerLimit(maximum: 4, start: 1, period: 0.01, stall: 0.05, now: DataMigrationRunner.now())
         let admitted = Counter()
         let thread = Thread {
-            // Worker 1 waits: worker 0 commits nothing, so within a few periods worker 1 is let in.
+            // Worker 1 waits: worker 0 commits nothing, so after the stall time worker 1 is let in.
             if limit.waitForTurn(1) { admitted.increment() }
         }
         thread.start()

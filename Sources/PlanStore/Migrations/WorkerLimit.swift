@@ -12,11 +12,14 @@ import Foundation
 /// one more worker, or no more than 5 % less for one fewer (shorter transactions are worth that).
 ///
 /// Work is counted in rows changed plus batches run (a batch costs a round trip even when it
-/// changes nothing), per `period` seconds of wall time. A period in which nothing committed lets
-/// one more worker in (the others are stuck on something: a lock, a slow statement).
+/// changes nothing), per period: at least `period` seconds and as many commits as workers may run
+/// (or `stall` seconds, whichever comes first), so that a period says something about each of
+/// them. When nothing at all committed for `stall` seconds, one more worker is let in (the others
+/// are stuck on something: a lock, a slow statement).
 final class WorkerLimit: @unchecked Sendable {
     let maximum: Int
     let period: Double
+    let stall: Double
 
     private let condition = NSCondition()
     private(set) var limit: Int
@@ -25,21 +28,23 @@ final class WorkerLimit: @unchecked Sendable {
     /// The period being measured: its start, work and limit.
     private var periodStart: Double
     private var work = 0
+    private var commits = 0
     /// The last period measured at the limit kept: its limit and work per second.
     private var reference: (limit: Int, rate: Double)?
     /// Periods since the last probe, while steady.
     private var steadyPeriods = 0
     private var probeUp = true
 
-    init(maximum: Int, start: Int = 2, period: Double = 0.1, now: Double) {
+    init(maximum: Int, start: Int = 2, period: Double = 0.1, stall: Double = 1, now: Double) {
         self.maximum = max(1, maximum)
         limit = min(max(1, start), self.maximum)
         self.period = period
+        self.stall = stall
         periodStart = now
     }
 
     /// Waits while `worker` (0-based) is beyond the limit; false once the run has ended. A waiting
-    /// worker also ends periods in which nothing committed (workers stuck on locks).
+    /// worker also notices when nothing has committed for `stall` seconds.
     func waitForTurn(_ worker: Int) -> Bool {
         condition.lock()
         defer { condition.unlock() }
@@ -63,29 +68,30 @@ final class WorkerLimit: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         work += rows + batches
+        commits += 1
         closePeriod(now: now)
     }
 
-    /// Ends the period when it is `period` long, and sets the limit for the next one (the lock held).
+    /// Ends the period when it is long enough, and sets the limit for the next one (the lock held).
     private func closePeriod(now: Double) {
         let elapsed = now - periodStart
-        guard elapsed >= period else { return }
-        let rate = Double(work) / elapsed
+        guard (elapsed >= period && commits >= limit) || elapsed >= stall else { return }
         let before = limit
-        decide(rate)
+        if commits == 0 {
+            // The running workers are stuck (a lock, a slow statement): one more may get on with
+            // other portals.
+            if limit < maximum { limit += 1 }
+        } else {
+            decide(Double(work) / elapsed)
+        }
         periodStart = now
         work = 0
+        commits = 0
         if limit > before { condition.broadcast() }
     }
 
     /// The next limit after a period at `limit` that did `rate` work per second.
     private func decide(_ rate: Double) {
-        // Nothing committed for a whole period: the running workers are stuck (a lock, a slow
-        // statement); one more may get on with other portals.
-        guard rate > 0 else {
-            if limit < maximum { limit += 1 }
-            return
-        }
         guard let kept = reference else {
             reference = (limit, rate)
             if limit < maximum { limit = min(maximum, limit * 2) } else { growing = false }
