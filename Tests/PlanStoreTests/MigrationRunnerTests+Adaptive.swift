@@ -16,7 +16,7 @@ final class BatchLog: @unchecked Sendable {
 struct DataMigrationAdaptiveTests {
     static let touch = DataMigrationRunnerTests.touch
 
-    @Test("BatchSizer: doubles after quick full batches, up to the maximum; shrinks in proportion after a slow one")
+    @Test("BatchSizer: doubles after quick full batches, up to the maximum; shrinks in proportion after a slow one, to a floor")
     func sizer() {
         var sizer = BatchSizer(start: 5, target: 0.05, maximum: 64)
         sizer.record(seconds: 0.001, changed: 5)
@@ -30,7 +30,12 @@ struct DataMigrationAdaptiveTests {
         sizer.record(seconds: 0.2, changed: 64)
         #expect(sizer.size == 16)
         sizer.record(seconds: 10, changed: 16)
-        #expect(sizer.size == 1)
+        #expect(sizer.size == 8, "not below an eighth of the largest full batch on target (64)")
+        sizer.record(seconds: 10, changed: 8)
+        #expect(sizer.size == 8)
+        var fresh = BatchSizer(start: 100, target: 0.05)
+        fresh.record(seconds: 10, changed: 100)
+        #expect(fresh.size == 1, "no floor before a batch kept to the target")
         #expect(BatchSizer(start: 0).size == 1)
     }
 
