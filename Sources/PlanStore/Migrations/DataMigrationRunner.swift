@@ -112,26 +112,46 @@ public final class DataMigrationRunner: @unchecked Sendable {
     /// Runs every portal of `memberIDs` on `connections` (one worker each); throws the first error
     /// after the workers stop taking new portals.
     public func run(memberIDs: [String], connections: [Connection]) throws -> Progress {
+        try run(memberIDs: memberIDs, sources: connections.map(ConnectionSource.given))
+    }
+
+    /// Runs every portal of `memberIDs` on `first` and on up to `more` connections from `open`,
+    /// each opened when its worker is first let in (`WorkerLimit`) and closed at the end: a short
+    /// migration opens none it does not use. Throws the first error after the workers stop taking
+    /// new portals.
+    public func run(memberIDs: [String], first: Connection, more: Int, open: @escaping () throws -> Connection) throws -> Progress {
+        try run(memberIDs: memberIDs, sources: [.given(first)] + Array(repeating: .opened(open), count: max(0, more)))
+    }
+
+    /// Where a worker's connection comes from. The opener is called on the workers' threads, one
+    /// call at a time (`opening`).
+    enum ConnectionSource: @unchecked Sendable {
+        case given(Connection)
+        /// Opened by the worker when it is first let in, closed when it ends.
+        case opened(() throws -> Connection)
+    }
+
+    private func run(memberIDs: [String], sources: [ConnectionSource]) throws -> Progress {
         lock.withLock {
             progress = Progress(portalsDone: 0, portalsTotal: memberIDs.count, batches: 0, rowsChanged: 0)
             self.memberIDs = memberIDs
             nextIndex = 0
             firstError = nil
             longest = 0
-            limit = WorkerLimit(maximum: connections.count, start: startingWorkers, now: Self.now())
+            limit = WorkerLimit(maximum: sources.count, start: startingWorkers, now: Self.now())
         }
         // Every portal's progress in one query, not one per portal.
-        if let first = connections.first {
+        if case .given(let first)? = sources.first {
             let tasks = try first.journal.portalTasks(run: runID, step: stepID)
             known = Dictionary(tasks.map { ($0.memberID, $0) }, uniquingKeysWith: { _, last in last })
         }
         let group = DispatchGroup()
-        for (index, connection) in connections.enumerated() {
+        for (index, source) in sources.enumerated() {
             group.enter()
             // One thread per connection: concurrentPerform would cap the workers at the core count.
             let thread = Thread { [self] in
                 defer { group.leave() }
-                work(on: connection, index: index)
+                work(on: source, index: index)
             }
             thread.start()
         }
@@ -148,7 +168,24 @@ public final class DataMigrationRunner: @unchecked Sendable {
         return final
     }
 
-    private func work(on connection: Connection, index: Int) {
+    /// Serialises opening connections (client libraries differ in what they allow at once).
+    private let opening = NSLock()
+
+    private func work(on source: ConnectionSource, index: Int) {
+        guard waitForTurn(index) else { return }
+        let connection: Connection
+        switch source {
+        case .given(let given):
+            connection = given
+        case .opened(let open):
+            do {
+                connection = try opening.withLock { try open() }
+            } catch {
+                fail(MigrationError(file: script.path, line: 1, message: "\(error)"))
+                return
+            }
+        }
+        defer { if case .opened = source { connection.database.close() } }
         let restore: String?
         do {
             restore = try Self.useReadCommitted(connection.database)
