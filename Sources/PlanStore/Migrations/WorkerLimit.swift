@@ -7,15 +7,17 @@ import Foundation
 /// are the limit: every batch then takes longer, the batches shrink to stay short, and the portals'
 /// repeated scans cost more (measured on a 2-core MariaDB: 20 portals × 5,000 rows took 1.1 s on
 /// one connection and 2.9 s on eight). So the limit starts at `start`, doubles while each step
-/// brings at least 10 % more work per second, and otherwise goes back; after that it tries one
+/// brings at least 25 % more work per second, and otherwise goes back; after that it tries one
 /// worker more or less every few periods, keeping the change when it pays: 10 % more work for
 /// one more worker, or no more than 5 % less for one fewer (shorter transactions are worth that).
 ///
 /// Work is counted in rows changed plus batches run (a batch costs a round trip even when it
-/// changes nothing), per period: at least `period` seconds and as many commits as workers may run
-/// (or `stall` seconds, whichever comes first), so that a period says something about each of
-/// them. When nothing at all committed for `stall` seconds, one more worker is let in (the others
-/// are stuck on something: a lock, a slow statement).
+/// changes nothing), per period: at least `period` seconds and two commits for each worker the
+/// limit lets run (or `stall` seconds, whichever comes first), so that a period says something
+/// about each of them. The first period only warms up (its batches are still growing from the
+/// plan's `batchSize`): it would make any second one look better. When nothing at all committed
+/// for `stall` seconds, one more worker is let in (the others are stuck on something: a lock, a
+/// slow statement).
 final class WorkerLimit: @unchecked Sendable {
     let maximum: Int
     let period: Double
@@ -25,6 +27,7 @@ final class WorkerLimit: @unchecked Sendable {
     private(set) var limit: Int
     private var ended = false
     private var growing = true
+    private var warmingUp = true
     /// The period being measured: its start, work and limit.
     private var periodStart: Double
     private var work = 0
@@ -75,9 +78,11 @@ final class WorkerLimit: @unchecked Sendable {
     /// Ends the period when it is long enough, and sets the limit for the next one (the lock held).
     private func closePeriod(now: Double) {
         let elapsed = now - periodStart
-        guard (elapsed >= period && commits >= limit) || elapsed >= stall else { return }
+        guard (elapsed >= period && commits >= 2 * limit) || elapsed >= stall else { return }
         let before = limit
-        if commits == 0 {
+        if warmingUp && commits > 0 {
+            warmingUp = false
+        } else if commits == 0 {
             // The running workers are stuck (a lock, a slow statement): one more may get on with
             // other portals.
             if limit < maximum { limit += 1 }
@@ -110,7 +115,9 @@ final class WorkerLimit: @unchecked Sendable {
                 limit -= 1
             }
         } else if limit > kept.limit {
-            if rate > kept.rate * 1.1 {
+            // Twice the workers must bring a quarter more (a round-trip-bound run brings nearly
+            // twice as much); one more, a tenth.
+            if rate > kept.rate * (growing ? 1.25 : 1.1) {
                 reference = (limit, rate)
                 if growing && limit < maximum { limit = min(maximum, limit * 2) } else { growing = false }
             } else {
