@@ -17,8 +17,8 @@ struct WorkerLimitTests {
     @Test("doubles while each step brings 25 % more work per second, then goes back to the last step that did")
     func climbs() {
         let limit = WorkerLimit(maximum: 16, start: 2, now: 0)
-        var time = Self.period(limit, rate: 300, at: 0)
-        #expect(limit.limit == 2, "the first period warms up")
+        var time = Self.period(limit, rate: 300, at: Self.period(limit, rate: 200, at: 0))
+        #expect(limit.limit == 2, "the first two periods warm up")
         time = Self.period(limit, rate: 1000, at: time)
         #expect(limit.limit == 4)
         time = Self.period(limit, rate: 1900, at: time)
@@ -42,7 +42,7 @@ struct WorkerLimitTests {
     @Test("goes back down when the first doubling does not pay, and never past its bounds")
     func bounds() {
         let limit = WorkerLimit(maximum: 3, start: 2, now: 0)
-        var time = Self.period(limit, rate: 1000, at: 0)
+        var time = Self.period(limit, rate: 1000, at: Self.period(limit, rate: 1000, at: 0))
         time = Self.period(limit, rate: 1000, at: time)
         #expect(limit.limit == 3, "doubling is capped at the maximum")
         time = Self.period(limit, rate: 500, at: time)
@@ -50,14 +50,14 @@ struct WorkerLimitTests {
         #expect(WorkerLimit(maximum: 1, start: 2, now: 0).limit == 1)
         #expect(WorkerLimit(maximum: 8, start: 0, now: 0).limit == 1)
         let one = WorkerLimit(maximum: 1, start: 1, now: 0)
-        _ = Self.period(one, rate: 1000, at: Self.period(one, rate: 1000, at: 0))
+        _ = Self.period(one, rate: 1000, at: Self.period(one, rate: 1000, at: Self.period(one, rate: 1000, at: 0)))
         #expect(one.limit == 1)
     }
 
     @Test("a period ends after two commits per worker the limit lets run, or after the stall time")
     func periodLength() {
         let limit = WorkerLimit(maximum: 16, start: 2, period: 0.1, stall: 1, now: 0)
-        let warmedUp = Self.period(limit, rate: 1000, at: 0)
+        let warmedUp = Self.period(limit, rate: 1000, at: Self.period(limit, rate: 1000, at: 0))
         for commit in 1...3 { limit.record(rows: 100, batches: 1, now: warmedUp + 0.1 * Double(commit)) }
         #expect(limit.limit == 2, "three commits of two workers: the period goes on")
         limit.record(rows: 100, batches: 1, now: warmedUp + 0.4)

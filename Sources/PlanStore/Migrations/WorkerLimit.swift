@@ -14,8 +14,8 @@ import Foundation
 /// Work is counted in rows changed plus batches run (a batch costs a round trip even when it
 /// changes nothing), per period: at least `period` seconds and two commits for each worker the
 /// limit lets run (or `stall` seconds, whichever comes first), so that a period says something
-/// about each of them. The first period only warms up (its batches are still growing from the
-/// plan's `batchSize`): it would make any second one look better. When nothing at all committed
+/// about each of them. The first two periods only warm up (their batches are still growing from
+/// the plan's `batchSize`): they would make any later one look better. When nothing at all committed
 /// for `stall` seconds, one more worker is let in (the others are stuck on something: a lock, a
 /// slow statement).
 final class WorkerLimit: @unchecked Sendable {
@@ -27,7 +27,8 @@ final class WorkerLimit: @unchecked Sendable {
     private(set) var limit: Int
     private var ended = false
     private var growing = true
-    private var warmingUp = true
+    /// Periods left to warm up in.
+    private var warmUpPeriods = 2
     /// The period being measured: its start, work and limit.
     private var periodStart: Double
     private var work = 0
@@ -80,8 +81,8 @@ final class WorkerLimit: @unchecked Sendable {
         let elapsed = now - periodStart
         guard (elapsed >= period && commits >= 2 * limit) || elapsed >= stall else { return }
         let before = limit
-        if warmingUp && commits > 0 {
-            warmingUp = false
+        if warmUpPeriods > 0 && commits > 0 {
+            warmUpPeriods -= 1
         } else if commits == 0 {
             // The running workers are stuck (a lock, a slow statement): one more may get on with
             // other portals.
