@@ -12,6 +12,10 @@ public protocol Database: AnyObject, Sendable {
     /// Runs one query and returns every row.
     func query(_ sql: String, _ parameters: [SQLValue]) throws -> [SQLRow]
 
+    /// Prepares one statement to run many times on this connection (see `PreparedStatement`; the
+    /// default sends the SQL on each run).
+    func prepare(_ sql: String) throws -> any PreparedStatement
+
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     /// Nesting is an error.
     @discardableResult

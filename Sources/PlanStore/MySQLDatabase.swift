@@ -3,7 +3,8 @@ import Foundation
 
 /// A `Database` on one MySQL or MariaDB connection through MariaDB Connector/C.
 ///
-/// Every statement is a server-side prepared statement (`mysql_stmt_*`, `?` markers natively),
+/// Every statement is a server-side prepared statement (`mysql_stmt_*`, `?` markers natively;
+/// closed after its run, or kept for many runs by `prepare`),
 /// parameters bound by type (integers `LONGLONG`, reals `DOUBLE`, text `STRING`, blobs `BLOB`);
 /// result columns are read by type, binary strings as blobs. The connection talks utf8mb4 and is
 /// opened with `CLIENT_FOUND_ROWS`, so `execute` counts the rows an UPDATE matched, even those it
@@ -142,13 +143,33 @@ public final class MySQLDatabase: Database, @unchecked Sendable {
     /// Prepares, binds and executes one statement; returns its rows (when `collect`) and the rows it
     /// changed (0 for a statement that returns rows).
     private func run(_ sql: String, _ parameters: [SQLValue], collect: Bool) throws -> (rows: [SQLRow], changed: Int) {
+        guard let statement = try compile(sql) else {
+            guard parameters.isEmpty else {
+                throw DatabaseError(message: "the statement takes 0 parameters, \(parameters.count) given", sql: sql)
+            }
+            return ([], 0)  // blank or comments only
+        }
+        defer { mysql_stmt_close(statement) }
+        return try run(compiled: statement, sql, parameters, collect: collect)
+    }
+
+    /// A server-side prepared statement for `sql`; nil for blank or comment-only SQL.
+    private func compile(_ sql: String) throws -> UnsafeMutablePointer<MYSQL_STMT>? {
         let conn = try open(sql)
         guard let statement = mysql_stmt_init(conn) else { throw error(conn, sql) }
-        defer { mysql_stmt_close(statement) }
         if mysql_stmt_prepare(statement, sql, UInt(sql.utf8.count)) != 0 {
-            if mysql_stmt_errno(statement) == Self.emptyQuery && parameters.isEmpty { return ([], 0) }  // blank or comments only
-            throw error(statement, sql, parameters)
+            defer { mysql_stmt_close(statement) }
+            if mysql_stmt_errno(statement) == Self.emptyQuery { return nil }
+            throw error(statement, sql, [])
         }
+        return statement
+    }
+
+    /// Binds and executes a prepared statement; returns its rows (when `collect`) and the rows it
+    /// changed (0 for a statement that returns rows).
+    private func run(
+        compiled statement: UnsafeMutablePointer<MYSQL_STMT>, _ sql: String, _ parameters: [SQLValue], collect: Bool
+    ) throws -> (rows: [SQLRow], changed: Int) {
         let expected = Int(mysql_stmt_param_count(statement))
         guard expected == parameters.count else {
             throw DatabaseError(message: "the statement takes \(expected) parameters, \(parameters.count) given", sql: sql)
@@ -162,8 +183,50 @@ public final class MySQLDatabase: Database, @unchecked Sendable {
         guard mysql_stmt_execute(statement) == 0 else { throw error(statement, sql, parameters) }
         let columnCount = Int(mysql_stmt_field_count(statement))
         guard columnCount > 0 else { return ([], Int(mysql_stmt_affected_rows(statement))) }
+        defer { mysql_stmt_free_result(statement) }
         let rows = try fetchRows(statement, columnCount: columnCount, sql: sql, parameters: parameters)
         return (collect ? rows : [], 0)
+    }
+
+    // MARK: Prepared statements
+
+    public func prepare(_ sql: String) throws -> any PreparedStatement {
+        try locked {
+            guard let statement = try compile(sql) else { return UnpreparedStatement(database: self, sql: sql) }
+            return Prepared(database: self, statement: statement, sql: sql)
+        }
+    }
+
+    /// A statement kept prepared on the server: one round trip per run instead of three.
+    private final class Prepared: PreparedStatement {
+        let database: MySQLDatabase
+        let sql: String
+        private var statement: UnsafeMutablePointer<MYSQL_STMT>?
+
+        init(database: MySQLDatabase, statement: UnsafeMutablePointer<MYSQL_STMT>, sql: String) {
+            self.database = database
+            self.statement = statement
+            self.sql = sql
+        }
+
+        deinit { close() }
+
+        func execute(_ parameters: [SQLValue]) throws -> Int {
+            try database.locked {
+                guard let statement, database.connection != nil else {
+                    throw DatabaseError(message: "the prepared statement or its connection is closed", sql: sql)
+                }
+                return try database.run(compiled: statement, sql, parameters, collect: false).changed
+            }
+        }
+
+        /// Frees it (after `mysql_close` the library has already detached it from the connection).
+        func close() {
+            database.locked {
+                if let statement { mysql_stmt_close(statement) }
+                statement = nil
+            }
+        }
     }
 
     /// Reads every row of an executed statement: numbers into fixed buffers, strings and blobs by

@@ -6,7 +6,8 @@ import Foundation
 /// Statements are sent with `PQexecParams`: `?` markers become `$1…$n` (see
 /// `PostgresPlaceholders`), parameters travel in text format (integers typed `int8`, reals
 /// `float8`, blobs `bytea` in hex; text and NULL left for the server to infer), and result columns
-/// are read by type OID. Every call is serialised by a recursive lock, which `transaction` holds
+/// are read by type OID; `prepare` keeps a statement on the server (`PQprepare` once, then
+/// `PQexecPrepared`). Every call is serialised by a recursive lock, which `transaction` holds
 /// for the whole body. Messages never contain the password. This is the only file that imports
 /// `CLibPQ`.
 public final class PostgresDatabase: Database, @unchecked Sendable {
@@ -73,9 +74,7 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
         try locked {
             let result = try run(sql, parameters)
             defer { PQclear(result) }
-            // PQcmdTuples counts the rows a SELECT returned: that is not a change.
-            if PQresultStatus(result) == PGRES_TUPLES_OK && String(cString: PQcmdStatus(result)).hasPrefix("SELECT") { return 0 }
-            return Int(String(cString: PQcmdTuples(result))) ?? 0
+            return Self.changedRows(result)
         }
     }
 
@@ -166,6 +165,11 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
                 PQexecParams(conn, numbered, Int32(parameters.count), oids.baseAddress, values.baseAddress, nil, nil, 0)
             }
         }
+        return try checked(result, conn, sql, parameters)
+    }
+
+    /// `result` when the statement succeeded (the caller clears it); else cleared and thrown as a `DatabaseError`.
+    private func checked(_ result: OpaquePointer?, _ conn: OpaquePointer, _ sql: String, _ parameters: [SQLValue]) throws -> OpaquePointer {
         guard let result else {
             throw DatabaseError(message: secrets.redact(Self.trimmed(String(cString: PQerrorMessage(conn)))), sql: sql)
         }
@@ -178,6 +182,84 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
             throw DatabaseError(message: secrets.adding(Self.longTexts(parameters)).redact(message), sql: sql, code: state)
         }
         return result
+    }
+
+    /// The rows a command changed (`PQcmdTuples`; 0 for a SELECT, whose count is not a change).
+    private static func changedRows(_ result: OpaquePointer) -> Int {
+        if PQresultStatus(result) == PGRES_TUPLES_OK && String(cString: PQcmdStatus(result)).hasPrefix("SELECT") { return 0 }
+        return Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+
+    // MARK: Prepared statements
+
+    public func prepare(_ sql: String) throws -> any PreparedStatement {
+        try locked {
+            _ = try open(sql)
+            nextStatement += 1
+            return Prepared(database: self, sql: sql, name: "b24plan_\(nextStatement)")
+        }
+    }
+
+    /// Numbers the server-side prepared statements of this connection.
+    private var nextStatement = 0
+
+    /// A statement prepared on the server (`PQprepare`) at its first run, with the parameter types
+    /// of that run, and prepared again under another name when a later run's types differ (a NULL
+    /// where a number was): it runs as `PQexecParams` would run it.
+    private final class Prepared: PreparedStatement {
+        let database: PostgresDatabase
+        let sql: String
+        let name: String
+        /// Prepared names by parameter types.
+        private var prepared: [[Oid]: String] = [:]
+        private var closed = false
+
+        init(database: PostgresDatabase, sql: String, name: String) {
+            self.database = database
+            self.sql = sql
+            self.name = name
+        }
+
+        func execute(_ parameters: [SQLValue]) throws -> Int {
+            try database.locked {
+                guard !closed else { throw DatabaseError(message: "the prepared statement is closed", sql: sql) }
+                let conn = try database.open(sql)
+                let types: [Oid] = parameters.map(PostgresDatabase.typeOID)
+                let statement: String
+                if let known = prepared[types] {
+                    statement = known
+                } else {
+                    let (numbered, expected) = PostgresPlaceholders.rewrite(sql)
+                    guard expected == parameters.count else {
+                        throw DatabaseError(message: "the statement takes \(expected) parameters, \(parameters.count) given", sql: sql)
+                    }
+                    statement = prepared.isEmpty ? name : name + "_\(prepared.count)"
+                    let result = types.withUnsafeBufferPointer { PQprepare(conn, statement, numbered, Int32(types.count), $0.baseAddress) }
+                    PQclear(try database.checked(result, conn, sql, []))
+                    prepared[types] = statement
+                }
+                let texts: [UnsafeMutablePointer<CChar>?] = parameters.map { PostgresDatabase.text(of: $0).flatMap { strdup($0) } }
+                defer { texts.forEach { free($0) } }
+                let result = texts.map { UnsafePointer($0) }.withUnsafeBufferPointer { values in
+                    PQexecPrepared(conn, statement, Int32(parameters.count), values.baseAddress, nil, nil, 0)
+                }
+                let checked = try database.checked(result, conn, sql, parameters)
+                defer { PQclear(checked) }
+                return PostgresDatabase.changedRows(checked)
+            }
+        }
+
+        /// `DEALLOCATE`s it, unless the connection cannot run that now (closed, or in a failed
+        /// transaction): the server frees it when the connection ends.
+        func close() {
+            database.locked {
+                if let conn = database.connection, [PQTRANS_IDLE, PQTRANS_INTRANS].contains(PQtransactionStatus(conn)) {
+                    for statement in prepared.values { PQclear(PQexec(conn, "DEALLOCATE \(statement)")) }
+                }
+                prepared = [:]
+                closed = true
+            }
+        }
     }
 
     // MARK: Values

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Every call is serialised by a recursive lock, which `transaction` holds for the whole body, so
 /// other threads wait while a transaction is open and the body may call back into the connection.
-/// Each statement is prepared, bound with `SQLITE_TRANSIENT` copies and finalized after use.
+/// Each statement is prepared, bound with `SQLITE_TRANSIENT` copies and finalized after use
+/// (`prepare` keeps one compiled for many runs).
 /// This is the only file that imports `CSQLite`.
 public final class SQLiteDatabase: Database, @unchecked Sendable {
     public let dialect: SQLDialect = .sqlite
@@ -160,6 +161,20 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
     /// Prepares `sql` (exactly one statement), binds `parameters`, steps it to the end calling
     /// `onRow` for each row, and finalizes it.
     private func run(_ sql: String, _ parameters: [SQLValue], on db: OpaquePointer, onRow: (OpaquePointer) -> Void) throws {
+        let statement = try compile(sql, on: db)
+        defer { sqlite3_finalize(statement) }
+        guard let statement else {
+            // Blank or comment-only SQL: nothing to run.
+            guard parameters.isEmpty else {
+                throw DatabaseError(message: "the statement takes 0 parameters, \(parameters.count) given", sql: sql)
+            }
+            return
+        }
+        try step(statement, sql, parameters, on: db, onRow: onRow)
+    }
+
+    /// Compiles `sql`, which must be one statement; nil for blank or comment-only SQL.
+    private func compile(_ sql: String, on db: OpaquePointer) throws -> OpaquePointer? {
         var statement: OpaquePointer?
         var multiple = false
         let prepared = sql.withCString { text -> Int32 in
@@ -173,16 +188,21 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
             }
             return status
         }
-        defer { sqlite3_finalize(statement) }
-        if multiple { throw DatabaseError(message: "only one statement may be run per call", sql: sql) }
-        guard prepared == SQLITE_OK else { throw error(db, prepared, sql) }
-        guard let statement else {
-            // Blank or comment-only SQL: nothing to run.
-            guard parameters.isEmpty else {
-                throw DatabaseError(message: "the statement takes 0 parameters, \(parameters.count) given", sql: sql)
-            }
-            return
+        if multiple {
+            sqlite3_finalize(statement)
+            throw DatabaseError(message: "only one statement may be run per call", sql: sql)
         }
+        guard prepared == SQLITE_OK else {
+            sqlite3_finalize(statement)
+            throw error(db, prepared, sql)
+        }
+        return statement
+    }
+
+    /// Binds `parameters` to a compiled statement and steps it to the end, calling `onRow` for each row.
+    private func step(
+        _ statement: OpaquePointer, _ sql: String, _ parameters: [SQLValue], on db: OpaquePointer, onRow: (OpaquePointer) -> Void
+    ) throws {
         let expected = Int(sqlite3_bind_parameter_count(statement))
         guard expected == parameters.count else {
             throw DatabaseError(message: "the statement takes \(expected) parameters, \(parameters.count) given", sql: sql)
@@ -199,6 +219,56 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {
                 return
             } else {
                 throw error(db, status, sql)
+            }
+        }
+    }
+
+    // MARK: Prepared statements
+
+    public func prepare(_ sql: String) throws -> any PreparedStatement {
+        try locked {
+            guard let statement = try compile(sql, on: try open(sql)) else { return UnpreparedStatement(database: self, sql: sql) }
+            return Prepared(database: self, statement: statement, sql: sql)
+        }
+    }
+
+    /// Runs a statement compiled by `prepare` once more: reset, new bindings, stepped to the end,
+    /// reset again (so it holds no read transaction between runs).
+    private func execute(compiled statement: OpaquePointer, sql: String, _ parameters: [SQLValue]) throws -> Int {
+        try locked {
+            let db = try open(sql)
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+            defer { sqlite3_reset(statement) }
+            let before = sqlite3_total_changes(db)
+            try step(statement, sql, parameters, on: db) { _ in }
+            return sqlite3_total_changes(db) == before ? 0 : Int(sqlite3_changes(db))
+        }
+    }
+
+    /// A statement kept compiled on this connection (`sqlite3_close_v2` waits for it to be finalized).
+    private final class Prepared: PreparedStatement {
+        let database: SQLiteDatabase
+        let sql: String
+        private var statement: OpaquePointer?
+
+        init(database: SQLiteDatabase, statement: OpaquePointer, sql: String) {
+            self.database = database
+            self.statement = statement
+            self.sql = sql
+        }
+
+        deinit { close() }
+
+        func execute(_ parameters: [SQLValue]) throws -> Int {
+            guard let statement else { throw DatabaseError(message: "the prepared statement is closed", sql: sql) }
+            return try database.execute(compiled: statement, sql: sql, parameters)
+        }
+
+        func close() {
+            database.locked {
+                sqlite3_finalize(statement)
+                statement = nil
             }
         }
     }

@@ -30,7 +30,10 @@ struct MigrateCommand: Command {
     var options: [OptionSpec] {
         [
             .value("mark-clean", "ID", "Mark dirty migration ID as done (MySQL/MariaDB, after fixing the database by hand); runs nothing."),
-            .value("parallel", "N", "Connections for perPortal migrations on PostgreSQL (default 32, at most --max-connections)."),
+            .value(
+                "parallel", "N",
+                "Connections for perPortal migrations on PostgreSQL and MySQL/MariaDB (default 32, at most --max-connections); as many work at once as pay."
+            ),
             .value("max-connections", "N", "Most database connections migrate opens (default 16)."),
             .value("format", "FORMAT", allowed: ["text", "json"], "Output format (default text)."),
         ] + StoreOptions.options

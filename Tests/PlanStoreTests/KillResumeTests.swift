@@ -170,24 +170,27 @@ struct KillResumeTests {
     /// The plan: a schema migration adding the counter, then a perPortal one incrementing it one row per batch.
     /// Returns the files' digests.
     /// The backfill as each dialect writes it: MySQL/MariaDB have `UPDATE … LIMIT` but no `LIMIT`
-    /// inside an `IN` subquery.
-    static func writePlan(in folder: URL, backend: Backend = .sqlite) throws -> [String] {
-        let backfill =
+    /// inside an `IN` subquery. Each batch then waits about 2 ms (`pause`), so that the migration
+    /// is still running when the test kills it (several portals' batches share a transaction).
+    /// `app` names the plan (`plans/APP/1.0.0.json`): MySQL's run lock (`GET_LOCK`) is server-wide.
+    static func writePlan(in folder: URL, backend: Backend = .sqlite, pause: String? = nil, app: String = "acme.kill") throws -> [String] {
+        let update =
             backend == .mysql
             ? "UPDATE items SET counter = counter + 1\nWHERE member_id = :member_id AND counter = 0 LIMIT :batch_size;\n"
             : "UPDATE items SET counter = counter + 1\nWHERE id IN (SELECT id FROM items WHERE member_id = :member_id AND counter = 0 LIMIT :batch_size);\n"
+        let backfill = update + (pause ?? Self.pause(backend, seconds: "0.002")) + "\n"
         let files = [
             ("0001_add_counter.sql", "ALTER TABLE items ADD COLUMN counter INTEGER NOT NULL DEFAULT 0;\n"),
             ("0002_count_once.sql", backfill),
         ]
-        let plans = folder.appendingPathComponent("plans/acme.kill")
+        let plans = folder.appendingPathComponent("plans/\(app)")
         try FileManager.default.createDirectory(at: plans.appendingPathComponent("migrations"), withIntermediateDirectories: true)
         for (name, sql) in files {
             try sql.write(to: plans.appendingPathComponent("migrations/\(name)"), atomically: true, encoding: .utf8)
         }
         let digests = files.map { SHA256.hex(Array($0.1.utf8)) }
         let plan = """
-            { "app": "acme.kill", "version": "1.0.0", "changelog": { "en": "The first release, with a backfill of every portal." },
+            { "app": "\(app)", "version": "1.0.0", "changelog": { "en": "The first release, with a backfill of every portal." },
               "scopes": ["crm"], "requiredMethods": ["crm.deal.get"],
               "migrations": [
                 { "id": 1, "name": "add_counter", "file": "migrations/\(files[0].0)", "sha256": "\(digests[0])" },
@@ -195,8 +198,20 @@ struct KillResumeTests {
                   "perPortal": true, "batchSize": 1 } ] }
 
             """
-        try plan.write(to: folder.appendingPathComponent(planPath), atomically: true, encoding: .utf8)
+        try plan.write(to: plans.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
         return digests
+    }
+
+    /// A statement that waits `seconds` (a SQL expression) on `backend`; SQLite, which cannot sleep,
+    /// counts instead (about a millisecond per 2,000).
+    static func pause(_ backend: Backend, seconds: String) -> String {
+        switch backend {
+        case .postgres: return "SELECT pg_sleep(\(seconds));"
+        case .mysql: return "SELECT SLEEP(\(seconds));"
+        case .sqlite:
+            return
+                "SELECT COUNT(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000 * (\(seconds))) SELECT x FROM c);"
+        }
     }
 }
 

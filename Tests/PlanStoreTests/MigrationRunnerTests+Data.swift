@@ -113,6 +113,7 @@ struct DataMigrationRunnerTests {
             migration: MigrationBench.migration(3, file, perPortal: true, batchSize: 10),
             script: SQLScript(path: file.path, bytes: file.bytes),
             runID: bench.runID, stepID: "migrate.data.3")
+        runner.startingWorkers = workers
         let progress = try runner.run(memberIDs: (1...40).map { "member-\($0)" }, connections: connections)
         #expect(progress.rowsChanged == 40)
         let used = try bench.db.queryFirst("SELECT COUNT(DISTINCT worker) AS n FROM items")?["n"].int ?? 0

@@ -22,6 +22,9 @@ extension DataMigrationRunnerTests {
             if progress.portalsDone == 5 { interruption.request(SIGTERM) }
         }
         runner.interruption = interruption
+        // One batch per transaction, so the signal comes between transactions (a signal inside
+        // a grouped one: DataMigrationFaultTests).
+        runner.transactionBudget = 0
         let error = try #require(throws: MigrationError.self) { try runner.run(memberIDs: Self.members, connections: connections) }
         #expect(error.message.contains("interrupted (signal \(SIGTERM))"), "\(error.message)")
         let touched = try bench.db.queryFirst("SELECT COUNT(*) AS n FROM items WHERE touched = 1")?["n"].int ?? 0

@@ -2,12 +2,21 @@ import Foundation
 import ReleasePlan
 
 /// Runs a `perPortal` migration: for every active installation, batches with `:member_id` and
-/// `:batch_size` bound, until a batch changes no row. Each batch commits together with the portal's
-/// progress row, so a crash loses at most the batch in flight and never applies one twice.
+/// `:batch_size` bound, until a batch changes no row. Every batch commits in the same transaction
+/// as its portal's progress row, so a crash loses at most the transaction in flight and never
+/// applies a batch twice; a portal is recorded done in the transaction of its batch that changed
+/// nothing.
 ///
-/// `:batch_size` adapts (`BatchSizer`): it starts at the plan's `batchSize`, doubles while full
-/// batches take under 25 ms and shrinks when one takes over 50 ms; each worker keeps its size from
-/// one portal to the next.
+/// Each worker (one per connection, `DataMigrationWorker`) groups batches into short transactions:
+/// a transaction takes another batch — the same portal's next one, or the next portal's first —
+/// while its time so far plus the next batch's expected time stays within `transactionBudget`.
+/// When a statement fails in a transaction of more than one batch, that transaction is rolled back
+/// and its portals run again one batch per transaction, so only the failing portal is marked
+/// failed. `:batch_size` adapts (`BatchSizer`): it starts at the plan's `batchSize` (at most 16
+/// rows: a batch too big for its table would make the first transaction long), doubles while
+/// full batches take under 25 ms and shrinks when one takes over 50 ms; each worker keeps its size
+/// from one portal to the next. How many workers run at once adapts too (`WorkerLimit`): it starts
+/// at `startingWorkers` and follows the work done per second.
 public final class DataMigrationRunner: @unchecked Sendable {
     /// A database connection with its journal: one per worker.
     public struct Connection: @unchecked Sendable {
@@ -31,6 +40,10 @@ public final class DataMigrationRunner: @unchecked Sendable {
     public static let defaultBatchSize = 1000
     /// A portal still changing rows after this many batches is stopped: the migration never converges.
     public static let maximumBatchesPerPortal = 100_000
+    /// How long a transaction may grow by taking more batches, in seconds.
+    public static let defaultTransactionBudget = 0.05
+    /// The most portals one transaction runs batches for.
+    public static let maximumPortalsPerTransaction = 1000
 
     let migration: Migration
     let script: SQLScript
@@ -38,19 +51,37 @@ public final class DataMigrationRunner: @unchecked Sendable {
     let stepID: String
     let onProgress: @Sendable (Progress) -> Void
     /// Checked before every batch: once a SIGINT/SIGTERM is recorded no batch starts, and `run`
-    /// throws after the batches in flight have committed (applying again continues from there).
+    /// throws after the transactions in flight have committed (applying again continues from there).
     public var interruption: Interruption? = .shared
     /// Told of every committed batch (tests and diagnostics): portal, `:batch_size`, rows changed,
-    /// seconds from the start of its transaction to its commit.
+    /// seconds its statements took.
     public var onBatch: (@Sendable (BatchReport) -> Void)?
+    /// Told of every committed transaction (tests and diagnostics).
+    public var onTransaction: (@Sendable (TransactionReport) -> Void)?
+    /// Told of every rolled-back transaction: the portals it ran batches for (or was about to), in
+    /// order, and the error (tests and diagnostics).
+    public var onRollback: (@Sendable ([String], any Error) -> Void)?
     /// The time a batch aims at, in seconds.
     public var batchTarget = BatchSizer.defaultTarget
+    /// A transaction takes another batch only while its seconds so far, the next batch's expected
+    /// seconds and its last commit's seconds add up to no more than this.
+    public var transactionBudget = DataMigrationRunner.defaultTransactionBudget
+    /// How many workers run at first (at most one per connection); `WorkerLimit` adjusts it.
+    public var startingWorkers = 2
 
     /// One committed batch.
     public struct BatchReport: Sendable, Equatable {
         public var memberID: String
         public var batchSize: Int
         public var changed: Int
+        public var seconds: Double
+    }
+
+    /// One committed transaction: how many portals and batches it ran, and its seconds from the
+    /// start of the transaction to the end of its commit.
+    public struct TransactionReport: Sendable, Equatable {
+        public var portals: Int
+        public var batches: Int
         public var seconds: Double
     }
 
@@ -69,115 +100,135 @@ public final class DataMigrationRunner: @unchecked Sendable {
     private var progress = Progress(portalsDone: 0, portalsTotal: 0, batches: 0, rowsChanged: 0)
     private var firstError: MigrationError?
     private var nextIndex = 0
+    private var memberIDs: [String] = []
     /// The progress rows of the step when the run started (read once; each worker then owns its portals' rows).
     private var known: [String: Journal.PortalTask] = [:]
+    private var longest = 0.0
+    private var limit = WorkerLimit(maximum: 1, now: 0)
+
+    /// The longest committed transaction of the last `run`, in seconds.
+    public var longestTransactionSeconds: Double { lock.withLock { longest } }
 
     /// Runs every portal of `memberIDs` on `connections` (one worker each); throws the first error
     /// after the workers stop taking new portals.
     public func run(memberIDs: [String], connections: [Connection]) throws -> Progress {
-        progress = Progress(portalsDone: 0, portalsTotal: memberIDs.count, batches: 0, rowsChanged: 0)
-        nextIndex = 0
+        try run(memberIDs: memberIDs, sources: connections.map(ConnectionSource.given))
+    }
+
+    /// Runs every portal of `memberIDs` on `first` and on up to `more` connections from `open`,
+    /// each opened when its worker is first let in (`WorkerLimit`) and closed at the end: a short
+    /// migration opens none it does not use. Throws the first error after the workers stop taking
+    /// new portals.
+    public func run(memberIDs: [String], first: Connection, more: Int, open: @escaping () throws -> Connection) throws -> Progress {
+        try run(memberIDs: memberIDs, sources: [.given(first)] + Array(repeating: .opened(open), count: max(0, more)))
+    }
+
+    /// Where a worker's connection comes from. The opener is called on the workers' threads, one
+    /// call at a time (`opening`).
+    enum ConnectionSource: @unchecked Sendable {
+        case given(Connection)
+        /// Opened by the worker when it is first let in, closed when it ends.
+        case opened(() throws -> Connection)
+    }
+
+    private func run(memberIDs: [String], sources: [ConnectionSource]) throws -> Progress {
+        lock.withLock {
+            progress = Progress(portalsDone: 0, portalsTotal: memberIDs.count, batches: 0, rowsChanged: 0)
+            self.memberIDs = memberIDs
+            nextIndex = 0
+            firstError = nil
+            longest = 0
+            limit = WorkerLimit(maximum: sources.count, start: startingWorkers, now: Self.now())
+        }
         // Every portal's progress in one query, not one per portal.
-        if let first = connections.first {
+        if case .given(let first)? = sources.first {
             let tasks = try first.journal.portalTasks(run: runID, step: stepID)
             known = Dictionary(tasks.map { ($0.memberID, $0) }, uniquingKeysWith: { _, last in last })
         }
-        let workers = max(1, connections.count)
         let group = DispatchGroup()
-        for worker in 0..<workers {
+        for (index, source) in sources.enumerated() {
             group.enter()
             // One thread per connection: concurrentPerform would cap the workers at the core count.
             let thread = Thread { [self] in
                 defer { group.leave() }
-                work(on: connections[worker], memberIDs: memberIDs)
+                work(on: source, index: index)
             }
             thread.start()
         }
         group.wait()
-        if let firstError { throw firstError }
-        return lock.withLock { progress }
+        if let firstError = lock.withLock({ firstError }) { throw firstError }
+        let final = lock.withLock { progress }
+        // Never report a migration complete with a portal left out.
+        guard final.portalsDone == final.portalsTotal else {
+            throw MigrationError(
+                file: script.path, line: 1,
+                message:
+                    "\(final.portalsTotal - final.portalsDone) of \(final.portalsTotal) portals were not finished; apply again continues")
+        }
+        return final
     }
 
-    private func work(on connection: Connection, memberIDs: [String]) {
+    /// Serialises opening connections (client libraries differ in what they allow at once).
+    private let opening = NSLock()
+
+    private func work(on source: ConnectionSource, index: Int) {
+        guard waitForTurn(index) else { return }
+        let connection: Connection
+        switch source {
+        case .given(let given):
+            connection = given
+        case .opened(let open):
+            do {
+                connection = try opening.withLock { try open() }
+            } catch {
+                fail(MigrationError(file: script.path, line: 1, message: "\(error)"))
+                return
+            }
+        }
+        defer { if case .opened = source { connection.database.close() } }
         let restore: String?
         do {
             restore = try Self.useReadCommitted(connection.database)
         } catch {
-            lock.withLock { if firstError == nil { firstError = MigrationError(file: script.path, line: 1, message: "\(error)") } }
+            fail(MigrationError(file: script.path, line: 1, message: "\(error)"))
             return
         }
         defer { if let restore { _ = try? connection.database.execute(restore) } }
-        var sizer = BatchSizer(start: migration.batchSize ?? Self.defaultBatchSize, target: batchTarget)
-        while true {
-            let memberID: String? = lock.withLock {
-                guard firstError == nil, nextIndex < memberIDs.count else { return nil }
-                defer { nextIndex += 1 }
-                return memberIDs[nextIndex]
-            }
-            guard let memberID else { return }
-            do {
-                try runPortal(memberID, on: connection, sizer: &sizer)
-            } catch {
-                let failure = (error as? MigrationError) ?? MigrationError(file: script.path, line: 1, message: "\(error)")
-                lock.withLock { if firstError == nil { firstError = failure } }
-            }
+        let worker = DataMigrationWorker(runner: self, connection: connection, index: index)
+        defer { worker.close() }
+        do {
+            try worker.run()
+        } catch {
+            fail((error as? MigrationError) ?? MigrationError(file: script.path, line: 1, message: "\(error)"))
         }
     }
 
-    private func runPortal(_ memberID: String, on connection: Connection, sizer: inout BatchSizer) throws {
-        let journal = connection.journal
-        var task = lock.withLock { known[memberID] } ?? Journal.PortalTask(memberID: memberID)
-        var batches = 0
-        var rows = 0
-        while task.state != .done {
-            if let signal = interruption?.signal {
-                throw MigrationError(
-                    file: script.path, line: 1,
-                    message: "interrupted (signal \(signal)) before the next batch of portal \(memberID); apply again continues from there")
+    // MARK: Shared by the workers
+
+    /// Waits while worker `index` is beyond the current limit; false once no portal is left.
+    func waitForTurn(_ index: Int) -> Bool { lock.withLock { limit }.waitForTurn(index) }
+
+    /// The next portal to run and its task as the journal had it; nil once every portal is taken
+    /// or a worker failed. Portals already done count as done at once.
+    func takePortal() -> Journal.PortalTask? {
+        var finished: [Progress] = []
+        defer { finished.forEach(onProgress) }
+        return lock.withLock {
+            while firstError == nil, nextIndex < memberIDs.count {
+                let memberID = memberIDs[nextIndex]
+                nextIndex += 1
+                let task = known[memberID] ?? Journal.PortalTask(memberID: memberID)
+                guard task.state == .done else { return task }
+                progress.portalsDone += 1
+                finished.append(progress)
             }
-            guard task.batches < Self.maximumBatchesPerPortal else {
-                throw MigrationError(
-                    file: script.path, line: 1,
-                    message:
-                        "portal \(memberID) still changes rows after \(task.batches) batches: the migration never reaches a batch that changes nothing"
-                )
-            }
-            let values: [String: SQLValue] = ["member_id": .text(memberID), "batch_size": SQLValue(sizer.size)]
-            let started = DispatchTime.now().uptimeNanoseconds
-            var changedRows = 0
-            do {
-                task = try connection.database.transaction {
-                    var changed = 0
-                    for statement in script.statements {
-                        let parameters = try SQLScript.bind(statement, values: values, file: script.path)
-                        do {
-                            changed += try connection.database.execute(statement.sql, parameters)
-                        } catch let error as DatabaseError {
-                            throw MigrationError(file: script.path, line: statement.line, message: "portal \(memberID): \(error.message)")
-                        }
-                    }
-                    var updated = task
-                    updated.batches += 1
-                    updated.rowsChanged += changed
-                    updated.state = changed == 0 ? .done : .running
-                    try journal.savePortalTask(run: runID, step: stepID, updated)
-                    rows += changed
-                    changedRows = changed
-                    return updated
-                }
-                batches += 1
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                onBatch?(BatchReport(memberID: memberID, batchSize: sizer.size, changed: changedRows, seconds: seconds))
-                sizer.record(seconds: seconds, changed: changedRows)
-            } catch let error as MigrationError {
-                var failed = task
-                failed.state = .failed
-                failed.attempts += 1
-                failed.lastError = error.description
-                try? journal.savePortalTask(run: runID, step: stepID, failed)
-                throw error
-            }
+            limit.end()
+            return nil
         }
+    }
+
+    /// Counts a portal whose last batch committed: `batches` and `rows` of this run.
+    func finished(batches: Int, rows: Int) {
         let snapshot: Progress = lock.withLock {
             progress.portalsDone += 1
             progress.batches += batches
@@ -186,4 +237,29 @@ public final class DataMigrationRunner: @unchecked Sendable {
         }
         onProgress(snapshot)
     }
+
+    /// Reports committed batches and their transaction.
+    func committed(_ batches: [BatchReport], transaction: TransactionReport) {
+        let limit = lock.withLock {
+            longest = max(longest, transaction.seconds)
+            return self.limit
+        }
+        limit.record(rows: batches.reduce(0) { $0 + $1.changed }, batches: batches.count, now: Self.now())
+        if let onBatch { batches.forEach(onBatch) }
+        onTransaction?(transaction)
+    }
+
+    /// Reports a rolled-back transaction.
+    func rolledBack(_ memberIDs: [String], error: any Error) { onRollback?(memberIDs, error) }
+
+    /// Records the run's first error: the workers take no more portals.
+    func fail(_ error: MigrationError) {
+        lock.withLock {
+            if firstError == nil { firstError = error }
+            limit.end()
+        }
+    }
+
+    /// Seconds on a monotonic clock.
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 }

@@ -230,15 +230,18 @@ public final class ApplyExecutor: @unchecked Sendable {
         let installations = InstallationStore(database: environment.database, mapping: environment.config.installations)
         var memberIDs: [String] = []
         if !environment.noInstallationsTable { try installations.forEachMemberID { memberIDs.append($0) } }
-        var connections = [DataMigrationRunner.Connection(database: environment.database, journal: environment.journal)]
-        if environment.database.dialect != .sqlite, let open = environment.openConnection {
-            for _ in 1..<max(1, min(environment.parallel, environment.maxConnections)) {
-                let database = try open()
-                connections.append(
-                    DataMigrationRunner.Connection(database: database, journal: Journal(database: database, now: environment.journal.now)))
+        let first = DataMigrationRunner.Connection(database: environment.database, journal: environment.journal)
+        // More connections: opened by the runner as its workers start, and closed by it.
+        var more = 0
+        var open: () throws -> DataMigrationRunner.Connection = { throw PreconditionError(message: "no connection to open") }
+        if environment.database.dialect != .sqlite, let connect = environment.openConnection {
+            more = max(1, min(environment.parallel, environment.maxConnections)) - 1
+            let now = environment.journal.now
+            open = {
+                let database = try connect()
+                return DataMigrationRunner.Connection(database: database, journal: Journal(database: database, now: now))
             }
         }
-        defer { for connection in connections.dropFirst() { connection.database.close() } }
         let reporter = environment.reporter
         try environment.journal.setStep(run: runID, step: step.id, state: .running)
         let runner = DataMigrationRunner(migration: migration, script: script, runID: runID, stepID: step.id) { progress in
@@ -246,7 +249,7 @@ public final class ApplyExecutor: @unchecked Sendable {
                 step,
                 "\(progress.portalsDone)/\(progress.portalsTotal) portals, \(progress.rowsChanged) rows in \(progress.batches) batches")
         }
-        let summary = try runner.run(memberIDs: memberIDs, connections: connections)
+        let summary = try runner.run(memberIDs: memberIDs, first: first, more: more, open: open)
         try history.record(
             version: migration.id, name: migration.name, checksum: checksum, appliedAt: environment.journal.timestamp,
             milliseconds: Int(Date().timeIntervalSince(started) * 1000))
