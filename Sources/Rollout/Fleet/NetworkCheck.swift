@@ -46,15 +46,16 @@ public struct TokenURLCheck: NetworkCheck {
     public var target: String { url }
 
     public func run() async -> NetworkVerdict {
-        // The request is not cancelled when the time is up (it ends at the transport's own
-        // timeout); the verdict does not wait for it.
+        // The request carries the check's timeout too, but the verdict does not wait for it: the
+        // transport may not honour it (a scripted one), and it is not cancelled when the time is up.
         let verdict = OneShot<NetworkVerdict>()
         let (transport, url, timeout) = (self.transport, self.url, self.timeout)
         return await withCheckedContinuation { continuation in
             verdict.set(continuation)
             Task {
                 do {
-                    _ = try await transport.send(HTTPRequest(method: "GET", url: url, headers: ["Accept": "application/json"]))
+                    _ = try await transport.send(
+                        HTTPRequest(method: "GET", url: url, headers: ["Accept": "application/json"], timeout: timeout))
                     verdict.resume(.answered)
                 } catch {
                     verdict.resume(.noAnswer("\(error)"))
