@@ -16,9 +16,10 @@ struct FarmWorkspace {
     ///   - scopes: the scopes every portal's token holds.
     ///   - environment: added to every b24plan run (e.g. `B24PLAN_SKIP_PREFLIGHT: ""`).
     ///   - config: more keys of `b24plan.config.json`, as JSON members (`"rollout": {…}`).
+    ///   - serve: options of the farm's server (`--latency-ms 10`).
     init(
         app: String, plans: [String: String], portals: Int = 5, scopes: String = "crm,placement,task,landing",
-        environment extra: [String: String] = [:], config configExtra: String? = nil, faults: String = ""
+        environment extra: [String: String] = [:], config configExtra: String? = nil, faults: String = "", serve: [String] = []
     ) throws {
         self.app = app
         folder = try CLIRunner.temporaryFolder()
@@ -31,7 +32,7 @@ struct FarmWorkspace {
         let database = folder.appendingPathComponent("state.db")
         farm = try PortalFarm(
             portals: portals, faults: faults, seed: 3, bindFrom: plansFolder.appendingPathComponent("\(first).json").path, sqlite: database,
-            folder: folder, extra: ["--scopes", scopes])
+            folder: folder, extra: ["--scopes", scopes], serve: serve)
         let config =
             try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("farm-config.json")))
             as? [String: Any]

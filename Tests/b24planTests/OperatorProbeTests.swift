@@ -13,8 +13,8 @@ struct OperatorProbeTests {
 
     /// A farm of `portals` portals, 1.0.0 baselined, 2.0.0 applied up to its deploy gate and, with
     /// `gates`, its three gates passed (the next apply goes to the portals).
-    static func atPortals(_ portals: Int, faults: String = "", gates: Bool = true) throws -> FarmWorkspace {
-        let workspace = try FarmWorkspace(app: Held.app, plans: Held.plans(), portals: portals, faults: faults)
+    static func atPortals(_ portals: Int, faults: String = "", gates: Bool = true, serve: [String] = []) throws -> FarmWorkspace {
+        let workspace = try FarmWorkspace(app: Held.app, plans: Held.plans(), portals: portals, faults: faults, serve: serve)
         let first = try workspace.run(["apply", "--yes", workspace.plan("2.0.0")])
         try #require(first.code == 3, "apply stops at the deploy gate: \(first.code) \(first.stdout)\(first.stderr)")
         if gates { try workspace.passGates("2.0.0") }
@@ -153,11 +153,11 @@ struct OperatorProbeTests {
     /// goes), about a third of the listings omit some portals that are being recorded.
     @Test("status --portals read during an apply lists every installation in every listing")
     func listingDuringApplyOmitsNone() throws {
-        let workspace = try Self.atPortals(800, faults: "uninstalled=240")
+        // 10 ms per answer: the apply (1,600 requests, 4 in flight) outlasts several listings.
+        let workspace = try Self.atPortals(800, faults: "uninstalled=240", serve: ["--latency-ms", "10"])
         defer { workspace.close() }
         let process = Process()
         process.executableURL = CLIRunner.binary
-        // Four in flight: the apply must outlast several listings (at 32 it now ends within a second).
         process.arguments = ["apply", "--yes", "--parallel", "4", workspace.plan("2.0.0")]
         process.currentDirectoryURL = workspace.folder
         process.environment = CLIRunner.childEnvironment(workspace.environment)
