@@ -31,12 +31,12 @@ struct WorkerLimitTests {
         #expect(limit.limit == 4)
         time = Self.period(limit, rate: 1900, at: time)
         #expect(limit.limit == 3, "a probe with one worker fewer")
-        time = Self.period(limit, rate: 1850, at: time)
-        #expect(limit.limit == 3, "no more than 5 % less with one fewer: kept")
-        for _ in 0..<3 { time = Self.period(limit, rate: 1850, at: time) }
+        time = Self.period(limit, rate: 1750, at: time)
+        #expect(limit.limit == 3, "no more than 10 % less with one fewer: kept")
+        for _ in 0..<3 { time = Self.period(limit, rate: 1750, at: time) }
         #expect(limit.limit == 4, "a probe with one more")
-        _ = Self.period(limit, rate: 1860, at: time)
-        #expect(limit.limit == 3, "one more did not bring 10 %: back")
+        _ = Self.period(limit, rate: 2000, at: time)
+        #expect(limit.limit == 3, "one more did not bring 20 %: back")
     }
 
     @Test("goes back down when the first doubling does not pay, and never past its bounds")

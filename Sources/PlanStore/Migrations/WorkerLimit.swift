@@ -8,8 +8,9 @@ import Foundation
 /// repeated scans cost more (measured on a 2-core MariaDB: 20 portals × 5,000 rows took 1.1 s on
 /// one connection and 2.9 s on eight). So the limit starts at `start`, doubles while each step
 /// brings at least 25 % more work per second, and otherwise goes back; after that it tries one
-/// worker more or less every few periods, keeping the change when it pays: 10 % more work for
-/// one more worker, or no more than 5 % less for one fewer (shorter transactions are worth that).
+/// worker more or less every few periods, keeping the change when it pays: 20 % more work for
+/// one more worker, or no more than 10 % less for one fewer (shorter transactions and fewer
+/// connections are worth that).
 ///
 /// Work is counted in rows changed plus batches run (a batch costs a round trip even when it
 /// changes nothing), per period: at least `period` seconds and two commits for each worker the
@@ -117,8 +118,8 @@ final class WorkerLimit: @unchecked Sendable {
             }
         } else if limit > kept.limit {
             // Twice the workers must bring a quarter more (a round-trip-bound run brings nearly
-            // twice as much); one more, a tenth.
-            if rate > kept.rate * (growing ? 1.25 : 1.1) {
+            // twice as much); one more, a fifth (less is within the noise of a loaded machine).
+            if rate > kept.rate * (growing ? 1.25 : 1.2) {
                 reference = (limit, rate)
                 if growing && limit < maximum { limit = min(maximum, limit * 2) } else { growing = false }
             } else {
@@ -126,7 +127,7 @@ final class WorkerLimit: @unchecked Sendable {
                 growing = false
             }
         } else {
-            if rate >= kept.rate * 0.95 { reference = (limit, rate) } else { limit = kept.limit }
+            if rate >= kept.rate * 0.9 { reference = (limit, rate) } else { limit = kept.limit }
         }
     }
 }
