@@ -244,7 +244,9 @@ public final class DataMigrationRunner: @unchecked Sendable {
             longest = max(longest, transaction.seconds)
             return self.limit
         }
-        limit.record(rows: batches.reduce(0) { $0 + $1.changed }, batches: batches.count, now: Self.now())
+        // A batch that changed nothing finishes its portal.
+        let finished = batches.filter { $0.changed == 0 }.count
+        limit.record(rows: batches.reduce(0) { $0 + $1.changed }, portals: finished, now: Self.now())
         if let onBatch { batches.forEach(onBatch) }
         onTransaction?(transaction)
     }

@@ -12,13 +12,14 @@ import Foundation
 /// one more worker, or no more than 10 % less for one fewer (shorter transactions and fewer
 /// connections are worth that).
 ///
-/// Work is counted in rows changed plus batches run (a batch costs a round trip even when it
-/// changes nothing), per period: at least `period` seconds and two commits for each worker the
-/// limit lets run (or `stall` seconds, whichever comes first), so that a period says something
-/// about each of them. The first two periods only warm up (their batches are still growing from
-/// the plan's `batchSize`): they would make any later one look better. When nothing at all committed
-/// for `stall` seconds, one more worker is let in (the others are stuck on something: a lock, a
-/// slow statement).
+/// Work is counted in rows changed plus portals finished (a portal with nothing to change still
+/// costs its batch), not in batches (a new worker's first batches are small and quick), per
+/// period: at least `period` seconds and four commits for each worker the limit lets run (or
+/// `stall` seconds, whichever comes first), so that a period says something about each of them.
+/// The first period only warms up (its batches are still growing from the plan's `batchSize`):
+/// it would make any later one look better. When nothing at all committed for
+/// `stall` seconds, one more worker is let in (the others are stuck on something: a lock, a slow
+/// statement).
 final class WorkerLimit: @unchecked Sendable {
     let maximum: Int
     let period: Double
@@ -29,7 +30,7 @@ final class WorkerLimit: @unchecked Sendable {
     private var ended = false
     private var growing = true
     /// Periods left to warm up in.
-    private var warmUpPeriods = 2
+    private var warmUpPeriods = 1
     /// The period being measured: its start, work and limit.
     private var periodStart: Double
     private var work = 0
@@ -40,7 +41,7 @@ final class WorkerLimit: @unchecked Sendable {
     private var steadyPeriods = 0
     private var probeUp = true
 
-    init(maximum: Int, start: Int = 2, period: Double = 0.1, stall: Double = 1, now: Double) {
+    init(maximum: Int, start: Int = 2, period: Double = 0.2, stall: Double = 1, now: Double) {
         self.maximum = max(1, maximum)
         limit = min(max(1, start), self.maximum)
         self.period = period
@@ -68,11 +69,11 @@ final class WorkerLimit: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Counts committed work: `rows` changed in `batches` batches, at `now` seconds.
-    func record(rows: Int, batches: Int, now: Double) {
+    /// Counts a committed transaction: `rows` changed, `portals` finished, at `now` seconds.
+    func record(rows: Int, portals: Int, now: Double) {
         condition.lock()
         defer { condition.unlock() }
-        work += rows + batches
+        work += rows + portals
         commits += 1
         closePeriod(now: now)
     }
@@ -80,7 +81,7 @@ final class WorkerLimit: @unchecked Sendable {
     /// Ends the period when it is long enough, and sets the limit for the next one (the lock held).
     private func closePeriod(now: Double) {
         let elapsed = now - periodStart
-        guard (elapsed >= period && commits >= 2 * limit) || elapsed >= stall else { return }
+        guard (elapsed >= period && commits >= 4 * limit) || elapsed >= stall else { return }
         let before = limit
         if warmUpPeriods > 0 && commits > 0 {
             warmUpPeriods -= 1
