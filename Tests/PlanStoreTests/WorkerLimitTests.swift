@@ -10,7 +10,9 @@ struct WorkerLimitTests {
     static func period(_ limit: WorkerLimit, rate: Double, at time: Double) -> Double {
         let commits = 4 * limit.limit
         let each = Int(rate * 0.2001) / commits
-        for commit in 1...commits { limit.record(rows: each - 1, portals: 1, now: time + 0.2001 * Double(commit) / Double(commits)) }
+        for commit in 1...commits {
+            limit.record(rows: each - 1, portals: 1, seconds: 0.02, now: time + 0.2001 * Double(commit) / Double(commits))
+        }
         return time + 0.2001
     }
 
@@ -58,12 +60,33 @@ struct WorkerLimitTests {
     func periodLength() {
         let limit = WorkerLimit(maximum: 16, start: 2, period: 0.1, stall: 1, now: 0)
         let warmedUp = Self.period(limit, rate: 1000, at: 0)
-        for commit in 1...7 { limit.record(rows: 100, portals: 1, now: warmedUp + 0.05 * Double(commit)) }
+        for commit in 1...7 { limit.record(rows: 100, portals: 1, seconds: 0.02, now: warmedUp + 0.05 * Double(commit)) }
         #expect(limit.limit == 2, "seven commits of two workers: the period goes on")
-        limit.record(rows: 100, portals: 1, now: warmedUp + 0.4)
+        limit.record(rows: 100, portals: 1, seconds: 0.02, now: warmedUp + 0.4)
         #expect(limit.limit == 4, "the eighth ends it")
-        limit.record(rows: 100, portals: 1, now: warmedUp + 1.5)
+        limit.record(rows: 100, portals: 1, seconds: 0.02, now: warmedUp + 1.5)
         #expect(limit.limit == 2, "one commit in more than the stall time ends it too (and 4 did less)")
+    }
+
+    @Test("a period with a transaction over the slow bound lets no worker more in, and takes one away down to the start")
+    func slowTransactions() {
+        let limit = WorkerLimit(maximum: 16, start: 2, now: 0)
+        var time = Self.period(limit, rate: 1000, at: Self.period(limit, rate: 1000, at: 0))
+        time = Self.period(limit, rate: 2000, at: time)
+        #expect(limit.limit == 8)
+        // A period of twice the work, one of its transactions 150 ms long.
+        for commit in 1...32 {
+            limit.record(rows: 24, portals: 1, seconds: commit == 5 ? 0.15 : 0.02, now: time + 0.2001 * Double(commit) / 32)
+        }
+        time += 0.2001
+        #expect(limit.limit == 7, "not 16: one fewer")
+        for commit in 1...28 { limit.record(rows: 24, portals: 1, seconds: 0.15, now: time + 0.2001 * Double(commit) / 28) }
+        time += 0.2001
+        #expect(limit.limit == 6)
+        let atStart = WorkerLimit(maximum: 16, start: 2, now: 0)
+        let warm = Self.period(atStart, rate: 1000, at: 0)
+        for commit in 1...8 { atStart.record(rows: 100, portals: 1, seconds: 0.3, now: warm + 0.2001 * Double(commit) / 8) }
+        #expect(atStart.limit == 2, "never below the start for slow transactions")
     }
 
     @Test("nothing committed for the stall time lets one more worker in; a waiting worker is let in, or told the run ended")
