@@ -138,7 +138,7 @@ public final class DataMigrationRunner: @unchecked Sendable {
             nextIndex = 0
             firstError = nil
             longest = 0
-            limit = WorkerLimit(maximum: sources.count, start: startingWorkers, now: Self.now())
+            limit = WorkerLimit(maximum: sources.count, start: startingWorkers, slow: 2 * transactionBudget, now: Self.now())
         }
         // Every portal's progress in one query, not one per portal.
         if case .given(let first)? = sources.first {
@@ -244,7 +244,9 @@ public final class DataMigrationRunner: @unchecked Sendable {
             longest = max(longest, transaction.seconds)
             return self.limit
         }
-        limit.record(rows: batches.reduce(0) { $0 + $1.changed }, batches: batches.count, now: Self.now())
+        // A batch that changed nothing finishes its portal.
+        let finished = batches.filter { $0.changed == 0 }.count
+        limit.record(rows: batches.reduce(0) { $0 + $1.changed }, portals: finished, seconds: transaction.seconds, now: Self.now())
         if let onBatch { batches.forEach(onBatch) }
         onTransaction?(transaction)
     }
