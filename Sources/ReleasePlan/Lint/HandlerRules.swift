@@ -4,6 +4,12 @@ struct HandlerRules: LintRule {
     /// is empty, and the host it names then (`https://a.example/` → `a.example`). A bare host, a `*.`
     /// wildcard, an IPv6 literal and a port (which matching ignores) are fine.
     static func bareHostProblem(_ entry: String) -> (problem: Bool, host: String?) {
+        // ASCII letters, digits and `-.*:[]` only: bare, without trimming through Foundation.
+        let bareASCII = entry.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-.*:[]".utf8.contains(byte)
+        }
+        if bareASCII && !entry.isEmpty { return (false, nil) }
         let trimmed = entry.trimmingCharacters(in: .whitespaces)
         let bare =
             !trimmed.isEmpty && trimmed == entry

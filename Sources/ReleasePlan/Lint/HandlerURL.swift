@@ -58,7 +58,12 @@ struct HandlerURL: Equatable {
             for byte in bytes[hostEnd...] where byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\\") { return nil }
         }
         let host = String(decoding: UnsafeBufferPointer(rebasing: bytes[hostStart..<hostEnd]), as: UTF8.self)
-        return WHATWGHost.endsInANumber(host) ? nil : host
+        // A last label with a letter beyond a-f and x is no number: most hosts answer here.
+        var lastLabel = bytes[hostStart..<hostEnd]
+        if lastLabel.last == UInt8(ascii: ".") { lastLabel = lastLabel.dropLast() }
+        if let dot = lastLabel.lastIndex(of: UInt8(ascii: ".")) { lastLabel = lastLabel[(dot + 1)...] }
+        let word = lastLabel.contains { $0 >= UInt8(ascii: "g") && $0 <= UInt8(ascii: "z") && $0 != UInt8(ascii: "x") }
+        return word || !WHATWGHost.endsInANumber(host) ? host : nil
     }
 
     /// The URL as the WHATWG URL Standard reads it, with every problem B24P207 reports.
@@ -209,20 +214,30 @@ struct HandlerURL: Equatable {
         guard let host = host.map(Self.withoutRootDot) else { return false }
         if pattern.hasPrefix("*.") {
             let suffix = pattern.dropFirst(1)
+            if Self.isPrintableASCII(host) && Self.isPrintableASCII(suffix) {
+                return Self.hasSuffix(host, String(suffix)) && host.utf8.count > suffix.utf8.count
+            }
             return host.hasSuffix(suffix) && host.count > suffix.count
         }
         return host == pattern
     }
 
-    /// `String.hasSuffix`, compared byte by byte for an ASCII text (where bytes are characters).
+    /// Whether every byte is printable ASCII (a space to `~`): then bytes are characters, and
+    /// suffixes and counts need no breaking into characters.
+    private static func isPrintableASCII<Text: StringProtocol>(_ text: Text) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// `String.hasSuffix`, compared byte by byte for printable ASCII text.
     private static func hasSuffix(_ text: String, _ suffix: String) -> Bool {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.hasSuffix(suffix) }
+        guard isPrintableASCII(text) else { return text.hasSuffix(suffix) }
         let bytes = text.utf8
         return bytes.count >= suffix.utf8.count && bytes.dropFirst(bytes.count - suffix.utf8.count).elementsEqual(suffix.utf8)
     }
 
     /// `app.acme.example.` and `app.acme.example` are the same DNS name.
     private static func withoutRootDot(_ host: String) -> String {
-        host.count > 1 && host.hasSuffix(".") ? String(host.dropLast()) : host
+        if isPrintableASCII(host) { return host.utf8.count > 1 && host.utf8.last == UInt8(ascii: ".") ? String(host.dropLast()) : host }
+        return host.count > 1 && host.hasSuffix(".") ? String(host.dropLast()) : host
     }
 }

@@ -9,7 +9,9 @@ public struct Linter: Sendable {
     /// The outcome of linting one plan file.
     public struct Result: Sendable {
         public var diagnostics: [Diagnostic]
-        /// Every file read, by path (for renderers that print source lines).
+        /// Every plan file read, by path (for renderers that print source lines). Migration files
+        /// are in `context`: every diagnostic points into a plan (a finding in a migration's SQL
+        /// points at its entry and quotes the line in a note).
         public var sources: [String: SourceFile]
         /// The context the rules saw; nil when the plan could not be read, parsed or decoded.
         public var context: LintContext?
@@ -50,10 +52,6 @@ public struct Linter: Sendable {
         context.migrationFiles = migrationFiles.files
         context.migrationFileErrors = migrationFiles.errors
         context.migrationDigests = migrationFiles.digests
-        sources.reserveCapacity(sources.count + migrationFiles.files.count)
-        for index in document.plan.migrations.indices {
-            if let source = migrationFiles.files[index] { sources[source.path] = source }
-        }
         // The rule families are independent of each other; their findings keep the registry's order.
         let checked = context
         for findings in ConcurrentWork.map(LintRegistry.families.count, { LintRegistry.families[$0].check(checked) }) {

@@ -52,10 +52,20 @@ public struct PlanFolder: Sendable, Equatable {
 
     /// Scans the folder of `planPath`, leaving that file out. A folder that cannot be listed is empty.
     public static func scan(beside planPath: String, scheme: Versioning, fileSystem: any FileSystem) -> PlanFolder {
+        scan(beside: planPath, scheme: scheme, fileSystem: fileSystem, parsed: [:])
+    }
+
+    /// `scan`, given files already read and parsed, by path (their bytes, and the root of a parse
+    /// without a diagnostic, else nil): they are not read again, and a parsed one not skimmed.
+    static func scan(
+        beside planPath: String, scheme: Versioning, fileSystem: any FileSystem, parsed: [String: (bytes: [UInt8], root: JSONNode?)]
+    ) -> PlanFolder {
         let directory = FilePath.directory(of: planPath)
         let ownName = FilePath.fileName(of: planPath)
         var bytesRead: [String: [UInt8]] = [:]
-        let entries = plans(in: directory, scheme: scheme, fileSystem: fileSystem, excluding: ownName) { bytesRead[$0] = $1 }
+        let entries = plans(in: directory, scheme: scheme, fileSystem: fileSystem, excluding: ownName, parsed: parsed) {
+            bytesRead[$0] = $1
+        }
         var folder = PlanFolder(directory: directory, entries: entries)
         folder.bytesRead = bytesRead
         return folder
@@ -68,21 +78,23 @@ public struct PlanFolder: Sendable, Equatable {
     public static func plans(
         in directory: String, scheme: Versioning, fileSystem: any FileSystem, excluding: String? = nil
     ) -> [Entry] {
-        plans(in: directory, scheme: scheme, fileSystem: fileSystem, excluding: excluding) { _, _ in }
+        plans(in: directory, scheme: scheme, fileSystem: fileSystem, excluding: excluding, parsed: [:]) { _, _ in }
     }
 
-    /// `plans(in:…)`, handing the bytes of every file read to `read`.
+    /// `plans(in:…)` given files already parsed (see `scan`), handing the bytes of every file to `read`.
     static func plans(
         in directory: String, scheme: Versioning, fileSystem: any FileSystem, excluding: String?,
-        read: (_ path: String, _ bytes: [UInt8]) -> Void
+        parsed: [String: (bytes: [UInt8], root: JSONNode?)], read: (_ path: String, _ bytes: [UInt8]) -> Void
     ) -> [Entry] {
         guard let names = try? fileSystem.list(directory) else { return [] }
         var entries: [Entry] = []
         for name in names.sorted() where name.hasSuffix(".json") && name != "b24plan.config.json" && name != excluding {
             let path = directory.isEmpty ? name : FilePath.join(directory, name)
-            let bytes = try? fileSystem.read(path)
+            let bytes = parsed[path]?.bytes ?? (try? fileSystem.read(path))
             if let bytes { read(path, bytes) }
-            if let bytes, let (app, version) = header(of: bytes, path: path) {
+            // A clean parse's root answers as the skimmer would (see `JSONSkimmer`).
+            let found = parsed[path]?.root.map(header(of:)) ?? bytes.flatMap { header(of: $0, path: path) }
+            if let (app, version) = found {
                 entries.append(Entry(path: path, app: app, version: version))
                 continue
             }
@@ -100,8 +112,12 @@ public struct PlanFolder: Sendable, Equatable {
             guard let app = strings["app"], let version = strings["version"] else { return nil }
             return (app, version)
         }
-        let root = JSONParser.parse(SourceFile(path: path, bytes: bytes)).root
-        guard let app = root?.member("app")?.value.string, let version = root?.member("version")?.value.string else { return nil }
+        return JSONParser.parse(SourceFile(path: path, bytes: bytes)).root.flatMap(header(of:))
+    }
+
+    /// The string `app` and `version` of a parsed plan's top-level object, or nil.
+    static func header(of root: JSONNode) -> (app: String, version: String)? {
+        guard let app = root.member("app")?.value.string, let version = root.member("version")?.value.string else { return nil }
         return (app, version)
     }
 

@@ -238,8 +238,11 @@ struct ObjectReader {
         return strings
     }
 
-    /// An array whose elements are decoded by `decode` (nil elements are left out).
-    func array<Element>(_ key: String, _ decode: (JSONNode, JSONPath) -> Element?) -> [Element]? {
+    /// An array whose elements are decoded by `decode` (nil elements are left out); `plain` is
+    /// tried first and answers for an element that `decode` would take without a diagnostic.
+    func array<Element>(_ key: String, plain: (JSONNode) -> Element? = { _ in nil }, _ decode: (JSONNode, JSONPath) -> Element?)
+        -> [Element]?
+    {
         guard let node = lookup(key) else { return nil }
         guard let elements = node.elements else {
             context.wrongType(node, at: path / key, expected: "an array")
@@ -251,7 +254,7 @@ struct ObjectReader {
         indices.reserveCapacity(elements.count)
         let arrayPath = path / key
         for (index, element) in elements.enumerated() {
-            guard let value = decode(element, arrayPath / index) else { continue }
+            guard let value = plain(element) ?? decode(element, arrayPath / index) else { continue }
             decoded.append(value)
             indices.append(index)
         }

@@ -18,8 +18,13 @@ public enum PlanDecoder {
     }
 
     /// `numbersInRange`: the parser saw no number beyond a `Double` (`JSONParser.Result`), so the
-    /// tree need not be searched for one.
+    /// tree need not be searched for one. `plainEntries`: entries of the usual shape are read by
+    /// `PlainEntryDecoder` (false only in tests that compare both ways).
     public static func decode(_ root: JSONNode, source: SourceFile, numbersInRange: Bool = false) -> Result {
+        decode(root, source: source, numbersInRange: numbersInRange, plainEntries: true)
+    }
+
+    static func decode(_ root: JSONNode, source: SourceFile, numbersInRange: Bool, plainEntries: Bool) -> Result {
         let context = DecodeContext(source: source)
         guard
             let reader = ObjectReader(
@@ -45,10 +50,13 @@ public enum PlanDecoder {
         plan.scopes = reader.array("scopes") { decodeScope($0, $1, context: context) } ?? []
         plan.scopeUpgrade = reader.oneOf("scopeUpgrade", ScopeUpgrade.self)
         plan.handlerHosts = reader.stringArray("handlerHosts")
-        plan.placements = reader.array("placements") { decodePlacement($0, $1, context: context) } ?? []
-        plan.events = reader.array("events") { decodeEvent($0, $1, context: context) } ?? []
+        let placement = plainEntries ? PlainEntryDecoder.placement : { _ in nil }
+        let event = plainEntries ? PlainEntryDecoder.event : { _ in nil }
+        let migration = plainEntries ? PlainEntryDecoder.migration : { _ in nil }
+        plan.placements = reader.array("placements", plain: placement) { decodePlacement($0, $1, context: context) } ?? []
+        plan.events = reader.array("events", plain: event) { decodeEvent($0, $1, context: context) } ?? []
         plan.requiredMethods = reader.stringArray("requiredMethods") ?? []
-        plan.migrations = reader.array("migrations") { decodeMigration($0, $1, context: context) } ?? []
+        plan.migrations = reader.array("migrations", plain: migration) { decodeMigration($0, $1, context: context) } ?? []
         if let node = reader.value("deploy") { plan.deploy = decodeDeploy(node, context: context) }
         if let node = reader.value("notice"),
             let notice = ObjectReader(node, at: ["notice"], context: context, known: ["option"], required: ["option"], what: "notice")

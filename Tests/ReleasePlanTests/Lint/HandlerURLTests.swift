@@ -97,7 +97,8 @@ struct HandlerURLTests {
         let plain = [
             "https://app.acme.example/h", "https://app.acme.example", "https://a/", "https://t7.acme.example/iframe/deal-v2",
             "https://app.acme.example?x=@evil.example", "https://app.acme.example#@evil.example", "https://app.acme.example./x",
-            "https://app.acme.example/x@y?q=1&r=%41#frag", "https://.", "https://a..b/", "https://-/",
+            "https://app.acme.example/x@y?q=1&r=%41#frag", "https://.", "https://a..b/", "https://-/", "https://a.0xag/",
+            "https://a.ff/", "https://a.x1/", "https://a.b./", "https://a..",
         ]
         for url in plain {
             #expect(HandlerURL.plainHTTPSHost(url) != nil, "\(url)")
@@ -108,7 +109,7 @@ struct HandlerURLTests {
             "https://user@app.acme.example/h", "https://app.acme.example\\@evil.example/", "https://app.acme.example/a b",
             "https://app.acme.example/\u{1B}[2J", "https://127.0.0.1/h", "https://app.acme.0x1/h", "https://app.acme.123./h",
             "https://app_x.acme.example/h", "https://%61pp.acme.example/h", "https:///hooks", "https://", "https://app.acme.example/\u{E9}",
-            " https://app.acme.example/h", "https://app.acme.example/h\n",
+            " https://app.acme.example/h", "https://app.acme.example/h\n", "https://a.0xab/", "https://a.0x/", "https://a.12./",
         ]
         for url in other {
             #expect(HandlerURL.plainHTTPSHost(url) == nil, "\(url)")
@@ -119,7 +120,7 @@ struct HandlerURLTests {
     }
 
     @Test func normalizedPatternsMatchAsTheEntriesDo() {
-        let hosts = ["t1.acme.example", "app.acme.example.", "acme.example", "[::1]", "evil.example"]
+        let hosts = ["t1.acme.example", "app.acme.example.", "acme.example", "[::1]", "evil.example", "x.acme.example..", "."]
         let patterns = ["*.acme.example", "APP.acme.example:8443", "acme.example.", "[::1]:443", "*.example", "x"]
         for host in hosts {
             let url = HandlerURL("https://\(host)/h")
