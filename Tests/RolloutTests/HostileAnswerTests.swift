@@ -77,18 +77,22 @@ struct HostileAnswerTests {
 
     @Test("a token echoed back by the portal is replaced by [token] in the outcome, the rotated one too")
     func echoedTokensAreRedacted() async throws {
+        // The first token is refused as expired; the OAuth server rotates both; the portal then
+        // echoes the request (with the new token) in its error text.
         let kit = SessionKit(handler: { request in
+            if request.url.hasPrefix(SessionKit.tokenURL) { return Answer.token(access: "tok-CCCC-2", refresh: "ref-DDDD-2") }
             let body = String(decoding: request.body, as: UTF8.self)
+            if body.contains("tok-AAAA-1") { return Answer.error("expired_token", "The access token provided has expired", status: 401) }
             return Answer.error("ACCESS_DENIED", "you sent " + body.replacingOccurrences(of: "\"", with: "'"), status: 403)
         })
         let session = kit.session(accessToken: "tok-AAAA-1", refreshToken: "ref-BBBB-1")
         let raw = await PortalReconcileTask(plan: F.plan(), mode: .apply).run(session)
-        #expect(raw.lastError?.contains("tok-AAAA-1") == true, "the portal echoed the token (the test's premise)")
+        #expect(raw.lastError?.contains("tok-CCCC-2") == true, "the portal echoed the rotated token (the test's premise): \(raw)")
         let outcome = session.redacted(raw)
-        #expect(outcome.lastError?.contains("tok-AAAA-1") == false)
+        #expect(outcome.lastError?.contains("tok-CCCC-2") == false)
         #expect(outcome.lastError?.contains("[token]") == true)
-        var drifted = PortalOutcome(state: .done, differences: ["- placement X → https://h/ref-BBBB-1"])
+        var drifted = PortalOutcome(state: .done, differences: ["- placement X → https://h/ref-BBBB-1", "+ event Y → https://h/ref-DDDD-2"])
         drifted = session.redacted(drifted)
-        #expect(drifted.differences == ["- placement X → https://h/[token]"])
+        #expect(drifted.differences == ["- placement X → https://h/[token]", "+ event Y → https://h/[token]"])
     }
 }

@@ -15,10 +15,13 @@ public struct SecretRedactor: Sendable, Equatable {
 
     /// The secrets looked for, longest first.
     public private(set) var secrets: [String] = []
+    /// What this redactor writes in a secret's place (``mask`` unless told otherwise).
+    public let replacement: String
 
-    public init() {}
+    public init(replacement: String = Self.mask) { self.replacement = replacement }
 
-    public init(_ secrets: some Sequence<String>) {
+    public init(_ secrets: some Sequence<String>, replacement: String = Self.mask) {
+        self.replacement = replacement
         add(secrets)
     }
 
@@ -59,14 +62,15 @@ public struct SecretRedactor: Sendable, Equatable {
 
     public var isEmpty: Bool { secrets.isEmpty }
 
-    /// `text` with every occurrence of every secret replaced by `***`.
+    /// `text` with every occurrence of every secret replaced by ``replacement``.
     public func redact(_ text: String) -> String {
         guard !secrets.isEmpty else { return text }
         var bytes = Array(text.utf8)
         var changed = false
         for secret in secrets {
             let needle = Array(secret.utf8)
-            guard bytes.count >= needle.count, let replaced = Self.replacing(needle, in: bytes) else { continue }
+            guard bytes.count >= needle.count, let replaced = Self.replacing(needle, in: bytes, with: Array(replacement.utf8))
+            else { continue }
             bytes = replaced
             changed = true
         }
@@ -87,10 +91,9 @@ public struct SecretRedactor: Sendable, Equatable {
 
     // MARK: Bytes
 
-    /// `haystack` with each occurrence of `needle` replaced by the mask, or nil when there is none.
-    private static func replacing(_ needle: [UInt8], in haystack: [UInt8]) -> [UInt8]? {
+    /// `haystack` with each occurrence of `needle` replaced by `mask`, or nil when there is none.
+    private static func replacing(_ needle: [UInt8], in haystack: [UInt8], with mask: [UInt8]) -> [UInt8]? {
         guard var match = firstIndex(of: needle, in: haystack, from: 0) else { return nil }
-        let mask = Array(Self.mask.utf8)
         var result: [UInt8] = []
         result.reserveCapacity(haystack.count)
         var start = 0

@@ -1,4 +1,5 @@
 import Foundation
+import PlanStore
 import ReleasePlan
 
 /// The REST client of one portal: paces requests with its leaky bucket, retries what can be
@@ -37,7 +38,7 @@ public final class PortalSession: @unchecked Sendable {
     private var random = SystemRandomNumberGenerator()
     /// Every token this session has held: a portal's answer may echo one back (in an error text, in
     /// a handler URL), and none may reach the journal or the output.
-    private var heldTokens: [String] = []
+    private var heldTokens = SecretRedactor(replacement: "[token]")
     /// An address a redirect moved the portal to, stored once it has answered (DESIGN §7, redirects).
     private var unsavedEndpoint: String?
 
@@ -51,7 +52,7 @@ public final class PortalSession: @unchecked Sendable {
         self.endpoint = endpoint.hasSuffix("/") ? endpoint : endpoint + "/"
         self.accessToken = accessToken
         self.refreshToken = refreshToken
-        heldTokens = [accessToken, refreshToken].filter { !$0.isEmpty }
+        heldTokens.add([accessToken, refreshToken])
         self.transport = transport
         self.clock = clock
         self.keeper = keeper
@@ -61,28 +62,7 @@ public final class PortalSession: @unchecked Sendable {
     }
 
     /// `text` with every token this session has held replaced by `[token]`.
-    public func redacted(_ text: String) -> String {
-        var text = text
-        for token in heldTokens where Self.bytes(of: &text, contain: token) {
-            text = text.replacingOccurrences(of: token, with: "[token]")
-        }
-        return text
-    }
-
-    /// Whether `text`'s UTF-8 holds `token`'s (bytes compared: every outcome text of the fleet is checked,
-    /// and Foundation's `contains` costs a locale-aware search each time).
-    private static func bytes(of text: inout String, contain token: String) -> Bool {
-        var token = token
-        return text.withUTF8 { haystack in
-            token.withUTF8 { needle in
-                guard let first = needle.first, haystack.count >= needle.count else { return false }
-                for start in 0...(haystack.count - needle.count) where haystack[start] == first {
-                    if memcmp(haystack.baseAddress! + start, needle.baseAddress!, needle.count) == 0 { return true }
-                }
-                return false
-            }
-        }
-    }
+    public func redacted(_ text: String) -> String { heldTokens.redact(text) }
 
     /// The outcome with every token this session has held taken out of its texts.
     public func redacted(_ outcome: PortalOutcome) -> PortalOutcome {
@@ -212,7 +192,7 @@ public final class PortalSession: @unchecked Sendable {
                 let recovery = try await keeper.recover(memberID: memberID, accessToken: accessToken, refreshToken: refreshToken)
                 accessToken = recovery.accessToken
                 refreshToken = recovery.refreshToken
-                heldTokens += [accessToken, refreshToken].filter { !$0.isEmpty && !heldTokens.contains($0) }
+                heldTokens.add([accessToken, refreshToken])
                 if recovery.refreshed {
                     refreshedHere = true
                     refreshedScopes = recovery.scopes
