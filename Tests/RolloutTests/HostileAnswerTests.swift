@@ -91,7 +91,8 @@ struct HostileAnswerTests {
         let outcome = session.redacted(raw)
         #expect(outcome.lastError?.contains("tok-CCCC-2") == false)
         #expect(outcome.lastError?.contains("[token]") == true)
-        var drifted = PortalOutcome(state: .done, differences: ["- placement X → https://h/ref-BBBB-1", "+ event Y → https://h/ref-DDDD-2"])
+        var drifted = PortalOutcome(
+            state: .done, differences: ["- placement X → https://h/ref-BBBB-1", "+ event Y → https://h/ref-DDDD-2"])
         drifted = session.redacted(drifted)
         #expect(drifted.differences == ["- placement X → https://h/[token]", "+ event Y → https://h/[token]"])
     }
