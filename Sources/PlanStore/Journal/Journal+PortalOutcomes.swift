@@ -27,19 +27,28 @@ extension Journal {
     /// the lease is released and `rows_changed` is 0, as `savePortalTask` of a reconcile writes it. A portal named twice is written
     /// twice, in order (its attempts grow by two).
     public func savePortalOutcomes(run runID: Int, step: String, _ outcomes: [PortalOutcomeRow]) throws {
-        var chunk: [PortalOutcomeRow] = []
+        try Self.inStatements(outcomes, of: Self.outcomesPerStatement, memberID: \.memberID) {
+            try upsertOutcomes(run: runID, step: step, $0)
+        }
+    }
+
+    /// Hands `rows` to `write` in order, at most `size` at a time, and never one member twice in the
+    /// same call (one statement may not change a row twice: PostgreSQL's ON CONFLICT refuses it).
+    static func inStatements<Row>(
+        _ rows: [Row], of size: Int, memberID: KeyPath<Row, String>, _ write: ([Row]) throws -> Void
+    ) throws {
+        var chunk: [Row] = []
         var members: Set<String> = []
-        for outcome in outcomes {
-            // One statement may not change a row twice (PostgreSQL's ON CONFLICT refuses it).
-            if chunk.count == Self.outcomesPerStatement || members.contains(outcome.memberID) {
-                try upsertOutcomes(run: runID, step: step, chunk)
+        for row in rows {
+            if chunk.count == size || members.contains(row[keyPath: memberID]) {
+                try write(chunk)
                 chunk.removeAll(keepingCapacity: true)
                 members.removeAll(keepingCapacity: true)
             }
-            chunk.append(outcome)
-            members.insert(outcome.memberID)
+            chunk.append(row)
+            members.insert(row[keyPath: memberID])
         }
-        try upsertOutcomes(run: runID, step: step, chunk)
+        if !chunk.isEmpty { try write(chunk) }
     }
 
     private func upsertOutcomes(run runID: Int, step: String, _ outcomes: [PortalOutcomeRow]) throws {

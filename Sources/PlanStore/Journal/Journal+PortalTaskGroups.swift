@@ -7,19 +7,7 @@ extension Journal {
     /// Writes each task as `savePortalTask` would (inside the caller's transaction when there is
     /// one), 200 to a statement. A member named twice is written twice, in order.
     public func savePortalTasks(run runID: Int, step: String, _ tasks: [PortalTask]) throws {
-        var chunk: [PortalTask] = []
-        var members: Set<String> = []
-        for task in tasks {
-            // One statement may not change a row twice (PostgreSQL's ON CONFLICT refuses it).
-            if chunk.count == Self.tasksPerStatement || members.contains(task.memberID) {
-                try upsertTasks(run: runID, step: step, chunk)
-                chunk.removeAll(keepingCapacity: true)
-                members.removeAll(keepingCapacity: true)
-            }
-            chunk.append(task)
-            members.insert(task.memberID)
-        }
-        try upsertTasks(run: runID, step: step, chunk)
+        try Self.inStatements(tasks, of: Self.tasksPerStatement, memberID: \.memberID) { try upsertTasks(run: runID, step: step, $0) }
     }
 
     private func upsertTasks(run runID: Int, step: String, _ tasks: [PortalTask]) throws {
