@@ -52,4 +52,15 @@ public enum JSONText {
     }
 
     private static let lowerHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// The value of a hex digit byte (`0-9a-fA-F`) of a `\uXXXX` escape, or nil.
+    @inline(__always)
+    public static func hexDigitValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
+        default: return nil
+        }
+    }
 }

@@ -235,13 +235,7 @@ struct ResponseDecoder {
         var value: UInt32 = 0
         for offset in 0..<4 {
             let byte = bytes[position + offset]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: return nil
-            }
+            guard let digit = JSONText.hexDigitValue(byte) else { return nil }
             value = value * 16 + digit
         }
         position += 4
