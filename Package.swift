@@ -26,13 +26,19 @@ let package = Package(
 
         /// SQLite, the embedded default state store.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
-        /// libpq, the PostgreSQL client library.
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
-        /// MariaDB Connector/C, the MySQL and MariaDB client library.
-        .systemLibrary(
-            name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"]), .brew(["mariadb-connector-c"])]),
-        /// libcurl, the HTTP client of the portal requests and the handler preflight (its multi interface).
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        /// libpq, the PostgreSQL client library; MariaDB Connector/C, the MySQL and MariaDB client
+        /// library; libcurl, the HTTP client of the portal requests and the handler preflight (its multi
+        /// interface). Headers only (each shim finds its header where distributions put it): no
+        /// pkg-config, whose `-l` flags would make the executable load them at start.
+        .systemLibrary(name: "CLibPQ"),
+        .systemLibrary(name: "CMariaDB"),
+        .systemLibrary(name: "CCurl"),
+        /// libpq's, MariaDB Connector/C's and libcurl's functions, each forwarding to its library, which
+        /// is loaded (dlopen) when first used: commands that reach no server never map these
+        /// libraries and their ~30 dependencies (half of process start), nor need them installed.
+        .target(
+            name: "CClientLibraries", dependencies: ["CLibPQ", "CMariaDB", "CCurl"], exclude: ["README.md"],
+            linkerSettings: [.linkedLibrary("dl")]),
 
         // MARK: Pure core
 
@@ -45,14 +51,14 @@ let package = Package(
 
         /// SQL: the Database protocol (SQLite, PostgreSQL, MySQL/MariaDB), journal, migrations, installations, gates.
         .target(
-            name: "PlanStore", dependencies: ["ReleasePlan", "CSQLite", "CLibPQ", "CMariaDB"], exclude: ["README.md"],
+            name: "PlanStore", dependencies: ["ReleasePlan", "CSQLite", "CLibPQ", "CMariaDB", "CClientLibraries"], exclude: ["README.md"],
             swiftSettings: staticSwiftRuntimeSettings),
 
         // MARK: Portals and apply
 
         /// HTTP: the Bitrix24 REST client, per-portal reconcile, and the apply executor that walks the graph.
         .target(
-            name: "Rollout", dependencies: ["ReleasePlan", "PlanStore", "CCurl"], exclude: ["README.md"],
+            name: "Rollout", dependencies: ["ReleasePlan", "PlanStore", "CCurl", "CClientLibraries"], exclude: ["README.md"],
             swiftSettings: staticSwiftRuntimeSettings),
 
         // MARK: Command line

@@ -1,37 +1,33 @@
+/* libcurl's header (Debian and Ubuntu: /usr/include/<triple>/curl, on the default path). No
+   pkg-config: its `-lcurl` would make the executable load libcurl at start, which CClientLibraries
+   does on first use instead. */
+#if __has_include(<curl/curl.h>)
 #include <curl/curl.h>
-
-/* curl_easy_setopt, curl_multi_setopt and curl_easy_getinfo are variadic, which Swift cannot call:
-   one typed wrapper per argument kind. */
-static inline CURLcode b24_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode b24_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode b24_setopt_ptr(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode b24_setopt_str(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode b24_setopt_write(CURL *h, CURLoption o, curl_write_callback v) { return curl_easy_setopt(h, o, v); }
-static inline CURLMcode b24_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
-static inline CURLcode b24_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
-
-/* Only http and https, for requests and for redirects (CURLOPT_PROTOCOLS_STR from libcurl 7.85 on,
-   the bit mask before it, e.g. Ubuntu 22.04's 7.81). */
-static inline CURLcode b24_allow_http_only(CURL *h) {
-#if LIBCURL_VERSION_NUM >= 0x075500
-    CURLcode code = curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    return code != CURLE_OK ? code : curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#elif __has_include("/opt/homebrew/opt/curl/include/curl/curl.h")
+#include "/opt/homebrew/opt/curl/include/curl/curl.h"
 #else
-    CURLcode code = curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-    return code != CURLE_OK ? code : curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#error "curl/curl.h not found: install libcurl4-openssl-dev (Debian, Ubuntu), libcurl-devel (Fedora) or curl (Homebrew)"
 #endif
-}
+
+/* Defined in CClientLibraries (curl.c), which loads libcurl when first used: typed wrappers of the
+   variadic curl_easy_setopt, curl_multi_setopt and curl_easy_getinfo, which Swift cannot call. */
+CURLcode b24_setopt_long(CURL *h, CURLoption o, long v);
+CURLcode b24_setopt_off(CURL *h, CURLoption o, curl_off_t v);
+CURLcode b24_setopt_ptr(CURL *h, CURLoption o, void *v);
+CURLcode b24_setopt_str(CURL *h, CURLoption o, const char *v);
+CURLcode b24_setopt_write(CURL *h, CURLoption o, curl_write_callback v);
+CURLMcode b24_multi_setopt_long(CURLM *m, CURLMoption o, long v);
+CURLMcode b24_multi_setopt_ptr(CURLM *m, CURLMoption o, void *v);
+CURLcode b24_getinfo_long(CURL *h, CURLINFO i, long *v);
+
+/* Only http and https, for requests and for redirects (the option by libcurl's version). */
+CURLcode b24_allow_http_only(CURL *h);
 
 /* The socket interface (curl_multi_socket_action): libcurl says which sockets to watch through
    these callbacks, and the loop waits on them with epoll, so a wake-up costs the sockets that are
    ready rather than every connection (curl_multi_poll polls them all). */
-static inline CURLMcode b24_multi_setopt_ptr(CURLM *m, CURLMoption o, void *v) { return curl_multi_setopt(m, o, v); }
-static inline CURLMcode b24_multi_setopt_socketfunction(CURLM *m, curl_socket_callback f) {
-    return curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, f);
-}
-static inline CURLMcode b24_multi_setopt_timerfunction(CURLM *m, curl_multi_timer_callback f) {
-    return curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, f);
-}
+CURLMcode b24_multi_setopt_socketfunction(CURLM *m, curl_socket_callback f);
+CURLMcode b24_multi_setopt_timerfunction(CURLM *m, curl_multi_timer_callback f);
 
 #ifdef __linux__
 #include <errno.h>

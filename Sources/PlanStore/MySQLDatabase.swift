@@ -29,6 +29,7 @@ public final class MySQLDatabase: Database, @unchecked Sendable {
         let url = try MySQLURL(text)
         redactedURL = url.redacted
         secrets = SecretRedactor(url.secrets)
+        do { try ClientLibrary.mariadb.load() } catch { throw DatabaseError(message: "cannot connect to \(url.redacted): \(error)") }
         guard let conn = mysql_init(nil) else { throw DatabaseError(message: "cannot connect to \(url.redacted): out of memory") }
         var connectTimeout = UInt32(url.connectTimeout)
         mysql_options(conn, MYSQL_OPT_CONNECT_TIMEOUT, &connectTimeout)

@@ -40,6 +40,7 @@ public final class PostgresDatabase: Database, @unchecked Sendable {
             parameters = [.init("connect_timeout", String(PostgresURL.defaultConnectTimeout)), .init("dbname", connectionString)]
             expandDatabaseName = 1
         }
+        do { try ClientLibrary.postgres.load() } catch { throw DatabaseError(message: "cannot connect to \(redactedURL): \(error)") }
         let keywords = parameters.map { strdup($0.keyword) } + [nil]
         let values = parameters.map { strdup($0.value) } + [nil]
         defer {

@@ -153,7 +153,7 @@ struct ApplyCommand: Command {
         let preflightTimeout = try arguments.positiveInteger("preflight-timeout") ?? 10
         // Redirects are followed: a handler that redirects to a 404 fails, as it would in the portal.
         environment.preflight = HandlerPreflight(
-            transport: HTTPClient(environment: console.environment).transport(
+            transport: try HTTPClient.transport(
                 connectionsPerHost: 64, timeout: TimeInterval(preflightTimeout), followsRedirects: true,
                 timeoutOption: "--preflight-timeout"))
         if let runVersion {

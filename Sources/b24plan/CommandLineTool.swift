@@ -76,6 +76,10 @@ struct CommandLineTool {
         } catch let error as SetupError {
             console.writeError("error: \(error.message)\n")
             return ExitCode.final(.usage)
+        } catch let error as ClientLibraryError {
+            // Asked for before anything runs (a database connection, the first request).
+            console.writeError("error: \(error)\n")
+            return ExitCode.final(.usage)
         } catch let error as UsageError {
             console.writeError("error: \(error.message)\nusage: \(command.usage)\nRun 'b24plan \(command.name) --help' for more.\n")
             return ExitCode.final(.usage)

@@ -45,7 +45,7 @@ enum PortalOptions {
         // A request that failed because this process ran out of file descriptors says so and stops
         // the step naming the limit, not the network.
         let transport = DescriptorAwareTransport(
-            HTTPClient(environment: environment).transport(
+            try HTTPClient.transport(
                 connectionsPerHost: max(8, parallel * 2), timeout: TimeInterval(requestTimeout), idleConnections: parallel + 16),
             onExhausted: { health.outOfFileDescriptors($0) })
         // When portals stop answering, one request to the token URL's host tells a dead network

@@ -1,4 +1,5 @@
 import Foundation
+import PlanStore
 import ReleasePlan
 import Rollout
 import Testing
@@ -70,31 +71,30 @@ struct HandlerPreflightTests {
 
 @Suite("portals.preflight: IPv6 literal hosts")
 struct HandlerPreflightIPv6Tests {
-    /// Answers 200 to everything; says whether it can request an IPv6 literal host.
-    struct Transport: HTTPTransport {
-        var requestsIPv6LiteralHosts: Bool
-        func send(_ request: HTTPRequest) async throws -> HTTPResponse { HTTPResponse(status: 200) }
+    /// Answers 200 to everything and records what it was asked.
+    final class Transport: HTTPTransport, @unchecked Sendable {
+        private let lock = NSLock()
+        private var urls: [String] = []
+        var requested: [String] { lock.withLock { urls.sorted() } }
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+            lock.withLock { urls.append(request.url) }
+            return HTTPResponse(status: 200)
+        }
     }
 
-    @Test("checked when the transport can request them (libcurl), passed as not checked when it cannot (URLSession on Linux)")
+    @Test("an IPv6 literal host is requested like any other")
     func ipv6Literal() async {
         let urls = ["http://[::1]:8080/hook", "https://h.example/ok"]
-        let curl = await HandlerPreflight(transport: Transport(requestsIPv6LiteralHosts: true)).check(urls)
-        #expect(curl.map(\.status) == [200, 200])
-        let urlSession = await HandlerPreflight(transport: Transport(requestsIPv6LiteralHosts: false)).check(urls)
-        #expect(urlSession.map(\.status) == [nil, 200])
-        #expect(urlSession[0].passed)
-        #expect(urlSession[0].description.contains("not checked: an IPv6 address as host"))
+        let transport = Transport()
+        let checks = await HandlerPreflight(transport: transport).check(urls)
+        #expect(checks.map(\.status) == [200, 200])
+        #expect(transport.requested == urls.sorted())
     }
 
-    @Test("B24PLAN_HTTP picks the client: libcurl unless it says urlsession")
-    func clientChoice() {
-        #expect(HTTPClient(environment: [:]) == .curl)
-        #expect(HTTPClient(environment: ["B24PLAN_HTTP": "urlsession"]) == .urlsession)
-        #expect(HTTPClient(environment: ["B24PLAN_HTTP": "URLSession"]) == .urlsession)
-        #expect(HTTPClient(environment: ["B24PLAN_HTTP": "curl"]) == .curl)
-        #expect(HTTPClient(environment: ["B24PLAN_HTTP": "other"]) == .curl)
-        #expect(HTTPClient.curl.transport(connectionsPerHost: 4, timeout: 5) is CurlTransport)
-        #expect(HTTPClient.urlsession.transport(connectionsPerHost: 4, timeout: 5) is URLSessionTransport)
+    @Test("the live client is libcurl, loaded on demand")
+    func liveClient() throws {
+        try ClientLibrary.curl.load()
+        let transport = try HTTPClient.transport(connectionsPerHost: 4, timeout: 5)
+        #expect(transport.timeout == 5)
     }
 }

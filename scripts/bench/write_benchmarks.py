@@ -24,7 +24,7 @@ TITLES = {
     "commands": "lint and diff against jsonschema; process start",
     "fleet": "apply to farm portals",
     "migrate": "perPortal migrations against a one-shot UPDATE",
-    "transports": "HTTP clients through apply (libcurl against URLSession)",
+    "transports": "the HTTP client (libcurl) through apply",
     "memory": "peak RSS of apply",
     "rollout": "rollout against a bare asyncio client and the latency bound",
 }

@@ -13,18 +13,14 @@ public struct HandlerPreflight: Sendable {
         public var status: Int?
         /// Why there was no answer (DNS, TLS, refused, timeout).
         public var error: String?
-        /// Why the URL was not requested at all (it passes, with this said).
-        public var notChecked: String?
 
         public var passed: Bool {
-            if notChecked != nil { return true }
             guard let status else { return false }
             return status != 404 && status < 500
         }
 
         /// `https://… → 401` or `https://… → no answer: …`.
         public var description: String {
-            if let notChecked { return "\(url) → not checked: \(notChecked)" }
             if let status { return "\(url) → \(status)" + (passed ? "" : status == 404 ? " (not found)" : " (server error)") }
             return "\(url) → no answer: \(error ?? "unknown error")"
         }
@@ -41,14 +37,6 @@ public struct HandlerPreflight: Sendable {
         await withTaskGroup(of: (Int, Check).self) { group in
             for (index, url) in urls.enumerated() {
                 group.addTask {
-                    if !transport.requestsIPv6LiteralHosts, url.contains("://[") || URLComponents(string: url)?.host?.contains(":") == true
-                    {
-                        return (
-                            index,
-                            Check(
-                                url: url, notChecked: "an IPv6 address as host, which URLSession cannot request (B24PLAN_HTTP=urlsession)")
-                        )
-                    }
                     let request = HTTPRequest(
                         method: "POST", url: url,
                         headers: ["Content-Type": "application/x-www-form-urlencoded", "User-Agent": "b24plan-preflight"])

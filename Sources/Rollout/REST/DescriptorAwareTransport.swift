@@ -24,8 +24,6 @@ public struct DescriptorAwareTransport: HTTPTransport {
         self.onExhausted = onExhausted
     }
 
-    public var requestsIPv6LiteralHosts: Bool { base.requestsIPv6LiteralHosts }
-
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         do {
             return try await base.send(request)

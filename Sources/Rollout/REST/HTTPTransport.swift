@@ -1,4 +1,5 @@
 import Foundation
+import PlanStore
 
 /// One HTTP exchange. Redirects are never followed (a renamed portal's 302 is handled by the caller,
 /// because a followed redirect drops the POST body).
@@ -36,39 +37,20 @@ public struct HTTPResponse: Sendable, Equatable {
 /// request ends with `CancellationError`.
 public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest) async throws -> HTTPResponse
-    /// Whether a URL whose host is an IPv6 literal (`http://[::1]/…`) can be requested.
-    var requestsIPv6LiteralHosts: Bool { get }
 }
 
-extension HTTPTransport {
-    public var requestsIPv6LiteralHosts: Bool { true }
-}
-
-/// The live HTTP client: libcurl (`CurlTransport`), or URLSession when `B24PLAN_HTTP=urlsession`
-/// asks for it (for diagnosis).
-public enum HTTPClient: String, Sendable {
-    case curl
-    case urlsession
-
-    /// `B24PLAN_HTTP` (`curl`, the default, or `urlsession`).
-    public init(environment: [String: String]) {
-        self = environment["B24PLAN_HTTP"].flatMap { HTTPClient(rawValue: $0.lowercased()) } ?? .curl
-    }
-
-    /// A transport of this kind; `connectionsPerHost` matters: every portal of a test farm is one host.
-    public func transport(
+/// The live HTTP client: libcurl's multi interface (`CurlTransport`), loaded when first needed.
+public enum HTTPClient {
+    /// A transport; `connectionsPerHost` matters: every portal of a test farm is one host. Throws,
+    /// before anything is sent, when libcurl cannot be loaded.
+    public static func transport(
         connectionsPerHost: Int, timeout: TimeInterval, followsRedirects: Bool = false, timeoutOption: String = "--request-timeout",
         idleConnections: Int? = nil
-    ) -> any HTTPTransport {
-        switch self {
-        case .curl:
-            return CurlTransport(
-                connectionsPerHost: connectionsPerHost, timeout: timeout, followsRedirects: followsRedirects, timeoutOption: timeoutOption,
-                idleConnections: idleConnections)
-        case .urlsession:
-            return URLSessionTransport(
-                connectionsPerHost: connectionsPerHost, timeout: timeout, followsRedirects: followsRedirects, timeoutOption: timeoutOption)
-        }
+    ) throws(ClientLibraryError) -> CurlTransport {
+        try ClientLibrary.curl.load()
+        return CurlTransport(
+            connectionsPerHost: connectionsPerHost, timeout: timeout, followsRedirects: followsRedirects, timeoutOption: timeoutOption,
+            idleConnections: idleConnections)
     }
 }
 
