@@ -35,7 +35,7 @@ static void load(b24_loaded_library *library) {
             return;
         }
         char text[200];
-        snprintf(text, sizeof text, "%s has no %s (too old a version)", *file, missing);
+        snprintf(text, sizeof text, "%s has no %s (another library, or too old a version)", *file, missing);
         note(library, text);
         dlclose(handle);
     }

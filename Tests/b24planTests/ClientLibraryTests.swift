@@ -44,7 +44,8 @@ struct ClientLibraryTests {
         defer { folder.remove() }
         let apply = try folder.run(
             ["apply", "--yes", "plans/acme.dealsync/1.1.0.json"], environment: ["B24PLAN_LIBCURL": "libsqlite3.so.0"])
-        SetupChecksTests.expectOneSentence(apply, naming: ["cannot load libcurl", "libsqlite3.so.0 has no curl_", "too old a version"])
+        SetupChecksTests.expectOneSentence(
+            apply, naming: ["cannot load libcurl", "libsqlite3.so.0 has no curl_", "another library, or too old a version"])
         try folder.expectNothingRan()
     }
 
