@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Appends to the library's error text, "; "-separated, cut at its size. */
 static void note(b24_loaded_library *library, const char *text) {
@@ -19,6 +20,15 @@ static void load(b24_loaded_library *library) {
     const char *const only[] = {chosen, NULL};
     const char *const *files = chosen != NULL && chosen[0] != '\0' ? only : library->files;
     for (const char *const *file = files; *file != NULL; file++) {
+        /* A path to something that is no regular file (a FIFO, a device) could block dlopen
+           forever, with signals unable to end the process: refused before it is opened. */
+        struct stat status;
+        if (strchr(*file, '/') != NULL && stat(*file, &status) == 0 && !S_ISREG(status.st_mode)) {
+            char text[300];
+            snprintf(text, sizeof text, "%s: not a regular file", *file);
+            note(library, text);
+            continue;
+        }
         void *handle = dlopen(*file, RTLD_NOW | RTLD_LOCAL);
         if (handle == NULL) {
             const char *reason = dlerror();

@@ -29,12 +29,12 @@ public enum ClientLibrary: Sendable, CaseIterable {
         }
     }
 
-    /// The Debian/Ubuntu package that installs it.
-    public var debianPackage: String {
+    /// How to install it on Debian and Ubuntu.
+    public var installHint: String {
         switch self {
-        case .postgres: "libpq5"
-        case .mariadb: "libmariadb3"
-        case .curl: "libcurl4"
+        case .postgres: "`apt-get install libpq5` on Debian or Ubuntu"
+        case .mariadb: "`apt-get install libmariadb3` on Debian or Ubuntu"
+        case .curl: "`apt-get install libcurl4` on Debian or Ubuntu 22.04 (`libcurl4t64` on Ubuntu 24.04)"
         }
     }
 

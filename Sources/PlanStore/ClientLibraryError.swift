@@ -11,6 +11,6 @@ public struct ClientLibraryError: Error, Sendable, Equatable, CustomStringConver
     }
 
     public var description: String {
-        "cannot load \(library.name) (\(reason)); install it, e.g. `apt-get install \(library.debianPackage)` on Debian or Ubuntu"
+        "cannot load \(library.name) (\(reason)); install it, e.g. \(library.installHint)"
     }
 }

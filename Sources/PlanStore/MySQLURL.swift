@@ -61,12 +61,24 @@ public struct MySQLURL: Sendable, Equatable {
 
         var secrets: [String] = []
         if let rawPassword { secrets += [String(rawPassword), PostgresURL.percentDecoded(rawPassword)] }
+        // A query option that looks like a secret (`password=`, `pwd=`, …) is no option b24plan
+        // takes, and is refused below; its value is hidden like the password all the same.
+        var shownQuery: [String] = []
+        for pair in (rawQuery ?? "").split(separator: "&", omittingEmptySubsequences: true) {
+            guard let equals = pair.firstIndex(of: "="), Self.looksSecret(PostgresURL.percentDecoded(pair[..<equals])) else {
+                shownQuery.append(String(pair))
+                continue
+            }
+            let rawValue = pair[pair.index(after: equals)...]
+            secrets += [String(rawValue), PostgresURL.percentDecoded(rawValue)]
+            shownQuery.append(String(pair[..<equals]) + "=***")
+        }
         secrets += secrets.map(PostgresURL.percentEncoded)
         self.secrets = Array(Set(secrets.filter { !$0.isEmpty })).sorted()
         var shown = scheme
         if let rawUser { shown += rawUser + (rawPassword == nil ? "" : ":***") + "@" }
         shown += authority + pathAndQuery
-        if let rawQuery { shown += "?" + rawQuery }
+        if rawQuery != nil { shown += "?" + shownQuery.joined(separator: "&") }
         redacted = shown
 
         user = rawUser.map(PostgresURL.percentDecoded).flatMap { $0.isEmpty ? nil : $0 }
@@ -105,6 +117,12 @@ public struct MySQLURL: Sendable, Equatable {
                         + "(use charset, ssl-mode, connect-timeout, read-timeout or socket)")
             }
         }
+    }
+
+    /// A query key naming a secret: `password`, `passwd`, `pwd`, `secret`, `token`, any case.
+    private static func looksSecret(_ key: String) -> Bool {
+        let key = key.lowercased()
+        return ["pass", "pwd", "secret", "token"].contains { key.contains($0) }
     }
 
     private static func seconds(_ value: String, _ key: String, _ shown: String) throws -> Int {

@@ -151,11 +151,14 @@ struct ApplyCommand: Command {
         environment.endedDeploy = endedDeploy
         environment.skipPreflight = Self.skipsPreflight(arguments, environment: console.environment)
         let preflightTimeout = try arguments.positiveInteger("preflight-timeout") ?? 10
-        // Redirects are followed: a handler that redirects to a 404 fails, as it would in the portal.
-        environment.preflight = HandlerPreflight(
-            transport: try HTTPClient.transport(
-                connectionsPerHost: 64, timeout: TimeInterval(preflightTimeout), followsRedirects: true,
-                timeoutOption: "--preflight-timeout"))
+        // A graph with a step that sends requests needs libcurl: loaded (or refused) here, before any
+        // step runs. Redirects are followed: a handler that redirects to a 404 fails, as it would in the portal.
+        if compiled.steps.contains(where: \.sendsRequests) {
+            environment.preflight = HandlerPreflight(
+                transport: try HTTPClient.transport(
+                    connectionsPerHost: 64, timeout: TimeInterval(preflightTimeout), followsRedirects: true,
+                    timeoutOption: "--preflight-timeout"))
+        }
         if let runVersion {
             environment.runVersion = runVersion
             environment.runKind = .rollback

@@ -30,12 +30,15 @@ struct LintCommand: Command {
         ] + StoreOptions.options
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-        try run(arguments, console: console, history: StoreHistory.named(arguments, console: console))
+        let store = StoreHistory.lookup(arguments, console: console)
+        return try run(arguments, console: console, history: store.history, storeUnreadable: store.unreadable)
     }
 
     /// Lints with what the state store recorded as published (`history`; nil without a store): the
     /// store's newest plan of each app is the previous plan, and --fix never writes a published one.
-    func run(_ arguments: ParsedArguments, console: Console, history: PublishedHistory?) throws -> ExitCode {
+    /// `storeUnreadable`: why the named store could not be read; then --fix writes nothing, since
+    /// which migrations are published is not known.
+    func run(_ arguments: ParsedArguments, console: Console, history: PublishedHistory?, storeUnreadable: String? = nil) throws -> ExitCode {
         guard !arguments.positionals.isEmpty else { throw UsageError(message: "lint needs at least one plan FILE or DIR") }
         var files: [String] = []
         for argument in arguments.positionals {
@@ -64,7 +67,11 @@ struct LintCommand: Command {
         var sources: [String: SourceFile] = [:]
         for file in files {
             var result = linter.lint(path: file, against: arguments.value("against"), history: history)
-            if arguments.has("fix"), let context = result.context {
+            if arguments.has("fix"), storeUnreadable != nil, result.context != nil {
+                console.writeError(
+                    "warning: \(file): --fix wrote nothing: the state store cannot be read, so which migrations are published "
+                        + "is not known\n")
+            } else if arguments.has("fix"), let context = result.context {
                 let fix = DigestFixer.fix(context)
                 if let refusal = fix.refusal {
                     console.writeError("warning: \(refusal)\n")

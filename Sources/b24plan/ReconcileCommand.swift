@@ -50,6 +50,8 @@ struct ReconcileCommand: Command {
         }
         if let memberIDs, memberIDs.isEmpty { throw UsageError(message: "--member-id needs at least one id") }
         try requireInputs(arguments)
+        // Every path below sends requests: libcurl is loaded (or refused) before the store records anything.
+        try ClientLibrary.curl.load()
         let store = try OpenStore.open(arguments, console: console, mode: .mustExist)
         defer { store.close() }
         let (database, journal, config) = (store.database, store.journal, store.config)

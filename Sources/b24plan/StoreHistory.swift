@@ -28,23 +28,29 @@ enum StoreHistory {
     /// config names, opened read-only (never created). Nil when none is named, or when it cannot be
     /// read (a note says why): the folder decides, as in CI without a store.
     static func named(_ arguments: ParsedArguments, console: Console) -> PublishedHistory? {
+        lookup(arguments, console: console).history
+    }
+
+    /// `named`, and why the named store could not be read (nil when it was read, or none is named,
+    /// or it does not exist yet): then what is published is not known, and `lint --fix` writes nothing.
+    static func lookup(_ arguments: ParsedArguments, console: Console) -> (history: PublishedHistory?, unreadable: String?) {
         let config = (try? StoreOptions.config(arguments)) ?? AppConfig()
         let named =
             arguments.value("database") ?? console.environment["B24PLAN_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? config.database
-        guard let named else { return nil }
+        guard let named else { return (nil, nil) }
         do {
             let url = try DatabaseURL(named)
             if case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) {
                 console.writeError("note: the state store \(url.redacted) does not exist: comparing with the plans in the folder\n")
-                return nil
+                return (nil, nil)
             }
             let (database, journal) = try StoreOptions.open(url, mode: .readOnly)
             defer { database.close() }
-            return try from(journal)
+            return (try from(journal), nil)
         } catch {
             console.writeError("note: the state store cannot be read (\(error)): comparing with the plans in the folder\n")
-            return nil
+            return (nil, "\(error)")
         }
     }
 }

@@ -38,6 +38,10 @@ public struct PlanStep: Sendable, Equatable, Codable {
     /// Whether the step reconciles portals (`portals.reconcile`, `portals.canary`, `portals.wave.N`).
     public var reconcilesPortals: Bool { kind == .portalsReconcile || kind == .portalsCanary || kind == .portalsWave }
 
+    /// Whether the step sends HTTP requests (the preflight, a reconcile, the scope audit): a command
+    /// that runs one needs libcurl, and checks it can load it before anything runs.
+    public var sendsRequests: Bool { kind == .portalsPreflight || kind == .portalsScopeAudit || reconcilesPortals }
+
     public init(
         id: String, kind: Kind, after: [String] = [], manual: Bool = false, actions: [String] = [],
         migration: Migration? = nil, command: [String]? = nil, soakSeconds: Int? = nil

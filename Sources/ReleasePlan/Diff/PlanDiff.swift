@@ -157,7 +157,7 @@ public enum PlanDiff {
 
     private static func changelogChanges(_ previous: Plan, _ plan: Plan) -> [PlanChange] {
         var changes: [PlanChange] = []
-        for language in Set(previous.changelog.keys).union(plan.changelog.keys).sorted() {
+        for language in Set(previous.changelog.keys).union(plan.changelog.keys).sortedByUTF8() {
             let old = previous.changelog[language]
             let new = plan.changelog[language]
             guard old != new else { continue }

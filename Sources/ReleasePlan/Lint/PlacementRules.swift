@@ -63,7 +63,7 @@ struct PlacementRules: LintRule {
             let rule: RuleCode = required == "errorHandlerUrl" ? "B24P213" : "B24P216"
             diagnostics.append(context.diagnostic(rule, PlanMessages.requiredOption(required, placement: placement.code), at: optionsPath))
         }
-        for key in options.keys.sorted() where Bitrix24Catalogue.textOptions.contains(key) && placement.keptOptions.contains(key) {
+        for key in options.keys.sortedByUTF8() where Bitrix24Catalogue.textOptions.contains(key) && placement.keptOptions.contains(key) {
             switch options[key] {
             case .string, .number: continue
             default:
@@ -78,7 +78,7 @@ struct PlacementRules: LintRule {
                         "B24P217", PlanMessages.sitesIgnoredKey(key, placement: placement.code), at: path / key, pointingAtKey: true))
             }
         }
-        for key in options.keys.sorted() where !placement.keptOptions.contains(key) {
+        for key in options.keys.sortedByUTF8() where !placement.keptOptions.contains(key) {
             diagnostics.append(
                 context.diagnostic(
                     "B24P217", PlanMessages.droppedOption(key, placement: placement.code, kept: placement.keptOptions.sorted()),

@@ -77,7 +77,7 @@ struct VersionRules: LintRule {
                         "B24P110", PlanMessages.repeatedChangelog(language, version: previous.plan.version),
                         at: ["changelog", .key(language)]))
             }
-            for language in previous.plan.changelog.keys.sorted() where changelog[language] == nil {
+            for language in previous.plan.changelog.keys.sortedByUTF8() where changelog[language] == nil {
                 diagnostics.append(
                     context.diagnostic("B24P104", PlanMessages.changelogLanguageDropped(language), at: ["changelog"]))
             }

@@ -65,7 +65,7 @@ public indirect enum PlanValue: Sendable, Equatable, Codable, CustomStringConver
         switch self {
         case .object(let object):
             output.append(UInt8(ascii: "{"))
-            for (index, key) in object.keys.sorted().enumerated() {
+            for (index, key) in object.keys.sortedByUTF8().enumerated() {
                 if index > 0 { output.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
                 JSONText.appendQuoted(key, to: &output)
                 output.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])

@@ -39,7 +39,7 @@ enum ChangeDescription {
     static func fieldChanges(_ change: PlanChange) -> [String] {
         guard change.action == .changed, case .object(let old)? = change.before, case .object(let new)? = change.after
         else { return [] }
-        return Set(old.keys).union(new.keys).sorted().compactMap { key in
+        return Set(old.keys).union(new.keys).sortedByUTF8().compactMap { key in
             let before = old[key]
             let after = new[key]
             guard before != after else { return nil }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Writes a `JSONOutputNode` as Foundation's `JSONEncoder` does with `.prettyPrinted`,
 /// `.sortedKeys` and `.withoutEscapingSlashes` on Linux: two spaces a level, `"key" : value`, an
 /// empty container as `[`, two newlines, `]`, keys ordered by their UTF-8 bytes. Strings escape
@@ -68,7 +66,7 @@ struct JSONOutputWriter {
         let members = object.members
         if members.count < 2 { return members }
         let order = members.indices.sorted { left, right in
-            switch compareUTF8(members[left].key, members[right].key) {
+            switch String.compareUTF8(members[left].key, members[right].key) {
             case 0: return left < right
             case let order: return order < 0
             }
@@ -83,21 +81,6 @@ struct JSONOutputWriter {
             }
         }
         return sorted
-    }
-
-    /// The order of two strings' UTF-8 bytes: negative, 0 or positive.
-    static func compareUTF8(_ left: String, _ right: String) -> Int {
-        var (left, right) = (left, right)
-        return left.withUTF8 { a in
-            right.withUTF8 { b in
-                let common = min(a.count, b.count)
-                if common > 0, let x = a.baseAddress, let y = b.baseAddress {
-                    let order = memcmp(x, y, common)
-                    if order != 0 { return Int(order) }
-                }
-                return a.count - b.count
-            }
-        }
     }
 
     private mutating func writeString(_ text: String) {

@@ -67,7 +67,7 @@ public enum FailureGrouping {
                 groups[scope] = group
             }
         }
-        return groups.keys.sorted().map { scope in
+        return groups.keys.sortedByUTF8().map { scope in
             let group = groups[scope]!
             return RunReport.ScopeGroup(
                 scope: scope, count: group.count, members: group.members.map { RunReport.Member(memberId: $0, host: nil) },
