@@ -218,6 +218,22 @@ struct LibraryLoadingHeldOutTests {
         #expect(after == before, "nothing recorded: \(after)")
     }
 
+    @Test("apply of a release that sends no request (migrations, deploy, gates) runs without libcurl")
+    func applyWithoutRequestsNeedsNoLibcurl() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        // 2.0.0 published: 2.0.1 adds migrations and changes nothing a portal holds (no preflight, no reconcile).
+        let baseline = try workspace.run(["baseline", "plans/acme.dealsync/2.0.0.json"])
+        try #require(baseline.code == 0, "\(baseline.stderr)")
+        let graph = try workspace.run(["graph", "--format", "json", "plans/acme.dealsync/2.0.1.json"])
+        try #require(!graph.stdout.contains("portals."), "the release reaches no portal: \(graph.stdout)")
+        let apply = try workspace.run(
+            ["apply", "--yes", "plans/acme.dealsync/2.0.1.json"], environment: ["B24PLAN_LIBCURL": "/nonexistent/libcurl.so.4"])
+        #expect(apply.code == 3, "stops at gate.partner: exit \(apply.code): \(apply.stderr)")
+        #expect(!apply.stderr.contains("cannot load"), "\(apply.stderr)")
+        #expect(try workspace.rows("SELECT version FROM schema_migrations WHERE version > 1").count == 2, "its migrations ran")
+    }
+
     @Test("B24PLAN_HTTP=urlsession is no fallback: without libcurl, drift still stops naming libcurl")
     func noURLSessionFallback() throws {
         let workspace = try Workspace(installations: ["m1"])
