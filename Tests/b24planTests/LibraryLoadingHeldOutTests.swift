@@ -181,6 +181,43 @@ struct LibraryLoadingHeldOutTests {
             after.code == before.code && after.stdout == before.stdout, "nothing was created or run: \(before.stderr) / \(after.stderr)")
     }
 
+    @Test("lint --fix never writes into a plan the named PostgreSQL store published, also when libpq cannot be loaded")
+    func lintFixGuardWithoutLibpq() throws {
+        guard let base = ProcessInfo.processInfo.environment["B24PLAN_TEST_POSTGRES_URL"], !base.isEmpty,
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/psql")
+        else { try Test.cancel("B24PLAN_TEST_POSTGRES_URL or psql missing: PostgreSQL case skipped") }
+        let name = "heldout_fix_\(UInt32.random(in: 0...UInt32.max))"
+        let created = try CLIRunner.runTool("/usr/bin/psql", [base, "-qc", "CREATE DATABASE \(name)"])
+        try #require(created.code == 0, "\(created.stderr)")
+        defer { _ = try? CLIRunner.runTool("/usr/bin/psql", [base, "-qc", "DROP DATABASE IF EXISTS \(name)"]) }
+        let slash = try #require(base.range(of: "/", options: .backwards))
+        let url = String(base[..<slash.lowerBound]) + "/\(name)"
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let app = folder.appendingPathComponent("plans/app")
+        try FileManager.default.createDirectory(at: app, withIntermediateDirectories: true)
+        let sample = CLIRunner.packageRoot.appendingPathComponent("plans/acme.dealsync")
+        try FileManager.default.copyItem(at: sample.appendingPathComponent("migrations"), to: app.appendingPathComponent("migrations"))
+        try FileManager.default.copyItem(at: sample.appendingPathComponent("1.0.1.json"), to: app.appendingPathComponent("1.0.1.json"))
+        let environment = ["B24PLAN_DATABASE_URL": url]
+        for command in [["init"], ["baseline", "plans/app/1.0.1.json"]] {
+            let output = try CLIRunner.run(command, in: folder, environment: environment)
+            try #require(output.code == 0, "\(command): \(output.stderr)")
+        }
+        // The published plan's digest is wrong now (its migration file was "edited"): --fix must not touch it.
+        let plan = app.appendingPathComponent("1.0.1.json")
+        let text = try String(contentsOf: plan, encoding: .utf8)
+        let digest = try #require(text.range(of: #"[0-9a-f]{64}"#, options: .regularExpression))
+        let edited = text.replacingCharacters(in: digest, with: String(repeating: "0", count: 64))
+        try edited.write(to: plan, atomically: true, encoding: .utf8)
+        for variables in [[:], ["B24PLAN_LIBPQ": "/nonexistent/libpq.so.5"]] {
+            let output = try CLIRunner.run(
+                ["lint", "--fix", "plans/app/1.0.1.json"], in: folder, environment: environment.merging(variables) { _, new in new })
+            #expect(
+                try String(contentsOf: plan, encoding: .utf8) == edited, "\(variables): the published plan was rewritten: \(output.stderr)")
+        }
+    }
+
     // MARK: - A missing libcurl
 
     @Test("apply of a release that reaches the portals, with libcurl missing: exit 64 before the deploy, no step recorded")
