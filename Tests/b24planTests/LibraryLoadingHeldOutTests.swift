@@ -342,7 +342,7 @@ struct LibraryLoadingHeldOutTests {
         }
     }
 
-    @Test("migrate and apply on a SQLite store need no client library when the release reaches no portal")
+    @Test("migrate on a SQLite store needs no database client library (the variables name garbage)")
     func sqliteWorkWithoutClientLibraries() throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
