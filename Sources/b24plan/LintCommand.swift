@@ -38,7 +38,8 @@ struct LintCommand: Command {
     /// store's newest plan of each app is the previous plan, and --fix never writes a published one.
     /// `storeUnreadable`: why the named store could not be read; then --fix writes nothing, since
     /// which migrations are published is not known.
-    func run(_ arguments: ParsedArguments, console: Console, history: PublishedHistory?, storeUnreadable: String? = nil) throws -> ExitCode {
+    func run(_ arguments: ParsedArguments, console: Console, history: PublishedHistory?, storeUnreadable: String? = nil) throws -> ExitCode
+    {
         guard !arguments.positionals.isEmpty else { throw UsageError(message: "lint needs at least one plan FILE or DIR") }
         var files: [String] = []
         for argument in arguments.positionals {

@@ -130,4 +130,20 @@ struct MySQLURLTests {
         #expect(error.message.contains("app:***@127.0.0.1"), "\(error.message)")
         #expect(!error.message.contains("s3cret"))
     }
+
+    @Test(
+        "a query value that looks like a secret is hidden in every message, and refused as an option",
+        arguments: ["password", "PWD", "db_pass", "secret", "token"])
+    func secretQueryValue(key: String) {
+        let text = "mysql://u@db.example:3306/app?charset=utf8mb4&\(key)=Qu%40ry-S3cret"
+        #expect(throws: DatabaseError.self) { try MySQLURL(text) }
+        do {
+            _ = try MySQLURL(text)
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("unknown option"), "\(message)")
+            #expect(message.contains("\(key)=***"), "\(message)")
+            #expect(!message.contains("S3cret"), "\(message)")
+        }
+    }
 }

@@ -62,4 +62,17 @@ struct ClientLibraryTests {
         SetupChecksTests.expectOneSentence(
             status, naming: ["cannot open the state store", "cannot load \(library)", "apt-get install \(package)"])
     }
+
+    /// A FIFO could block `dlopen` forever (and signals with it); a folder or a device is no library.
+    @Test("a FIFO, a folder and a device named by B24PLAN_LIBPQ are refused without being opened")
+    func pathsThatAreNoRegularFile() throws {
+        let folder = try SetupChecksTests.Folder()
+        defer { folder.remove() }
+        let fifo = folder.url.appendingPathComponent("libpq.so.5").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for path in [fifo, folder.url.path, "/dev/null"] {
+            let status = try folder.run(["status", "--database", "postgres://u@127.0.0.1:1/x"], environment: ["B24PLAN_LIBPQ": path])
+            SetupChecksTests.expectOneSentence(status, naming: ["cannot load libpq", "\(path): not a regular file"])
+        }
+    }
 }
