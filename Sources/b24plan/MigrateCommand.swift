@@ -57,6 +57,11 @@ struct MigrateCommand: Command {
         defer { store.close() }
         let (database, journal, config, url) = (store.database, store.journal, store.config, store.url)
         let plan = loaded.compiled.plan
+        // The run lock first: another migrate or apply of the app may be creating the migrations
+        // table or running a migration (recorded as dirty while it runs on MySQL/MariaDB).
+        let lock = try RunLock.acquire(database: database, app: plan.app)
+        _ = lock.keepAlive()
+        defer { lock.release() }
         let history = try MigrationHistory(database: database, table: config.migrationsTable)
         try history.ensureTable()
         do {
@@ -77,9 +82,6 @@ struct MigrateCommand: Command {
                 "note: the installations table \(config.installations.table) does not exist in this database: "
                     + "perPortal migrations run for no portal (and are recorded as applied)\n")
         }
-        let lock = try RunLock.acquire(database: database, app: plan.app)
-        _ = lock.keepAlive()
-        defer { lock.release() }
         var compiled = loaded.compiled
         compiled.steps = Self.steps(pending)
         let redactor = KnownSecrets.redactor(environment: console.environment, arguments: arguments).adding(url.secrets)
