@@ -16,8 +16,8 @@ struct MigrateDirtyCLITests {
     ]
 
     /// Writes the plan with `files` (the sha256 of each) into `folder`.
-    static func writePlan(in folder: URL, files: [(String, String)] = files) throws {
-        let plans = folder.appendingPathComponent("plans/acme.dirty")
+    static func writePlan(in folder: URL, files: [(String, String)] = files, app: String = "acme.dirty") throws {
+        let plans = folder.appendingPathComponent("plans/\(app)")
         try FileManager.default.createDirectory(at: plans.appendingPathComponent("migrations"), withIntermediateDirectories: true)
         var entries: [String] = []
         for (index, (name, sql)) in files.enumerated() {
@@ -27,12 +27,12 @@ struct MigrateDirtyCLITests {
                     + "\"sha256\": \"\(SHA256.hex(Array(sql.utf8)))\" }")
         }
         let plan = """
-            { "app": "acme.dirty", "version": "1.0.0", "changelog": { "en": "The first release, with a broken migration." },
+            { "app": "\(app)", "version": "1.0.0", "changelog": { "en": "The first release, with a broken migration." },
               "scopes": ["crm"], "requiredMethods": ["crm.deal.get"],
               "migrations": [\(entries.joined(separator: ",\n    "))] }
 
             """
-        try plan.write(to: folder.appendingPathComponent(planPath), atomically: true, encoding: .utf8)
+        try plan.write(to: plans.appendingPathComponent("1.0.0.json"), atomically: true, encoding: .utf8)
     }
 
     static func output(_ result: ChildProcess.Result) -> String { result.tail.joined(separator: "\n") }
