@@ -66,7 +66,7 @@ struct GateCommand: Command {
         }
         if rejecting, let passed = try journal.gate(app: compiled.app, version: compiled.to, step: stepID) {
             console.writeError(
-                "error: \(stepID) of \(compiled.app) \(compiled.to) was passed by \(passed.passedBy) at \(passed.passedAt): "
+                "error: \(stepID) of \(compiled.app) \(compiled.to) was passed by \(passed.passedBy.escapingControlCharacters) at \(passed.passedAt): "
                     + "a passed gate cannot be rejected"
                     + (step.kind == .gateModeration ? " (the version is published; release a newer one to change it)" : "") + "\n")
             return .failure
@@ -89,7 +89,7 @@ struct GateCommand: Command {
                             passedAt: journal.timestamp, reason: reason, alreadyPassed: false, published: false)))
             } else {
                 console.write(
-                    "rejected \(stepID) of \(compiled.app) \(compiled.to) (by \(person)): \(reason)\n"
+                    "rejected \(stepID) of \(compiled.app) \(compiled.to) (by \(person.escapingControlCharacters)): \(reason.escapingControlCharacters)\n"
                         + "fix what was asked and pass the gate when the resubmission is approved, or bump the version "
                         + "(b24plan bump patch \(loaded.planPath)) and apply the new one\n")
             }
@@ -114,7 +114,7 @@ struct GateCommand: Command {
             return .success
         }
         if passed {
-            console.write("passed \(stepID) of \(compiled.app) \(compiled.to) (by \(person))\n")
+            console.write("passed \(stepID) of \(compiled.app) \(compiled.to) (by \(person.escapingControlCharacters))\n")
         } else {
             console.write(
                 "\(stepID) of \(compiled.app) \(compiled.to) was already passed by \(gate?.passedBy ?? "?") at \(gate?.passedAt ?? "?")\n")

@@ -20,6 +20,12 @@ struct LogReport: Encodable {
             try container.encode(at, forKey: .at)
             try container.encode(reason, forKey: .reason)
         }
+
+        /// `passed by ann at …: reason`, with the person's and the reason's control characters
+        /// escaped (they are typed by people, and a terminal would run an escape sequence).
+        var line: String {
+            "\(state) by \(by.escapingControlCharacters) at \(at)" + (reason.map { ": \($0.escapingControlCharacters)" } ?? "")
+        }
     }
 
     struct Step: Encodable {
@@ -123,16 +129,13 @@ struct LogReport: Encodable {
             out += "  run \(entry.run): \(entry.runState)\n"
             for step in entry.steps {
                 if let gate = entry.gates.first(where: { $0.step == step.id }) {
-                    out += "  " + step.id.padded(22) + "\(gate.state) by \(gate.by) at \(gate.at)"
-                    out += gate.reason.map { ": \($0)" } ?? ""
-                    out += "\n"
+                    out += "  " + step.id.padded(22) + gate.line + "\n"
                 } else {
                     out += "  " + step.id.padded(22) + step.state + (step.finishedAt.map { " at \($0)" } ?? "") + "\n"
                 }
             }
             for gate in entry.gates where !entry.steps.contains(where: { $0.id == gate.step }) {
-                out +=
-                    "  " + gate.step.padded(22) + "\(gate.state) by \(gate.by) at \(gate.at)" + (gate.reason.map { ": \($0)" } ?? "") + "\n"
+                out += "  " + gate.step.padded(22) + gate.line + "\n"
             }
             if !entry.portals.isEmpty {
                 out +=

@@ -77,4 +77,26 @@ struct GateCommandTests {
         let byName = try ws.b24plan(["gate", "pass", "gate.moderation", Self.plan, "--by", "alice"], removing: ["USER", "LOGNAME"])
         #expect(byName.stdout.contains("(by alice)"), "--by wins: \(byName.stdout)")
     }
+
+    @Test("a --by and --reason with terminal escapes are stored as typed and printed escaped by gate and log")
+    func escapesInActorAndReason() throws {
+        let ws = try ApplyWorkspace(.sqlite)
+        defer { ws.tearDown() }
+        try ws.prepareStore()
+        try ws.writeDeployScript()
+        try ws.writePlan("1.0.0")
+        let first = try ws.b24plan(["apply", "--yes", Self.plan])
+        #expect(first.code == 3, "\(first.stdout)\n\(first.stderr)")
+        let by = "mallory\u{1B}]0;owned\u{7}"
+        let reason = "no\u{1B}[2J\u{1B}[31m entry"
+        let reject = try ws.b24plan(["gate", "reject", "gate.partner", Self.plan, "--by", by, "--reason", reason])
+        #expect(reject.code == 0, "\(reject.stderr)")
+        let log = try ws.b24plan(["log"])
+        for output in [reject.stdout + reject.stderr, log.stdout + log.stderr] {
+            #expect(!output.contains("\u{1B}") && !output.contains("\u{7}"), "\(output.debugDescription)")
+            #expect(output.contains("mallory"), "\(output)")
+        }
+        #expect(log.stdout.contains("no\\u{1B}[2J"), "\(log.stdout)")
+        #expect(try ws.rows("SELECT rejected_by, reason FROM b24plan_gate_rejections WHERE step_id = 'gate.partner'") == [[by, reason]])
+    }
 }
