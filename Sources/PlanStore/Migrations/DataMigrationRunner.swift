@@ -42,6 +42,9 @@ public final class DataMigrationRunner: @unchecked Sendable {
     public static let maximumBatchesPerPortal = 100_000
     /// How long a transaction may grow by taking more batches, in seconds.
     public static let defaultTransactionBudget = 0.05
+    /// How long a transaction may grow to if its last batch takes twice its expected time, in
+    /// seconds (a fifth below the 100 ms no transaction should pass, for its commit and the load).
+    public static let defaultTransactionCeiling = 0.08
     /// The most portals one transaction runs batches for.
     public static let maximumPortalsPerTransaction = 1000
 
@@ -66,6 +69,14 @@ public final class DataMigrationRunner: @unchecked Sendable {
     /// A transaction takes another batch only while its seconds so far, the next batch's expected
     /// seconds and its last commit's seconds add up to no more than this.
     public var transactionBudget = DataMigrationRunner.defaultTransactionBudget
+    /// A transaction takes another batch only while it would still end within this many seconds
+    /// should that batch take twice its expected time.
+    public var transactionCeiling = DataMigrationRunner.defaultTransactionCeiling
+    /// Whether each batch's statements are bounded by the server (`StatementGuard`: PostgreSQL
+    /// and MariaDB) to what is left of `transactionCeiling`.
+    public var guardsStatements = true
+    /// Whether PostgreSQL commits the batches asynchronously (`useAsynchronousCommit`).
+    public var commitsAsynchronously = true
     /// How many workers run at first (at most one per connection); `WorkerLimit` adjusts it.
     public var startingWorkers = 2
 
@@ -138,7 +149,7 @@ public final class DataMigrationRunner: @unchecked Sendable {
             nextIndex = 0
             firstError = nil
             longest = 0
-            limit = WorkerLimit(maximum: sources.count, start: startingWorkers, slow: 2 * transactionBudget, now: Self.now())
+            limit = WorkerLimit(maximum: sources.count, start: startingWorkers, slow: transactionCeiling, now: Self.now())
         }
         // Every portal's progress in one query, not one per portal.
         if case .given(let first)? = sources.first {
@@ -194,6 +205,14 @@ public final class DataMigrationRunner: @unchecked Sendable {
             return
         }
         defer { if let restore { _ = try? connection.database.execute(restore) } }
+        let restoreCommit: String?
+        do {
+            restoreCommit = commitsAsynchronously ? try Self.useAsynchronousCommit(connection.database) : nil
+        } catch {
+            fail(MigrationError(file: script.path, line: 1, message: "\(error)"))
+            return
+        }
+        defer { if let restoreCommit { _ = try? connection.database.execute(restoreCommit) } }
         let worker = DataMigrationWorker(runner: self, connection: connection, index: index)
         defer { worker.close() }
         do {
@@ -249,6 +268,11 @@ public final class DataMigrationRunner: @unchecked Sendable {
         limit.record(rows: batches.reduce(0) { $0 + $1.changed }, portals: finished, seconds: transaction.seconds, now: Self.now())
         if let onBatch { batches.forEach(onBatch) }
         onTransaction?(transaction)
+    }
+
+    /// Counts a transaction the statement guard rolled back as a slow one (`WorkerLimit`).
+    func stopped() {
+        lock.withLock { limit }.recordStopped(now: Self.now())
     }
 
     /// Reports a rolled-back transaction.
