@@ -9,12 +9,15 @@ import ReleasePlan
 ///
 /// Each worker (one per connection, `DataMigrationWorker`) groups batches into short transactions:
 /// a transaction takes another batch — the same portal's next one, or the next portal's first —
-/// while its time so far plus the next batch's expected time stays within `transactionBudget`.
+/// while its time so far plus the next batch's expected time stays within `transactionBudget`,
+/// and twice that batch's expected time within `transactionCeiling`. Where the server can
+/// (`StatementGuard`), it stops a batch that runs past the ceiling; that transaction is rolled
+/// back and its portals run again with smaller batches, failing nothing.
 /// When a statement fails in a transaction of more than one batch, that transaction is rolled back
 /// and its portals run again one batch per transaction, so only the failing portal is marked
 /// failed. `:batch_size` adapts (`BatchSizer`): it starts at the plan's `batchSize` (at most 16
-/// rows: a batch too big for its table would make the first transaction long), doubles while
-/// full batches take under 25 ms and shrinks when one takes over 50 ms; each worker keeps its size
+/// rows: a batch too big for its table would make the first transaction long), then fits
+/// `batchTarget` at the recent cost per row; each worker keeps its size
 /// from one portal to the next. How many workers run at once adapts too (`WorkerLimit`): it starts
 /// at `startingWorkers` and follows the work done per second.
 public final class DataMigrationRunner: @unchecked Sendable {
