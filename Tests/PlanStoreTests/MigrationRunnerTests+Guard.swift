@@ -152,6 +152,17 @@ struct DataMigrationGuardTests {
         try setOwn(0)
     }
 
+    @Test(
+        "B24PLAN_STATEMENT_GUARD: off only for 0, off, false or no",
+        arguments: [
+            (nil, true), ("1", true), ("on", true), ("", true), ("0", false), ("off", false), ("OFF", false), ("false", false),
+            ("no", false),
+        ] as [(String?, Bool)])
+    func environmentSwitch(_ value: String?, enabled: Bool) {
+        let environment = value.map { [StatementGuard.environmentVariable: $0] } ?? [:]
+        #expect(StatementGuard.isEnabled(environment: environment) == enabled)
+    }
+
     @Test("StatementGuard: none on SQLite")
     func noneOnSQLite() throws {
         let bench = try MigrationBench(.sqlite)

@@ -13,7 +13,7 @@
 /// portal would cost more than the batch). It is never longer than the session's own timeout, and
 /// `lift` puts the session's own back (a worker lifts it before it ends, and before batches whose
 /// failure must count as a failure).
-final class StatementGuard {
+public final class StatementGuard {
     /// How far the bound in force may be from the time left before it is set again, in seconds.
     static let slack = 0.01
     /// The shortest bound, in seconds.
@@ -33,6 +33,15 @@ final class StatementGuard {
         self.database = database
         self.dialect = database.dialect
         self.ownSeconds = ownSeconds
+    }
+
+    /// The variable that turns the guard off: `B24PLAN_STATEMENT_GUARD=0` (or `off`, `false`, `no`).
+    public static let environmentVariable = "B24PLAN_STATEMENT_GUARD"
+
+    /// Whether `environment` leaves the guard on (unset, or anything but `0`, `off`, `false`, `no`).
+    public static func isEnabled(environment: [String: String]) -> Bool {
+        guard let value = environment[environmentVariable]?.lowercased() else { return true }
+        return !["0", "off", "false", "no"].contains(value)
     }
 
     /// The guard for `database`'s session, or nil where the server has no bound on a statement's time.
