@@ -129,8 +129,12 @@ public final class MySQLDatabase: Database, @unchecked Sendable {
             code: String(mysql_errno(conn)))
     }
 
+    /// The statement's error; the connection's when the statement has none (an error that ends a
+    /// result set while its rows are fetched, such as a statement stopped by `max_statement_time`,
+    /// is left on the connection).
     private func error(_ statement: UnsafeMutablePointer<MYSQL_STMT>, _ sql: String, _ parameters: [SQLValue]) -> DatabaseError {
-        DatabaseError(
+        if mysql_stmt_errno(statement) == 0, let conn = connection, mysql_errno(conn) != 0 { return error(conn, sql, parameters) }
+        return DatabaseError(
             message: secrets.adding(Self.longTexts(parameters)).redact(String(cString: mysql_stmt_error(statement))), sql: sql,
             code: String(mysql_stmt_errno(statement)))
     }

@@ -146,6 +146,7 @@ struct ApplyCommand: Command {
         // Hints name the file the user gave: a saved plan is passed and resumed as itself.
         environment.planReference = path
         environment.maxConnections = try arguments.positiveInteger("max-connections") ?? 16
+        environment.guardsStatements = StatementGuard.isEnabled(environment: console.environment)
         environment.redactor = redactor
         environment.interruption = .shared
         environment.endedDeploy = endedDeploy

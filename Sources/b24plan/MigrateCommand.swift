@@ -90,6 +90,7 @@ struct MigrateCommand: Command {
             openConnection: { try DatabaseConnector.open(url) }, parallel: parallel, deployHook: ChildProcessDeployHook(redactor: redactor),
             reporter: ConsoleReporter(console: console, jsonMode: json))
         environment.maxConnections = maxConnections
+        environment.guardsStatements = StatementGuard.isEnabled(environment: console.environment)
         environment.redactor = redactor
         environment.interruption = .shared
         environment.runVersion = plan.version + "+migrate"

@@ -32,7 +32,12 @@ extension KillResumeTests {
 
         let parallel = backend == .postgres ? "4" : "1"
         let apply = ["apply", "--yes", "plans/acme.stall/1.0.0.json", "--database", store.url, "--parallel", parallel]
-        let child = try ChildProcess([StoreCLI.binary] + apply, label: "apply", workingDirectory: folder.path, timeout: 300).start()
+        // Without the statement guard, which would stop the stalled batch (and regroup the portals
+        // around it) instead of letting it hold its transaction until the kill.
+        let child = try ChildProcess(
+            [StoreCLI.binary] + apply, label: "apply", workingDirectory: folder.path,
+            environment: ChildProcess.inheritedEnvironment(adding: ["B24PLAN_STATEMENT_GUARD": "0"]), timeout: 300
+        ).start()
         defer { if !child.hasExited { child.kill(signal: SIGKILL); child.wait() } }
         let inFlight = try #require(try Self.waitForStall(child, db: db), "\(child.lines.suffix(20))")
         child.kill(signal: SIGKILL)

@@ -16,7 +16,7 @@ final class BatchLog: @unchecked Sendable {
 struct DataMigrationAdaptiveTests {
     static let touch = DataMigrationRunnerTests.touch
 
-    @Test("BatchSizer: doubles after quick full batches, up to the maximum; shrinks in proportion after a slow one, to a floor")
+    @Test("BatchSizer: at most doubles after quick full batches, up to the maximum; shrinks in proportion after a slow one, to a floor")
     func sizer() {
         var sizer = BatchSizer(start: 5, target: 0.05, maximum: 64)
         sizer.record(seconds: 0.001, changed: 5)
@@ -24,12 +24,12 @@ struct DataMigrationAdaptiveTests {
         sizer.record(seconds: 0.001, changed: 3)
         #expect(sizer.size == 10, "a partial batch says nothing about a bigger one")
         sizer.record(seconds: 0.03, changed: 10)
-        #expect(sizer.size == 10, "between half the target and the target: kept")
+        #expect(sizer.size == 16, "what fits the target at 3 ms a row")
         for _ in 0..<10 { sizer.record(seconds: 0.001, changed: sizer.size) }
         #expect(sizer.size == 64)
         sizer.record(seconds: 0.2, changed: 64)
-        #expect(sizer.size == 16)
-        sizer.record(seconds: 10, changed: 16)
+        #expect(sizer.size == 8, "in proportion (16 rows), and half that again for the rise in cost per row")
+        sizer.record(seconds: 10, changed: 8)
         #expect(sizer.size == 8, "not below an eighth of the largest full batch on target (64)")
         sizer.record(seconds: 10, changed: 8)
         #expect(sizer.size == 8)
@@ -37,6 +37,42 @@ struct DataMigrationAdaptiveTests {
         fresh.record(seconds: 10, changed: 100)
         #expect(fresh.size == 1, "no floor before a batch kept to the target")
         #expect(BatchSizer(start: 0).size == 1)
+    }
+
+    @Test(
+        "BatchSizer: rows that cost more per row than the batch before shrink the next batch, under the target though the last batch kept to it"
+    )
+    func risingCostPerRow() {
+        var steady = BatchSizer(start: 1000, target: 0.04)
+        var rising = BatchSizer(start: 1000, target: 0.04)
+        steady.record(seconds: 0.01, changed: 1000)
+        rising.record(seconds: 0.01, changed: 1000)
+        #expect(steady.size == 2000 && rising.size == 2000, "at most twice the last size")
+        steady.record(seconds: 0.02, changed: 2000)
+        rising.record(seconds: 0.03, changed: 2000)
+        #expect(steady.size == 4000, "10 µs a row: 4,000 rows fit 40 ms")
+        // 15 µs a row, half again the 10 µs before: the next is expected at 22.5 µs a row.
+        #expect(rising.size == 1777, "\(rising.size)")
+        #expect(abs(rising.expectedSeconds - 0.04) < 0.001, "\(rising.expectedSeconds)")
+        // The rise counts for at most twice the last batch's cost per row.
+        var steep = BatchSizer(start: 1000, target: 0.04)
+        steep.record(seconds: 0.002, changed: 1000)
+        steep.record(seconds: 0.02, changed: 2000)
+        #expect(steep.size == 2000, "10 µs a row, 20 µs with the rise counted twice (not five times): \(steep.size)")
+    }
+
+    @Test("BatchSizer: the highest cost per row of the last few batches counts, so one quick batch does not grow the next past the target")
+    func recentHighest() {
+        var sizer = BatchSizer(start: 1000, target: 0.04)
+        sizer.record(seconds: 0.04, changed: 1000)
+        #expect(sizer.size == 1000)
+        sizer.record(seconds: 0.004, changed: 1000)
+        #expect(sizer.size == 1000, "still 40 µs a row: the slow batch is among the last \(BatchSizer.window)")
+        for _ in 1..<BatchSizer.window { sizer.record(seconds: 0.004, changed: sizer.size) }
+        #expect(sizer.size == 2000, "once it is not, the size grows again")
+        var stopped = BatchSizer(start: 1000, target: 0.04)
+        stopped.recordStopped(after: 0.08)
+        #expect(stopped.size == 500, "a batch the server stopped after 80 ms counts as a full one of 80 ms at least")
     }
 
     @Test("SQLite: on a quick table the batches grow from the plan's batchSize, and every row changes once")

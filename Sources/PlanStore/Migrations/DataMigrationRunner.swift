@@ -9,12 +9,15 @@ import ReleasePlan
 ///
 /// Each worker (one per connection, `DataMigrationWorker`) groups batches into short transactions:
 /// a transaction takes another batch — the same portal's next one, or the next portal's first —
-/// while its time so far plus the next batch's expected time stays within `transactionBudget`.
+/// while its time so far plus the next batch's expected time stays within `transactionBudget`,
+/// and twice that batch's expected time within `transactionCeiling`. Where the server can
+/// (`StatementGuard`), it stops a batch that runs past the ceiling; that transaction is rolled
+/// back and its portals run again with smaller batches, failing nothing.
 /// When a statement fails in a transaction of more than one batch, that transaction is rolled back
 /// and its portals run again one batch per transaction, so only the failing portal is marked
 /// failed. `:batch_size` adapts (`BatchSizer`): it starts at the plan's `batchSize` (at most 16
-/// rows: a batch too big for its table would make the first transaction long), doubles while
-/// full batches take under 25 ms and shrinks when one takes over 50 ms; each worker keeps its size
+/// rows: a batch too big for its table would make the first transaction long), then fits
+/// `batchTarget` at the recent cost per row; each worker keeps its size
 /// from one portal to the next. How many workers run at once adapts too (`WorkerLimit`): it starts
 /// at `startingWorkers` and follows the work done per second.
 public final class DataMigrationRunner: @unchecked Sendable {
@@ -42,6 +45,11 @@ public final class DataMigrationRunner: @unchecked Sendable {
     public static let maximumBatchesPerPortal = 100_000
     /// How long a transaction may grow by taking more batches, in seconds.
     public static let defaultTransactionBudget = 0.05
+    /// How long a transaction may grow to if its last batch takes twice its expected time, and
+    /// what the statement guard allows a batch, in seconds: 30 ms below the 100 ms no transaction
+    /// should pass, for its commit and for a loaded server to stop a statement (at 80 ms, stopped
+    /// transactions of 20 portals × 5,000 rows on a 2-core machine still took up to 147 ms).
+    public static let defaultTransactionCeiling = 0.07
     /// The most portals one transaction runs batches for.
     public static let maximumPortalsPerTransaction = 1000
 
@@ -66,6 +74,14 @@ public final class DataMigrationRunner: @unchecked Sendable {
     /// A transaction takes another batch only while its seconds so far, the next batch's expected
     /// seconds and its last commit's seconds add up to no more than this.
     public var transactionBudget = DataMigrationRunner.defaultTransactionBudget
+    /// A transaction takes another batch only while it would still end within this many seconds
+    /// should that batch take twice its expected time.
+    public var transactionCeiling = DataMigrationRunner.defaultTransactionCeiling
+    /// Whether each batch's statements are bounded by the server (`StatementGuard`: PostgreSQL
+    /// and MariaDB) to what is left of `transactionCeiling`.
+    public var guardsStatements = true
+    /// Whether PostgreSQL commits the batches asynchronously (`useAsynchronousCommit`).
+    public var commitsAsynchronously = true
     /// How many workers run at first (at most one per connection); `WorkerLimit` adjusts it.
     public var startingWorkers = 2
 
@@ -138,7 +154,7 @@ public final class DataMigrationRunner: @unchecked Sendable {
             nextIndex = 0
             firstError = nil
             longest = 0
-            limit = WorkerLimit(maximum: sources.count, start: startingWorkers, slow: 2 * transactionBudget, now: Self.now())
+            limit = WorkerLimit(maximum: sources.count, start: startingWorkers, slow: transactionCeiling, now: Self.now())
         }
         // Every portal's progress in one query, not one per portal.
         if case .given(let first)? = sources.first {
@@ -194,6 +210,14 @@ public final class DataMigrationRunner: @unchecked Sendable {
             return
         }
         defer { if let restore { _ = try? connection.database.execute(restore) } }
+        let restoreCommit: String?
+        do {
+            restoreCommit = commitsAsynchronously ? try Self.useAsynchronousCommit(connection.database) : nil
+        } catch {
+            fail(MigrationError(file: script.path, line: 1, message: "\(error)"))
+            return
+        }
+        defer { if let restoreCommit { _ = try? connection.database.execute(restoreCommit) } }
         let worker = DataMigrationWorker(runner: self, connection: connection, index: index)
         defer { worker.close() }
         do {
@@ -249,6 +273,11 @@ public final class DataMigrationRunner: @unchecked Sendable {
         limit.record(rows: batches.reduce(0) { $0 + $1.changed }, portals: finished, seconds: transaction.seconds, now: Self.now())
         if let onBatch { batches.forEach(onBatch) }
         onTransaction?(transaction)
+    }
+
+    /// Counts a transaction the statement guard rolled back as a slow one (`WorkerLimit`).
+    func stopped() {
+        lock.withLock { limit }.recordStopped(now: Self.now())
     }
 
     /// Reports a rolled-back transaction.

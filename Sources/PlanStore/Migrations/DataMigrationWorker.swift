@@ -9,6 +9,13 @@ import Foundation
 /// portal is `done` only in the transaction of its batch that changed nothing. After a failed
 /// transaction of more than one batch, its portals run again one batch per transaction (as they
 /// did before grouping), so a portal is marked failed only for a batch of its own that failed alone.
+///
+/// Where the server can bound a statement's time (`StatementGuard`), every batch is bounded by
+/// what is left of the runner's `transactionCeiling`. A batch the server stops rolls its
+/// transaction back like any failure, but fails nothing: the batch size shrinks and the
+/// transaction's portals run again from what they had committed. After `tripsBeforeLifting`
+/// stops in a row (a statement slow whatever its size), the next `unguardedTransactions`
+/// transactions run without the bound.
 final class DataMigrationWorker {
     /// A portal under way: its task when this run took it, as committed, and as it stands in the
     /// open transaction.
@@ -26,15 +33,28 @@ final class DataMigrationWorker {
         var memberID: String { initial.memberID }
     }
 
-    private let runner: DataMigrationRunner
+    let runner: DataMigrationRunner
     private let connection: DataMigrationRunner.Connection
     /// 0-based: workers beyond the runner's `WorkerLimit` wait before taking a portal.
     private let index: Int
-    private var sizer: BatchSizer
+    var sizer: BatchSizer
     /// The script's statements, each prepared on this connection at its first run.
     private var prepared: [(any PreparedStatement)?]
     /// Seconds the last transaction took to write its progress rows and commit.
-    private var closingSeconds = 0.0
+    var closingSeconds = 0.0
+    /// The server's bound on a batch's time (nil: none on this server, or the runner's
+    /// `guardsStatements` is off).
+    let statementGuard: StatementGuard?
+    /// Portals whose transaction the guard rolled back, to run again before taking new ones.
+    var pending: [Portal] = []
+    /// Batches the guard stopped since the last commit.
+    var tripsInARow = 0
+    /// Transactions left to run without the guard.
+    var unguardedLeft = 0
+    /// Stops in a row after which the guard is lifted for a while.
+    static let tripsBeforeLifting = 3
+    /// How many transactions run without the guard once it is lifted.
+    static let unguardedTransactions = 8
 
     init(runner: DataMigrationRunner, connection: DataMigrationRunner.Connection, index: Int) {
         self.runner = runner
@@ -43,10 +63,12 @@ final class DataMigrationWorker {
         let planned = runner.migration.batchSize ?? DataMigrationRunner.defaultBatchSize
         sizer = BatchSizer(start: min(planned, BatchSizer.firstBatchLimit), target: runner.batchTarget)
         prepared = Array(repeating: nil, count: runner.script.statements.count)
+        statementGuard = runner.guardsStatements ? StatementGuard.make(for: connection.database) : nil
     }
 
-    /// Frees the prepared statements.
+    /// Frees the prepared statements and puts the session's own statement timeout back.
     func close() {
+        try? statementGuard?.lift()
         for statement in prepared { statement?.close() }
         prepared = Array(repeating: nil, count: prepared.count)
     }
@@ -56,8 +78,8 @@ final class DataMigrationWorker {
     func run() throws {
         var carried: Portal?
         while true {
-            if carried == nil { guard runner.waitForTurn(index) else { return } }
-            guard let portal = carried ?? runner.takePortal().map(Portal.init) else { return }
+            if carried == nil && pending.isEmpty { guard runner.waitForTurn(index) else { return } }
+            guard let portal = carried ?? takePending() ?? runner.takePortal().map(Portal.init) else { return }
             carried = try runTransaction(from: portal)
         }
     }
@@ -83,16 +105,15 @@ final class DataMigrationWorker {
                         break
                     }
                     if group.last?.memberID != portal.memberID { group.append(portal) }
+                    try boundStatements(elapsed: Self.now() - started)
                     inBatch = true
                     reports.append(try runBatch(&portal.working))
                     inBatch = false
                     group[group.count - 1] = portal
                     current = portal.working.state == .done ? nil : portal
-                    let expected = Self.now() - started + sizer.expectedSeconds + closingSeconds
-                    guard expected <= runner.transactionBudget, group.count < DataMigrationRunner.maximumPortalsPerTransaction else {
-                        break
-                    }
-                    if current == nil { current = runner.takePortal().map(Portal.init) }
+                    guard takesAnotherBatch(elapsed: Self.now() - started), group.count < DataMigrationRunner.maximumPortalsPerTransaction
+                    else { break }
+                    if current == nil { current = takePending() ?? runner.takePortal().map(Portal.init) }
                 }
                 closing = Self.now()
                 try connection.journal.savePortalTasks(run: runner.runID, step: runner.stepID, group.map(\.working))
@@ -103,18 +124,36 @@ final class DataMigrationWorker {
             var portals = group
             if let current, group.last?.memberID != current.memberID { portals.append(current) }
             runner.rolledBack(portals.map(\.memberID), error: error)
+            statementGuard?.forget()
+            if statementGuard?.stopped(error) == true || error is StatementGuard.Stopped {
+                stopped(error, portals: portals)
+                return nil
+            }
+            try? statementGuard?.lift()
             try recover(from: error, portals: portals, batches: reports.count, inBatch: inBatch)
             if let stop { throw stop }
             return nil
         }
         let ended = Self.now()
         closingSeconds = ended - closing
+        tripsInARow = 0
+        if unguardedLeft > 0 { unguardedLeft -= 1 }
         runner.committed(reports, transaction: .init(portals: group.count, batches: reports.count, seconds: ended - started))
         for portal in group where portal.working.state == .done { finished(portal.working, from: portal.initial) }
         if let stop { throw stop }
         guard var next = current else { return nil }
         next.committed = next.working
         return next
+    }
+
+    /// Whether a transaction open for `elapsed` seconds takes another batch: when it ends, with
+    /// the next batch at its expected time and the last commit's time, within the runner's
+    /// `transactionBudget`, and still within `transactionCeiling` should that batch take twice
+    /// what is expected.
+    private func takesAnotherBatch(elapsed: Double) -> Bool {
+        let expected = sizer.expectedSeconds
+        return elapsed + expected + closingSeconds <= runner.transactionBudget
+            && elapsed + 2 * expected + closingSeconds <= runner.transactionCeiling
     }
 
     /// After a rolled-back transaction. One that failed in its only batch fails that portal (marked
@@ -169,6 +208,8 @@ final class DataMigrationWorker {
             let parameters = try SQLScript.bind(statement, values: values, file: script.path)
             do {
                 changed += try self.statement(index).execute(parameters)
+            } catch let error as DatabaseError where statementGuard?.stopped(error) == true {
+                throw StatementGuard.Stopped(seconds: Self.now() - started, error: error)
             } catch let error as DatabaseError {
                 throw MigrationError(file: script.path, line: statement.line, message: "portal \(task.memberID): \(error.message)")
             }
@@ -224,5 +265,5 @@ final class DataMigrationWorker {
         runner.finished(batches: task.batches - initial.batches, rows: task.rowsChanged - initial.rowsChanged)
     }
 
-    private static func now() -> Double { DataMigrationRunner.now() }
+    static func now() -> Double { DataMigrationRunner.now() }
 }

@@ -21,8 +21,8 @@ import Foundation
 /// `stall` seconds, one more worker is let in (the others are stuck on something: a lock, a slow
 /// statement).
 ///
-/// Throughput is not all: a period in which a transaction took longer than `slow` seconds (twice
-/// the transaction budget) lets no worker more in, and takes one away while there are more than
+/// Throughput is not all: a period in which a transaction took longer than `slow` seconds (the
+/// runner's transaction ceiling) or was stopped by the statement guard lets no worker more in, and takes one away while there are more than
 /// `start` (on a 2-core MariaDB, 4 workers instead of 2 brought more rows per second for a while,
 /// and transactions of 150-250 ms).
 final class WorkerLimit: @unchecked Sendable {
@@ -87,6 +87,15 @@ final class WorkerLimit: @unchecked Sendable {
         work += rows + portals
         commits += 1
         if seconds > slow { slowCommits += 1 }
+        closePeriod(now: now)
+    }
+
+    /// Counts a transaction the statement guard rolled back at `now`: a slow one that did no work.
+    func recordStopped(now: Double) {
+        condition.lock()
+        defer { condition.unlock() }
+        commits += 1
+        slowCommits += 1
         closePeriod(now: now)
     }
 

@@ -20,6 +20,9 @@ public final class ApplyExecutor: @unchecked Sendable {
         /// Most database connections apply opens (PostgreSQL per-portal migrations), whatever
         /// `parallel` says (`--max-connections`).
         public var maxConnections = 16
+        /// Whether perPortal batches are bounded by the server (`DataMigrationRunner.guardsStatements`;
+        /// `B24PLAN_STATEMENT_GUARD=0` turns it off).
+        public var guardsStatements = true
         public var deployHook: any DeployHook
         public var portalSteps: (any PortalStepRunner)?
         public var reporter: any ApplyReporter
@@ -249,6 +252,7 @@ public final class ApplyExecutor: @unchecked Sendable {
                 step,
                 "\(progress.portalsDone)/\(progress.portalsTotal) portals, \(progress.rowsChanged) rows in \(progress.batches) batches")
         }
+        runner.guardsStatements = environment.guardsStatements
         let summary = try runner.run(memberIDs: memberIDs, first: first, more: more, open: open)
         try history.record(
             version: migration.id, name: migration.name, checksum: checksum, appliedAt: environment.journal.timestamp,
