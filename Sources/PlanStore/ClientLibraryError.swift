@@ -1,3 +1,5 @@
+import ReleasePlan
+
 /// A client library that could not be loaded (`ClientLibrary.load()`): which, why, and what to
 /// install. Nothing was done before it was asked for.
 public struct ClientLibraryError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -11,6 +13,7 @@ public struct ClientLibraryError: Error, Sendable, Equatable, CustomStringConver
     }
 
     public var description: String {
-        "cannot load \(library.name) (\(reason)); install it, e.g. \(library.installHint)"
+        // The reason quotes the file named by a variable, which may hold anything: escaped for the terminal.
+        "cannot load \(library.name) (\(reason.escapingControlCharacters)); install it, e.g. \(library.installHint)"
     }
 }

@@ -17,4 +17,11 @@ struct ClientLibraryLoadTests {
                 == "cannot load MariaDB Connector/C, the MySQL and MariaDB client library (libmariadb.so.3: cannot open shared object "
                 + "file); install it, e.g. `apt-get install libmariadb3` on Debian or Ubuntu")
     }
+
+    @Test("a file name with terminal escapes is printed escaped")
+    func escapedReason() {
+        let error = ClientLibraryError(library: .curl, reason: "/x\u{1B}[2J: cannot open shared object file")
+        #expect(!error.description.contains("\u{1B}"))
+        #expect(error.description.contains("/x\\u{1B}[2J"))
+    }
 }
