@@ -120,14 +120,24 @@ struct DataMigrationGuardTests {
             let text = try Self.sessionTimeout(db) ?? ""
             return (Double(text) ?? -1) / (backend == .postgres ? 1000 : 1)
         }
+        // PostgreSQL's bound is a SET LOCAL: it lives in a transaction.
+        let begin = { if backend == .postgres { try db.execute("BEGIN") } }
+        let end = { (guarded: StatementGuard) in
+            if backend == .postgres {
+                try db.execute("ROLLBACK")
+                guarded.transactionEnded(rolledBack: true)
+            }
+        }
         try setOwn(30)
         let guarded = try #require(StatementGuard.make(for: db))
+        try begin()
         try guarded.bound(0.05)
         #expect(try shown() == 0.05)
         try guarded.bound(0.05 + StatementGuard.slack / 2)
         #expect(try shown() == 0.05, "within the slack: left as it is")
         try guarded.bound(0.2)
         #expect(try shown() == 0.2)
+        try end(guarded)
         // A write of one second (MariaDB stops a SLEEP() alone without an error).
         try db.execute("CREATE TABLE slow_write (x INTEGER NOT NULL)")
         try db.execute("INSERT INTO slow_write (x) VALUES (0)")
@@ -138,16 +148,21 @@ struct DataMigrationGuardTests {
         } else {
             try db.execute("CREATE TRIGGER slow BEFORE UPDATE ON slow_write FOR EACH ROW SET NEW.x = NEW.x + SLEEP(1)")
         }
+        try begin()
+        try guarded.bound(0.2)
         let error = try #require(throws: DatabaseError.self) { try db.execute("UPDATE slow_write SET x = 1") }
         #expect(guarded.stopped(error), "\(error.code ?? "no code"): \(error.message)")
+        try end(guarded)
         try guarded.lift()
-        #expect(try shown() == 30)
+        #expect(try shown() == 30, "the session's own is in force after the transaction (PostgreSQL) or the lift (MariaDB)")
         #expect(!guarded.stopped(error), "no bound in force: a timeout is the session's own")
 
         try setOwn(0.03)
         let tight = try #require(StatementGuard.make(for: db))
+        try begin()
         try tight.bound(0.05)
         #expect(try shown() == 0.03, "never longer than the session's own")
+        try end(tight)
         try tight.lift()
         try setOwn(0)
     }

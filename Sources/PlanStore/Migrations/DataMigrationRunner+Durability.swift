@@ -1,6 +1,7 @@
 import Foundation
 
-/// PostgreSQL: per-portal batches commit asynchronously (`synchronous_commit = off`).
+/// PostgreSQL: per-portal batches commit asynchronously (`SET LOCAL synchronous_commit = off` in
+/// each batch transaction).
 ///
 /// A synchronous COMMIT writes the transaction's WAL itself before it returns, and holds the
 /// batch's row locks meanwhile; on a 2-core machine whose disk other processes kept busy, that
@@ -14,15 +15,12 @@ import Foundation
 /// again and none twice. The migration's own row in `schema_migrations` is written after the
 /// batches, synchronously, which makes every batch before it durable (WAL is written in order).
 extension DataMigrationRunner {
-    /// Switches a PostgreSQL connection's session to asynchronous commit; returns the statement
-    /// that puts the session's own setting back (nil: nothing was changed).
-    static func useAsynchronousCommit(_ database: any Database) throws -> String? {
-        guard database.dialect == .postgres else { return nil }
-        let row = try database.queryFirst("SELECT setting FROM pg_settings WHERE name = 'synchronous_commit'")
-        guard let setting = row?["setting"].string, setting != "off",
-            setting.allSatisfy({ $0.isLetter || $0 == "_" })
-        else { return nil }
-        try database.execute("SET synchronous_commit = off")
-        return "SET synchronous_commit = '\(setting)'"
+    /// Makes the transaction just begun on `database` commit asynchronously, on PostgreSQL when
+    /// `commitsAsynchronously`: `SET LOCAL`, so the setting ends with the transaction and never
+    /// reaches another transaction of the session (a connection pooler may hand the session to the
+    /// app's own clients next).
+    func beginTransaction(on database: any Database) throws {
+        guard commitsAsynchronously, database.dialect == .postgres else { return }
+        try database.execute("SET LOCAL synchronous_commit = off")
     }
 }

@@ -80,7 +80,7 @@ public final class DataMigrationRunner: @unchecked Sendable {
     /// Whether each batch's statements are bounded by the server (`StatementGuard`: PostgreSQL
     /// and MariaDB) to what is left of `transactionCeiling`.
     public var guardsStatements = true
-    /// Whether PostgreSQL commits the batches asynchronously (`useAsynchronousCommit`).
+    /// Whether PostgreSQL commits the batches asynchronously (`beginTransaction(on:)`).
     public var commitsAsynchronously = true
     /// How many workers run at first (at most one per connection); `WorkerLimit` adjusts it.
     public var startingWorkers = 2
@@ -210,14 +210,6 @@ public final class DataMigrationRunner: @unchecked Sendable {
             return
         }
         defer { if let restore { _ = try? connection.database.execute(restore) } }
-        let restoreCommit: String?
-        do {
-            restoreCommit = commitsAsynchronously ? try Self.useAsynchronousCommit(connection.database) : nil
-        } catch {
-            fail(MigrationError(file: script.path, line: 1, message: "\(error)"))
-            return
-        }
-        defer { if let restoreCommit { _ = try? connection.database.execute(restoreCommit) } }
         let worker = DataMigrationWorker(runner: self, connection: connection, index: index)
         defer { worker.close() }
         do {

@@ -99,6 +99,7 @@ final class DataMigrationWorker {
         var closing = started
         do {
             try connection.database.transaction {
+                try runner.beginTransaction(on: connection.database)
                 while var portal = current {
                     if let reason = reasonToStop(before: portal.working) {
                         stop = reason
@@ -124,8 +125,9 @@ final class DataMigrationWorker {
             var portals = group
             if let current, group.last?.memberID != current.memberID { portals.append(current) }
             runner.rolledBack(portals.map(\.memberID), error: error)
-            statementGuard?.forget()
-            if statementGuard?.stopped(error) == true || error is StatementGuard.Stopped {
+            let wasStopped = statementGuard?.stopped(error) == true || error is StatementGuard.Stopped
+            statementGuard?.transactionEnded(rolledBack: true)
+            if wasStopped {
                 stopped(error, portals: portals)
                 return nil
             }
@@ -134,6 +136,7 @@ final class DataMigrationWorker {
             if let stop { throw stop }
             return nil
         }
+        statementGuard?.transactionEnded(rolledBack: false)
         let ended = Self.now()
         closingSeconds = ended - closing
         tripsInARow = 0
@@ -181,6 +184,7 @@ final class DataMigrationWorker {
             var updated = task
             do {
                 try connection.database.transaction {
+                    try runner.beginTransaction(on: connection.database)
                     report = try runBatch(&updated)
                     try connection.journal.savePortalTask(run: runner.runID, step: runner.stepID, updated)
                 }

@@ -3,8 +3,8 @@
 /// stopped by the server and its transaction rolled back, instead of holding its row locks past
 /// the transaction's time.
 ///
-/// PostgreSQL: the session's `statement_timeout` (the statement fails with SQLSTATE 57014, and its
-/// transaction with it). MariaDB: the session's `max_statement_time` (error 1969). MySQL has no
+/// PostgreSQL: `SET LOCAL statement_timeout`, for the transaction only (the statement fails with
+/// SQLSTATE 57014, and its transaction with it). MariaDB: the session's `max_statement_time` (error 1969). MySQL has no
 /// such bound for writes (`max_execution_time` is for `SELECT` only) and SQLite none at all: no
 /// guard there.
 ///
@@ -73,16 +73,23 @@ public final class StatementGuard {
         (current, known) = (wanted, true)
     }
 
-    /// Puts the session's own timeout back.
+    /// Puts the session's own timeout back (PostgreSQL: for the rest of the transaction).
     func lift() throws {
         guard current != nil || !known else { return }
         try set(ownSeconds)
         (current, known) = (nil, true)
     }
 
-    /// After a rolled-back transaction: the bound in force is no longer known, and is set again
-    /// before the next statement it must bound.
-    func forget() { known = false }
+    /// After each transaction. PostgreSQL's bound is a `SET LOCAL`, gone with the transaction: the
+    /// session's own timeout is in force again (and no other transaction of the session, which a
+    /// connection pooler may give to the app's own clients, ever sees the bound). MariaDB's is the
+    /// session's, kept; after a rollback it is set again before the next statement it must bound.
+    func transactionEnded(rolledBack: Bool) {
+        switch dialect {
+        case .postgres: (current, known) = (nil, true)
+        case .mysql, .sqlite: if rolledBack { known = false }
+        }
+    }
 
     /// Whether `error` is a statement stopped by this guard's bound (only while one is in force).
     func stopped(_ error: any Error) -> Bool {
@@ -97,7 +104,7 @@ public final class StatementGuard {
     private func set(_ seconds: Double) throws {
         switch dialect {
         case .postgres:
-            try database.execute("SET statement_timeout = \(Int((seconds * 1000).rounded()))")
+            try database.execute("SET LOCAL statement_timeout = \(Int((seconds * 1000).rounded()))")
         case .mysql:
             try database.execute("SET SESSION max_statement_time = \(Double(Int((seconds * 1000).rounded())) / 1000)")
         case .sqlite:
