@@ -51,6 +51,8 @@ final class DataMigrationWorker {
     var tripsInARow = 0
     /// Transactions left to run without the guard.
     var unguardedLeft = 0
+    /// Transactions rolled back in a row by a conflict with another transaction.
+    var conflictsInARow = 0
     /// Stops in a row after which the guard is lifted for a while.
     static let tripsBeforeLifting = 3
     /// How many transactions run without the guard once it is lifted.
@@ -131,12 +133,35 @@ final class DataMigrationWorker {
                 stopped(error, portals: portals)
                 return nil
             }
+            var error = error
+            if let conflict = conflict(in: error), conflictsInARow + 1 >= TransientConflict.attempts {
+                // The same conflict time after time: this transaction's first portal fails with it
+                // (or, when batches ran before it, its portals run again alone).
+                error = MigrationError(
+                    file: runner.script.path, line: 1,
+                    message: "portal \(portals.first?.memberID ?? "?"): \(conflict.error.message) "
+                        + "(\(conflictsInARow + 1) times in a row)")
+            } else if conflict(in: error) != nil {
+                // Met another transaction (a deadlock, say): nothing was wrong with the batches.
+                conflictsInARow += 1
+                TransientConflict.pause(attempt: conflictsInARow)
+                pending =
+                    portals.map { portal in
+                        var again = portal
+                        again.working = portal.committed
+                        return again
+                    } + pending
+                if let stop { throw stop }
+                return nil
+            }
             try? statementGuard?.lift()
+            conflictsInARow = 0
             try recover(from: error, portals: portals, batches: reports.count, inBatch: inBatch)
             if let stop { throw stop }
             return nil
         }
         statementGuard?.transactionEnded(rolledBack: false)
+        conflictsInARow = 0
         let ended = Self.now()
         closingSeconds = ended - closing
         tripsInARow = 0
@@ -171,6 +196,16 @@ final class DataMigrationWorker {
         for portal in portals { try runAlone(portal) }
     }
 
+    /// The conflict with another transaction that rolled `error`'s transaction back, if it is one
+    /// (from a batch, from the progress rows, or from COMMIT).
+    private func conflict(in error: any Error) -> TransientConflict? {
+        if let conflict = error as? TransientConflict { return conflict }
+        guard let error = error as? DatabaseError, TransientConflict.matches(error, dialect: connection.database.dialect) else {
+            return nil
+        }
+        return TransientConflict(error: error)
+    }
+
     // MARK: One batch per transaction
 
     /// Runs a portal's batches one per transaction, each with its progress row; a failing batch
@@ -188,9 +223,22 @@ final class DataMigrationWorker {
                     report = try runBatch(&updated)
                     try connection.journal.savePortalTask(run: runner.runID, step: runner.stepID, updated)
                 }
+                conflictsInARow = 0
             } catch let error as MigrationError {
                 markFailed(task, error)
                 throw error
+            } catch {
+                guard let conflict = conflict(in: error) else { throw error }
+                conflictsInARow += 1
+                guard conflictsInARow < TransientConflict.attempts else {
+                    let failure = MigrationError(
+                        file: runner.script.path, line: 1,
+                        message: "portal \(task.memberID): \(conflict.error.message) (\(conflictsInARow) times in a row)")
+                    markFailed(task, failure)
+                    throw failure
+                }
+                TransientConflict.pause(attempt: conflictsInARow)
+                continue
             }
             task = updated
             let transaction = DataMigrationRunner.TransactionReport(portals: 1, batches: 1, seconds: Self.now() - started)
@@ -214,6 +262,8 @@ final class DataMigrationWorker {
                 changed += try self.statement(index).execute(parameters)
             } catch let error as DatabaseError where statementGuard?.stopped(error) == true {
                 throw StatementGuard.Stopped(seconds: Self.now() - started, error: error)
+            } catch let error as DatabaseError where TransientConflict.matches(error, dialect: connection.database.dialect) {
+                throw TransientConflict(error: error)
             } catch let error as DatabaseError {
                 throw MigrationError(file: script.path, line: statement.line, message: "portal \(task.memberID): \(error.message)")
             }
