@@ -24,6 +24,12 @@ extension DataMigrationWorker {
             tripsInARow = 0
             unguardedLeft = Self.unguardedTransactions
         }
+        runAgain(portals)
+    }
+
+    /// Puts `portals` of a rolled-back transaction first in line, to go on from what they had
+    /// committed.
+    func runAgain(_ portals: [Portal]) {
         pending =
             portals.map { portal in
                 var again = portal

@@ -145,12 +145,7 @@ final class DataMigrationWorker {
                 // Met another transaction (a deadlock, say): nothing was wrong with the batches.
                 conflictsInARow += 1
                 TransientConflict.pause(attempt: conflictsInARow)
-                pending =
-                    portals.map { portal in
-                        var again = portal
-                        again.working = portal.committed
-                        return again
-                    } + pending
+                runAgain(portals)
                 if let stop { throw stop }
                 return nil
             }
