@@ -39,12 +39,17 @@ public final class RunLock: @unchecked Sendable {
         let lock = RunLock(database: database, app: app, owner: owner, leaseSeconds: leaseSeconds, now: now)
         switch database.dialect {
         case .postgres:
-            let row = try database.query("SELECT pg_try_advisory_lock(hashtext(?)) AS locked", [.text(lock.key)]).first
-            guard row?["locked"].int == 1 else {
-                throw HeldError(message: "another b24plan apply of \(app) is running (it holds the PostgreSQL advisory lock)")
+            // A process that has just ended may hold the lock a moment longer: its server session
+            // ends after it. Asked again for up to `patience`.
+            let deadline = Date().addingTimeInterval(patience)
+            while try database.query("SELECT pg_try_advisory_lock(hashtext(?)) AS locked", [.text(lock.key)]).first?["locked"].int != 1 {
+                guard Date() < deadline else {
+                    throw HeldError(message: "another b24plan apply of \(app) is running (it holds the PostgreSQL advisory lock)")
+                }
+                usleep(50_000)
             }
         case .mysql:
-            let row = try database.queryFirst("SELECT GET_LOCK(?, 0) AS locked", [.text(lock.mysqlLockName)])
+            let row = try database.queryFirst("SELECT GET_LOCK(?, ?) AS locked", [.text(lock.mysqlLockName), .real(patience)])
             guard row?["locked"].int == 1 else {
                 throw HeldError(
                     message: "another b24plan apply of \(app) is running (it holds the MySQL advisory lock \(lock.mysqlLockName))")
@@ -54,6 +59,10 @@ public final class RunLock: @unchecked Sendable {
         }
         return lock
     }
+
+    /// Seconds a held lock is waited for before the run is refused: enough for the server to end
+    /// the session of a process that has just exited (and with it, its lock).
+    static let patience: TimeInterval = 3
 
     var key: String { "b24plan:" + app }
 
