@@ -139,4 +139,21 @@ struct RunLockTests {
         #expect(taken != nil, "the lock was not freed within 10 s of closing its connection")
         taken?.release()
     }
+
+    @Test("MySQL/MariaDB: the same app in two databases of one server is locked apart; in one database, once")
+    func mysqlLockPerDatabase() throws {
+        let staging = try Self.prepared(.mysql)
+        defer { staging.tearDown() }
+        let production = try Self.prepared(.mysql)
+        defer { production.tearDown() }
+        let app = Self.uniqueApp("per-database")
+        let first = try RunLock.acquire(database: staging.db, app: app, owner: "staging")
+        let second = try RunLock.acquire(database: production.db, app: app, owner: "production")
+        #expect(first.mysqlLockName != second.mysqlLockName)
+        let database = try staging.db.queryFirst("SELECT DATABASE() AS name")?["name"].string ?? "?"
+        #expect(first.mysqlLockName.contains(database), "\(first.mysqlLockName)")
+        #expect(throws: RunLock.HeldError.self) { try RunLock.acquire(database: try production.connect(), app: app, owner: "again") }
+        first.release()
+        second.release()
+    }
 }

@@ -12,6 +12,10 @@ public final class RunLock: @unchecked Sendable {
     let now: @Sendable () -> Date
     private var released = false
     private var keepAliveTimer: DispatchSourceTimer?
+    /// MySQL/MariaDB: the database the journal is in. `GET_LOCK` names are server-wide, so the name
+    /// carries it: two databases of one server (staging and production) do not block each other,
+    /// as PostgreSQL's advisory locks, which are per database, do not.
+    private var mysqlDatabase = ""
 
     /// Why the lock could not be taken: someone else holds it.
     public struct HeldError: Error, Sendable, CustomStringConvertible {
@@ -49,6 +53,7 @@ public final class RunLock: @unchecked Sendable {
                 usleep(50_000)
             }
         case .mysql:
+            lock.mysqlDatabase = try database.queryFirst("SELECT DATABASE() AS name")?["name"].string ?? ""
             let row = try database.queryFirst("SELECT GET_LOCK(?, ?) AS locked", [.text(lock.mysqlLockName), .real(patience)])
             guard row?["locked"].int == 1 else {
                 throw HeldError(
@@ -66,9 +71,11 @@ public final class RunLock: @unchecked Sendable {
 
     var key: String { "b24plan:" + app }
 
-    /// `key`, or when longer than the 64 characters `GET_LOCK` takes, `b24plan:` and a SHA-256 prefix of it.
+    /// `b24plan:DATABASE:APP`, or when longer than the 64 characters `GET_LOCK` takes, `b24plan:`
+    /// and a SHA-256 prefix of it.
     var mysqlLockName: String {
-        key.count <= 64 ? key : "b24plan:" + String(SHA256.hex(Array(key.utf8)).prefix(56))
+        let name = "b24plan:\(mysqlDatabase):\(app)"
+        return name.count <= 64 ? name : "b24plan:" + String(SHA256.hex(Array(name.utf8)).prefix(56))
     }
 
     private func takeLease() throws {
