@@ -58,15 +58,21 @@ struct GateCommandTests {
         #expect(output.stderr.contains("the plan's manual steps: deploy, gate.partner, gate.moderation, gate.wave.1\n"), "\(output.stderr)")
     }
 
-    @Test("without USER and LOGNAME the gate is passed by the account name (password database), not 'unknown'")
-    func actorWithoutUser() throws {
+    /// A workspace whose apply of 1.0.0 ran the deploy and stopped at gate.partner.
+    static func atPartnerGate() throws -> ApplyWorkspace {
         let ws = try ApplyWorkspace(.sqlite)
-        defer { ws.tearDown() }
         try ws.prepareStore()
         try ws.writeDeployScript()
         try ws.writePlan("1.0.0")
         let first = try ws.b24plan(["apply", "--yes", Self.plan])
         #expect(first.code == 3, "\(first.stdout)\n\(first.stderr)")
+        return ws
+    }
+
+    @Test("without USER and LOGNAME the gate is passed by the account name (password database), not 'unknown'")
+    func actorWithoutUser() throws {
+        let ws = try Self.atPartnerGate()
+        defer { ws.tearDown() }
         let uid = geteuid()
         let expected = getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "uid \(uid)"
         let pass = try ws.b24plan(["gate", "pass", "gate.partner", Self.plan], removing: ["USER", "LOGNAME"])
@@ -80,13 +86,8 @@ struct GateCommandTests {
 
     @Test("a --by and --reason with terminal escapes are stored as typed and printed escaped by gate and log")
     func escapesInActorAndReason() throws {
-        let ws = try ApplyWorkspace(.sqlite)
+        let ws = try Self.atPartnerGate()
         defer { ws.tearDown() }
-        try ws.prepareStore()
-        try ws.writeDeployScript()
-        try ws.writePlan("1.0.0")
-        let first = try ws.b24plan(["apply", "--yes", Self.plan])
-        #expect(first.code == 3, "\(first.stdout)\n\(first.stderr)")
         let by = "mallory\u{1B}]0;owned\u{7}"
         let reason = "no\u{1B}[2J\u{1B}[31m entry"
         let reject = try ws.b24plan(["gate", "reject", "gate.partner", Self.plan, "--by", by, "--reason", reason])
