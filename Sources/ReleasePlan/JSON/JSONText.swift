@@ -53,6 +53,18 @@ public enum JSONText {
 
     private static let lowerHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// The value of the four hex digits of a `\uXXXX` escape at `position` of `bytes`, or nil when
+    /// there are fewer than four or one is no hex digit.
+    public static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> UInt32? {
+        guard position + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for offset in 0..<4 {
+            guard let digit = hexDigitValue(bytes[position + offset]) else { return nil }
+            value = value * 16 + digit
+        }
+        return value
+    }
+
     /// The value of a hex digit byte (`0-9a-fA-F`) of a `\uXXXX` escape, or nil.
     @inline(__always)
     public static func hexDigitValue(_ byte: UInt8) -> UInt32? {

@@ -230,14 +230,9 @@ struct ResponseDecoder {
         return true
     }
 
+    /// The four hex digits at `position` (`JSONText.hex4`), read past.
     private mutating func hex4() -> UInt32? {
-        guard position + 4 <= bytes.count else { return nil }
-        var value: UInt32 = 0
-        for offset in 0..<4 {
-            let byte = bytes[position + offset]
-            guard let digit = JSONText.hexDigitValue(byte) else { return nil }
-            value = value * 16 + digit
-        }
+        guard let value = JSONText.hex4(bytes, at: position) else { return nil }
         position += 4
         return value
     }
