@@ -297,7 +297,7 @@ struct PerformanceHeldOutMigrationTests {
             let changedBefore = (try? bench.scalar("SELECT COUNT(*) FROM items WHERE counter = 1")) ?? 0
             // Killed when a random share of the rows is done, or after a random moment (a read of
             // the count may be refused while a batch writes, and a fast run may end before it).
-            let deadline = Date().addingTimeInterval(Double.random(in: 0.05...0.4, using: &generator))
+            let deadline = Date().addingTimeInterval(Double.random(in: 0.005...0.12, using: &generator))
             let target = changedBefore + Int.random(in: 1...max(1, (total - changedBefore) / 3), using: &generator)
             while process.isRunning && Date() < deadline
                 && ((try? bench.scalar("SELECT COUNT(*) FROM items WHERE counter = 1")) ?? 0) < target
